@@ -1,0 +1,143 @@
+"""The ``clusterkit`` command.
+
+Help texts come from the message catalogue in the language of ``CLUSTERKIT_LANG`` (French by
+default); ``--lang`` sets the language of messages and reports. Exit codes: 0 success, 2 bad
+input (workbook problems, unknown step or parameter), 1 a run that failed while executing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from . import i18n
+from .i18n import t
+from .schema import STEPS
+from .workbook import WorkbookError, read_workbook
+
+
+def _lang_option(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None, help=t("cli.opt.lang", lang))
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; the book's reference page is generated from it."""
+    lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
+    parser = argparse.ArgumentParser(prog="clusterkit", description=t("cli.description", lang))
+    parser.add_argument("--version", action="version", version=f"clusterkit {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    workbook = commands.add_parser("workbook", help=t("cli.workbook.help", lang),
+                                   description=t("cli.workbook.help", lang))
+    actions = workbook.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = actions.add_parser("new", help=t("cli.workbook.new.help", lang), description=t("cli.workbook.new.help", lang))
+    new.add_argument("path", metavar="PATH", help=t("cli.arg.new_path", lang))
+    _lang_option(new, lang)
+    check = actions.add_parser("check", help=t("cli.workbook.check.help", lang),
+                               description=t("cli.workbook.check.help", lang))
+    check.add_argument("path", metavar="PATH", help=t("cli.arg.workbook", lang))
+    check.add_argument("--step", choices=STEPS, default=None, help=t("cli.opt.step", lang))
+    _lang_option(check, lang)
+    example = actions.add_parser("example", help=t("cli.workbook.example.help", lang),
+                                 description=t("cli.workbook.example.help", lang))
+    example.add_argument("path", metavar="PATH", help=t("cli.arg.new_path", lang))
+    _lang_option(example, lang)
+
+    run = commands.add_parser("run", help=t("cli.run.help", lang), description=t("cli.run.help", lang))
+    run.add_argument("step", choices=STEPS, metavar="STEP", help=t("cli.arg.step", lang, steps=", ".join(STEPS)))
+    run.add_argument("--workbook", metavar="PATH", default=None, help=t("cli.opt.workbook", lang))
+    run.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.out", lang))
+    _lang_option(run, lang)
+    run.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append", default=[],
+                     help=t("cli.opt.parameter", lang))
+    run.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help=t("cli.opt.timeout", lang))
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def parse_parameter(text: str, lang: str) -> tuple[str, object]:
+    """``name=value``: the value is read as JSON when it is valid JSON, else kept as text."""
+    from .runner import RunError
+
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise RunError(t("run.parameter_syntax", lang, text=text))
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.strip(), value
+
+
+def _workbook_new(args, lang: str) -> int:
+    from .writer import new_workbook
+
+    path = new_workbook(args.path, lang)
+    print(t("cli.workbook.new.done", lang, path=path))
+    return 0
+
+
+def _workbook_example(args, lang: str) -> int:
+    from .examples import build_example
+    from .writer import write_workbook
+
+    path = write_workbook(build_example(), args.path, lang)
+    print(t("cli.workbook.example.done", lang, path=path))
+    return 0
+
+
+def _workbook_check(args, lang: str | None) -> int:
+    wb = read_workbook(args.path, lang=lang, step=args.step)
+    lang = lang or wb.lang
+    for notice in wb.notices:
+        print(notice.message(lang))
+    counts = ", ".join(f"{t(f'sheet.{k}', lang)} ({len(v)})" for k, v in wb.sheets.items())
+    print(t("cli.workbook.check.ok", lang, file=args.path, sheets=counts or "—"))
+    return 0
+
+
+def _run(args, lang: str | None) -> int:
+    from .runner import run
+
+    parameters = dict(parse_parameter(p, lang or i18n.DEFAULT_LANG) for p in args.parameter)
+    result = run(args.step, args.workbook, args.out, lang=lang, parameters=parameters, timeout=args.timeout)
+    lang = lang or i18n.DEFAULT_LANG
+    print(t("run.done", lang, step=args.step))
+    print(t("run.wrote", lang, what=t("run.what.html", lang), path=result.html))
+    print(t("run.wrote", lang, what=t("run.what.notebook", lang), path=result.notebook))
+    if result.tables:
+        print(t("run.wrote", lang, what=t("run.what.tables", lang), path=result.tables))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .runner import ExecutionError, RunError
+
+    args = build_parser().parse_args(argv)
+    lang = args.lang
+    try:
+        if args.command == "workbook":
+            handler = {"new": _workbook_new, "check": _workbook_check, "example": _workbook_example}[args.action]
+            if args.action in ("new", "example"):
+                lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
+            return handler(args, lang)
+        return _run(args, lang)
+    except WorkbookError as error:
+        print(error.format(lang or error.lang), file=sys.stderr)
+        return 2
+    except ExecutionError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except RunError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""What a template shows: headings, text, tables and figures in the run's language.
+
+A template creates one :class:`Report`, which reads the workbook (validated once, at the edge),
+then displays each table with localised headers and numbers while keeping the full-precision
+values. :meth:`Report.save` writes every table shown into one XLSX workbook, one tab per table,
+so a team can reuse the numbers. Every user string is HTML-escaped before it is displayed.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports are rendered headless
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from IPython.display import HTML, display  # noqa: E402
+
+from . import exports, i18n  # noqa: E402
+from .i18n import t  # noqa: E402
+from .workbook import example_path, read_workbook  # noqa: E402
+
+FIGURE_DPI = 150  # sharp enough to print on A4
+
+
+def label(column: str, lang: str) -> str:
+    """The reader-facing name of a table column: ``label.<column>``, else the workbook header."""
+    for key in (f"label.{column}", f"col.{column}"):
+        if i18n.has(key):
+            return t(key, lang)
+    return column
+
+
+def value_label(enum: str, value, lang: str) -> str:
+    """An enumeration value as the reader reads it; totals and unknowns have their own labels."""
+    if value in ("total", "unknown"):
+        return t(f"label.{value}", lang)
+    key = f"enum.{enum}.{value}"
+    return t(key, lang) if i18n.has(key) else str(value)
+
+
+class Report:
+    """The report of one step, built cell by cell in a template."""
+
+    def __init__(self, step: str, workbook: str = "", lang: str = "fr", output_dir: str = ""):
+        self.step = step
+        self.lang = i18n.check_lang(lang)
+        self.workbook = read_workbook(workbook or example_path(), lang=self.lang, step=step)
+        self.output_dir = Path(output_dir) if output_dir else None
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.figure_count = 0
+        plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": FIGURE_DPI, "font.size": 10})
+
+    # -- text ------------------------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def heading(self, key: str, level: int = 2, **values) -> None:
+        text = html.escape(self.t(key, **_escaped(values)), quote=False)
+        display(HTML(f"<h{level}>{text}</h{level}>"))
+
+    def text(self, key: str, **values) -> None:
+        """A paragraph from the catalogue; user values are escaped, the catalogue's own markup kept."""
+        display(HTML(f"<p>{self.t(key, **_escaped(values))}</p>"))
+
+    def number(self, value, decimals: int = 1) -> str:
+        return i18n.number(value, self.lang, decimals)
+
+    def percent(self, value, decimals: int = 0) -> str:
+        return i18n.percent(value, self.lang, decimals)
+
+    # -- tables ----------------------------------------------------------------------------
+    def table(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,
+              percent: tuple[str, ...] = (), decimals: int = 1, caption: str | None = None) -> None:
+        """Show ``frame`` with localised headers and values, and keep it for the tables workbook.
+
+        ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
+        columns holding shares. The kept copy has localised headers and full-precision values.
+        """
+        enums = enums or {}
+        kept = frame.copy()
+        for column, enum in enums.items():
+            kept[column] = kept[column].map(lambda v, e=enum: value_label(e, v, self.lang))
+        shown = kept.copy()
+        for column in shown.columns:
+            if column in percent:
+                shown[column] = shown[column].map(lambda v: i18n.percent(v, self.lang))
+            elif pd.api.types.is_integer_dtype(shown[column]):
+                shown[column] = shown[column].map(lambda v: i18n.number(v, self.lang, 0))
+            elif pd.api.types.is_float_dtype(shown[column]):
+                shown[column] = shown[column].map(lambda v: i18n.number(v, self.lang, decimals))
+        headers = {c: label(c, self.lang) for c in frame.columns}
+        kept = kept.rename(columns=headers)
+        shown = shown.rename(columns=headers)
+        self.tables[self.t(f"table.{name}")] = kept
+        title = caption or self.t(f"table.{name}")
+        body = shown.to_html(index=False, escape=True, border=0, classes="ck-table", na_rep="–")
+        display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
+
+    # -- figures ---------------------------------------------------------------------------
+    def figure(self, fig, alt: str, caption: str | None = None) -> None:
+        """Show a matplotlib figure as an image with alternative text (and save it when writing)."""
+        self.figure_count += 1
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        plt.close(fig)
+        data = buffer.getvalue()
+        if self.output_dir is not None:
+            (self.output_dir / f"{self.step}-figure-{self.figure_count}.png").write_bytes(data)
+        encoded = base64.b64encode(data).decode("ascii")
+        caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        display(HTML(f'<figure class="ck-figure"><img src="data:image/png;base64,{encoded}" '
+                     f'alt="{html.escape(alt)}" style="max-width:100%">{caption_html}</figure>'))
+
+    # -- output ----------------------------------------------------------------------------
+    def save(self) -> Path | None:
+        """Write the tables workbook when the run has an output folder."""
+        if self.output_dir is None:
+            return None
+        return exports.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx")
+
+
+def _escaped(values: dict) -> dict:
+    return {k: html.escape(v, quote=False) if isinstance(v, str) else v for k, v in values.items()}
