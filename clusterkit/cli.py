@@ -52,6 +52,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     run.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append", default=[],
                      help=t("cli.opt.parameter", lang))
     run.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help=t("cli.opt.timeout", lang))
+
+    pack = commands.add_parser("pack", help=t("cli.pack.help", lang), description=t("cli.pack.help", lang))
+    pack.add_argument("--workbook", metavar="PATH", default=None, help=t("cli.opt.workbook", lang))
+    pack.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.out", lang))
+    _lang_option(pack, lang)
+    pack.add_argument("--steps", nargs="+", choices=STEPS, metavar="STEP", default=None, help=t("cli.opt.steps", lang))
     return parser
 
 
@@ -116,6 +122,17 @@ def _run(args, lang: str | None) -> int:
     return 0
 
 
+def _pack(args, lang: str | None) -> int:
+    from .runner import pack
+
+    results = pack(args.workbook, args.out, lang=lang, steps=args.steps)
+    lang = lang or i18n.DEFAULT_LANG
+    for result in results:
+        print(t("run.done", lang, step=result.step))
+        print(t("run.wrote", lang, what=t("run.what.html", lang), path=result.html))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from .runner import ExecutionError, RunError
 
@@ -127,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.action in ("new", "example"):
                 lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
             return handler(args, lang)
-        return _run(args, lang)
+        return {"run": _run, "pack": _pack}[args.command](args, lang)
     except WorkbookError as error:
         print(error.format(lang or error.lang), file=sys.stderr)
         return 2

@@ -78,6 +78,7 @@ def save_atomically(book: Workbook, path) -> Path:
     os.close(handle)
     try:
         book.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

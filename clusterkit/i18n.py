@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
@@ -59,7 +60,9 @@ def percent(value, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
     """A share (0.45) written as a percentage (45 %, 45%)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    pattern = Locale.parse(check_lang(lang)).percent_formats[None].pattern  # "#,##0 %" in French
+    if decimals > 0:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
     return format_percent(value, format=pattern, locale=check_lang(lang))
 
 

@@ -7,6 +7,7 @@ to a temporary folder inside the output folder and moved into place only when th
 from __future__ import annotations
 
 import html
+import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -112,6 +113,9 @@ def _without_stderr(cell):
     return cell
 
 
+logging.getLogger("papermill").setLevel(logging.ERROR)  # its progress chatter is not for teams
+
+
 def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = ".", lang: str | None = None,
         parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT) -> RunResult:
     """Execute the template of ``step`` on ``workbook`` and write its notebook, HTML report,
@@ -133,7 +137,7 @@ def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = "."
     out_dir.mkdir(parents=True, exist_ok=True)
     title = t("step.report_title", lang, step=t(f"step.{step}.title", lang), cluster=wb.name)
     notebook = titled(nbformat.read(template, as_version=4), title)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{step}-", dir=out_dir))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{step}-", dir=out_dir)).resolve()  # the kernel runs elsewhere
     try:
         executed = scratch / f"{step}.ipynb"
         try:
@@ -141,7 +145,8 @@ def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = "."
                 notebook, str(executed), kernel_name=KERNEL, execution_timeout=timeout,
                 parameters={**parameters, "workbook": str(source.resolve()), "lang": lang,
                             "output_dir": str(scratch)},
-                cwd=str(scratch), progress_bar=False, log_output=False, report_mode=True)
+                cwd=str(scratch), progress_bar=False, log_output=False, report_mode=True,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel chatter on the console
         except papermill.PapermillExecutionError as error:
             raise ExecutionError(t("run.failed", lang, step=step, error=f"{error.ename}: {error.evalue}")) from None
         to_html(executed, scratch / f"{step}.html", title)
@@ -154,3 +159,18 @@ def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = "."
     return RunResult(step, final[f"{step}.ipynb"], final[f"{step}.html"], final.get(f"{step}-tables.xlsx"),
                      tuple(final[n] for n in sorted(final) if n.endswith(".png")))
 
+
+
+def steps_present(workbook) -> list[str]:
+    """The steps whose template exists and whose needed sheets the workbook holds."""
+    from .schema import STEP_SHEETS
+
+    return [s for s in STEPS if available_template(s) and all(workbook.has(k) for k in STEP_SHEETS[s][0])]
+
+
+def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", lang: str | None = None,
+         steps: list[str] | None = None, timeout: int = DEFAULT_TIMEOUT) -> list[RunResult]:
+    """Run every step the workbook can feed (or ``steps``) into ``out_dir``."""
+    source = Path(workbook) if workbook else example_path()
+    wb = read_workbook(source, lang=lang)
+    return [run(step, source, out_dir, lang=lang or wb.lang, timeout=timeout) for step in (steps or steps_present(wb))]

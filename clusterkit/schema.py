@@ -150,7 +150,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
     )),
     Sheet("services", columns=(
         C("provider", "ref", ref=("actors", "actor_id")), C("service", "text"),
-        C("users", "integer", minimum=0), score("satisfaction", 1, 5), opt("cost_recovery", "share"),
+        C("users", "integer", minimum=0), C("satisfaction", "number", minimum=1, maximum=5), opt("cost_recovery", "share"),
     )),
     Sheet("narratives", id_column="section", columns=(
         Column("section", "enum", enum="narrative_section"), C("text", "text"),

@@ -1,0 +1,39 @@
+# The two set-up commands of the README:
+#   make main   install everything, build the book (templates executed on the example data)
+#               and write the example team's report pack to reports/example/
+#   make test   install everything and run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: main test setup book pack browser clean
+
+main: book pack
+
+# The virtual environment is (re)built when the project's requirements change.
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+book: setup
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+pack: setup
+	$(BIN)/clusterkit pack --out reports/example
+
+# Debian's Chromium, for the browser test of the book and the PDF reports (root only).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: install Debian's chromium package to run the browser tests"; fi; }
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build book/_generated reports

@@ -1,0 +1,52 @@
+"""The strict offline build of the book, checked on the pages a reader opens."""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build a copy of the book with warnings as errors, as `make book` does."""
+    source = tmp_path_factory.mktemp("book")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "book", source / "book", ignore=shutil.ignore_patterns("_generated", "_build"))
+    result = subprocess.run([str(JUPYTER_BOOK), "build", str(source), "-W", "-n", "--keep-going"],
+                            capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return source / "_build" / "html"
+
+
+def test_landing_page_speaks_to_the_three_readers(built_book):
+    html = (built_book / "book" / "fr" / "index.html").read_text(encoding="utf-8")
+    for reader in ("Stagiaire", "Formateur", "Équipe de cluster"):
+        assert reader in html
+    assert 'lang="fr"' in html
+    assert "Recherche" in html  # interface strings are French
+
+
+def test_diagnostic_chapter_embeds_the_executed_template(built_book):
+    html = (built_book / "book" / "_generated" / "fr" / "diagnostic.html").read_text(encoding="utf-8")
+    assert "Exemple travaillé : Étude diagnostique" in html
+    assert "Profil du cluster" in html and "Entreprises par rôle et taille" in html
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="Barres horizontales', html)
+    assert "from clusterkit" not in html  # the code cells are hidden, as in the team's report
+
+
+def test_reference_pages_are_generated(built_book):
+    dictionary = (built_book / "book" / "_generated" / "fr" / "dictionnaire.html").read_text(encoding="utf-8")
+    assert "Dictionnaire des données" in dictionary and "id_entreprise" in dictionary
+    cli = (built_book / "book" / "_generated" / "fr" / "cli.html").read_text(encoding="utf-8")
+    assert "clusterkit workbook new" in cli
+
+
+def test_every_chapter_of_the_method_exists(built_book):
+    for step in ("selection", "diagnostic", "plan", "implementation", "monitoring", "competency"):
+        assert (built_book / "book" / "fr" / f"{step}.html").exists()
