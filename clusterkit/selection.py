@@ -1,0 +1,813 @@
+"""Step 1 of the method: cluster mapping and cluster selection.
+
+Mapping works on the ``employment`` sheet (one row per region, sector and year)
+and selection on the ``candidates`` and ``criteria`` sheets. Every function is
+pure: DataFrames in, DataFrames (or matplotlib figures) out, canonical English
+keys, no printing and no file I/O. Computations are vectorised with numpy and
+pandas; no function loops over rows in Python.
+
+Notation used in the docstrings, for one year: ``e_rs`` is the employment of
+sector ``s`` in region ``r``, ``e_r`` the region's total, ``e_s`` the sector's
+national total and ``e`` the national total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+
+EMPLOYMENT_COLUMNS = ("region", "sector", "year", "employment")
+CRITERIA_COLUMNS = ("criterion", "weight", "direction", "group")
+CANDIDATE_KEYS = ("candidate_id", "name", "region", "sector")
+DIRECTIONS = ("higher_better", "lower_better")
+NORMALISATIONS = ("minmax", "zscore", "rank")
+QUADRANTS = ("star", "emerging", "mature", "declining")
+SHIFT_SHARE_COMPONENTS = ("national_growth", "industry_mix", "regional_effect")
+
+# Scores of a criterion on which every candidate is equal carry no information;
+# they get the neutral middle of the scale instead of a division by zero.
+_NEUTRAL = {"minmax": 0.5, "rank": 0.5, "zscore": 0.0}
+
+
+# --------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------
+
+
+def _require_columns(frame: pd.DataFrame, columns, sheet: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{sheet}: missing column(s) {', '.join(missing)}")
+
+
+def _divide(numerator, denominator):
+    """Element-wise ratio, NaN wherever the denominator is zero."""
+    numerator, denominator = np.broadcast_arrays(
+        np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    )
+    out = np.full(numerator.shape, np.nan)
+    return np.divide(numerator, denominator, out=out, where=denominator != 0)
+
+
+def _merge_labels(defaults: dict, labels: dict | None) -> dict:
+    return {**defaults, **(labels or {})}
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """Integer codes of an employment table and its (cell x year) matrix.
+
+    A cell is a (region, sector) pair present in the table. ``matrix`` holds
+    employment with one row per cell and one column per year (NaN where the
+    table has no row), so that looking up another year of the same cell is an
+    array index instead of a join; ``row_slot`` is each row's flat index
+    into ``matrix``.
+    """
+
+    regions: pd.Index
+    sectors: pd.Index
+    years: np.ndarray
+    row_region: np.ndarray
+    row_sector: np.ndarray
+    row_year: np.ndarray
+    row_slot: np.ndarray
+    cell_region: np.ndarray
+    cell_sector: np.ndarray
+    matrix: np.ndarray
+
+
+def _panel(employment: pd.DataFrame) -> _Panel:
+    _require_columns(employment, EMPLOYMENT_COLUMNS, "employment")
+    values = employment["employment"].to_numpy(dtype=float)
+    bad = np.isnan(values) | (values < 0)
+    if bad.any():
+        raise ValueError(
+            f"employment: {int(bad.sum())} row(s) with a missing or negative employment value"
+        )
+    row_region, regions = pd.factorize(employment["region"], sort=True)
+    row_sector, sectors = pd.factorize(employment["sector"], sort=True)
+    row_year, years = pd.factorize(employment["year"], sort=True)
+    if (row_region < 0).any() or (row_sector < 0).any() or (row_year < 0).any():
+        raise ValueError("employment: rows with a missing region, sector or year")
+    cell_key = row_region * len(sectors)
+    cell_key += row_sector
+    row_cell, cell_keys = pd.factorize(cell_key)
+    n_cells, n_years = len(cell_keys), len(years)
+    slot = row_cell * n_years
+    slot += row_year
+    matrix = np.full(n_cells * n_years, np.nan)
+    matrix[slot] = values
+    # Two rows for the same slot leave fewer filled slots than rows.
+    if np.count_nonzero(~np.isnan(matrix)) < len(values):
+        dup = np.flatnonzero(np.bincount(slot) > 1)[:5]
+        keys = cell_keys[dup // n_years]
+        shown = "; ".join(
+            f"{regions[k // len(sectors)]} / {sectors[k % len(sectors)]} / {years[y]}"
+            for k, y in zip(keys, dup % n_years)
+        )
+        raise ValueError(f"employment: duplicate region/sector/year rows, e.g. {shown}")
+    return _Panel(
+        regions=pd.Index(regions),
+        sectors=pd.Index(sectors),
+        years=np.asarray(years),
+        row_region=row_region,
+        row_sector=row_sector,
+        row_year=row_year,
+        row_slot=slot,
+        cell_region=cell_keys // len(sectors),
+        cell_sector=cell_keys % len(sectors),
+        matrix=matrix.reshape(n_cells, n_years),
+    )
+
+
+def _year_total(codes: np.ndarray, row_year: np.ndarray, n_years: int, values) -> np.ndarray:
+    """Per row, the sum of ``values`` over the rows sharing its code and year."""
+    key = codes * n_years
+    key += row_year
+    return np.bincount(key, weights=values)[key]
+
+
+def _year_pair(years: pd.Series, start_year, end_year) -> tuple:
+    present = np.sort(pd.unique(years))
+    if len(present) == 0:
+        raise ValueError("employment: the table is empty")
+    start = present[0] if start_year is None else start_year
+    end = present[-1] if end_year is None else end_year
+    for year in (start, end):
+        if year not in present:
+            raise ValueError(f"employment: year {year} is not in the table")
+    if not start < end:
+        raise ValueError(f"start year {start} must come before end year {end}")
+    return start, end
+
+
+# --------------------------------------------------------------------------
+# Mapping
+# --------------------------------------------------------------------------
+
+
+def mapping_indicators(employment: pd.DataFrame) -> pd.DataFrame:
+    """Mapping indicators for every region, sector and year of the table.
+
+    Columns added to ``region, sector, year, employment`` (and
+    ``establishments`` when present):
+
+    - ``region_employment`` = e_r, ``sector_employment`` = e_s,
+      ``total_employment`` = e (sums over the table's rows of that year);
+    - ``focus`` = e_rs / e_r, the sector's share of regional employment;
+    - ``region_share`` = e_rs / e_s, the region's share of national
+      employment in the sector (these sum to 1 over regions);
+    - ``lq``, the location quotient LQ = (e_rs / e_r) / (e_s / e);
+      an LQ above 1 means the region is more specialised in the sector than
+      the country;
+    - ``growth`` = e_rs,t / e_rs,t' - 1 where t' is the previous year present
+      in the table (not necessarily t - 1);
+    - ``growth_since_first`` = e_rs,t / e_rs,t0 - 1 where t0 is the first
+      year of the table.
+
+    A ratio whose denominator is zero, and a growth rate whose base year has
+    no row for the cell, are NaN. Rows keep the input order.
+
+    Raises ValueError on missing keys, missing or negative employment and
+    duplicate region/sector/year rows.
+    """
+    panel = _panel(employment)
+    values = employment["employment"].to_numpy(dtype=float)
+    n_years = len(panel.years)
+    e_r = _year_total(panel.row_region, panel.row_year, n_years, values)
+    e_s = _year_total(panel.row_sector, panel.row_year, n_years, values)
+    e = np.bincount(panel.row_year, weights=values)[panel.row_year]
+    focus = _divide(values, e_r)
+    # Flat indices into the (cell x year) matrix are much faster than 2-D
+    # fancy indexing: slot - 1 is the previous year of the same cell and
+    # slot - year code its first year. First-year rows have neither.
+    flat = panel.matrix.ravel()
+    first_year = panel.row_year == 0
+    previous = flat[panel.row_slot - 1]
+    previous[first_year] = np.nan
+    first = flat[panel.row_slot - panel.row_year]
+    first[first_year] = np.nan
+    growth = _divide(values, previous)
+    growth -= 1
+    since_first = _divide(values, first)
+    since_first -= 1
+    indicators = pd.DataFrame(
+        {
+            "region_employment": e_r,
+            "sector_employment": e_s,
+            "total_employment": e,
+            "focus": focus,
+            "region_share": _divide(values, e_s),
+            "lq": _divide(focus, _divide(e_s, e)),
+            "growth": growth,
+            "growth_since_first": since_first,
+        },
+        index=employment.index,
+        copy=False,
+    )
+    keep = [c for c in (*EMPLOYMENT_COLUMNS, "establishments") if c in employment.columns]
+    # concat rather than assign: assign copies each new column, which costs
+    # seconds on millions of rows.
+    return pd.concat([employment[keep], indicators], axis=1)
+
+
+def observatory_stars(
+    indicators: pd.DataFrame,
+    *,
+    size_quantile: float = 0.9,
+    specialisation_lq: float = 2.0,
+    focus_quantile: float = 0.9,
+) -> pd.DataFrame:
+    """Cluster stars in the manner of the European Cluster Observatory.
+
+    Takes the output of :func:`mapping_indicators`. For each year, over all
+    region-sector cells of that year:
+
+    - size star: ``region_share`` (e_rs / e_s) >= its ``size_quantile``
+      quantile (default 0.9, the top decile);
+    - specialisation star: ``lq`` >= ``specialisation_lq`` (default 2);
+    - focus star: ``focus`` (e_rs / e_r) >= its ``focus_quantile`` quantile
+      (default 0.9, the top decile).
+
+    A zero share never earns a star, even when the quantile itself is zero.
+    Returns ``region, sector, year, size_threshold, focus_threshold,
+    size_star, specialisation_star, focus_star, stars`` (stars = 0 to 3).
+    """
+    for name, q in (("size_quantile", size_quantile), ("focus_quantile", focus_quantile)):
+        if not 0 <= q <= 1:
+            raise ValueError(f"{name} must lie between 0 and 1, got {q}")
+    by_year = indicators.groupby("year")
+    size_threshold = by_year["region_share"].transform("quantile", size_quantile)
+    focus_threshold = by_year["focus"].transform("quantile", focus_quantile)
+    share, focus = indicators["region_share"], indicators["focus"]
+    size_star = (share >= size_threshold) & (share > 0)
+    specialisation_star = indicators["lq"] >= specialisation_lq
+    focus_star = (focus >= focus_threshold) & (focus > 0)
+    return indicators[["region", "sector", "year"]].assign(
+        size_threshold=size_threshold,
+        focus_threshold=focus_threshold,
+        size_star=size_star,
+        specialisation_star=specialisation_star,
+        focus_star=focus_star,
+        stars=size_star.astype(int) + specialisation_star.astype(int) + focus_star.astype(int),
+    )
+
+
+def specialisation_quadrants(
+    indicators: pd.DataFrame, start_year=None, end_year=None
+) -> pd.DataFrame:
+    """Place each region-sector cell in a specialisation quadrant.
+
+    Takes the output of :func:`mapping_indicators`; years default to the
+    first and last of the table. With ``lq_change = lq_end - lq_start``:
+
+    ========== ============== ==================
+    quadrant   lq_end         lq_change
+    ========== ============== ==================
+    star       > 1 (high)     > 0 (rising)
+    emerging   <= 1 (low)     > 0 (rising)
+    mature     > 1 (high)     <= 0 (falling)
+    declining  <= 1 (low)     <= 0 (falling)
+    ========== ============== ==================
+
+    Only cells with a location quotient in both years are kept. Returns
+    ``region, sector, lq_start, lq_end, lq_change, employment`` (employment
+    of the end year, the bubble size of :func:`bubble_chart`) and
+    ``quadrant``.
+    """
+    start, end = _year_pair(indicators["year"], start_year, end_year)
+    keys = ["region", "sector"]
+    begin = indicators.loc[indicators["year"] == start, [*keys, "lq"]]
+    final = indicators.loc[indicators["year"] == end, [*keys, "lq", "employment"]]
+    cells = final.merge(begin, on=keys, suffixes=("_end", "_start")).dropna(
+        subset=["lq_start", "lq_end"]
+    )
+    change = cells["lq_end"] - cells["lq_start"]
+    high, rising = cells["lq_end"] > 1, change > 0
+    quadrant = np.select(
+        [high & rising, ~high & rising, high & ~rising], list(QUADRANTS[:3]), QUADRANTS[3]
+    )
+    return pd.DataFrame(
+        {
+            "region": cells["region"],
+            "sector": cells["sector"],
+            "lq_start": cells["lq_start"],
+            "lq_end": cells["lq_end"],
+            "lq_change": change,
+            "employment": cells["employment"],
+            "quadrant": quadrant,
+        }
+    ).reset_index(drop=True)
+
+
+def shift_share(employment: pd.DataFrame, start_year=None, end_year=None) -> pd.DataFrame:
+    """Shift-share decomposition of employment change between two years.
+
+    Years default to the first and last of the table. With e0 and e1 the
+    cell's employment in the start and end years (a cell missing in one year
+    counts as zero), E0, E1 the national totals and E_s0, E_s1 the sector's
+    national totals:
+
+    - national growth rate g = E1 / E0 - 1, sector rate g_s = E_s1 / E_s0 - 1,
+      regional rate g_rs = e1 / e0 - 1;
+    - ``national_growth``  NG = e0 * g;
+    - ``industry_mix``     IM = e0 * (g_s - g);
+    - ``regional_effect``  RE = e0 * (g_rs - g_s), computed as the residual
+      (e1 - e0) - NG - IM, which is the same quantity and stays defined when
+      e0 = 0 (a new cell: all of its growth is regional).
+
+    NG + IM + RE equals ``change`` = e1 - e0 exactly (up to floating-point
+    rounding). Over all cells IM sums to zero, and over the regions of a
+    sector RE sums to zero. Returns one row per region-sector cell present in
+    either year: ``region, sector, employment_start, employment_end, change,
+    national_growth, industry_mix, regional_effect``.
+    """
+    start, end = _year_pair(employment["year"], start_year, end_year)
+    panel = _panel(employment[employment["year"].isin([start, end])])
+    e0 = np.nan_to_num(panel.matrix[:, 0])
+    e1 = np.nan_to_num(panel.matrix[:, 1])
+    sector_e0 = np.bincount(panel.cell_sector, weights=e0, minlength=len(panel.sectors))
+    sector_e1 = np.bincount(panel.cell_sector, weights=e1, minlength=len(panel.sectors))
+    g = _divide(e1.sum() - e0.sum(), e0.sum())
+    g_s = _divide(sector_e1 - sector_e0, sector_e0)[panel.cell_sector]
+    # e0 = 0 makes both terms zero, even where a rate is undefined.
+    national = np.where(e0 > 0, e0 * g, 0.0)
+    mix = np.where(e0 > 0, e0 * (g_s - g), 0.0)
+    change = e1 - e0
+    return pd.DataFrame(
+        {
+            "region": panel.regions[panel.cell_region],
+            "sector": panel.sectors[panel.cell_sector],
+            "employment_start": e0,
+            "employment_end": e1,
+            "change": change,
+            "national_growth": national,
+            "industry_mix": mix,
+            "regional_effect": change - national - mix,
+        }
+    )
+
+
+def shift_share_by_region(shares: pd.DataFrame) -> pd.DataFrame:
+    """Sum a :func:`shift_share` table per region (the components still add
+    up to ``change``)."""
+    columns = ["employment_start", "employment_end", "change", *SHIFT_SHARE_COMPONENTS]
+    return shares.groupby("region", sort=True)[columns].sum().reset_index()
+
+
+def specialisation_index(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Krugman and Hoover specialisation indices per region and year.
+
+    Takes the output of :func:`mapping_indicators`. With f_rs = e_rs / e_r
+    (``focus``) and n_s = e_s / e the sector's national share:
+
+    - Krugman dissimilarity index K_r = sum over all sectors of |f_rs - n_s|,
+      from 0 (same structure as the country) to 2 (no sector in common);
+    - Hoover coefficient of specialisation H_r = K_r / 2, from 0 to 1.
+
+    The national reference includes the region itself. Sectors absent from a
+    region contribute n_s each, so the sum is taken over the table's rows as
+    K_r = 1 + sum over present sectors of (|f_rs - n_s| - n_s).
+    Returns ``region, year, krugman, hoover``.
+    """
+    national = indicators["sector_employment"] / indicators["total_employment"]
+    term = (indicators["focus"] - national).abs() - national
+    krugman = term.groupby([indicators["region"], indicators["year"]], sort=True).sum(
+        skipna=False
+    ) + 1
+    return krugman.rename("krugman").reset_index().assign(hoover=lambda t: t["krugman"] / 2)
+
+
+# --------------------------------------------------------------------------
+# Mapping figures
+# --------------------------------------------------------------------------
+
+_QUADRANT_COLOURS = {
+    "star": "#1b9e77",
+    "emerging": "#7570b3",
+    "mature": "#d95f02",
+    "declining": "#999999",
+}
+
+BUBBLE_LABELS = {
+    "x": "Change in location quotient",
+    "y": "Location quotient (end year)",
+    "title": "Specialisation quadrants",
+    "star": "star",
+    "emerging": "emerging",
+    "mature": "mature",
+    "declining": "declining",
+}
+
+
+def bubble_chart(
+    quadrants: pd.DataFrame, labels: dict | None = None, *, annotate: int = 5
+) -> Figure:
+    """Bubble chart of :func:`specialisation_quadrants`.
+
+    x = LQ change, y = LQ in the end year, bubble area proportional to
+    end-year employment, colour = quadrant; reference lines at x = 0 and
+    y = 1 separate the quadrants. The ``annotate`` largest bubbles are
+    labelled "region - sector". ``labels`` overrides any entry of
+    :data:`BUBBLE_LABELS` (axis titles, title, quadrant names).
+    """
+    text = _merge_labels(BUBBLE_LABELS, labels)
+    fig = Figure(figsize=(8, 6), layout="constrained")
+    ax = fig.subplots()
+    size = 1500 * _divide(quadrants["employment"], quadrants["employment"].max())
+    for quadrant in QUADRANTS:
+        cells = quadrants["quadrant"] == quadrant
+        if cells.any():
+            ax.scatter(
+                quadrants.loc[cells, "lq_change"],
+                quadrants.loc[cells, "lq_end"],
+                s=np.nan_to_num(size[cells.to_numpy()]) + 10,
+                color=_QUADRANT_COLOURS[quadrant],
+                alpha=0.6,
+                edgecolors="white",
+                label=text[quadrant],
+            )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.axhline(1, color="black", linewidth=0.8)
+    for row in quadrants.nlargest(annotate, "employment").itertuples():
+        ax.annotate(
+            f"{row.region} - {row.sector}",
+            (row.lq_change, row.lq_end),
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_xlabel(text["x"])
+    ax.set_ylabel(text["y"])
+    ax.set_title(text["title"])
+    if len(quadrants):
+        ax.legend(loc="best", markerscale=0.5)
+    return fig
+
+
+HEATMAP_LABELS = {
+    "x": "Sector",
+    "y": "Region",
+    "colorbar": "Location quotient",
+    "title": "Location quotients, {year}",
+}
+
+
+def lq_heatmap(
+    indicators: pd.DataFrame, year=None, labels: dict | None = None
+) -> Figure:
+    """Region x sector heat map of location quotients for one year.
+
+    Takes the output of :func:`mapping_indicators`; ``year`` defaults to the
+    last year of the table. The colour scale is centred on LQ = 1 (as
+    specialised as the country). Values are printed in the cells when the
+    map has at most 400 cells. ``labels`` overrides :data:`HEATMAP_LABELS`;
+    ``{year}`` in the title is replaced by the year.
+    """
+    text = _merge_labels(HEATMAP_LABELS, labels)
+    year = indicators["year"].max() if year is None else year
+    grid = indicators[indicators["year"] == year].pivot(
+        index="region", columns="sector", values="lq"
+    )
+    if grid.empty:
+        raise ValueError(f"employment: no rows for year {year}")
+    values = grid.to_numpy(dtype=float)
+    top = max(2.0, float(np.nanmax(values)))
+    fig = Figure(
+        figsize=(min(4 + 0.6 * grid.shape[1], 20), min(3 + 0.4 * grid.shape[0], 20)),
+        layout="constrained",
+    )
+    ax = fig.subplots()
+    norm = TwoSlopeNorm(1.0, 0.0, top)
+    image = ax.imshow(values, cmap="RdBu_r", norm=norm, aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45, ha="right")
+    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
+    if values.size <= 400:
+        for (i, j), lq in np.ndenumerate(values):
+            if not np.isnan(lq):
+                # White text on the dark ends of the colour scale.
+                colour = "white" if abs(norm(lq) - 0.5) > 0.3 else "black"
+                ax.text(j, i, f"{lq:.2f}", ha="center", va="center", fontsize=8, color=colour)
+    fig.colorbar(image, ax=ax, label=text["colorbar"])
+    ax.set_xlabel(text["x"])
+    ax.set_ylabel(text["y"])
+    ax.set_title(text["title"].format(year=year))
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Selection
+# --------------------------------------------------------------------------
+
+
+def _check_selection_inputs(candidates: pd.DataFrame, criteria: pd.DataFrame) -> None:
+    _require_columns(criteria, CRITERIA_COLUMNS, "criteria")
+    _require_columns(candidates, ("candidate_id",), "candidates")
+    if criteria.empty:
+        raise ValueError("criteria: at least one criterion is needed")
+    names = criteria["criterion"]
+    if names.duplicated().any():
+        raise ValueError(f"criteria: duplicate criterion {', '.join(names[names.duplicated()])}")
+    unknown = [c for c in names if c not in candidates.columns]
+    if unknown:
+        raise ValueError(f"criteria: no candidates column for {', '.join(unknown)}")
+    wrong = sorted(set(criteria["direction"]) - set(DIRECTIONS))
+    if wrong:
+        raise ValueError(
+            f"criteria: unknown direction {', '.join(map(str, wrong))} "
+            f"(expected {' or '.join(DIRECTIONS)})"
+        )
+    if not (criteria["weight"] > 0).all():
+        raise ValueError("criteria: every weight must be greater than zero")
+    if candidates["candidate_id"].duplicated().any():
+        raise ValueError("candidates: duplicate candidate_id")
+    values = candidates[list(names)]
+    text = [c for c in names if not pd.api.types.is_numeric_dtype(values[c])]
+    if text:
+        raise ValueError(f"candidates: non-numeric values in {', '.join(text)}")
+    gaps = values.isna().set_axis(candidates["candidate_id"]).stack()
+    if gaps.any():
+        shown = ", ".join(f"{cid}/{c}" for cid, c in gaps[gaps].index[:5])
+        raise ValueError(f"candidates: missing criterion values ({shown})")
+
+
+def effective_weights(criteria: pd.DataFrame, weights: dict | None = None) -> pd.Series:
+    """Weights actually used, indexed by criterion and summing to 1.
+
+    ``weights`` (criterion -> weight) overrides the table's weights; an
+    override may be zero, which switches the criterion off. Weights are then
+    divided by their sum: w_c / sum(w).
+    """
+    base = pd.Series(criteria["weight"].to_numpy(dtype=float), index=criteria["criterion"])
+    override = pd.Series(weights or {}, dtype=float)
+    unknown = [str(c) for c in override.index if c not in base.index]
+    if unknown:
+        raise ValueError(f"weights: unknown criterion {', '.join(unknown)}")
+    merged = base.copy()
+    merged[override.index] = override
+    if (merged < 0).any() or not merged.sum() > 0:
+        raise ValueError("weights: weights must be non-negative with a positive total")
+    return (merged / merged.sum()).rename("weight")
+
+
+def eliminations(candidates: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
+    """Eliminatory thresholds: one row per (candidate, criterion) failed.
+
+    A candidate is eliminated on a criterion when its value is strictly below
+    the criterion's ``min_threshold`` (a floor, whatever the direction); a
+    missing threshold never eliminates. Returns ``candidate_id, criterion,
+    value, threshold``.
+    """
+    _check_selection_inputs(candidates, criteria)
+    if "min_threshold" not in criteria.columns:
+        thresholds = pd.Series(np.nan, index=criteria["criterion"])
+    else:
+        thresholds = pd.Series(
+            criteria["min_threshold"].to_numpy(dtype=float), index=criteria["criterion"]
+        )
+    values = candidates.set_index("candidate_id")[list(thresholds.index)].astype(float)
+    failed = values.lt(thresholds, axis=1).stack()
+    long = values.stack()[failed].rename("value").reset_index()
+    long.columns = ["candidate_id", "criterion", "value"]
+    return long.assign(threshold=thresholds.loc[long["criterion"]].to_numpy())
+
+
+def normalise_criteria(
+    candidates: pd.DataFrame, criteria: pd.DataFrame, method: str = "minmax"
+) -> pd.DataFrame:
+    """Normalised criterion values, best = highest whatever the direction.
+
+    Values of a ``lower_better`` criterion are negated first (x -> -x), so the
+    best candidate always gets the highest normalised value. Then, per
+    criterion over the given candidates:
+
+    - ``minmax``: (x - min) / (max - min), in [0, 1];
+    - ``zscore``: (x - mean) / sd, with the population sd;
+    - ``rank``: (rank - 1) / (n - 1), average ranks for ties, in [0, 1].
+
+    A criterion on which all candidates are equal gets 0.5 (minmax, rank) or
+    0 (zscore). Returns a candidate_id x criterion table.
+    """
+    if method not in NORMALISATIONS:
+        raise ValueError(
+            f"unknown normalisation {method!r} (expected {', '.join(NORMALISATIONS)})"
+        )
+    _check_selection_inputs(candidates, criteria)
+    names = list(criteria["criterion"])
+    sign = np.where(criteria["direction"].to_numpy() == "lower_better", -1.0, 1.0)
+    values = candidates.set_index("candidate_id")[names].astype(float) * sign
+    if method == "rank":
+        values = values.rank(method="average")
+        low, spread = 1.0, values.shape[0] - 1.0
+    elif method == "minmax":
+        low, spread = values.min(), values.max() - values.min()
+    else:
+        low, spread = values.mean(), values.std(ddof=0)
+    scaled = values.sub(low).div(spread)
+    flat = values.nunique() <= 1
+    scaled.loc[:, flat] = _NEUTRAL[method]
+    return scaled
+
+
+def score_candidates(
+    candidates: pd.DataFrame,
+    criteria: pd.DataFrame,
+    *,
+    method: str = "minmax",
+    weights: dict | None = None,
+) -> pd.DataFrame:
+    """Weighted multi-criteria score and ranking of candidate clusters.
+
+    1. Eliminatory thresholds (:func:`eliminations`) are applied first.
+    2. The remaining candidates are normalised among themselves with
+       ``method`` (:func:`normalise_criteria`), so an eliminated outlier
+       cannot stretch the scale.
+    3. Weights (:func:`effective_weights`) sum to 1; the score is
+       S_i = sum_c w_c * x_ic, and the subtotal of a group is the same sum
+       restricted to the group's criteria (subtotals add up to the score).
+    4. Rank 1 is the highest score; ties share the best rank.
+
+    Eliminated candidates get no score, subtotal or rank (NaN), and the
+    failed thresholds in ``elimination_reasons`` (a list of dicts with
+    criterion, value, threshold). Returns one row per candidate, sorted by
+    rank (eliminated last): the candidate keys present among
+    ``candidate_id, name, region, sector``, one subtotal column per criterion
+    group (named by the group, in the order of the criteria table),
+    ``score, rank, eliminated, elimination_reasons, normalisation``.
+    """
+    failed = eliminations(candidates, criteria)
+    w = effective_weights(criteria, weights)
+    ids = candidates["candidate_id"]
+    eliminated = ids.isin(failed["candidate_id"]).to_numpy()
+    normalised = normalise_criteria(candidates[~eliminated], criteria, method)
+    groups = pd.Series(criteria["group"].to_numpy(), index=criteria["criterion"])
+    contributions = normalised * w
+    subtotals = contributions.T.groupby(groups, sort=False).sum().T
+    reasons = {
+        cid: rows[["criterion", "value", "threshold"]].to_dict("records")
+        for cid, rows in failed.groupby("candidate_id", sort=False)
+    }
+    keys = [c for c in CANDIDATE_KEYS if c in candidates.columns]
+    result = candidates[keys].set_index("candidate_id", drop=False)
+    result = result.join(subtotals).assign(score=contributions.sum(axis=1))
+    result["rank"] = result["score"].rank(ascending=False, method="min")
+    result["eliminated"] = eliminated
+    result["elimination_reasons"] = [reasons.get(cid, []) for cid in result.index]
+    result["normalisation"] = method
+    return result.sort_values("rank", na_position="last", kind="stable").reset_index(drop=True)
+
+
+def weight_sensitivity(
+    candidates: pd.DataFrame,
+    criteria: pd.DataFrame,
+    n_draws: int = 1000,
+    top_k: int = 3,
+    spread: float = 0.25,
+    seed: int = 0,
+    *,
+    method: str = "minmax",
+    weights: dict | None = None,
+) -> pd.DataFrame:
+    """How stable is the ranking when the weights move?
+
+    Perturbation: multiplicative log-normal noise on the base weights w
+    (:func:`effective_weights`), renormalised to sum to 1:
+    w'_dc = w_c * exp(spread * z_dc) / sum_c(...), z_dc ~ N(0, 1), for draws
+    d = 1..n_draws. ``spread`` is the standard deviation of the log-weight
+    (0.25 moves a weight by about +-25 %); a weight of zero stays zero.
+
+    Scores of all draws are one matrix product, (draws x criteria) @
+    (criteria x candidates), over the candidates that pass the eliminatory
+    thresholds (eliminated candidates are left out). Within a draw, exact ties
+    are broken at random. Returns, per candidate, ``candidate_id`` (and
+    ``name`` when present), ``base_rank`` (rank with the base weights,
+    :func:`score_candidates`), ``p_top_k`` (share of draws in which it ranks
+    in the top ``top_k``; these sum to min(k, number of candidates)) and
+    ``mean_rank``, sorted by decreasing ``p_top_k``. The parameters are in
+    ``result.attrs``. The same seed gives the same result.
+    """
+    if n_draws < 1 or top_k < 1 or spread < 0:
+        raise ValueError("n_draws and top_k must be at least 1 and spread non-negative")
+    base = score_candidates(candidates, criteria, method=method, weights=weights)
+    base = base[~base["eliminated"]]
+    w = effective_weights(criteria, weights).to_numpy()
+    kept = candidates[candidates["candidate_id"].isin(base["candidate_id"])]
+    x = normalise_criteria(kept, criteria, method).to_numpy()
+    rng = np.random.default_rng(seed)
+    draws = w * np.exp(spread * rng.standard_normal((n_draws, len(w))))
+    draws /= draws.sum(axis=1, keepdims=True)
+    # Rounding turns near-ties from floating-point noise into exact ties,
+    # which the random second key then breaks fairly.
+    scores = np.round(draws @ x.T, 12)
+    order = np.lexsort((rng.random(scores.shape), -scores), axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, order.shape[1] + 1), axis=1)
+    keys = [c for c in ("candidate_id", "name") if c in kept.columns]
+    result = kept[keys].assign(
+        p_top_k=(ranks <= top_k).mean(axis=0),
+        mean_rank=ranks.mean(axis=0),
+    )
+    result = result.merge(base[["candidate_id", "rank"]], on="candidate_id").rename(
+        columns={"rank": "base_rank"}
+    )
+    result = result[[*keys, "base_rank", "p_top_k", "mean_rank"]].sort_values(
+        ["p_top_k", "mean_rank"], ascending=[False, True], kind="stable"
+    )
+    result.attrs = {
+        "n_draws": n_draws,
+        "top_k": top_k,
+        "spread": spread,
+        "seed": seed,
+        "normalisation": method,
+        "perturbation": "lognormal",
+    }
+    return result.reset_index(drop=True)
+
+
+SENSITIVITY_LABELS = {
+    "x": "Probability of ranking in the top {k}",
+    "title": "Stability of the ranking ({n} weight draws)",
+}
+
+
+def sensitivity_chart(sensitivity: pd.DataFrame, labels: dict | None = None) -> Figure:
+    """Horizontal bar chart of P(top k) from :func:`weight_sensitivity`.
+
+    ``labels`` overrides :data:`SENSITIVITY_LABELS`; ``{k}`` and ``{n}`` are
+    replaced by the top k and the number of draws.
+    """
+    text = _merge_labels(SENSITIVITY_LABELS, labels)
+    k, n = sensitivity.attrs.get("top_k", ""), sensitivity.attrs.get("n_draws", "")
+    names = sensitivity["name"] if "name" in sensitivity else sensitivity["candidate_id"]
+    fig = Figure(figsize=(7, 1.5 + 0.35 * len(sensitivity)), layout="constrained")
+    ax = fig.subplots()
+    ax.barh([str(v) for v in names], sensitivity["p_top_k"], color="#1b9e77")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(text["x"].format(k=k, n=n))
+    ax.set_title(text["title"].format(k=k, n=n))
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Orientation presets
+# --------------------------------------------------------------------------
+
+
+def selection_presets() -> dict:
+    """The orientation presets shipped in ``catalogues/selection_presets.yaml``."""
+    source = resources.files("clusterkit.catalogues").joinpath("selection_presets.yaml")
+    return yaml.safe_load(source.read_text(encoding="utf-8"))["presets"]
+
+
+def _preset(preset: str) -> dict:
+    presets = selection_presets()
+    if preset not in presets:
+        raise ValueError(f"unknown preset {preset!r} (expected {', '.join(presets)})")
+    return presets[preset]
+
+
+def preset_criteria(preset: str) -> pd.DataFrame:
+    """The criteria a preset suggests, as a table: ``criterion, group,
+    direction, unit, label_fr, label_en, sources`` (sources as
+    "bibkey l. lines" separated by "; ")."""
+    rows = _preset(preset)["criteria"]
+    return pd.DataFrame(
+        {
+            "criterion": [r["criterion"] for r in rows],
+            "group": [r["group"] for r in rows],
+            "direction": [r["direction"] for r in rows],
+            "unit": [r["unit"] for r in rows],
+            "label_fr": [r["label"]["fr"] for r in rows],
+            "label_en": [r["label"]["en"] for r in rows],
+            "sources": [
+                "; ".join(f"{s['ref']} l. {s['lines']}" for s in r["sources"]) for r in rows
+            ],
+        }
+    )
+
+
+def apply_preset(criteria: pd.DataFrame, preset: str) -> pd.DataFrame:
+    """Reweight a team's criteria table with a preset's group weights.
+
+    Each criterion keeps its share within its group:
+    w'_c = G_g * w_c / sum_{c' in g} w_c', with G_g the preset weight of
+    the criterion's group g. Groups of the preset that the team does not use
+    have their weight shared out in proportion (the new weights are divided
+    by their sum, so they sum to 1). Returns a copy of ``criteria`` with the
+    new ``weight`` column.
+    """
+    _require_columns(criteria, ("criterion", "weight", "group"), "criteria")
+    group_weights = _preset(preset)["group_weights"]
+    unknown = sorted(set(criteria["group"]) - set(group_weights))
+    if unknown:
+        raise ValueError(f"preset {preset!r} has no weight for group {', '.join(unknown)}")
+    within = criteria["weight"] / criteria.groupby("group")["weight"].transform("sum")
+    weight = within * criteria["group"].map(group_weights)
+    return criteria.assign(weight=weight / weight.sum())
