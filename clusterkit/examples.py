@@ -485,8 +485,10 @@ def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
     employment = _example_employment(_rng(seed, "employment"))
     enterprises = _example_enterprises(_rng(seed, "enterprises"))
     actors = _example_actors(_rng(seed, "actors"), enterprises)
+    swot = _example_swot(_rng(seed, "swot"))
     actions = _example_actions(_rng(seed, "actions"))
-    indicators = _example_indicators()
+    actions["swot_refs"] = _swot_refs(actions, swot)
+    indicators = _example_indicators().assign(catalogue_key=None)
     return {
         "cluster": pd.DataFrame(_CLUSTER, columns=["key", "value"]),
         "employment": employment,
@@ -495,7 +497,7 @@ def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
         "enterprises": enterprises,
         "actors": actors,
         "relations": _example_relations(_rng(seed, "relations"), enterprises, actors),
-        "swot": _example_swot(_rng(seed, "swot")),
+        "swot": swot,
         "services": _example_services(_rng(seed, "services")),
         "vision": pd.DataFrame([_VISION], columns=["statement", "horizon_years"]),
         "objectives": pd.DataFrame(
@@ -731,7 +733,25 @@ def _example_relations(rng: np.random.Generator, enterprises: pd.DataFrame,
 def _example_swot(rng: np.random.Generator) -> pd.DataFrame:
     swot = pd.DataFrame(_SWOT, columns=["category", "theme", "statement"])
     swot["votes"] = rng.integers(0, 15, len(swot))
-    return swot[["category", "statement", "theme", "votes"]]
+    swot["swot_id"] = [f"S{i:02d}" for i in range(1, len(swot) + 1)]
+    return swot[["category", "statement", "theme", "votes", "swot_id"]]
+
+
+# The SWOT theme an action's domain answers; social and institutional weaknesses are left
+# without an action on purpose, so that the plan's linkage check has something to report.
+_DOMAIN_THEME = {
+    "commercial": "marketing", "international": "marketing", "finance": "finance",
+    "human_resources": "skills", "production": "production", "innovation": "production",
+    "procurement": "production", "infrastructure": "production", "environment": "environment",
+    "information": "governance",
+}
+
+
+def _swot_refs(actions: pd.DataFrame, swot: pd.DataFrame) -> pd.Series:
+    """Each action answers the weaknesses and threats of its domain's theme."""
+    problems = swot[swot["category"].isin(["weakness", "threat"])]
+    by_theme = problems.groupby("theme")["swot_id"].agg("; ".join)
+    return actions["domain"].map(_DOMAIN_THEME).map(by_theme)
 
 
 def _example_services(rng: np.random.Generator) -> pd.DataFrame:

@@ -37,7 +37,7 @@ def check_lang(lang: str | None) -> str:
     return code
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **values) -> str:
     """The message ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     entry = catalogue()[key]
     text = entry[check_lang(lang)]

@@ -144,9 +144,9 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
         enum("relation_type", "relation_type"), score("intensity", 1, 3),
         opt("formal", "bool"), opt("survey_round", "integer", minimum=1),
     )),
-    Sheet("swot", columns=(
+    Sheet("swot", id_column="swot_id", columns=(
         enum("category", "swot_category"), C("statement", "text"), enum("theme", "theme"),
-        opt("votes", "integer", minimum=0),
+        opt("votes", "integer", minimum=0), opt("swot_id", "id"),
     )),
     Sheet("services", columns=(
         C("provider", "ref", ref=("actors", "actor_id")), C("service", "text"),
@@ -169,6 +169,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
         C("budget", "number", minimum=0), opt("cofinancing_rate", "share"),
         score("impact", 1, 5), score("feasibility", 1, 5), enum("status", "status"),
         opt("spent", "number", minimum=0), opt("plan_year", "integer", minimum=1),
+        opt("swot_refs", "text"),
     )),
     # Step 5: monitoring and evaluation
     Sheet("indicators", id_column="indicator_id", columns=(
@@ -178,6 +179,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
         C("target_date", "date"), opt("source", "text"), opt("frequency", "text"),
         opt("responsible", "text"), opt("disaggregation", "text"),
         Column("action_id", "ref", required=False, ref=("actions", "action_id")),
+        opt("catalogue_key", "text"),
     )),
     Sheet("measurements", columns=(
         C("indicator_id", "ref", ref=("indicators", "indicator_id")), C("date", "date"),

@@ -24,6 +24,8 @@ from . import i18n
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY, STEP_SHEETS, Column, Sheet
 
+MAX_NUMBER = 2.0**53  # beyond this, whole numbers lose precision: certainly a typing error
+DATE_RANGE = (dt.datetime(1800, 1, 1), dt.datetime(2200, 12, 31))  # what a cluster's data can mean
 EXCEL_CELL_LIMIT = 32_767  # Excel's own limit on characters in one cell
 FORMULA_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
 AUXILIARY_SHEETS = {"instructions", "lists"}  # written by `workbook new`, never data
@@ -61,9 +63,21 @@ class Problem:
 
 def _render(spec: tuple, lang: str) -> str:
     key, values = spec
-    # placeholders may themselves be catalogue keys to render in the same language
-    values = {k: (_render(v, lang) if isinstance(v, tuple) else v) for k, v in values.items()}
+    # placeholders may be specs or labels to render in the message's own language
+    values = {k: _render(v, lang) if isinstance(v, tuple) else v(lang) if callable(v) else v
+              for k, v in values.items()}
     return t(key, lang, **values)
+
+
+@dataclass(frozen=True)
+class EnumLabels:
+    """The labels of enumeration values, rendered in the language of the message."""
+
+    enum: str
+    values: tuple[str, ...]
+
+    def __call__(self, lang: str) -> str:
+        return ", ".join(t(f"enum.{self.enum}.{v}", lang) for v in self.values)
 
 
 def _shorten(text: str, limit: int = 80) -> str:
@@ -110,6 +124,8 @@ class Workbook:
     excel_rows: dict[str, list[int]]
     sheet_titles: dict[str, str]
     notices: list[Notice]
+    files: dict[str, str] = field(default_factory=dict)          # sheet -> file name (CSV folders)
+    column_titles: dict[str, dict] = field(default_factory=dict)  # sheet -> key -> header as written
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.sheets[key]
@@ -131,9 +147,13 @@ class Workbook:
         needed, _ = STEP_SHEETS[step]
         problems = []
         for key in needed:
-            if key in self.sheets and len(self.sheets[key]) > 0:
-                continue
-            problems.append(_sheet_missing_problem(self.source.name, key, step, self._raw_titles))
+            if key not in self.sheets:
+                problems.append(_sheet_missing_problem(self.source.name, key, step, self._raw_titles))
+            elif len(self.sheets[key]) == 0:
+                problems.append(Problem("sheet_empty", self.files.get(key, self.source.name), self.sheet_titles[key],
+                                        value=t("err.empty_value", "en"),
+                                        expected=("err.sheet_empty.expected", {"step": step}),
+                                        fix=("err.sheet_empty.fix", {})))
         if problems:
             raise WorkbookError(problems, lang or self.lang)
 
@@ -158,6 +178,7 @@ def _sheet_missing_problem(file: str, key: str, step: str, titles: list[str]) ->
 class RawSheet:
     title: str
     rows: list[tuple]
+    file: str
     hidden: bool = False
 
 
@@ -177,7 +198,7 @@ def _load_raw(path: Path) -> list[RawSheet]:
 def _load_xlsx(path: Path) -> list[RawSheet]:
     import openpyxl  # imported here: CSV-only users never pay for it
 
-    unreadable = Problem("file_unreadable", path.name, value=path.suffix,
+    unreadable = Problem("file_unreadable", path.name, value=path.name,
                          expected=("err.file_unreadable.expected", {}), fix=("err.file_unreadable.fix", {}))
     try:
         with zipfile.ZipFile(path) as archive:
@@ -198,7 +219,7 @@ def _load_xlsx(path: Path) -> list[RawSheet]:
         for ws in book.worksheets:
             ws.reset_dimensions()  # some writers record a wrong size; read what is there
             rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-            sheets.append(RawSheet(ws.title, rows, hidden=ws.sheet_state != "visible"))
+            sheets.append(RawSheet(ws.title, rows, path.name, hidden=ws.sheet_state != "visible"))
         return sheets
     finally:
         book.close()
@@ -226,7 +247,7 @@ def _load_csv_folder(folder: Path, only: Path | None = None) -> list[RawSheet]:
         except csv.Error:
             dialect = csv.excel
         rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
-        sheets.append(RawSheet(file.stem, rows))
+        sheets.append(RawSheet(file.stem, rows, file.name))
     return sheets
 
 
@@ -273,7 +294,7 @@ def parse_number(value) -> float:
         number = float(text)
         if percent:
             number /= 100
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(number) or math.isinf(number) or abs(number) > MAX_NUMBER:
         raise ValueError(value)
     return number
 
@@ -282,7 +303,15 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
 def parse_date(value) -> pd.Timestamp:
-    """Read an Excel date (cell or serial number) or ISO text; raise ValueError otherwise."""
+    """Read an Excel date (cell or serial number) or ISO text, between 1800 and 2200;
+    raise ValueError otherwise."""
+    stamp = _to_timestamp(value)
+    if not DATE_RANGE[0] <= stamp <= DATE_RANGE[1]:
+        raise ValueError(value)
+    return stamp
+
+
+def _to_timestamp(value) -> pd.Timestamp:
     if isinstance(value, dt.datetime):
         return pd.Timestamp(value)
     if isinstance(value, dt.date):
@@ -296,7 +325,7 @@ def parse_date(value) -> pd.Timestamp:
         return pd.Timestamp(dt.datetime.fromisoformat(text))
     except ValueError:
         if text.replace(".", "", 1).isdigit():
-            return parse_date(float(text))
+            return _to_timestamp(float(text))
         raise
 
 
@@ -340,15 +369,14 @@ def _text(value) -> str:
 def _kind_spec(column: Column) -> tuple:
     """The catalogue spec of what a column expects, with its range when it has one."""
     if column.kind == "enum":
-        values = ", ".join(ENUMS[column.enum])
-        return ("kind.enum", {"values": values})
+        return ("kind.enum", {"values": EnumLabels(column.enum, ENUMS[column.enum])})
     if column.kind == "ref":
         return ("kind.ref", {"target": f"{column.ref[0]}.{column.ref[1]}"})
     return (f"kind.{column.kind}", {})
 
 
 def _range_spec(column: Column) -> tuple | None:
-    low, high = column.minimum, column.maximum
+    low, high = (0, 1) if column.kind == "share" else (column.minimum, column.maximum)
     if low is not None and high is not None:
         return ("kind.range", {"low": _fmt(low), "high": _fmt(high)})
     if low is not None:
@@ -365,9 +393,10 @@ def _fmt(x: float) -> str:
 class _SheetReader:
     """Parses one raw sheet against its schema, collecting problems instead of stopping."""
 
-    def __init__(self, file: str, raw: RawSheet, sheet: Sheet, problems: list, notices: list):
-        self.file, self.raw, self.sheet = file, raw, sheet
+    def __init__(self, raw: RawSheet, sheet: Sheet, problems: list, notices: list):
+        self.file, self.raw, self.sheet = raw.file, raw, sheet
         self.problems, self.notices = problems, notices
+        self.titles: dict[str, str] = {}  # canonical key -> header as the team wrote it
 
     def problem(self, code, row=None, column=None, value=None, expected=(), fix=()):
         self.problems.append(Problem(code, self.file, self.raw.title, row, column, value, expected, fix))
@@ -443,7 +472,8 @@ class _SheetReader:
         if column.kind == "enum":
             near = difflib.get_close_matches(_norm(value), list(_ENUM_TABLES[column.enum]), n=1, cutoff=0.6)
             if near:
-                return ("err.value_kind.fix.enum_near", {"near": _ENUM_TABLES[column.enum][near[0]]})
+                return ("err.value_kind.fix.enum_near",
+                        {"near": EnumLabels(column.enum, (_ENUM_TABLES[column.enum][near[0]],))})
         return (f"err.value_kind.fix.{column.kind}", {})
 
     @staticmethod
@@ -483,6 +513,7 @@ class _SheetReader:
                              ("err.column_duplicate.expected", {"column": name}), ("err.column_duplicate.fix", {}))
                 continue
             (positions if key else extras)[name] = pos
+            self.titles[name] = _text(cell)
         for col in self.sheet.columns:
             if col.required and col.key not in positions:
                 near = difflib.get_close_matches(_norm(col.key), [_norm(e) for e in extras], n=1, cutoff=0.75) or \
@@ -490,7 +521,8 @@ class _SheetReader:
                 near_name = next((e for e in extras if _norm(e) in near), None)
                 fix = ("err.column_missing.fix_near", {"near": near_name, "column": col.key}) if near_name \
                     else ("err.column_missing.fix", {})
-                self.problem("column_missing", header_index + 1, col.key, None,
+                found = ", ".join(_text(c) for c in header if not _is_blank(c))
+                self.problem("column_missing", header_index + 1, col.key, found,
                              ("err.column_missing.expected", {"column": col.key, "alias": t(f"col.{col.key}", "fr")}),
                              fix)
         body, rows = [], []
@@ -522,7 +554,7 @@ class _SheetReader:
         for col in self.sheet.columns:
             for spelling in (col.key, t(f"col.{col.key}", "fr")):
                 keys[_norm(spelling)] = col
-        values, rows = {}, {}
+        values, rows, titles = {}, {}, {}
         for index, row in enumerate(self.raw.rows):
             if not row or _is_blank(row[0]):
                 continue
@@ -535,12 +567,17 @@ class _SheetReader:
                                                                   "row": index + 1, "key": _text(row[0])}))
                 continue
             value = row[1] if len(row) > 1 else None
+            titles[col.key] = _text(row[0])
+            if col.required and _is_blank(value):
+                rows[col.key] = index + 1
+                continue  # reported below, with the fix that fits a key/value sheet
             values[col.key] = self.parse_column(col, [value], [index + 1], _text(row[0]))[0]
             rows[col.key] = index + 1
         for col in self.sheet.columns:
             if col.required and col.key not in values:
-                self.problem("value_required", None, col.key, None,
-                             ("err.value_required.expected", {"kind": _kind_spec(col)}), ("err.value_required.fix", {}))
+                self.problem("value_required", rows.get(col.key), titles.get(col.key, col.key), None,
+                             ("err.value_required.expected", {"kind": _kind_spec(col)}),
+                             ("err.key_required.fix", {"key": t(f"col.{col.key}", "fr"), "key_en": col.key}))
         return values, rows
 
 
@@ -569,10 +606,10 @@ def _empty_frame(sheet: Sheet) -> pd.DataFrame:
 # Cross-sheet rules
 # --------------------------------------------------------------------------------------------
 def _check_rules(wb: Workbook, problems: list[Problem]) -> None:
-    file = wb.source.name
-
     def add(code, key, index, column, value, expected, fix):
-        problems.append(Problem(code, file, wb.sheet_titles[key], wb.excel_rows[key][index], column, value,
+        titles = wb.column_titles.get(key, {})
+        shown = ", ".join(titles.get(c.strip(), c.strip()) for c in column.split(","))
+        problems.append(Problem(code, wb.files[key], wb.sheet_titles[key], wb.excel_rows[key][index], shown, value,
                                 expected, fix))
 
     for key, frame in wb.sheets.items():
@@ -673,12 +710,11 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
         raw_sheets = _load_raw(path)
     except WorkbookError as error:
         raise WorkbookError(error.problems, lang) from None
-    file = path.name
     problems: list[Problem] = []
     notices: list[Notice] = []
     lookup = _sheet_lookup()
     auxiliary = {_norm(t(f"sheet.{k}", lang_)) for k in AUXILIARY_SHEETS for lang_ in i18n.LANGUAGES}
-    sheets, rows, titles, cluster = {}, {}, {}, {}
+    sheets, rows, titles, cluster, files, column_titles = {}, {}, {}, {}, {}, {}
     for raw in raw_sheets:
         key = lookup.get(_norm(raw.title))
         if key is None:
@@ -686,27 +722,31 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
                 near = difflib.get_close_matches(_norm(raw.title), list(lookup), n=1, cutoff=0.75)
                 if near:
                     notices.append(Notice("notice.unknown_sheet_near",
-                                          {"file": file, "sheet": raw.title, "near": lookup[near[0]]}))
+                                          {"file": raw.file, "sheet": raw.title, "near": lookup[near[0]]}))
                 else:
-                    notices.append(Notice("notice.unknown_sheet", {"file": file, "sheet": raw.title}))
+                    notices.append(Notice("notice.unknown_sheet", {"file": raw.file, "sheet": raw.title}))
             continue
         if key in titles:
-            problems.append(Problem("sheet_duplicate", file, raw.title, value=raw.title,
+            problems.append(Problem("sheet_duplicate", raw.file, raw.title, value=raw.title,
                                     expected=("err.sheet_duplicate.expected", {"sheet": key}),
                                     fix=("err.sheet_duplicate.fix", {})))
             continue
         if raw.hidden:
-            notices.append(Notice("notice.hidden_sheet", {"file": file, "sheet": raw.title}))
-        titles[key] = raw.title
-        reader = _SheetReader(file, raw, SHEETS[key], problems, notices)
+            notices.append(Notice("notice.hidden_sheet", {"file": raw.file, "sheet": raw.title}))
+        titles[key], files[key] = raw.title, raw.file
+        reader = _SheetReader(raw, SHEETS[key], problems, notices)
         if SHEETS[key].key_value:
             cluster, _ = reader.read_key_value()
         else:
             sheets[key], rows[key] = reader.read_table()
-    wb = Workbook(path, cluster, sheets, rows, titles, notices, _raw_titles=[r.title for r in raw_sheets])
+            column_titles[key] = reader.titles
+    wb = Workbook(path, cluster, sheets, rows, titles, notices, files, column_titles,
+                  _raw_titles=[r.title for r in raw_sheets])
     message_lang = lang or cluster.get("language")
     _check_rules(wb, problems)  # cells that failed to parse are missing here, so never reported twice
     if problems:
+        order = {title: i for i, title in enumerate(r.title for r in raw_sheets)}
+        problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))  # stable: columns stay in order
         raise WorkbookError(problems, message_lang)
     if step is not None:
         wb.require(step, message_lang)
