@@ -1,0 +1,99 @@
+"""The book as a reader sees it, in headless Chromium (Debian's package), served from localhost.
+
+Every page opened must load with no console error and no failed request, fetch nothing from
+outside this machine (the book reads offline), and show its figures. Screenshots are kept in
+test-artifacts/ for a person to look at.
+"""
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from test_book import built_book  # noqa: F401 - the same strict build, shared by both files
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PAGES = {
+    "accueil": "book/fr/index.html",
+    "selection": "book/fr/selection.html",
+    "diagnostic": "book/fr/diagnostic.html",
+    "diagnostic-exemple": "book/_generated/fr/diagnostic.html",
+    "plan": "book/fr/plan.html",
+    "implementation": "book/fr/implementation.html",
+    "monitoring": "book/fr/monitoring.html",
+    "competency": "book/fr/competency.html",
+    "cas-chanderi": "book/fr/cas/chanderi.html",
+}
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("CI must run the browser test: install Debian's chromium package (make test does)",
+                    pytrace=False)
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    handler = functools.partial(QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url):
+    """Open ``url`` and return the page with the problems seen while loading it."""
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    seen = {"console": [], "failed": [], "outside": []}
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+            else seen["outside"].append(r.url))
+    page.goto(url, wait_until="networkidle")
+    return page, seen
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_loads_cleanly_offline_with_its_figures(browser, site, name):
+    page, seen = open_page(browser, f"{site}/{PAGES[name]}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert seen["outside"] == [], "the book must read offline"
+    assert seen["failed"] == []
+    assert seen["console"] == []
+    images = page.eval_on_selector_all("main img", "imgs => imgs.map(i => [i.complete && i.naturalWidth > 0, i.alt])")
+    assert all(loaded for loaded, _ in images), images
+    assert all(alt.strip() for _, alt in images), "every figure has alternative text"
+    page.close()
+
+
+def test_search_finds_a_french_term(browser, site):
+    page, seen = open_page(browser, f"{site}/search.html?q=diagnostic")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    results = page.inner_text("#search-results")
+    assert "diagnostique" in results.lower()
+    page.screenshot(path=str(ARTIFACTS / "recherche.png"), full_page=True)
+    assert seen["outside"] == [] and seen["console"] == []
+    page.close()
