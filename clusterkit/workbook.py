@@ -25,7 +25,7 @@ from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY, STEP_SHEETS, Column, Sheet
 
 MAX_NUMBER = 2.0**53  # beyond this, whole numbers lose precision: certainly a typing error
-DATE_RANGE = (dt.datetime(1800, 1, 1), dt.datetime(2200, 12, 31))  # what a cluster's data can mean
+DATE_RANGE = (dt.datetime(1800, 1, 1), dt.datetime(2200, 12, 31, 23, 59, 59, 999999))  # what a cluster's data can mean
 EXCEL_CELL_LIMIT = 32_767  # Excel's own limit on characters in one cell
 FORMULA_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
 AUXILIARY_SHEETS = {"instructions", "lists"}  # written by `workbook new`, never data
@@ -56,7 +56,8 @@ class Problem:
             where = t("err.where_sheet", lang, file=self.file, sheet=self.sheet)
         else:
             where = t("err.where_file", lang, file=self.file)
-        value = t("err.empty_value", lang) if _is_blank(self.value) else _shorten(str(self.value))
+        value = self.value(lang) if callable(self.value) else self.value
+        value = t("err.empty_value", lang) if _is_blank(value) else _shorten(str(value))
         return t("err.line", lang, where=where, value=value,
                  expected=_render(self.expected, lang), fix=_render(self.fix, lang))
 
@@ -151,7 +152,7 @@ class Workbook:
                 problems.append(_sheet_missing_problem(self.source.name, key, step, self._raw_titles))
             elif len(self.sheets[key]) == 0:
                 problems.append(Problem("sheet_empty", self.files.get(key, self.source.name), self.sheet_titles[key],
-                                        value=t("err.empty_value", "en"),
+                                        value=None,
                                         expected=("err.sheet_empty.expected", {"step": step}),
                                         fix=("err.sheet_empty.fix", {})))
         if problems:
@@ -275,6 +276,8 @@ def parse_number(value) -> float:
     """Read ``0.45``, ``45%``, ``0,45``, ``1 234,5`` or ``1,234.5``; raise ValueError otherwise."""
     if isinstance(value, bool):
         raise ValueError(value)
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+        raise ValueError(value)  # checked before float() rounds it down to the limit
     if isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -291,6 +294,8 @@ def parse_number(value) -> float:
             text = text.replace(",", ".")
         elif text.count(",") > 1:  # thousands separators
             text = text.replace(",", "")
+        if text.lstrip("+-").isdigit() and abs(int(text)) > MAX_NUMBER:
+            raise ValueError(value)  # float() would round it down to the limit unnoticed
         number = float(text)
         if percent:
             number /= 100
@@ -676,9 +681,10 @@ def _check_rules(wb: Workbook, problems: list[Problem]) -> None:
         wrong = frame["competency"].notna() & expected_comp.notna() & (frame["competency"] != expected_comp)
         for index in frame.index[wrong]:
             competency = frame.at[index, "competency"]
-            skills = ", ".join(s for s, c in SKILL_COMPETENCY.items() if c == competency)
-            add("skill_competency", "competencies", index, "skill", frame.at[index, "skill"],
-                ("err.skill_competency.expected", {"competency": competency, "skills": skills}),
+            skills = tuple(s for s, c in SKILL_COMPETENCY.items() if c == competency)
+            add("skill_competency", "competencies", index, "skill", EnumLabels("skill", (frame.at[index, "skill"],)),
+                ("err.skill_competency.expected", {"competency": EnumLabels("competency", (competency,)),
+                                                   "skills": EnumLabels("skill", skills)}),
                 ("err.skill_competency.fix", {}))
 
 
