@@ -58,6 +58,18 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     pack.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.out", lang))
     _lang_option(pack, lang)
     pack.add_argument("--steps", nargs="+", choices=STEPS, metavar="STEP", default=None, help=t("cli.opt.steps", lang))
+
+    survey = commands.add_parser("survey", help=t("cli.survey.help", lang), description=t("cli.survey.help", lang))
+    survey_actions = survey.add_subparsers(dest="action", required=True, metavar="ACTION")
+    xlsform = survey_actions.add_parser("xlsform", help=t("cli.survey.xlsform.help", lang),
+                                        description=t("cli.survey.xlsform.help", lang))
+    xlsform.add_argument("--out", metavar="FILE.xlsx", required=True, help=t("cli.opt.xlsform_out", lang))
+    _lang_option(xlsform, lang)
+    survey_import = survey_actions.add_parser("import", help=t("cli.survey.import.help", lang),
+                                              description=t("cli.survey.import.help", lang))
+    survey_import.add_argument("export", metavar="EXPORT", help=t("cli.arg.export", lang))
+    survey_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
+    _lang_option(survey_import, lang)
     return parser
 
 
@@ -133,6 +145,19 @@ def _pack(args, lang: str | None) -> int:
     return 0
 
 
+def _survey(args, lang: str | None) -> int:
+    from . import survey
+
+    if args.action == "xlsform":
+        lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
+        path = survey.enterprise_xlsform(args.out, lang)
+        print(t("cli.survey.xlsform.done", lang, path=path))
+        return 0
+    report = survey.import_export(args.export, args.workbook, lang)
+    print(report.format(lang))
+    return 2 if report.rejected else 0  # rows were refused: the export needs fixing
+
+
 def main(argv: list[str] | None = None) -> int:
     from .runner import ExecutionError, RunError
 
@@ -144,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.action in ("new", "example"):
                 lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
             return handler(args, lang)
-        return {"run": _run, "pack": _pack}[args.command](args, lang)
+        return {"run": _run, "pack": _pack, "survey": _survey}[args.command](args, lang)
     except WorkbookError as error:
         print(error.format(lang or error.lang), file=sys.stderr)
         return 2

@@ -429,6 +429,19 @@ _INDICATORS = (
      "marchés", 0, 4, np.nan, 1.2, "Enquête auprès des entreprises", "Structure d'animation"),
 )
 
+# The built-in catalogue entry each indicator measures (clusterkit/catalogues/indicators.yaml).
+# Activity counts, the cost per trainee and the scrap rate have no entry in the source lists;
+# I08 (members, a count) and I23 (effluent volume) measure their items otherwise than the
+# catalogue's shares, so they keep their own definitions.
+_CATALOGUE_KEYS = {
+    "I03": "ja_purchasing_selling_centre", "I05": "ja_trade_fairs", "I06": "networks_established",
+    "I07": "institution_new_services", "I09": "ja_collective_brand",
+    "I10": "governance_representativeness", "I12": "joint_actions_implemented",
+    "I13": "sus_network_density", "I14": "sus_formal_relation_share", "I16": "governance_meeting_regularity",
+    "I17": "sus_local_resources", "I18": "bds_satisfaction", "I19": "sales_exports", "I20": "job_creation",
+    "I21": "income_poor", "I22": "women_owned_firm_share", "I24": "new_markets",
+}
+
 _NOTES = {
     ("I20", "2026-06-30"): "Enquête sur un échantillon de 40 entreprises",
     ("I21", "2025-12-31"): "Relevé auprès de 31 membres du groupe d'épargne",
@@ -488,15 +501,15 @@ def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
     swot = _example_swot(_rng(seed, "swot"))
     actions = _example_actions(_rng(seed, "actions"))
     actions["swot_refs"] = _swot_refs(actions, swot)
-    indicators = _example_indicators().assign(catalogue_key=None)
+    indicators = _example_indicators()
     return {
         "cluster": pd.DataFrame(_CLUSTER, columns=["key", "value"]),
         "employment": employment,
         "candidates": _example_candidates(_rng(seed, "candidates"), employment),
         "criteria": _criteria(),
-        "enterprises": enterprises,
+        "enterprises": enterprises.assign(submission_uuid=None),  # filled by survey imports
         "actors": actors,
-        "relations": _example_relations(_rng(seed, "relations"), enterprises, actors),
+        "relations": _example_relations(_rng(seed, "relations"), enterprises, actors).assign(submission_uuid=None),
         "swot": swot,
         "services": _example_services(_rng(seed, "services")),
         "vision": pd.DataFrame([_VISION], columns=["statement", "horizon_years"]),
@@ -809,9 +822,10 @@ def _example_indicators() -> pd.DataFrame:
     table["disaggregation"] = pd.Series("sex", index=table.index, dtype="str").where(
         table["indicator_id"].isin(list(_WOMEN_SHARE))
     )
+    table["catalogue_key"] = table["indicator_id"].map(_CATALOGUE_KEYS).astype("str")
     return table[["indicator_id", "name", "level", "dimension", "battery", "unit", "baseline",
                   "baseline_date", "target", "target_date", "source", "frequency",
-                  "responsible", "disaggregation", "action_id"]]
+                  "responsible", "disaggregation", "action_id", "catalogue_key"]]
 
 
 def _round_value(unit: str, value: np.ndarray) -> np.ndarray:

@@ -135,6 +135,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
         opt("year_founded", "integer", minimum=1800, maximum=2100), opt("turnover", "number", minimum=0),
         opt("export_share", "share"), opt("main_product", "text"),
         enum("market_segment", "market_segment", required=False), opt("association_member", "bool"),
+        opt("submission_uuid", "text"),
     )),
     Sheet("actors", id_column="actor_id", columns=(
         C("actor_id", "id"), C("name", "text"), enum("type", "actor_type"), enum("level", "level"),
@@ -142,7 +143,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
     Sheet("relations", columns=(
         C("source", "ref", ref=("actors", "actor_id")), C("target", "ref", ref=("actors", "actor_id")),
         enum("relation_type", "relation_type"), score("intensity", 1, 3),
-        opt("formal", "bool"), opt("survey_round", "integer", minimum=1),
+        opt("formal", "bool"), opt("survey_round", "integer", minimum=1), opt("submission_uuid", "text"),
     )),
     Sheet("swot", id_column="swot_id", columns=(
         enum("category", "swot_category"), C("statement", "text"), enum("theme", "theme"),

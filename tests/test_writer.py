@@ -93,7 +93,7 @@ def test_blank_workbook_headers_are_keys_in_english_and_labels_in_french(blank):
     assert header_row(en["enterprises"])[:5] == ["enterprise_id", "name", "role", "employees", "employees_women"]
     assert header_row(fr["entreprises"])[:5] == ["id_entreprise", "nom", "rôle", "effectif", "effectif_femmes"]
     assert header_row(fr["relations"]) == ["source", "cible", "type_relation", "intensité", "formelle",
-                                           "vague_enquête"]
+                                           "vague_enquête", "uuid_soumission"]
     assert header_row(fr["compétences"])[-2:] == ["note", "preuves"]
     for key in TABLES:
         keys = [c.key for c in SHEETS[key].columns]
