@@ -13,7 +13,7 @@ import sys
 
 from . import i18n
 from .i18n import t
-from .schema import STEPS
+from .schema import ENUMS, STEPS
 from .workbook import WorkbookError, read_workbook
 
 
@@ -70,6 +70,24 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     survey_import.add_argument("export", metavar="EXPORT", help=t("cli.arg.export", lang))
     survey_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
     _lang_option(survey_import, lang)
+    competency_form = survey_actions.add_parser("competency-xlsform", help=t("cli.survey.competency_xlsform.help", lang),
+                                                description=t("cli.survey.competency_xlsform.help", lang))
+    competency_form.add_argument("--out", metavar="FILE.xlsx", required=True, help=t("cli.opt.xlsform_out", lang))
+    _lang_option(competency_form, lang)
+    competency_import = survey_actions.add_parser("competency-import", help=t("cli.survey.competency_import.help", lang),
+                                                  description=t("cli.survey.competency_import.help", lang))
+    competency_import.add_argument("export", metavar="EXPORT.csv", help=t("cli.arg.competency_export", lang))
+    competency_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
+    _lang_option(competency_import, lang)
+
+    indicators = commands.add_parser("indicators", help=t("cli.indicators.help", lang),
+                                     description=t("cli.indicators.help", lang))
+    indicator_actions = indicators.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = indicator_actions.add_parser("add", help=t("cli.indicators.add.help", lang),
+                                       description=t("cli.indicators.add.help", lang))
+    add.add_argument("--battery", required=True, choices=ENUMS["battery"], help=t("cli.opt.battery", lang))
+    add.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
+    _lang_option(add, lang)
     return parser
 
 
@@ -148,14 +166,39 @@ def _pack(args, lang: str | None) -> int:
 def _survey(args, lang: str | None) -> int:
     from . import survey
 
-    if args.action == "xlsform":
+    if args.action in ("xlsform", "competency-xlsform"):
+        from .questionnaire import competency_xlsform
+
         lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
-        path = survey.enterprise_xlsform(args.out, lang)
-        print(t("cli.survey.xlsform.done", lang, path=path))
+        write = survey.enterprise_xlsform if args.action == "xlsform" else competency_xlsform
+        print(t("cli.survey.xlsform.done", lang, path=write(args.out, lang)))
+        return 0
+    if args.action == "competency-import":
+        from .questionnaire import append_submissions
+
+        lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
+        try:
+            added = append_submissions(args.export, args.workbook, lang)
+        except (ValueError, OSError) as error:
+            print(error, file=sys.stderr)
+            return 2
+        print(t("cli.survey.competency_import.done", lang, rows=added, path=args.workbook))
         return 0
     report = survey.import_export(args.export, args.workbook, lang)
     print(report.format(lang))
     return 2 if report.rejected else 0  # rows were refused: the export needs fixing
+
+
+def _indicators(args, lang: str | None) -> int:
+    from .monitoring import add_battery, add_battery_message
+
+    try:
+        added, kept = add_battery(args.workbook, args.battery, lang)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(add_battery_message(added, kept, args.workbook, i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.action in ("new", "example"):
                 lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
             return handler(args, lang)
-        return {"run": _run, "pack": _pack, "survey": _survey}[args.command](args, lang)
+        return {"run": _run, "pack": _pack, "survey": _survey, "indicators": _indicators}[args.command](args, lang)
     except WorkbookError as error:
         print(error.format(lang or error.lang), file=sys.stderr)
         return 2

@@ -1,16 +1,33 @@
-"""Step 2, the diagnostic study: the cluster profile from the ``enterprises`` sheet.
+"""Step 2, the diagnostic study: the analyses behind the diagnostic report.
 
-Document 000, §3.2 (l. 3450-3486) asks the diagnostic to start from basic information on the
-main stakeholders: how many firms, of what size and status, what they produce, how their units
-are spread across the owners' socio-economic categories, and how much they export. These
-functions compute that profile; they take the typed ``enterprises`` frame and return DataFrames
-with canonical column names.
+Document 000, §3.2 (l. 3411-3708) describes the diagnostic in seven steps, complementary analyses
+and a report in sections a to g, closed by a vision and a validation by the actors. This module
+computes what the report needs, section by section:
+
+- the cluster profile from the ``enterprises`` sheet (step 1, l. 3450-3486; report section c);
+- the founding periods (section b) and the value chain: firms by role and market segment, and
+  the supply, subcontracting and trading links between positions (step 2, l. 3488-3499; a, d);
+- the SWOT synthesis and its check (steps 5 and 6, l. 3539-3556);
+- the business development services (complementary analyses, l. 3608-3612; section f);
+- the social-capital indicators (section g, l. 3669-3676) and the social context of the
+  poorest, with a gender lens (section e, l. 3659-3661; document 003, l. 426);
+- the interview sample (step 3, l. 3501-3526), the validation lists (l. 3698-3703) and the
+  baseline that monitoring reuses (l. 3287, 3427).
+
+The cluster map itself is in :mod:`clusterkit.network`. Functions take typed DataFrames and
+return DataFrames with canonical column names and values; figures take localised labels.
 """
 from __future__ import annotations
 
+import re
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from . import exports, network
 from .schema import ENUMS
 
 # Size classes by employees, the usual micro / small / medium / large thresholds.
@@ -68,10 +85,7 @@ def exports_by_segment(enterprises: pd.DataFrame) -> pd.DataFrame:
     Exports are turnover x export share; the segment's export share is weighted by turnover
     (exports / turnover), over the firms that reported both figures.
     """
-    frame = enterprises.assign(market_segment=enterprises["market_segment"].fillna("unknown"))
-    known = frame["turnover"].notna() & frame["export_share"].notna()
-    frame = frame.assign(exports=(frame["turnover"] * frame["export_share"]).where(known),
-                         turnover_reported=frame["turnover"].where(known))
+    frame = _with_exports(enterprises.assign(market_segment=enterprises["market_segment"].fillna("unknown")))
     grouped = frame.groupby("market_segment", sort=False)
     table = pd.DataFrame({
         "firms": grouped.size(),
@@ -85,6 +99,14 @@ def exports_by_segment(enterprises: pd.DataFrame) -> pd.DataFrame:
     table["export_share"] = table["exports"] / table["turnover_reported"]
     table.index.name = "market_segment"
     return table.drop(columns="turnover_reported").reset_index().astype({"firms": "int64"})
+
+
+def _with_exports(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds ``exports`` (turnover x export share) and ``turnover_reported``, both kept only for the
+    firms that reported turnover and export share, so that shares are weighted by turnover."""
+    known = frame["turnover"].notna() & frame["export_share"].notna()
+    return frame.assign(exports=(frame["turnover"] * frame["export_share"]).where(known),
+                        turnover_reported=frame["turnover"].where(known))
 
 
 def owner_strata(enterprises: pd.DataFrame) -> pd.DataFrame:
@@ -117,3 +139,511 @@ def profile_summary(enterprises: pd.DataFrame) -> dict:
         "lead_firms": int(enterprises["role"].eq("lead_firm").sum()),
         "association_share": float(enterprises["association_member"].mean()),
     }
+
+
+# -- section b: history -------------------------------------------------------------------------
+def firms_by_founding_period(enterprises: pd.DataFrame, width: int = 10) -> pd.DataFrame:
+    """Firms still active today by the period they were founded in (decades by default).
+
+    Only survivors are surveyed, so the table shows when today's firms started, not how many
+    were created: a thin early period may mean early firms closed.
+    """
+    founded = enterprises["year_founded"].astype("float64")
+    start = (founded // width * width).astype("Int64")
+    period = start.map(lambda s: f"{s}-{s + width - 1}", na_action="ignore").fillna("unknown")
+    frame = enterprises.assign(period=period, start=start.fillna(10_000),
+                               women_owned=enterprises["owner_gender"].eq("f").fillna(False))
+    grouped = frame.groupby(["start", "period"], sort=True)
+    table = pd.DataFrame({"firms": grouped.size(), "employees": grouped["employees"].sum(),
+                          "women_owned": grouped["women_owned"].sum()}).reset_index(level="start", drop=True)
+    table["firm_share"] = table["firms"] / table["firms"].sum()
+    table.loc["total"] = table.sum(axis=0)
+    table.index.name = "period"
+    return table.reset_index().astype({"firms": "int64", "employees": "int64", "women_owned": "int64"})
+
+
+# -- sections a and d: the value chain ----------------------------------------------------------
+def firms_by_role_and_segment(enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Number of firms by role (rows) and main market segment (columns ``segment_<segment>``,
+    then ``segment_unknown`` when some firms gave none), with totals."""
+    segments = [*ENUMS["market_segment"], "unknown"]
+    frame = enterprises.assign(market_segment=enterprises["market_segment"].fillna("unknown"))
+    table = pd.crosstab(frame["role"], frame["market_segment"]).reindex(columns=segments, fill_value=0)
+    table = table.reindex([r for r in ENUMS["role"] if r in table.index])
+    if not table["unknown"].any():
+        table = table.drop(columns="unknown")
+    table = table.add_prefix("segment_")
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    table.index.name = "role"
+    table.columns.name = None
+    return table.reset_index().astype({c: "int64" for c in table.columns})
+
+
+# Links along the value chain. A supply relation that reaches the market through a trader or a
+# buyer is a trading link; the other supply relations feed production.
+CHAIN_LINKS = ("supply", "subcontracting", "trading")
+MARKET_POSITIONS = ("trader", "buyer")
+
+
+def actor_positions(actors: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series:
+    """Each actor's place in the value chain: its role when it is a surveyed firm, else its type."""
+    table = network.actor_table(actors, enterprises)
+    return table["role"].fillna(table["type"]).set_axis(table["actor_id"])
+
+
+def value_chain_links(enterprises: pd.DataFrame, actors: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
+    """How the value chain is linked: supply, subcontracting and trading relations between positions.
+
+    A position is a firm's role, or the type of a non-firm actor (a buyer, for instance). For each
+    link and each (from, to) pair of positions, in the direction of the flow of goods or work:
+    the number of relations, of distinct actors on each side, their mean intensity and the share
+    of formal ones (over the relations whose formality is known). Most frequent first.
+    """
+    positions = actor_positions(actors, enterprises)
+    chain = relations[relations["relation_type"].isin(("supply", "subcontracting"))]
+    chain = chain.assign(from_position=chain["source"].map(positions), to_position=chain["target"].map(positions))
+    market = chain["from_position"].isin(MARKET_POSITIONS) | chain["to_position"].isin(MARKET_POSITIONS)
+    trading = market & chain["relation_type"].eq("supply")
+    chain = _with_formality(chain.assign(link=chain["relation_type"].where(~trading, "trading")))
+    grouped = chain.groupby(["link", "from_position", "to_position"], sort=False)
+    table = pd.DataFrame({
+        "relations": grouped.size(),
+        "sources": grouped["source"].nunique(),
+        "targets": grouped["target"].nunique(),
+        "mean_intensity": grouped["intensity"].mean(),
+        "formal_share": grouped["formal_yes"].sum() / grouped["formal_known"].sum().where(lambda s: s > 0),
+    }).reset_index()
+    table["order"] = table["link"].map({k: i for i, k in enumerate(CHAIN_LINKS)})
+    table = table.sort_values(["order", "relations", "from_position", "to_position"],
+                              ascending=[True, False, True, True])
+    columns = ["link", "from_position", "to_position", "relations", "sources", "targets", "mean_intensity",
+               "formal_share"]
+    return table[columns].astype({"relations": "int64", "sources": "int64", "targets": "int64",
+                                  "mean_intensity": "float64", "formal_share": "float64"}).reset_index(drop=True)
+
+
+def _with_formality(relations: pd.DataFrame) -> pd.DataFrame:
+    """Adds ``formal_known`` and ``formal_yes``: a share of formal relations counts only the
+    relations whose formality was reported."""
+    return relations.assign(formal_known=relations["formal"].notna(),
+                            formal_yes=relations["formal"].fillna(False).astype(bool))
+
+
+# -- the SWOT synthesis (diagnostic steps 5 and 6) ----------------------------------------------
+def swot_ranked(swot: pd.DataFrame) -> pd.DataFrame:
+    """Statements by category (strengths, weaknesses, opportunities, threats), most votes first.
+
+    ``rank`` numbers the statements inside their category; a statement without votes counts as
+    none and comes after those with votes, in the order they were written.
+    """
+    order = {c: i for i, c in enumerate(ENUMS["swot_category"])}
+    frame = swot.assign(order=swot["category"].map(order), sort_votes=swot["votes"].fillna(-1),
+                        position=range(len(swot)))
+    frame = frame.sort_values(["order", "sort_votes", "position"], ascending=[True, False, True])
+    frame["rank"] = frame.groupby("category").cumcount() + 1
+    return frame[["category", "rank", "swot_id", "statement", "theme", "votes"]].reset_index(drop=True)
+
+
+def swot_by_theme(swot: pd.DataFrame) -> pd.DataFrame:
+    """Statements per theme (rows, in the schema's order) and category (columns), with votes."""
+    table = pd.crosstab(swot["theme"], swot["category"]).reindex(columns=list(ENUMS["swot_category"]), fill_value=0)
+    table["votes"] = swot.groupby("theme")["votes"].sum()
+    table = table.reindex([t for t in ENUMS["theme"] if t in table.index])
+    table.index.name = "theme"
+    table.columns.name = None
+    return table.reset_index().astype({c: "int64" for c in [*ENUMS["swot_category"], "votes"]})
+
+
+def swot_gaps(swot: pd.DataFrame) -> pd.DataFrame:
+    """Themes with weaknesses or threats but neither a strength nor an opportunity to build on.
+
+    The action plan will need an answer for them that the SWOT does not yet suggest: the team
+    should look again for a local asset or an outside opening before planning.
+    """
+    table = swot_by_theme(swot)
+    gaps = (table["weakness"] + table["threat"] > 0) & (table["strength"] + table["opportunity"] == 0)
+    return table.loc[gaps, ["theme", "weakness", "threat", "votes"]].reset_index(drop=True)
+
+
+def swot_matrix(ranked: pd.DataFrame, titles: dict, top: int = 5, width: int = 54):
+    """The SWOT matrix: four quadrants, each with its ``top`` statements by votes.
+
+    ``ranked`` comes from :func:`swot_ranked`; ``titles`` maps each category to its localised
+    title. A statement shows its votes in brackets; the title shows how many statements the
+    category holds in all. The figure is as tall as its longest quadrant needs.
+    """
+    colours = {"strength": "#e8f6ef", "weakness": "#fdecea", "opportunity": "#eaf2fb", "threat": "#fef5e7"}
+    blocks = {}
+    for category in ENUMS["swot_category"]:
+        lines = []
+        for row in ranked[ranked["category"] == category].head(top).itertuples(index=False):
+            votes = "" if pd.isna(row.votes) else f" ({int(row.votes)})"
+            wrapped = textwrap.wrap(f"{row.statement}{votes}", width=width) or [""]
+            lines.append(f"{row.rank}. " + "\n    ".join(wrapped))
+        blocks[category] = "\n".join(lines)
+    longest = max(block.count("\n") + 1 for block in blocks.values())
+    fig, axes = plt.subplots(2, 2, figsize=(12, 2 * (0.7 + 0.235 * longest)))
+    for ax, category in zip(axes.flat, ENUMS["swot_category"]):
+        ax.set_facecolor(colours[category])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        count = int((ranked["category"] == category).sum())
+        ax.set_title(f"{titles[category]} ({count})", loc="left", fontsize=12, fontweight="bold")
+        ax.text(0.02, 0.95, blocks[category], transform=ax.transAxes, va="top", ha="left", fontsize=10.5,
+                linespacing=1.3, parse_math=False)
+    fig.tight_layout()
+    return fig
+
+
+# -- section f: business development services ---------------------------------------------------
+BDS_MIN_USERS = 5
+BDS_MIN_SATISFACTION = 3.0
+BDS_FLAGS = ("none", "low_use", "low_satisfaction", "low_use_and_satisfaction")
+
+
+def service_review(services: pd.DataFrame, actors: pd.DataFrame, min_users: int = BDS_MIN_USERS,
+                   min_satisfaction: float = BDS_MIN_SATISFACTION) -> pd.DataFrame:
+    """Each service with its provider, users, satisfaction and cost recovery, and a flag.
+
+    ``flag`` is ``low_use`` when fewer than ``min_users`` firms use it, ``low_satisfaction`` when
+    its mean rating is below ``min_satisfaction`` (1 to 5), both, or ``none``.
+    """
+    names = actors.set_index("actor_id")["name"]
+    low_use = services["users"] < min_users
+    low_satisfaction = services["satisfaction"] < min_satisfaction
+    flag = pd.Series("none", index=services.index)
+    flag = flag.mask(low_use, "low_use").mask(low_satisfaction, "low_satisfaction")
+    flag = flag.mask(low_use & low_satisfaction, "low_use_and_satisfaction")
+    table = services.assign(provider_name=services["provider"].map(names), flag=flag)
+    return table[["provider", "provider_name", "service", "users", "satisfaction", "cost_recovery",
+                  "flag"]].reset_index(drop=True)
+
+
+def services_by_provider(services: pd.DataFrame, actors: pd.DataFrame, min_users: int = BDS_MIN_USERS,
+                         min_satisfaction: float = BDS_MIN_SATISFACTION) -> pd.DataFrame:
+    """Per provider, most users first: services, users, satisfaction, cost recovery and flagged services.
+
+    Users add up the users of each service (a firm using two services counts twice).
+    Satisfaction is weighted by users; cost recovery is the mean over the services that report it.
+    """
+    review = service_review(services, actors, min_users, min_satisfaction)
+    review = review.assign(rated=review["satisfaction"] * review["users"], flagged=review["flag"].ne("none"))
+    grouped = review.groupby(["provider", "provider_name"], sort=False)
+    table = pd.DataFrame({
+        "services": grouped.size(),
+        "users": grouped["users"].sum(),
+        "satisfaction": grouped["rated"].sum() / grouped["users"].sum().where(lambda u: u > 0),
+        "cost_recovery": grouped["cost_recovery"].mean(),
+        "flagged": grouped["flagged"].sum(),
+    }).reset_index()
+    table.insert(2, "type", table["provider"].map(actors.set_index("actor_id")["type"]))
+    table = table.sort_values(["users", "provider"], ascending=[False, True])
+    return table.astype({"services": "int64", "users": "int64", "flagged": "int64",
+                         "satisfaction": "float64", "cost_recovery": "float64"}).reset_index(drop=True)
+
+
+def services_summary(services: pd.DataFrame) -> dict:
+    """Services, their users (uses) and the users' mean satisfaction, over all providers."""
+    users = int(services["users"].sum())
+    satisfaction = float((services["satisfaction"] * services["users"]).sum() / users) if users else float("nan")
+    return {"services": len(services), "users": users, "satisfaction": satisfaction}
+
+
+# -- section g: social capital ------------------------------------------------------------------
+# Cooperative relations are those through which actors learn or act together rather than trade
+# or serve one another: information exchange and joint action (report section g asks for the
+# capacity to act collectively, l. 3669-3676; the complementary analyses value inter-firm ties
+# that lead to shared learning, l. 3582-3596). Training and services run one way, governance
+# ties record membership: they are left out.
+COOPERATIVE = ("joint_action", "information")
+
+
+def social_capital(enterprises: pd.DataFrame, actors: pd.DataFrame | None = None,
+                   relations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The four social-capital indicators, each with its numerator (``count``) and base.
+
+    - ``association_share``: surveyed firms that belong to the association, over those that answered;
+    - ``joint_action_share``: firms of the map with at least one joint-action relation, over the firms of the map;
+    - ``formal_relation_share``: formal relations over the relations whose formality is known;
+    - ``cooperation_density``: pairs of firms of the map linked by a cooperative relation
+      (information or joint action), over all possible pairs of those firms.
+
+    Without actors and relations, only the first can be computed; the others are missing.
+    """
+    answered = enterprises["association_member"].dropna()
+    rows = [("association_share", int(answered.sum()), len(answered))]
+    if actors is not None and relations is not None and len(actors):
+        firms = set(network.actor_table(actors, enterprises).query("firm")["actor_id"])
+        joint = relations[relations["relation_type"] == "joint_action"]
+        in_joint = firms & (set(joint["source"]) | set(joint["target"]))
+        formal = relations["formal"].dropna()
+        cooperative = relations[relations["relation_type"].isin(COOPERATIVE)
+                                & relations["source"].isin(firms) & relations["target"].isin(firms)
+                                & (relations["source"] != relations["target"])]
+        pairs = {frozenset(p) for p in zip(cooperative["source"], cooperative["target"])}
+        rows += [("joint_action_share", len(in_joint), len(firms)),
+                 ("formal_relation_share", int(formal.sum()), len(formal)),
+                 ("cooperation_density", len(pairs), len(firms) * (len(firms) - 1) // 2)]
+    else:
+        rows += [(key, 0, 0) for key in ("joint_action_share", "formal_relation_share", "cooperation_density")]
+    frame = pd.DataFrame(rows, columns=["indicator", "count", "base"]).astype("float64", errors="ignore")
+    frame["value"] = frame["count"] / frame["base"].where(frame["base"] > 0)
+    frame["count"] = frame["count"].where(frame["base"] > 0)
+    return frame[["indicator", "value", "count", "base"]].astype({"count": "float64", "base": "float64"})
+
+
+def relation_profile(relations: pd.DataFrame) -> pd.DataFrame:
+    """Relations by type: how many, their mean intensity (1 to 3) and share formal, with a total."""
+    frame = _with_formality(relations)
+
+    def row(group: pd.DataFrame) -> dict:
+        known = group["formal_known"].sum()
+        return {"relations": len(group), "mean_intensity": group["intensity"].astype("float64").mean(),
+                "formal_share": group["formal_yes"].sum() / known if known else float("nan")}
+
+    rows = [{"relation_type": kind, **row(group)} for kind in ENUMS["relation_type"]
+            if len(group := frame[frame["relation_type"] == kind])]
+    rows.append({"relation_type": "total", **row(frame)})
+    return pd.DataFrame(rows, columns=["relation_type", "relations", "mean_intensity", "formal_share"]).astype(
+        {"relations": "int64", "mean_intensity": "float64", "formal_share": "float64"})
+
+
+# -- section e: the social context, the poorest and the gender lens ------------------------------
+def strata_ranking(enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Owner strata from the poorest to the richest, by the median turnover of their firms.
+
+    A stratum without any turnover reported is ranked by median employees after the others;
+    firms without a stratum are left out. ``rank`` 1 is the poorest.
+    """
+    frame = enterprises[enterprises["owner_stratum"].notna()]
+    frame = frame.assign(women_owned=frame["owner_gender"].eq("f").fillna(False),
+                         member=frame["association_member"].astype("float64"))
+    grouped = frame.groupby("owner_stratum")
+    table = pd.DataFrame({
+        "firms": grouped.size(),
+        "median_turnover": grouped["turnover"].median(),
+        "median_employees": grouped["employees"].median().astype("float64"),
+        "women_owned": grouped["women_owned"].sum(),
+        "association_share": grouped["member"].mean(),
+    }).reset_index()
+    table = table.sort_values(["median_turnover", "median_employees", "owner_stratum"], na_position="last")
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table.astype({"firms": "int64", "women_owned": "int64"}).reset_index(drop=True)
+
+
+def poorest_groups(enterprises: pd.DataFrame, strata: int = 1) -> dict:
+    """Who the poorest are, to name them in the validation: the ``strata`` poorest owner strata,
+    their firms, how many are owned by women, and their roles (most frequent first)."""
+    names = list(strata_ranking(enterprises)["owner_stratum"].head(strata))
+    firms = enterprises[enterprises["owner_stratum"].isin(names)]
+    roles = firms["role"].value_counts(sort=False).reindex(ENUMS["role"]).dropna()
+    return {"strata": names, "firms": len(firms), "women_owned": int(firms["owner_gender"].eq("f").sum()),
+            "roles": list(roles.sort_values(ascending=False, kind="stable").index)}
+
+
+def gender_view(enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Firms by owner gender: how many, their employees, median turnover, association membership
+    and export share (weighted by turnover), so that women's access to markets and to the
+    association can be compared with men's."""
+    frame = _with_exports(enterprises.assign(owner_gender=enterprises["owner_gender"].fillna("unknown"),
+                                             member=enterprises["association_member"].astype("float64")))
+    grouped = frame.groupby("owner_gender")
+    table = pd.DataFrame({
+        "firms": grouped.size(),
+        "employees": grouped["employees"].sum(),
+        "median_turnover": grouped["turnover"].median(),
+        "association_share": grouped["member"].mean(),
+        "export_share": grouped["exports"].sum(min_count=1) / grouped["turnover_reported"].sum(min_count=1),
+    })
+    table = table.reindex([g for g in (*ENUMS["owner_gender"], "unknown") if g in table.index])
+    table.insert(1, "firm_share", table["firms"] / table["firms"].sum())
+    table.index.name = "owner_gender"
+    return table.reset_index().astype({"firms": "int64", "employees": "int64"})
+
+
+# -- diagnostic step 3: whom to interview --------------------------------------------------------
+def interview_sample(enterprises: pd.DataFrame, size: int, seed: int = 1,
+                     bounds: tuple[int, int, int] = SIZE_BOUNDS) -> pd.DataFrame:
+    """A seeded sample of firms to interview, stratified by role and size class.
+
+    Every stratum (role x size class present in the survey) gets at least one firm, because the
+    method asks to hear every category of stakeholder (l. 3501-3526): when ``size`` is smaller
+    than the number of strata, the sample has one firm per stratum and is larger than asked.
+    The rest is shared in proportion to what each stratum has left (largest remainders), then
+    drawn at random with ``seed``. ``order`` interleaves the strata so that the interviews mix
+    the categories; ``stratum`` numbers the strata from 1, and ``sampling_weight`` (firms /
+    sampled in the stratum) serves to extrapolate.
+    """
+    role_order = {r: i for i, r in enumerate(ENUMS["role"])}
+    frame = enterprises.assign(size_class=size_class(enterprises["employees"], bounds))
+    frame = frame.assign(role_rank=frame["role"].map(role_order), size_rank=frame["size_class"].cat.codes)
+    frame = frame.sort_values(["role_rank", "size_rank", "enterprise_id"])
+    strata = [group for _, group in frame.groupby(["role_rank", "size_rank"], sort=True)]
+    quotas = _allocate([len(g) for g in strata], size)
+    rng = np.random.default_rng(seed)
+    drawn = []
+    for number, (group, quota) in enumerate(zip(strata, quotas)):
+        picked = group.iloc[rng.choice(len(group), size=quota, replace=False)]
+        drawn.append(picked.assign(stratum=number, turn=range(quota), stratum_firms=len(group),
+                                   stratum_sample=quota))
+    sample = pd.concat(drawn).sort_values(["turn", "stratum"])
+    sample["order"] = range(1, len(sample) + 1)
+    sample["stratum"] += 1
+    sample["sampling_weight"] = sample["stratum_firms"] / sample["stratum_sample"]
+    columns = ["order", "enterprise_id", "name", "role", "size_class", "employees", "owner_stratum", "stratum",
+               "stratum_firms", "stratum_sample", "sampling_weight"]
+    return sample[columns].astype({"stratum": "int64", "stratum_firms": "int64",
+                                   "stratum_sample": "int64"}).reset_index(drop=True)
+
+
+def first_meetings(actors: pd.DataFrame | None) -> tuple[str, dict]:
+    """Whom to meet first (step 4, l. 3528-3537), as a catalogue message and its values: the
+    associations of the map; without one, its public institutions, NGOs and buyers."""
+    if actors is not None:
+        for key, types in (("association", ("association",)),
+                           ("no_association", ("public_institution", "ngo", "buyer"))):
+            names = actors.loc[actors["type"].isin(types), "name"]
+            if len(names):
+                return f"diagnostic.interviews.{key}", {"names": "; ".join(names)}
+    return "diagnostic.interviews.no_actors", {}
+
+
+def _allocate(counts: list[int], size: int) -> list[int]:
+    """One per stratum, then the rest in proportion to each stratum's remaining firms."""
+    if size >= sum(counts):
+        return list(counts)
+    if size <= len(counts):
+        return [1] * len(counts)
+    spare = [c - 1 for c in counts]
+    extra = size - len(counts)
+    quotas = [extra * s / sum(spare) for s in spare]
+    shares = [int(q) for q in quotas]
+    by_remainder = sorted(range(len(counts)), key=lambda i: (-(quotas[i] - shares[i]), i))
+    for i in by_remainder[: extra - sum(shares)]:
+        shares[i] += 1
+    return [1 + s for s in shares]
+
+
+# -- the narrative parts and the validation ------------------------------------------------------
+NARRATIVE_SECTIONS = ENUMS["narrative_section"]
+
+
+def narrative_messages(narratives: pd.DataFrame | None, section: str) -> list[tuple[str, dict]]:
+    """What the report shows for a narrative part: the team's text, one message per paragraph,
+    or, when the team wrote nothing, the guiding questions of that section."""
+    texts = [] if narratives is None else narratives.loc[narratives["section"] == section, "text"].dropna()
+    paragraphs = [p.strip() for text in texts for p in re.split(r"\n\s*\n", str(text)) if p.strip()]
+    if not paragraphs:
+        return [(f"diagnostic.questions.{section}", {})]
+    return [("diagnostic.narrative.paragraph", {"text": p}) for p in paragraphs]
+
+
+def validation_firms(enterprises: pd.DataFrame, poorest: list[str]) -> pd.DataFrame:
+    """Firms to involve in the validation, by role: all firms, those of the ``poorest`` strata,
+    those owned by women, and association members, with a total."""
+    frame = enterprises.assign(poorest=enterprises["owner_stratum"].isin(poorest),
+                               women_owned=enterprises["owner_gender"].eq("f").fillna(False),
+                               member=enterprises["association_member"].fillna(False).astype(bool))
+    grouped = frame.groupby("role")
+    table = pd.DataFrame({"firms": grouped.size(), "poorest": grouped["poorest"].sum(),
+                          "women_owned": grouped["women_owned"].sum(), "members": grouped["member"].sum()})
+    table = table.reindex([r for r in ENUMS["role"] if r in table.index])
+    table.loc["total"] = table.sum(axis=0)
+    table.index.name = "role"
+    return table.reset_index().astype({c: "int64" for c in ("firms", "poorest", "women_owned", "members")})
+
+
+def validation_institutions(actors: pd.DataFrame) -> pd.DataFrame:
+    """The other actors of the map to involve in the validation, by type, with their names."""
+    others = actors[actors["type"] != "enterprise"]
+    grouped = others.groupby("type")
+    table = pd.DataFrame({"actors": grouped.size(), "names": grouped["name"].agg("; ".join)})
+    table = table.reindex([t for t in ENUMS["actor_type"] if t in table.index])
+    table.index.name = "type"
+    return table.reset_index().astype({"actors": "int64"})
+
+
+# -- the baseline for monitoring ----------------------------------------------------------------
+BASELINE_COLUMNS = ["key", "value", "unit", "date", "source"]
+
+
+def baseline_table(workbook, date, survey_round: int | None = None,
+                   min_betweenness: float = network.BROKER_MIN_BETWEENNESS) -> pd.DataFrame:
+    """Every indicator the diagnostic can compute from ``workbook``, dated, for step 5.
+
+    Keys are stable (monitoring looks them up): firms_surveyed, employees, women_share,
+    women_owned_share, lead_firms, export_share, association_share; with actors and relations,
+    actors_mapped, ties, network_density, components, isolated_firms, brokers,
+    joint_action_share, formal_relation_share, cooperation_density, mean_intensity, from the
+    first survey round unless ``survey_round`` says otherwise; with services, bds_services,
+    bds_users and bds_satisfaction. An indicator that cannot be computed is left out.
+    """
+    firms = workbook["enterprises"]
+    profile = profile_summary(firms)
+    owners = firms["owner_gender"].dropna()
+    exports = exports_by_segment(firms).set_index("market_segment").loc["total", "export_share"]
+    rows = [
+        ("firms_surveyed", profile["firms"], "firms", "enterprises"),
+        ("employees", profile["employees"], "people", "enterprises"),
+        ("women_share", profile["women_share"], "share", "enterprises"),
+        ("women_owned_share", owners.eq("f").mean() if len(owners) else float("nan"), "share", "enterprises"),
+        ("lead_firms", profile["lead_firms"], "firms", "enterprises"),
+        ("export_share", exports, "share", "enterprises"),
+        ("association_share", profile["association_share"], "share", "enterprises"),
+    ]
+    has_map = workbook.has("actors") and workbook.has("relations")
+    if has_map:
+        relations = workbook["relations"]
+        chosen = survey_round if survey_round is not None else network.survey_rounds(relations)[0]
+        relations = network.in_round(relations, chosen)
+        source = f"relations, round {chosen}"
+        capital = social_capital(firms, workbook["actors"], relations).set_index("indicator")["value"]
+        graph = network.cluster_graph(workbook["actors"], firms, relations)
+        facts = network.summary(graph, min_betweenness)
+        rows += [
+            ("actors_mapped", facts["actors"], "actors", "actors"),
+            ("ties", facts["ties"], "ties", source),
+            ("network_density", facts["density"], "ratio", source),
+            ("components", facts["components"], "components", source),
+            ("isolated_firms", facts["isolated_firms"], "firms", source),
+            ("brokers", facts["brokers"], "actors", source),
+            ("joint_action_share", capital["joint_action_share"], "share", source),
+            ("formal_relation_share", capital["formal_relation_share"], "share", source),
+            ("cooperation_density", capital["cooperation_density"], "ratio", source),
+            ("mean_intensity", relations["intensity"].astype("float64").mean(), "score_1_3", source),
+        ]
+    if workbook.has("services"):
+        bds = services_summary(workbook["services"])
+        rows += [("bds_services", bds["services"], "services", "services"),
+                 ("bds_users", bds["users"], "uses", "services"),
+                 ("bds_satisfaction", bds["satisfaction"], "score_1_5", "services")]
+    frame = pd.DataFrame(rows, columns=["key", "value", "unit", "source"]).astype({"value": "float64"})
+    frame = frame[frame["value"].notna()]
+    frame["date"] = pd.Timestamp(date).normalize()
+    return frame[BASELINE_COLUMNS].reset_index(drop=True)
+
+
+def baseline_date(value: str, cluster: dict) -> pd.Timestamp:
+    """The baseline's date: ``value`` when given (ISO text), else the cluster's start date, else today."""
+    if value:
+        return pd.Timestamp(value).normalize()
+    start = cluster.get("start_date")
+    if start is None or pd.isna(start):
+        return pd.Timestamp.today().normalize()
+    return pd.Timestamp(start).normalize()
+
+
+def write_baseline(baseline: pd.DataFrame, folder) -> list[Path]:
+    """Write the baseline as ``diagnostic-baseline.xlsx`` and ``diagnostic-baseline.csv`` in ``folder``.
+
+    Both keep canonical keys and full precision; the CSV is UTF-8 with ISO dates, and its text
+    cells are neutralised so that a spreadsheet never reads them as formulas.
+    """
+    folder = Path(folder)
+    xlsx = exports.write_tables({"baseline": baseline}, folder / "diagnostic-baseline.xlsx")
+    text = baseline.assign(date=baseline["date"].dt.strftime("%Y-%m-%d"))
+    text = text.apply(lambda c: c.map(exports.neutralise) if pd.api.types.is_string_dtype(c) else c)
+    csv = folder / "diagnostic-baseline.csv"
+    text.to_csv(csv, index=False, encoding="utf-8")
+    return [xlsx, csv]

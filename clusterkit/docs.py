@@ -125,12 +125,18 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 def generate_book_pages(book_dir: Path, lang: str = "fr") -> list[Path]:
     """Write the generated pages of one edition under ``book_dir/_generated/<lang>/``."""
+    from .competency import activities_markdown, levels_markdown
+    from .implementation import typology_markdown
     from .runner import available_template
 
     target = Path(book_dir) / "_generated" / lang
     pages = {
         target / "dictionnaire.md": data_dictionary(lang),
         target / "cli.md": cli_reference(lang),
+        # included by the chapters (not pages of their own): tables rendered from the catalogues
+        target / "typology.md": typology_markdown(lang),
+        target / "competency-levels.md": levels_markdown(lang),
+        target / "competency-activities.md": activities_markdown(lang),
     }
     for step in STEPS:
         if available_template(step):

@@ -79,6 +79,7 @@ _CLUSTER = (
     ("currency", "EUR"),
     ("facilitator", _FACILITATORS[0]),
     ("start_date", pd.Timestamp("2024-09-01")),
+    ("status_date", _AS_OF),
     (
         "note",
         "Exemple pédagogique : le cluster, le pays, les entreprises, les personnes et tous "
@@ -501,6 +502,7 @@ def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
     swot = _example_swot(_rng(seed, "swot"))
     actions = _example_actions(_rng(seed, "actions"))
     actions["swot_refs"] = _swot_refs(actions, swot)
+    actions["status_note"] = actions["action_id"].map(_STATUS_NOTES)
     indicators = _example_indicators()
     return {
         "cluster": pd.DataFrame(_CLUSTER, columns=["key", "value"]),
@@ -783,6 +785,14 @@ def _example_services(rng: np.random.Generator) -> pd.DataFrame:
 def _elapsed(start: pd.Timestamp, end: pd.Timestamp, at: pd.Timestamp) -> float:
     """Share of the span start..end that has passed at a date, in 0..1."""
     return float(np.clip((at - start) / (end - start), 0, 1))
+
+
+# Why an action is late or was dropped, as the facilitator records it at the follow-up.
+_STATUS_NOTES = {
+    "ACT15": "Abandonnée : le salon visé a été annulé et les entreprises ont préféré reporter la mission.",
+    "ACT16": "Retard : deux ateliers n'ont pas tenu les délais de livraison ; l'acheteur a accepté un report.",
+    "ACT17": "Pas encore démarrée : l'organisme de certification n'a pas encore été choisi.",
+}
 
 
 def _example_actions(rng: np.random.Generator) -> pd.DataFrame:

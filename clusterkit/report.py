@@ -20,26 +20,11 @@ import pandas as pd  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
 from . import exports, i18n  # noqa: E402
+from .tables import TableSpec, displayed, label, localised, value_label  # noqa: E402,F401 - re-exported
 from .i18n import t  # noqa: E402
 from .workbook import example_path, read_workbook  # noqa: E402
 
 FIGURE_DPI = 150  # sharp enough to print on A4
-
-
-def label(column: str, lang: str) -> str:
-    """The reader-facing name of a table column: ``label.<column>``, else the workbook header."""
-    for key in (f"label.{column}", f"col.{column}"):
-        if i18n.has(key):
-            return t(key, lang)
-    return column
-
-
-def value_label(enum: str, value, lang: str) -> str:
-    """An enumeration value as the reader reads it; totals and unknowns have their own labels."""
-    if value in ("total", "unknown"):
-        return t(f"label.{value}", lang)
-    key = f"enum.{enum}.{value}"
-    return t(key, lang) if i18n.has(key) else str(value)
 
 
 class Report:
@@ -80,24 +65,10 @@ class Report:
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
         columns holding shares. The kept copy has localised headers and full-precision values.
         """
-        enums = enums or {}
-        kept = frame.copy()
-        for column, enum in enums.items():
-            kept[column] = kept[column].map(lambda v, e=enum: value_label(e, v, self.lang))
-        shown = kept.copy()
-        for column in shown.columns:
-            if column in percent:
-                shown[column] = shown[column].map(lambda v: i18n.percent(v, self.lang))
-            elif pd.api.types.is_integer_dtype(shown[column]):
-                shown[column] = shown[column].map(lambda v: i18n.number(v, self.lang, 0))
-            elif pd.api.types.is_float_dtype(shown[column]):
-                shown[column] = shown[column].map(lambda v: i18n.number(v, self.lang, decimals))
-        headers = {c: label(c, self.lang) for c in frame.columns}
-        kept = kept.rename(columns=headers)
-        shown = shown.rename(columns=headers)
-        self.tables[self.t(f"table.{name}")] = kept
+        spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals)
+        self.tables[self.t(f"table.{name}")] = localised(spec, self.lang)
         title = caption or self.t(f"table.{name}")
-        body = shown.to_html(index=False, escape=True, border=0, classes="ck-table", na_rep="–")
+        body = displayed(spec, self.lang).to_html(index=False, escape=True, border=0, classes="ck-table")
         display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
 
     # -- figures ---------------------------------------------------------------------------
@@ -116,11 +87,10 @@ class Report:
                      f'alt="{html.escape(alt)}" style="max-width:100%">{caption_html}</figure>'))
 
     # -- output ----------------------------------------------------------------------------
-    def save(self) -> Path | None:
-        """Write the tables workbook when the run has an output folder."""
-        if self.output_dir is None:
-            return None
-        return exports.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx")
+    def save(self) -> None:
+        """Write the tables workbook when the run has an output folder (nothing shown in the report)."""
+        if self.output_dir is not None:
+            exports.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx")
 
 
 def _escaped(values: dict) -> dict:

@@ -103,6 +103,8 @@ def to_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.cells = [_without_stderr(c) for c in notebook.cells]
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    style = resources.files("clusterkit.static").joinpath("report.css").read_text(encoding="utf-8")
+    body = body.replace("</head>", f"<style>\n{style}</style>\n</head>", 1)  # one self-contained file
     html_path.write_text(body, encoding="utf-8")
     return html_path
 
@@ -146,7 +148,7 @@ def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = "."
                 parameters={**parameters, "workbook": str(source.resolve()), "lang": lang,
                             "output_dir": str(scratch)},
                 cwd=str(scratch), progress_bar=False, log_output=False, report_mode=True,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel chatter on the console
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])  # no kernel chatter on the console
         except papermill.PapermillExecutionError as error:
             raise ExecutionError(t("run.failed", lang, step=step, error=f"{error.ename}: {error.evalue}")) from None
         to_html(executed, scratch / f"{step}.html", title)

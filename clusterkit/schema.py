@@ -112,7 +112,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
         C("name", "text"), opt("country", "text"), opt("region", "text"), opt("sector", "text"),
         enum("orientation", "orientation", required=False), enum("language", "language", required=False),
         opt("currency", "text"), opt("facilitator", "text"), opt("start_date", "date"),
-        opt("note", "text"),
+        opt("status_date", "date"), opt("note", "text"),
     )),
     # Step 1: mapping and selection
     Sheet("employment", unique_together=("region", "sector", "year"), columns=(
@@ -170,7 +170,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
         C("budget", "number", minimum=0), opt("cofinancing_rate", "share"),
         score("impact", 1, 5), score("feasibility", 1, 5), enum("status", "status"),
         opt("spent", "number", minimum=0), opt("plan_year", "integer", minimum=1),
-        opt("swot_refs", "text"),
+        opt("swot_refs", "text"), opt("status_note", "text"),
     )),
     # Step 5: monitoring and evaluation
     Sheet("indicators", id_column="indicator_id", columns=(
@@ -198,8 +198,8 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
 STEP_SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "selection": (("candidates", "criteria"), ("employment",)),
     "diagnostic": (("enterprises",), ("actors", "relations", "swot", "services", "narratives")),
-    "plan": (("objectives", "actions"), ("vision", "swot")),
-    "implementation": (("actions",), ("objectives",)),
+    "plan": (("objectives", "actions"), ("vision", "swot", "actors")),
+    "implementation": (("actions",), ("objectives", "actors")),
     "monitoring": (("indicators", "measurements"), ("actions", "enterprises", "relations")),
     "competency": (("competencies",), ()),
 }

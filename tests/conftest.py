@@ -1,6 +1,11 @@
 """Shared fixtures: small workbooks built in the test, and the example data read once."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -51,3 +56,22 @@ def example_frames():
 def example_workbook():
     """The packaged example workbook, read once (do not modify its frames in a test)."""
     return read_workbook(example_path())
+
+
+# --- the book, built once for the whole session (test_book.py and test_browser.py) ---------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build a copy of the book with warnings as errors, as `make book` does."""
+    source = tmp_path_factory.mktemp("book")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "book", source / "book", ignore=shutil.ignore_patterns("_generated", "_build"))
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source), "-W", "-n", "--keep-going"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return source / "_build" / "html"
+
+

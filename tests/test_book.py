@@ -1,27 +1,5 @@
 """The strict offline build of the book, checked on the pages a reader opens."""
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
-
-
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """Build a copy of the book with warnings as errors, as `make book` does."""
-    source = tmp_path_factory.mktemp("book")
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "book", source / "book", ignore=shutil.ignore_patterns("_generated", "_build"))
-    result = subprocess.run([str(JUPYTER_BOOK), "build", str(source), "-W", "-n", "--keep-going"],
-                            capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return source / "_build" / "html"
 
 
 def test_landing_page_speaks_to_the_three_readers(built_book):

@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_book import built_book  # noqa: F401 - the same strict build, shared by both files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -108,7 +108,7 @@ def test_blank_workbook_cluster_sheet_lists_its_keys(blank):
     fr = [[c.value for c in row] for row in blank["fr"]["cluster"].iter_rows(max_col=2)]
     assert en == [["key", "value"]] + [[c.key, None] for c in SHEETS["cluster"].columns]
     assert [row[0] for row in fr] == ["clé", "nom", "pays", "région", "secteur", "orientation", "langue",
-                                      "devise", "animateur", "date_début", "note"]
+                                      "devise", "animateur", "date_début", "date_situation", "note"]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -4,6 +4,7 @@
   worked examples) before Sphinx reads the table of contents.
 - Puts on every page a link to the same page in the other edition, when that page exists.
 """
+from importlib import resources
 from pathlib import Path
 
 from clusterkit.docs import generate_book_pages
@@ -35,4 +36,8 @@ def setup(app):
     for lang in OTHER:
         generate_book_pages(Path(app.srcdir) / "book", lang)
     app.connect("html-page-context", counterpart_link)
+    # the reports' stylesheet, shipped in the package, styles the worked examples too
+    static = str(resources.files("clusterkit.static"))
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(static))
+    app.add_css_file("report.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,299 @@
+"""Documents for stakeholders: the action plan (DOCX and XLSX) and the quarterly progress note (DOCX).
+
+The HTML report of a step is for the team; these files are for people who do not open notebooks:
+a steering committee, partners, a funder. Headings, table headers and enumeration labels come from
+the message catalogue in the report's language. Text is stripped of the control characters that
+XML (and therefore Word) refuses; spreadsheet cells go through :func:`clusterkit.exports.write_tables`,
+which never lets user text become a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import struct
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from . import exports, i18n, implementation, planning
+from .i18n import t
+from .tables import TableSpec, clean, displayed, label, localised
+
+_TAGS = re.compile("</?(strong|em)>")
+A4 = (Cm(21.0), Cm(29.7))
+MARGIN = Cm(2.0)
+
+
+def png_bytes(fig) -> bytes:
+    """A matplotlib figure as PNG bytes (the figure stays open for the HTML report)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk of every PNG
+    return width, height
+
+
+class DocxWriter:
+    """A Word document built section by section, in one language."""
+
+    def __init__(self, lang: str, title: str, landscape: bool = False):
+        self.lang = i18n.check_lang(lang)
+        self.document = Document()
+        self.document.core_properties.title = clean(title)
+        self.document.core_properties.language = self.lang
+        section = self.document.sections[0]
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_height, section.page_width = (A4[0], A4[1]) if landscape else (A4[1], A4[0])
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, MARGIN)
+        self.document.styles["Normal"].font.size = Pt(10)
+        self.document.add_heading(clean(title), level=0)
+
+    @property
+    def text_width(self):
+        section = self.document.sections[0]
+        return section.page_width - section.left_margin - section.right_margin
+
+    def heading(self, text: str, level: int = 1) -> None:
+        self.document.add_heading(clean(text), level=level)
+
+    def paragraph(self, text: str, italic: bool = False) -> None:
+        run = self.document.add_paragraph().add_run(clean(text))
+        run.italic = italic
+
+    def bullets(self, items) -> None:
+        """One bulleted paragraph per item; the catalogue's HTML emphasis is dropped."""
+        for item in items:
+            self.document.add_paragraph(clean(_TAGS.sub("", item)), style="List Bullet")
+
+    def table(self, spec: TableSpec) -> None:
+        """The table's title, then the table, its header row repeated on every page."""
+        frame = displayed(spec, self.lang)
+        self.paragraph(t(f"table.{spec.name}", self.lang), italic=True)
+        table = self.document.add_table(rows=1, cols=len(frame.columns))
+        table.style = "Table Grid"
+        numeric = [pd.api.types.is_numeric_dtype(spec.frame[c]) and c not in spec.enums for c in spec.frame.columns]
+        header = table.rows[0]
+        for cell, text in zip(header.cells, frame.columns):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(clean(text))
+            run.bold = True
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        header._tr.get_or_add_trPr().append(repeat)
+        for record in frame.itertuples(index=False):
+            cells = table.add_row().cells
+            for cell, text, right in zip(cells, record, numeric):
+                cell.text = text
+                if right:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for row in table.rows:
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(8.5)
+
+    def figure(self, png: bytes, caption: str, max_height=Cm(16)) -> None:
+        """A picture as wide as the text allows without passing ``max_height``, and its caption."""
+        width, height = _png_size(png)
+        shown = min(self.text_width, int(max_height * width / height))
+        self.document.add_picture(io.BytesIO(png), width=shown)
+        self.paragraph(caption, italic=True)
+
+    def save(self, path) -> Path:
+        return exports.save_atomically(self.document, path)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared by the HTML report and the documents
+# --------------------------------------------------------------------------------------------
+_GANTT_COLOURS = {"kind": ("action_kind", planning.KIND_COLOURS),
+                  "state": ("implementation_state", implementation.STATE_COLOURS)}
+
+
+def gantt(actions: pd.DataFrame, lang: str, colour_by: str = "kind", marker=None):
+    """The Gantt chart of ``actions`` grouped by domain, labelled in ``lang``; bars coloured by
+    action kind, or by follow-up state (``colour_by="state"``, with the follow-up date marked)."""
+    enum, colours = _GANTT_COLOURS[colour_by]
+    layout = planning.gantt_layout(actions)
+    present = set(layout[colour_by].dropna())
+    return planning.gantt_figure(
+        layout, colour_by, {v: t(f"enum.{enum}.{v}", lang) for v in colours if v in present}, colours,
+        {d: t(f"enum.domain.{d}", lang) for d in layout["domain"].unique()},
+        marker=marker, marker_label=t("implementation.as_of_marker", lang) if marker is not None else "")
+
+
+def show(report, spec: TableSpec) -> None:
+    """Display a document table in a step's HTML report, exactly as the documents show it."""
+    report.table(spec.name, spec.frame, enums=spec.enums, percent=spec.percent, decimals=spec.decimals)
+
+
+# --------------------------------------------------------------------------------------------
+# The action plan
+# --------------------------------------------------------------------------------------------
+def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
+                       actors: pd.DataFrame | None = None) -> list[TableSpec]:
+    """The tables of the action plan, in the document's order: the HTML report, the DOCX and the
+    XLSX all show these."""
+    total = {"plan_year": "plan_year", "objective_id": "objective"}  # enumerations so that "total" is translated
+    budgets = {by: planning.budget_by(actions, by) for by in ("plan_year", "domain", "objective_id")}
+    return [
+        TableSpec("plan_objectives", planning.objective_coverage(actions, objectives)),
+        TableSpec("plan_actions", planning.actions_table(actions, actors), enums={"kind": "action_kind", "domain": "domain"}),
+        TableSpec("plan_budget_year", budgets["plan_year"], enums={"plan_year": total["plan_year"]},
+                  percent=("fund_share",)),
+        TableSpec("plan_budget_domain", budgets["domain"], enums={"domain": "domain"}, percent=("fund_share",)),
+        TableSpec("plan_budget_objective", budgets["objective_id"], enums={"objective_id": total["objective_id"]},
+                  percent=("fund_share",)),
+        TableSpec("plan_responsibilities", planning.responsibilities(actions, actors)),
+        TableSpec("plan_who", planning.who_does_what(actions, actors)),
+    ]
+
+
+def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, actions: pd.DataFrame,
+                      objectives: pd.DataFrame, actors: pd.DataFrame | None = None, warnings=(),
+                      horizon_end: pd.Timestamp | None = None, year: int = 0) -> Path:
+    """The action plan as a Word document for stakeholders.
+
+    Sections: vision, objectives, actions, calendar (the Gantt chart), budget, who does what, and
+    the plan's warnings when there are any. ``vision`` holds ``statement`` and ``horizon_years``;
+    ``year`` restricts the document to one yearly plan (0: the whole plan).
+    """
+    chosen = planning.actions_of_year(actions, year)
+    tables = {spec.name: spec for spec in action_plan_tables(chosen, objectives, actors)}
+    name = cluster.get("name", "")
+    doc = DocxWriter(lang, t("plan.doc.title_year", lang, cluster=name, year=year) if year
+                     else t("plan.doc.title", lang, cluster=name), landscape=True)
+    doc.paragraph(t("plan.doc.produced", lang, date=i18n.date(dt.date.today(), lang)), italic=True)
+    if vision:
+        doc.heading(t("plan.doc.vision", lang))
+        doc.paragraph(vision["statement"])
+        if horizon_end is not None:
+            doc.paragraph(t("plan.doc.horizon", lang, years=vision["horizon_years"], date=i18n.date(horizon_end, lang)))
+    doc.heading(t("plan.doc.objectives", lang))
+    doc.table(tables["plan_objectives"])
+    gender = planning.gender_objectives(objectives)
+    doc.paragraph(t("plan.doc.gender", lang, objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
+    doc.heading(t("plan.doc.actions", lang))
+    doc.table(tables["plan_actions"])
+    doc.heading(t("plan.doc.calendar", lang))
+    figure = gantt(chosen, lang)
+    doc.figure(png_bytes(figure), t("plan.gantt.alt", lang))
+    plt.close(figure)
+    doc.heading(t("plan.doc.budget", lang))
+    doc.paragraph(t("plan.doc.budget_text", lang, currency=cluster.get("currency") or "—"))
+    for table in ("plan_budget_year", "plan_budget_domain", "plan_budget_objective"):
+        doc.table(tables[table])
+    doc.heading(t("plan.doc.responsibilities", lang))
+    doc.table(tables["plan_responsibilities"])
+    doc.table(tables["plan_who"])
+    if warnings:
+        doc.heading(t("plan.doc.warnings", lang))
+        doc.bullets(t(f"plan.warning.{w.key}", lang, **w.values_for(lang)) for w in warnings)
+    return doc.save(path)
+
+
+def write_action_plan_xlsx(path, *, lang: str, vision: dict | None, actions: pd.DataFrame,
+                           objectives: pd.DataFrame, actors: pd.DataFrame | None = None, year: int = 0) -> Path:
+    """The action plan's tables as a workbook, one tab each, the vision first."""
+    sheets = {}
+    if vision:
+        sheets[t("plan.doc.vision", lang)] = pd.DataFrame(
+            {label("statement", lang): [vision["statement"]], label("horizon_years", lang): [vision["horizon_years"]]})
+    tables = action_plan_tables(planning.actions_of_year(actions, year), objectives, actors)
+    sheets.update({t(f"table.{spec.name}", lang): localised(spec, lang) for spec in tables})
+    return exports.write_tables(sheets, path)
+
+
+# --------------------------------------------------------------------------------------------
+# The implementation follow-up and its quarterly progress note
+# --------------------------------------------------------------------------------------------
+def follow_up_tables(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None) -> dict[str, TableSpec]:
+    """The follow-up's tables at ``as_of``, by name: the HTML report shows them all, the progress
+    note a few."""
+    follow = implementation.follow_up(actions, as_of, actors)
+    state = {"state": "implementation_state"}
+    status_columns = ["action_id", "title", "plan_year", "lead", "status", "state", "end", "days_late",
+                      "budget", "spent", "spent_share"]
+    specs = [
+        TableSpec("implementation_summary", implementation.status_summary(follow), enums=state,
+                  percent=("spent_share",)),
+        TableSpec("implementation_status", follow[status_columns], enums={**state, "status": "status"},
+                  percent=("spent_share",)),
+        TableSpec("implementation_delays", implementation.delays(follow), enums=state),
+        TableSpec("implementation_dropped", implementation.dropped_actions(actions, actors)),
+        TableSpec("implementation_absorption", implementation.cofinancing_absorption(actions),
+                  enums={"plan_year": "plan_year"}, percent=("absorption",)),
+        TableSpec("implementation_coverage", implementation.typology_coverage(actions), enums={"domain": "domain"}),
+        TableSpec("implementation_scopes", implementation.scope_split(actions), enums={"scope": "scope"}),
+        TableSpec("implementation_next_quarter", implementation.next_quarter(follow, as_of),
+                  enums={"milestone": "implementation_milestone"}),
+    ]
+    return {spec.name: spec for spec in specs}
+
+
+def follow_up_headline(actions: pd.DataFrame, as_of) -> dict:
+    """The figures a steering committee reads first (see :func:`clusterkit.implementation.headline`)."""
+    return implementation.headline(implementation.follow_up(actions, as_of),
+                                   implementation.cofinancing_absorption(actions),
+                                   implementation.typology_coverage(actions))
+
+
+def quarter_name(as_of, lang: str) -> str:
+    """The quarter of a date as readers of ``lang`` write it (T4 2026, Q4 2026)."""
+    year, number = implementation.quarter(as_of)
+    return t("implementation.quarter", lang, year=year, quarter=number)
+
+
+def summary_lines(headline: dict, lang: str, currency: str) -> list[str]:
+    """The note's key figures, one sentence each."""
+    def money(value):
+        return f"{i18n.number(value, lang, 0)} {currency}".strip()
+
+    return [
+        t("implementation.note.line_actions", lang, actions=headline["actions"], done=headline["done"],
+          ongoing=headline["ongoing"] + headline["late"], planned=headline["planned"] + headline["start_overdue"],
+          dropped=headline["dropped"]),
+        t("implementation.note.line_delays", lang, late=headline["late"], start_overdue=headline["start_overdue"]),
+        t("implementation.note.line_money", lang, spent=money(headline["spent"]), budget=money(headline["budget"]),
+          share=i18n.percent(headline["spent_share"], lang)),
+        t("implementation.note.line_fund", lang, absorbed=money(headline["fund_absorbed"]),
+          planned=money(headline["fund_planned"]), share=i18n.percent(headline["absorption"], lang)),
+        t("implementation.note.line_domains", lang, active=headline["domains_active"], domains=headline["domains"]),
+    ]
+
+
+def write_progress_note(path, *, lang: str, cluster: dict, actions: pd.DataFrame, as_of,
+                        actors: pd.DataFrame | None = None) -> Path:
+    """A progress note a steering committee reads in five minutes: the key figures, the delays,
+    the dropped actions, the next quarter's milestones and the balance between initiatives of
+    groups of firms and projects for the whole cluster."""
+    as_of = pd.Timestamp(as_of)
+    tables = follow_up_tables(actions, as_of, actors)
+    doc = DocxWriter(lang, t("implementation.note.title", lang, quarter=quarter_name(as_of, lang),
+                             cluster=cluster.get("name", "")))
+    doc.paragraph(t("implementation.note.as_of", lang, date=i18n.date(as_of, lang)), italic=True)
+    doc.heading(t("implementation.note.summary", lang))
+    doc.bullets(summary_lines(follow_up_headline(actions, as_of), lang, cluster.get("currency") or ""))
+    sections = (("implementation_delays", "implementation.note.delays", "implementation.note.no_delays"),
+                ("implementation_dropped", "implementation.note.dropped", "implementation.note.no_dropped"),
+                ("implementation_next_quarter", "implementation.note.next", "implementation.note.nothing_next"),
+                ("implementation_scopes", "implementation.note.balance", None))
+    for name, heading, empty in sections:
+        doc.heading(t(heading, lang))
+        if len(tables[name].frame) or empty is None:
+            doc.table(tables[name])
+        else:
+            doc.paragraph(t(empty, lang))
+    return doc.save(path)

@@ -1,0 +1,370 @@
+"""The cluster map: the network of the cluster's actors and of their relations.
+
+Document 000, §3.2 asks the diagnostic to end its field work with a map of the categories of
+actors and of the dynamic relations between them, above all with the lead firms (step 7,
+l. 3558-3562), and report section f sums up the cluster's internal organisation in that map
+(l. 3658-3664). This module builds the map as a networkx graph, measures it and draws it.
+
+Conventions, used everywhere below:
+
+- A relation runs from ``source`` to ``target``, the source providing to the target (a supplier
+  supplies a maker, a subcontractor works for a lead firm, a provider serves a firm).
+- The map is undirected: two actors are *linked* when at least one relation joins them, whatever
+  its direction or type. Density, degree, betweenness and components are computed on linked
+  pairs; a relation to oneself is left out.
+- A *tie* is one relation type between one pair of actors: a pair linked by supply and by
+  information holds two ties. Round-to-round changes count ties.
+- Relations without a ``survey_round`` belong to the first round.
+- Every actor of the ``actors`` sheet is on the map, related or not; a *firm* is an actor of
+  type ``enterprise`` or whose id is an ``enterprise_id``.
+"""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from .schema import ENUMS
+
+RELATION_TYPES = ENUMS["relation_type"]
+LEVELS = ENUMS["level"]
+BROKER_MIN_BETWEENNESS = 0.1  # normalised betweenness from which a non-firm actor is a broker
+
+
+# -- rounds and actors -------------------------------------------------------------------------
+def survey_rounds(relations: pd.DataFrame) -> list[int]:
+    """The survey rounds present, in order; relations without a round count as round 1."""
+    if relations.empty:
+        return []
+    return sorted(int(r) for r in _rounds(relations).unique())
+
+
+def in_round(relations: pd.DataFrame, survey_round: int) -> pd.DataFrame:
+    """The relations observed in ``survey_round``."""
+    return relations[_rounds(relations) == survey_round]
+
+
+def _rounds(relations: pd.DataFrame) -> pd.Series:
+    return relations["survey_round"].fillna(1).astype("int64")
+
+
+def actor_table(actors: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Every actor with its type, level, whether it is a firm and, for surveyed firms, its role."""
+    roles = enterprises.set_index("enterprise_id")["role"]
+    table = actors[["actor_id", "name", "type", "level"]].copy()
+    table["role"] = table["actor_id"].map(roles)
+    table["firm"] = table["type"].eq("enterprise") | table["role"].notna()
+    return table.reset_index(drop=True)
+
+
+# -- the graph ---------------------------------------------------------------------------------
+def cluster_graph(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd.DataFrame) -> nx.Graph:
+    """The map of one survey round: a node per actor, an edge per linked pair.
+
+    Node attributes: ``name``, ``type``, ``level``, ``role`` (None for non-firms) and ``firm``.
+    Edge attributes: ``relation_types`` (in the schema's order), ``intensity`` (the strongest),
+    ``formal`` (True when any relation of the pair is formal) and ``main_type``, the type of the
+    strongest relation (the first in the schema's order on a tie), which the map draws.
+    """
+    graph = nx.Graph()
+    for row in actor_table(actors, enterprises).itertuples(index=False):
+        graph.add_node(row.actor_id, name=row.name, type=row.type, level=row.level,
+                       role=None if pd.isna(row.role) else row.role, firm=bool(row.firm))
+    order = {t: i for i, t in enumerate(RELATION_TYPES)}
+    ties = relations[relations["source"] != relations["target"]]
+    for (a, b), group in ties.groupby(_pair_key(ties), sort=True):
+        group = group.assign(rank=group["relation_type"].map(order)).sort_values("rank")
+        strongest = group.sort_values(["intensity", "rank"], ascending=[False, True]).iloc[0]
+        graph.add_edge(a, b, relation_types=tuple(dict.fromkeys(group["relation_type"])),
+                       intensity=int(group["intensity"].max()),
+                       formal=bool(group["formal"].fillna(False).any()),
+                       main_type=strongest["relation_type"])
+    return graph
+
+
+def _pair_key(relations: pd.DataFrame) -> list[pd.Series]:
+    """The unordered pair of each relation, smaller id first."""
+    first = relations["source"] < relations["target"]
+    low = relations["source"].where(first, relations["target"])
+    high = relations["target"].where(first, relations["source"])
+    return [low.rename("a"), high.rename("b")]
+
+
+# -- metrics -----------------------------------------------------------------------------------
+def centrality(graph: nx.Graph) -> pd.DataFrame:
+    """One row per actor: degree (linked partners), degree centrality, betweenness, component.
+
+    Centralities are networkx's normalised ones (degree / (n - 1); betweenness over the pairs of
+    the whole map). Components are numbered from 1, the largest first. Rows are sorted by
+    betweenness, then degree, then id.
+    """
+    component = {node: i for i, nodes in enumerate(_components(graph), start=1) for node in nodes}
+    degree = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
+    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    rows = [{"actor_id": node, "name": data["name"], "type": data["type"], "level": data["level"],
+             "role": data["role"], "firm": data["firm"], "degree": graph.degree(node),
+             "degree_centrality": degree[node], "betweenness": betweenness[node],
+             "component": component[node]} for node, data in graph.nodes(data=True)]
+    columns = ["actor_id", "name", "type", "level", "role", "firm", "degree", "degree_centrality",
+               "betweenness", "component"]
+    table = pd.DataFrame(rows, columns=columns)
+    table = table.sort_values(["betweenness", "degree", "actor_id"], ascending=[False, False, True])
+    return table.astype({"degree": "int64", "component": "int64", "firm": "bool"}).reset_index(drop=True)
+
+
+def _components(graph: nx.Graph) -> list[set]:
+    return sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
+
+
+def component_table(graph: nx.Graph) -> pd.DataFrame:
+    """The connected components, the largest first: actors, firms and other actors in each."""
+    rows = []
+    for number, nodes in enumerate(_components(graph), start=1):
+        firms = sum(graph.nodes[n]["firm"] for n in nodes)
+        rows.append({"component": number, "actors": len(nodes), "firms": firms, "other_actors": len(nodes) - firms})
+    return pd.DataFrame(rows, columns=["component", "actors", "firms", "other_actors"]).astype("int64")
+
+
+def brokers(table: pd.DataFrame, min_betweenness: float = BROKER_MIN_BETWEENNESS) -> pd.DataFrame:
+    """Non-firm actors whose betweenness reaches ``min_betweenness``, from a :func:`centrality` table.
+
+    Such actors sit on many of the shortest paths between others: institutions through which
+    firms reach each other, the relays a facilitator can build on.
+    """
+    chosen = table[~table["firm"] & (table["betweenness"] >= min_betweenness) & (table["betweenness"] > 0)]
+    return chosen.reset_index(drop=True)
+
+
+def isolated_firms(graph: nx.Graph) -> pd.DataFrame:
+    """Firms on the map with no relation in this round."""
+    rows = [{"actor_id": n, "name": d["name"], "role": d["role"]}
+            for n, d in graph.nodes(data=True) if d["firm"] and graph.degree(n) == 0]
+    return pd.DataFrame(rows, columns=["actor_id", "name", "role"]).sort_values("actor_id").reset_index(drop=True)
+
+
+def summary(graph: nx.Graph, min_betweenness: float = BROKER_MIN_BETWEENNESS) -> dict:
+    """Headline figures of one map: actors, firms, linked pairs, ties, density, components..."""
+    table = centrality(graph)
+    n = len(graph)
+    return {
+        "actors": n,
+        "firms": int(table["firm"].sum()),
+        "linked_pairs": graph.number_of_edges(),
+        "ties": sum(len(d["relation_types"]) for _, _, d in graph.edges(data=True)),
+        "density": nx.density(graph) if n > 1 else float("nan"),
+        "mean_degree": 2 * graph.number_of_edges() / n if n else float("nan"),
+        "components": nx.number_connected_components(graph),
+        "largest_component_share": len(_components(graph)[0]) / n if n else float("nan"),
+        "isolated_firms": len(isolated_firms(graph)),
+        "brokers": len(brokers(table, min_betweenness)),
+    }
+
+
+def lead_firm_linkages(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
+    """Where the lead firms sit: for each lead firm on the map, its partners by kind.
+
+    ``degree`` counts linked partners; ``suppliers`` the actors that supply it, ``subcontractors``
+    those that work for it, ``customers`` those it supplies; ``support`` its non-firm partners
+    through service, finance, training, information or governance; ``cooperation`` its partners
+    in joint action or information exchange. Each partner is counted once per column.
+    """
+    table = actor_table(actors, enterprises)
+    firm = table.set_index("actor_id")["firm"]
+    leads = table[table["role"] == "lead_firm"]
+    rel = relations[relations["source"] != relations["target"]]
+    rows = []
+    for lead in leads.itertuples(index=False):
+        into = rel[rel["target"] == lead.actor_id]
+        out = rel[rel["source"] == lead.actor_id]
+        touching = pd.concat([into.assign(partner=into["source"]), out.assign(partner=out["target"])])
+        support = touching[touching["relation_type"].isin(("service", "finance", "training", "information",
+                                                            "governance"))]
+        rows.append({
+            "actor_id": lead.actor_id, "name": lead.name,
+            "degree": touching["partner"].nunique(),
+            "suppliers": into.loc[into["relation_type"] == "supply", "source"].nunique(),
+            "subcontractors": into.loc[into["relation_type"] == "subcontracting", "source"].nunique(),
+            "customers": out.loc[out["relation_type"] == "supply", "target"].nunique(),
+            "support": support.loc[~support["partner"].map(firm).fillna(False).astype(bool), "partner"].nunique(),
+            "cooperation": touching.loc[touching["relation_type"].isin(("joint_action", "information")),
+                                        "partner"].nunique(),
+        })
+    columns = ["actor_id", "name", "degree", "suppliers", "subcontractors", "customers", "support", "cooperation"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({c: "int64" for c in columns[2:]})
+
+
+# -- round to round ----------------------------------------------------------------------------
+def ties(graph: nx.Graph) -> set[tuple[str, str, str]]:
+    """Every tie of a map as (smaller id, larger id, relation type)."""
+    return {(*sorted((a, b)), kind) for a, b, d in graph.edges(data=True) for kind in d["relation_types"]}
+
+
+def tie_changes(before: nx.Graph, after: nx.Graph) -> pd.DataFrame:
+    """Ties gained (in ``after`` only) and lost (in ``before`` only), sorted."""
+    old, new = ties(before), ties(after)
+    rows = [(*tie, "gained") for tie in new - old] + [(*tie, "lost") for tie in old - new]
+    frame = pd.DataFrame(rows, columns=["source", "target", "relation_type", "change"])
+    return frame.sort_values(["change", "relation_type", "source", "target"]).reset_index(drop=True)
+
+
+def tie_changes_by_type(changes: pd.DataFrame) -> pd.DataFrame:
+    """Ties gained and lost per relation type (schema order), with the net change and a total."""
+    table = pd.crosstab(changes["relation_type"], changes["change"]).reindex(
+        columns=["gained", "lost"], fill_value=0)
+    table = table.reindex([t for t in RELATION_TYPES if t in table.index])
+    table["net"] = table["gained"] - table["lost"]
+    table.loc["total"] = table.sum(axis=0)
+    table.index.name = "relation_type"
+    table.columns.name = None
+    return table.reset_index().astype({"gained": "int64", "lost": "int64", "net": "int64"})
+
+
+def compare_rounds(before: nx.Graph, after: nx.Graph, min_betweenness: float = BROKER_MIN_BETWEENNESS) -> pd.DataFrame:
+    """How the map changed between two rounds: one row per measure, before, after and change.
+
+    Measures: ties, linked pairs, density, components, isolated firms, brokers, then the ties
+    gained and lost (their ``before`` is empty).
+    """
+    first, second = summary(before, min_betweenness), summary(after, min_betweenness)
+    changes = tie_changes(before, after)["change"].value_counts()
+    measures = ["ties", "linked_pairs", "density", "components", "isolated_firms", "brokers"]
+    rows = [{"measure": m, "before": first[m], "after": second[m], "change": second[m] - first[m]}
+            for m in measures]
+    rows += [{"measure": f"ties_{c}", "before": float("nan"), "after": float(changes.get(c, 0)),
+              "change": float(changes.get(c, 0))} for c in ("gained", "lost")]
+    return pd.DataFrame(rows, columns=["measure", "before", "after", "change"]).astype(
+        {"before": "float64", "after": "float64", "change": "float64"})
+
+
+def new_brokers(before: nx.Graph, after: nx.Graph, min_betweenness: float = BROKER_MIN_BETWEENNESS) -> pd.DataFrame:
+    """Brokers of ``after`` that were not brokers in ``before``, with their betweenness then and now."""
+    old = brokers(centrality(before), min_betweenness).set_index("actor_id")
+    now = brokers(centrality(after), min_betweenness)
+    earlier = centrality(before).set_index("actor_id")["betweenness"]
+    fresh = now[~now["actor_id"].isin(old.index)]
+    fresh = fresh.assign(betweenness_before=fresh["actor_id"].map(earlier))
+    return fresh[["actor_id", "name", "type", "betweenness_before", "betweenness"]].reset_index(drop=True)
+
+
+# -- the figure --------------------------------------------------------------------------------
+TYPE_COLOURS = dict(zip(ENUMS["actor_type"], (
+    "#1f77b4", "#d62728", "#8c564b", "#2ca02c", "#ff7f0e", "#9467bd", "#e377c2", "#17becf", "#7f7f7f")))
+# Colour carries the relation type; the line style groups the types (market, support,
+# cooperation, governance) so that a grey print still reads.
+RELATION_STYLES = {
+    "supply": ("#1f4e79", "solid"), "subcontracting": ("#2e86c1", "solid"),
+    "service": ("#117a65", "dashed"), "finance": ("#b7950b", "dashed"), "training": ("#7d3c98", "dashed"),
+    "information": ("#c0392b", "dotted"), "joint_action": ("#e67e22", "solid"),
+    "governance": ("#566573", "dashdot"),
+}
+_PER_ROW = 8  # nodes per row inside a level band before another row is opened
+_ROW_GAP = 0.32  # vertical distance between two rows of a band
+_SMALL_MAP = 20  # actors up to which a map counts as small
+
+
+def _bands(graph: nx.Graph) -> dict:
+    """Each level's band as (centre, half height, rows), macro on top; crowded bands are taller."""
+    bands, top = {}, 0.0
+    for level in reversed(LEVELS):
+        count = sum(1 for _, d in graph.nodes(data=True) if d["level"] == level)
+        rows = max(1, math.ceil(count / _PER_ROW))
+        half = 0.22 + _ROW_GAP * rows / 2
+        bands[level] = (top - half, half, rows)
+        top -= 2 * half + 0.08
+    return bands
+
+
+def layout_by_level(graph: nx.Graph, seed: int = 1) -> dict:
+    """Positions in three horizontal bands, macro at the top and micro at the bottom.
+
+    Inside a band, actors are ordered by the x coordinate of a seeded spring layout (linked actors
+    stay close) and spread evenly, zigzagging over rows when the band is crowded, so no two
+    nodes overlap.
+    """
+    spring = nx.spring_layout(graph, seed=seed) if len(graph) else {}
+    positions = {}
+    for level, (centre, _, rows) in _bands(graph).items():
+        nodes = sorted((n for n, d in graph.nodes(data=True) if d["level"] == level),
+                       key=lambda n: (spring[n][0], n))
+        for rank, node in enumerate(nodes):
+            x = rank / (len(nodes) - 1) if len(nodes) > 1 else 0.5
+            positions[node] = (x, centre + ((rows - 1) / 2 - rank % rows) * _ROW_GAP)
+    return positions
+
+
+def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level_labels: dict,
+                marker_labels: dict, broker_ids=(), positions: dict | None = None, seed: int = 1):
+    """Draw the map: actors coloured by type in micro / meso / macro bands, relations coloured
+    and styled by type with a width growing with intensity, lead firms as squares, brokers ringed.
+
+    Labels are already localised: ``type_labels`` (actor type -> text), ``relation_labels``,
+    ``level_labels`` and ``marker_labels`` (keys ``lead_firm``, ``broker``, ``intensity``).
+    Nodes show actor ids; the report lists the names. Edges are slightly curved so that a tie
+    between two actors of the same row never hides the actors between them. Give the
+    ``positions`` of another round's map (:func:`layout_by_level`) to draw both rounds alike.
+    """
+    positions = positions or layout_by_level(graph, seed)
+    bands = _bands(graph)
+    bottom = min(centre - half for centre, half, _ in bands.values())
+    small = len(graph) <= _SMALL_MAP  # a small map is drawn narrower, with bigger actors and labels
+    width, label_size, base_size, legend_size = (8, 9, 480, 9.5) if small else (12, 6.5, 220, 8.5)
+    types = [t for t in ENUMS["actor_type"] if any(d["type"] == t for _, d in graph.nodes(data=True))]
+    kinds = [k for k in RELATION_TYPES if any(d["main_type"] == k for _, _, d in graph.edges(data=True))]
+    # legends side by side under a wide map, one above the other under a small one
+    node_rows, edge_rows = math.ceil((len(types) + 2) / 3), math.ceil((len(kinds) + 2) / (3 if small else 2))
+    legend_height = 0.3 + (0.31 * (node_rows + edge_rows) if small else 0.22 * max(node_rows, edge_rows))
+    fig = plt.figure(figsize=(width, 1.9 * -bottom + legend_height))
+    grid = fig.add_gridspec(2, 1, height_ratios=[1.9 * -bottom, legend_height], hspace=0.02)
+    ax, legend_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    for band, (level, (centre, half, _)) in enumerate(bands.items()):
+        ax.axhspan(centre - half, centre + half, color="#f4f6f7" if band % 2 == 0 else "#eaeded", zorder=0)
+        ax.text(-0.06, centre, level_labels[level], ha="right", va="center", fontsize=10, fontweight="bold",
+                color="#444")
+    sizes = {n: base_size + 45 * min(graph.degree(n), 12) for n in graph}
+    for kind in RELATION_TYPES:
+        for same_band, bend in ((False, 0.12), (True, 0.3)):  # ties inside a band bend more
+            edges = [(a, b) for a, b, d in graph.edges(data=True) if d["main_type"] == kind
+                     and (graph.nodes[a]["level"] == graph.nodes[b]["level"]) == same_band]
+            if edges:
+                colour, style = RELATION_STYLES[kind]
+                nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, edge_color=colour, style=style,
+                                       width=[0.6 + 0.8 * graph.edges[e]["intensity"] for e in edges], alpha=0.6,
+                                       arrows=True, arrowstyle="-", connectionstyle=f"arc3,rad={bend}",
+                                       node_size=[sizes[n] for n in graph])
+    broker_ids = set(broker_ids)
+    for shape, is_lead in (("o", False), ("s", True)):
+        nodes = [n for n, d in graph.nodes(data=True) if (d["role"] == "lead_firm") == is_lead]
+        if nodes:
+            nx.draw_networkx_nodes(
+                graph, positions, nodelist=nodes, ax=ax, node_shape=shape,
+                node_color=[TYPE_COLOURS[graph.nodes[n]["type"]] for n in nodes],
+                node_size=[sizes[n] for n in nodes],
+                edgecolors=["black" if n in broker_ids else "white" for n in nodes],
+                linewidths=[2.8 if n in broker_ids else 0.8 for n in nodes])
+    nx.draw_networkx_labels(graph, positions, ax=ax, font_size=label_size, font_color="white", font_weight="bold")
+    ax.set_xlim(-0.16, 1.04)
+    ax.set_ylim(bottom, 0)
+    ax.axis("off")
+    legend_ax.axis("off")
+    node_handles = [_marker("o", TYPE_COLOURS[t], "white", type_labels[t]) for t in types]
+    node_handles += [_marker("s", "#bbbbbb", "white", marker_labels["lead_firm"]),
+                     _marker("o", "#bbbbbb", "black", marker_labels["broker"], edge_width=2.5)]
+    edge_handles = [Line2D([], [], color=RELATION_STYLES[k][0], linestyle=RELATION_STYLES[k][1], linewidth=2,
+                           label=relation_labels[k]) for k in kinds]
+    edge_handles += [Line2D([], [], color="#555", linewidth=0.6 + 0.8 * i, label=f"{marker_labels['intensity']} {i}")
+                     for i in (1, 3)]
+    nodes_legend = legend_ax.legend(handles=node_handles, loc="upper left", ncol=3, frameon=False,
+                                    fontsize=legend_size)
+    legend_ax.add_artist(nodes_legend)
+    legend_ax.legend(handles=edge_handles, loc="lower left" if small else "upper right", ncol=3 if small else 2,
+                     frameon=False, fontsize=legend_size)
+    return fig
+
+
+def _marker(shape: str, face: str, edge: str, label: str, edge_width: float = 1.0) -> Line2D:
+    return Line2D([], [], marker=shape, linestyle="", markersize=9, markerfacecolor=face, markeredgecolor=edge,
+                  markeredgewidth=edge_width, label=label)

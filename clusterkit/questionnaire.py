@@ -1,0 +1,335 @@
+"""The competency questionnaire: an ipywidgets form for a live kernel, and its XLSForm twin.
+
+The form shows, for each of the twelve sub-skills, its five level descriptors as choices and a
+box for the evidence observed. Its submit appends one row per scored sub-skill to the team
+workbook's ``competencies`` sheet: the file is opened as it is (every sheet, style and drop-down
+kept), the rows go under the existing header in the header's own language, a copy of the file
+as it was is kept as ``<name>.bak.xlsx``, and the new file replaces the old one atomically.
+
+:func:`show_profile` then shows the person's radar chart, blind spots and training plan in the
+notebook. The XLSForm version (:func:`competency_xlsform`) carries the same questions to ODK or
+KoboToolbox for assessments in the field; :func:`append_submissions` brings its exported
+submissions back into the workbook.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import shutil
+from pathlib import Path
+
+import ipywidgets as widgets
+import openpyxl
+import pandas as pd
+
+from . import competency, i18n
+from .competency import LEVELS, catalogue, descriptor
+from .exports import save_atomically
+from .i18n import t
+from .schema import ENUMS, SHEETS, SKILL_COMPETENCY
+from .workbook import HEADER_SCAN_ROWS, _norm, _sheet_lookup, example_path
+from .writer import cell_value, header, sheet_title
+
+COLUMNS = [c.key for c in SHEETS["competencies"].columns]
+REQUIRED = [c.key for c in SHEETS["competencies"].columns if c.required]
+ENUM_COLUMNS = {c.key: c.enum for c in SHEETS["competencies"].columns if c.kind == "enum"}
+XLSFORM_ID = "clusterkit_competency"
+
+
+# --------------------------------------------------------------------------------------------
+# Rows and the workbook
+# --------------------------------------------------------------------------------------------
+def assessment_rows(person: str, assessor: str, date, levels: dict, evidence: dict | None = None) -> pd.DataFrame:
+    """One assessment as rows of the ``competencies`` sheet (canonical keys and values).
+
+    ``levels`` maps sub-skills to a level 1-5 (sub-skills left out or set to None are not
+    assessed); ``evidence`` maps sub-skills to the observation behind the score.
+    """
+    evidence = evidence or {}
+    rows = [(person.strip(), pd.Timestamp(date), assessor, SKILL_COMPETENCY[skill], skill, int(level),
+             (evidence.get(skill) or "").strip() or None)
+            for skill in ENUMS["skill"] if (level := levels.get(skill)) is not None]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def check_rows(rows: pd.DataFrame) -> None:
+    """Raise ValueError unless every row is a valid ``competencies`` row in canonical form."""
+    problems = []
+    for key in REQUIRED:
+        if key not in rows.columns or rows[key].isna().any() or (rows[key].astype(str).str.strip() == "").any():
+            problems.append(f"{key}: a value is required on every row")
+    for key, enum in ENUM_COLUMNS.items():
+        if key in rows.columns:
+            unknown = sorted(set(rows[key].dropna()) - set(ENUMS[enum]))
+            if unknown:
+                problems.append(f"{key}: unknown values {', '.join(map(str, unknown))}")
+    if {"skill", "competency"} <= set(rows.columns):
+        wrong = rows["skill"].map(SKILL_COMPETENCY) != rows["competency"]
+        if wrong.any():
+            problems.append("competency: does not match the sub-skill on some rows")
+    if "score" in rows.columns and not rows["score"].dropna().isin(LEVELS).all():
+        problems.append("score: whole numbers from 1 to 5 only")
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+def backup_path(workbook) -> Path:
+    """Where :func:`append_assessment` keeps the workbook as it was: ``<name>.bak.xlsx``."""
+    path = Path(workbook)
+    return path.with_name(f"{path.stem}.bak.xlsx")
+
+
+def _header_row(ws) -> tuple[int, dict[str, int], str] | None:
+    """The header of a ``competencies`` sheet: its row, the column of each key, its language.
+
+    Headers are matched as the reader matches them (case, accents and separators folded), so
+    the rows land in the columns that :func:`clusterkit.workbook.read_workbook` reads.
+    """
+    aliases = {_norm(header(key, lang)): (key, lang) for key in COLUMNS for lang in ("en", "fr")}
+    best = None
+    for number, row in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+        found = {aliases[_norm(v)]: c for c, v in enumerate(row, start=1)
+                 if v is not None and _norm(v) in aliases}
+        if found and (best is None or len(found) > len(best[1])):
+            best = (number, found)
+    if best is None:
+        return None
+    number, found = best
+    columns = {key: c for (key, _), c in found.items()}
+    french = sum(lang == "fr" and header(key, "fr") != key for key, lang in found)
+    return number, columns, "fr" if french else "en"
+
+
+def _put(ws, row: int, col: int, value) -> None:
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # typed text stays text: an evidence note starting with "=" is no formula
+    elif isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def append_assessment(workbook, rows: pd.DataFrame, lang: str = "fr") -> Path:
+    """Append ``rows`` (canonical ``competencies`` rows) to the workbook's ``competencies`` sheet.
+
+    Existing rows, other sheets, styles and drop-down lists are kept. Values are written in the
+    language of the sheet's header; a workbook without the sheet gets one, headed in ``lang``.
+    The file as it was is copied to ``<name>.bak.xlsx`` first. Returns the backup's path.
+    """
+    path = Path(workbook)
+    if path.resolve() == example_path().resolve():
+        raise ValueError(t("competency.form.example_readonly", lang))
+    check_rows(rows)
+    rows = rows.reindex(columns=COLUMNS)
+    book = openpyxl.load_workbook(path)
+    lookup = _sheet_lookup()
+    ws = next((s for s in book.worksheets if lookup.get(_norm(s.title)) == "competencies"), None)
+    if ws is None:
+        ws = book.create_sheet(sheet_title("competencies", lang))
+        for c, key in enumerate(COLUMNS, start=1):
+            _put(ws, 1, c, header(key, lang))
+    found = _header_row(ws)
+    if found is None:
+        raise ValueError(t("competency.form.no_header", lang, sheet=ws.title))
+    header_row, columns, sheet_lang = found
+    missing = [key for key in REQUIRED if key not in columns]
+    if missing:
+        raise ValueError(t("competency.form.missing_columns", lang, sheet=ws.title, columns=", ".join(missing)))
+    if "evidence" not in columns and rows["evidence"].notna().any():
+        columns["evidence"] = ws.max_column + 1
+        _put(ws, header_row, columns["evidence"], header("evidence", sheet_lang))
+    last = max((r for r in range(header_row, ws.max_row + 1)
+                if any(ws.cell(r, c).value not in (None, "") for c in columns.values())), default=header_row)
+    for offset, record in enumerate(rows.itertuples(index=False), start=1):
+        for key, value in zip(COLUMNS, record):
+            if key in columns:
+                _put(ws, last + offset, columns[key], cell_value(value, sheet_lang, ENUM_COLUMNS.get(key)))
+    backup = backup_path(path)
+    shutil.copy2(path, backup)
+    save_atomically(book, path)
+    return backup
+
+
+def practice_workbook(folder=".", name: str = "practice_cluster.xlsx") -> Path:
+    """A copy of the packaged example to practise on (made once, then reused)."""
+    path = Path(folder) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(example_path(), path)
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# The form
+# --------------------------------------------------------------------------------------------
+class CompetencyForm:
+    """The questionnaire's widgets and its submit, usable without a browser.
+
+    Set :attr:`person`, :attr:`assessor`, :attr:`date`, the radio buttons in :attr:`levels` and
+    the boxes in :attr:`evidence`, then call :meth:`submit` (the button does the same).
+    """
+
+    def __init__(self, workbook, lang: str = "fr", person: str = "", assessor: str = "self"):
+        self.workbook = Path(workbook)
+        self.lang = i18n.check_lang(lang)
+        wide = {"description_width": "12em"}
+        self.person = widgets.Text(value=person, description=self._t("person"), style=wide,
+                                   layout=widgets.Layout(width="40em"))
+        self.assessor = widgets.Dropdown(options=[(t(f"enum.assessor.{a}", self.lang), a) for a in ENUMS["assessor"]],
+                                         value=assessor, description=self._t("assessor"), style=wide)
+        self.date = widgets.DatePicker(value=dt.date.today(), description=self._t("date"), style=wide)
+        self.levels = {skill: widgets.RadioButtons(
+            options=[(f"{n} — {descriptor(skill, n, self.lang)}", n) for n in LEVELS], value=None,
+            layout=widgets.Layout(width="100%")) for skill in ENUMS["skill"]}
+        self.evidence = {skill: widgets.Textarea(placeholder=self._t("evidence"), rows=2,
+                                                 layout=widgets.Layout(width="100%")) for skill in ENUMS["skill"]}
+        self.submit_button = widgets.Button(description=self._t("submit"), button_style="primary", icon="save")
+        self.status = widgets.HTML()
+        self.submit_button.on_click(lambda _: self.submit())
+        profile = catalogue()
+        sections = []
+        for key in profile["competencies"]:
+            blocks = []
+            for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == key):
+                info = profile["skills"][skill]
+                blocks.append(widgets.HTML(f"<b>{html.escape(info['label'][self.lang])}</b><br>"
+                                           f"<i>{html.escape(info['description'][self.lang])}</i>"))
+                blocks += [self.levels[skill], self.evidence[skill]]
+            sections.append(widgets.VBox(blocks))
+        self.sections = widgets.Accordion(children=sections, titles=tuple(
+            entry["label"][self.lang] for entry in profile["competencies"].values()))
+        self.box = widgets.VBox([widgets.HTML(f"<p>{html.escape(self._t('intro'))}</p>"), self.person,
+                                 self.assessor, self.date, self.sections, self.submit_button, self.status])
+
+    def _t(self, key: str, **values) -> str:
+        return t(f"competency.form.{key}", self.lang, **values)
+
+    def rows(self) -> pd.DataFrame:
+        """The answers as ``competencies`` rows (only the sub-skills given a level)."""
+        return assessment_rows(self.person.value, self.assessor.value, self.date.value,
+                               {s: w.value for s, w in self.levels.items()},
+                               {s: w.value for s, w in self.evidence.items()})
+
+    def submit(self) -> int:
+        """Append the answers to the workbook; return how many rows were written (0 when the
+        form is incomplete or the file could not be written: :attr:`status` says why)."""
+        if not self.person.value.strip():
+            return self._fail(self._t("no_person"))
+        if self.date.value is None:
+            return self._fail(self._t("no_date"))
+        rows = self.rows()
+        if rows.empty:
+            return self._fail(self._t("no_level"))
+        try:
+            backup = append_assessment(self.workbook, rows, self.lang)
+        except (OSError, ValueError) as error:  # a file open in Excel, a sheet without header
+            return self._fail(self._t("write_failed", error=str(error)))
+        for widget in self.levels.values():  # cleared so that a second click cannot add the rows twice
+            widget.value = None
+        for widget in self.evidence.values():
+            widget.value = ""
+        self.status.value = "<p>" + html.escape(self._t(
+            "saved", count=len(rows), person=rows["person"].iloc[0], file=self.workbook.name,
+            backup=backup.name)) + "</p>"
+        return len(rows)
+
+    def _fail(self, message: str) -> int:
+        self.status.value = f'<p style="color:#b03a2e">{html.escape(message)}</p>'
+        return 0
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.box._repr_mimebundle_(**kwargs)
+
+
+def competency_form(workbook, lang: str = "fr", person: str = "", assessor: str = "self") -> CompetencyForm:
+    """The self-, peer- or trainer-assessment form writing into ``workbook`` (an .xlsx file)."""
+    return CompetencyForm(workbook, lang, person, assessor)
+
+
+def show_profile(workbook, person: str, lang: str = "fr", threshold: float = 1.0, target: float = 4) -> None:
+    """Show one person's radar chart, blind spots and training plan (sub-skills below
+    ``target``) in the notebook, right after an assessment; the full report is the template
+    ``competency`` with ``person``."""
+    from .report import Report  # display machinery, only for a live notebook
+
+    report = Report("competency", str(workbook), lang)
+    rows = competency.person_rows(report.workbook["competencies"], person, report.lang)
+    skills = competency.scores(competency.latest(rows), "skill")
+    names = {s: report.t(f"enum.skill.{s}") for s in ENUMS["skill"]}
+    series = {a: report.t(f"enum.assessor.{a}") for a in ENUMS["assessor"]}
+    report.heading("competency.person.title", person=rows["person"].iloc[0])
+    report.figure(competency.radar_chart(skills, names, series),
+                  alt=report.t("competency.radar.alt", person=rows["person"].iloc[0]))
+    enums = {"skill": "skill", "competency": "competency"}
+    spots = competency.blind_spots(skills, threshold)
+    report.text("competency.blind_spots.none" if spots.empty else "competency.blind_spots.text",
+                threshold=report.number(threshold))
+    if not spots.empty:
+        report.table("competency_blind_spots", spots.drop(columns=["person", "register"]),
+                     enums={**enums, "gap_direction": "gap_direction"})
+    plan = competency.training_plan(skills, target=target)
+    if plan.empty:
+        report.text("competency.plan.none", target=report.number(target))
+    else:
+        report.table("competency_plan", competency.describe_plan(plan, report.lang).drop(columns=["person"]),
+                     enums=enums)
+
+
+# --------------------------------------------------------------------------------------------
+# The XLSForm version, for ODK or KoboToolbox
+# --------------------------------------------------------------------------------------------
+def competency_xlsform(path, lang: str = "fr") -> Path:
+    """Write the questionnaire as an XLSForm (sheets ``survey``, ``choices``, ``settings``).
+
+    Field names are the canonical keys (``person``, ``assessor``, ``date`` and one question per
+    sub-skill, grouped by competency, with ``<skill>_evidence``); choice names are canonical
+    values, so exported submissions read back with :func:`submissions_to_rows`.
+    """
+    lang = i18n.check_lang(lang)
+    profile = catalogue()
+    survey = [("type", "name", "label", "hint", "required", "relevant"),
+              ("text", "person", t("competency.form.person", lang), "", "yes", ""),
+              ("select_one assessor", "assessor", t("competency.form.assessor", lang), "", "yes", ""),
+              ("date", "date", t("competency.form.date", lang), "", "yes", "")]
+    choices = [("list_name", "name", "label")]
+    choices += [("assessor", a, t(f"enum.assessor.{a}", lang)) for a in ENUMS["assessor"]]
+    for key, entry in profile["competencies"].items():
+        survey.append(("begin_group", key, entry["label"][lang], "", "", ""))
+        for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == key):
+            info = profile["skills"][skill]
+            survey.append((f"select_one levels_{skill}", skill, info["label"][lang], info["description"][lang], "", ""))
+            survey.append(("text", f"{skill}_evidence", t("competency.form.evidence", lang), "", "",
+                           f"${{{skill}}} != ''"))
+            choices += [(f"levels_{skill}", str(n), f"{n} — {descriptor(skill, n, lang)}") for n in LEVELS]
+        survey.append(("end_group", "", "", "", "", ""))
+    settings = [("form_title", "form_id", "version"), (t("competency.form.title", lang), XLSFORM_ID, "1")]
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, table in (("survey", survey), ("choices", choices), ("settings", settings)):
+        ws = book.create_sheet(title)
+        for row in table:
+            ws.append([value or None for value in row])
+    return save_atomically(book, path)
+
+
+def submissions_to_rows(submissions: pd.DataFrame) -> pd.DataFrame:
+    """Submissions exported from ODK or KoboToolbox (one row per form, XML names and values)
+    as ``competencies`` rows. Group prefixes (``coach/coaching``, ``coach-coaching``) are
+    ignored; sub-skills left blank are not assessed."""
+    short = {column: str(column).replace("-", "/").rsplit("/", 1)[-1] for column in submissions.columns}
+    frame = submissions.rename(columns=short)
+    parts = []
+    for _, answer in frame.iterrows():
+        levels = {s: int(float(answer[s])) for s in ENUMS["skill"]
+                  if s in frame and pd.notna(answer[s]) and str(answer[s]).strip() != ""}
+        notes = {s: answer.get(f"{s}_evidence") for s in levels if pd.notna(answer.get(f"{s}_evidence"))}
+        parts.append(assessment_rows(str(answer["person"]), answer["assessor"], answer["date"], levels, notes))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def append_submissions(submissions_csv, workbook, lang: str = "fr") -> int:
+    """Append the submissions of an exported CSV file to the workbook; return the rows added."""
+    rows = submissions_to_rows(pd.read_csv(submissions_csv, dtype=str))
+    if rows.empty:
+        return 0
+    append_assessment(workbook, rows, lang)
+    return len(rows)
