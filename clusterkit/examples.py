@@ -396,9 +396,9 @@ _INDICATORS = (
     ("I12", "Actions conjointes réalisées", "outcome", "effectiveness", "joint_action", "actions",
      0, 15, np.nan, 1.0, "Registre des activités", "Structure d'animation"),
     ("I13", "Densité du réseau de relations du cluster", "outcome", "effectiveness", "network",
-     "ratio", 0.04, 0.08, np.nan, 0.5, "Enquête sur les relations", "Structure d'animation"),
+     "ratio", 0.068, 0.11, np.nan, 0.5, "Enquête sur les relations", "Structure d'animation"),
     ("I14", "Part des liens formalisés par un accord écrit", "outcome", "sustainability",
-     "network", "%", 0.20, 0.40, np.nan, 0.9, "Enquête sur les relations",
+     "network", "%", 0.36, 0.55, np.nan, 0.9, "Enquête sur les relations",
      "Structure d'animation"),
     ("I15", "Taux de rebut en production", "outcome", "effectiveness", "competitiveness", "%",
      0.12, 0.06, np.nan, 0.8, "Enquête auprès des entreprises", "Centre technique"),
@@ -519,7 +519,9 @@ def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
             _OBJECTIVES, columns=["objective_id", "statement", "gender_objective"]
         ),
         "actions": actions,
-        "indicators": indicators,
+        # the network indicators' baselines are left to the diagnostic, which computes them
+        "indicators": indicators.assign(baseline=indicators["baseline"].mask(
+            indicators["indicator_id"].isin(_BASELINES_FROM_DIAGNOSTIC))),
         "measurements": _example_measurements(_rng(seed, "measurements"), indicators, actions),
         "competencies": _example_competencies(_rng(seed, "competencies")),
         "narratives": pd.DataFrame(list(_NARRATIVES.items()), columns=["section", "text"]),
@@ -818,6 +820,11 @@ def _example_actions(rng: np.random.Generator) -> pd.DataFrame:
             "spent": round(spent, -2), "plan_year": plan_year,
         })
     return pd.DataFrame(rows)
+
+
+# Indicators whose baseline the team leaves blank: step 5 fills it from the diagnostic's baseline
+# table (network density 0.068 and formal share 0.36 in round 1 of the example's survey).
+_BASELINES_FROM_DIAGNOSTIC = ("I13", "I14")
 
 
 def _example_indicators() -> pd.DataFrame:

@@ -186,6 +186,18 @@ def is_women_group(group) -> bool:
 # --------------------------------------------------------------------------------------------
 # Baselines from the diagnostic
 # --------------------------------------------------------------------------------------------
+def workbook_baseline(workbook) -> pd.DataFrame | None:
+    """The diagnostic's baseline table computed from the workbook's own survey sheets, dated at the
+    cluster's start (else the earliest indicator baseline date); None without an enterprises sheet."""
+    from .diagnostic import baseline_table
+
+    if not workbook.has("enterprises"):
+        return None
+    dates = workbook["indicators"]["baseline_date"].dropna() if workbook.has("indicators") else pd.Series([], dtype="datetime64[ns]")
+    date = workbook.cluster.get("start_date") or (dates.min() if len(dates) else pd.Timestamp.today().normalize())
+    return baseline_table(workbook, pd.Timestamp(date))
+
+
 def read_baseline(path, lang: str = "fr") -> pd.DataFrame | None:
     """The diagnostic's baseline table (CSV or XLSX with columns key, value, unit, date, source);
     None when ``path`` is empty. Values and dates are read like the workbook's own cells."""

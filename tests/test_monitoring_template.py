@@ -67,7 +67,8 @@ def test_french_run_writes_report_sheets_tables_and_figures(french):
 
 def test_french_run_fills_the_missing_baseline_from_the_diagnostic(french):
     text = text_of(french)
-    assert "de la table de référence du diagnostic : 1 ; manquantes : 0" in text
+    # the file given holds women-owned firms only: the two network indicators stay without a baseline
+    assert "de la table de référence du diagnostic : 1 ; manquantes : 2" in text
     assert "référence du diagnostic du 31 déc. 2024" in text
     sheets = openpyxl.load_workbook(french.html.parent / "monitoring-indicators.xlsx")
     fields = {row[0].value: row[1].value for row in sheets["I22"].iter_rows(min_row=3, max_row=23)}
@@ -91,3 +92,14 @@ def test_english_run_with_a_cut_off_date(workbook, tmp_path):
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'as_of = "2025-12-31"' in injected.source
     assert openpyxl.load_workbook(tmp_path / "monitoring-indicators.xlsx").sheetnames[0] == "Summary"
+
+
+def test_without_a_baseline_file_the_diagnostic_is_computed_from_the_survey_sheets(tmp_path):
+    """The example leaves the network indicators' baselines to the diagnostic (round 1 of its survey)."""
+    result = clusterkit.run("monitoring", out_dir=tmp_path, lang="en")
+    text = text_of(result)
+    assert "from the diagnostic's baseline table: 2; missing: 0" in text
+    sheets = openpyxl.load_workbook(tmp_path / "monitoring-indicators.xlsx")
+    fields = {row[0].value: row[1].value for row in sheets["I13"].iter_rows(min_row=3, max_row=23)}
+    assert fields["Baseline"] == pytest.approx(0.0676, abs=1e-4)  # network density of round 1
+    assert fields["Baseline from"].startswith("diagnostic baseline of")
