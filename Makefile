@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
+# Both editions (French and English), warnings as errors, into _build/html/{fr,en}/ + a landing page.
 book: setup
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m clusterkit.editions --out _build/html
 
 pack: setup
 	$(BIN)/clusterkit pack --out reports/example

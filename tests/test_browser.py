@@ -16,15 +16,21 @@ import pytest
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PAGES = {
-    "accueil": "book/fr/index.html",
-    "selection": "book/fr/selection.html",
-    "diagnostic": "book/fr/diagnostic.html",
-    "diagnostic-exemple": "book/_generated/fr/diagnostic.html",
-    "plan": "book/fr/plan.html",
-    "implementation": "book/fr/implementation.html",
-    "monitoring": "book/fr/monitoring.html",
-    "competency": "book/fr/competency.html",
-    "cas-chanderi": "book/fr/cas/chanderi.html",
+    "accueil-site": "index.html",
+    "accueil": "fr/book/fr/index.html",
+    "selection": "fr/book/fr/selection.html",
+    "selection-exemple": "fr/book/_generated/fr/selection.html",
+    "diagnostic": "fr/book/fr/diagnostic.html",
+    "diagnostic-exemple": "fr/book/_generated/fr/diagnostic.html",
+    "plan": "fr/book/fr/plan.html",
+    "implementation": "fr/book/fr/implementation.html",
+    "monitoring": "fr/book/fr/monitoring.html",
+    "monitoring-exemple": "fr/book/_generated/fr/monitoring.html",
+    "competency": "fr/book/fr/competency.html",
+    "cas-chanderi": "fr/book/fr/cas/chanderi.html",
+    "en-home": "en/book/en/index.html",
+    "en-diagnostic-example": "en/book/_generated/en/diagnostic.html",
+    "en-case-sialkot": "en/book/en/cas/sialkot.html",
 }
 
 if CHROMIUM is None:
@@ -88,11 +94,12 @@ def test_page_loads_cleanly_offline_with_its_figures(browser, site, name):
     page.close()
 
 
-def test_search_finds_a_french_term(browser, site):
-    page, seen = open_page(browser, f"{site}/search.html?q=diagnostic")
+@pytest.mark.parametrize("lang, term, expected", [("fr", "animateur", "profil de compétences"),
+                                                  ("en", "facilitator", "competency profile")])
+def test_search_finds_a_term_in_each_edition(browser, site, lang, term, expected):
+    page, seen = open_page(browser, f"{site}/{lang}/search.html?q={term}")
     page.wait_for_selector("#search-results li", timeout=15000)
-    results = page.inner_text("#search-results")
-    assert "diagnostique" in results.lower()
-    page.screenshot(path=str(ARTIFACTS / "recherche.png"), full_page=True)
+    assert expected in page.inner_text("#search-results").lower()
+    page.screenshot(path=str(ARTIFACTS / f"search-{lang}.png"), full_page=True)
     assert seen["outside"] == [] and seen["console"] == []
     page.close()
