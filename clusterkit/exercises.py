@@ -1,8 +1,16 @@
 """Trainer exercises: interactive tools built on the step functions.
 
-:func:`selection_weights_widget` lets participants move the criterion weights of step 1 and watch
-the ranking and its stability change. The logic lives here rather than in the notebook, so the
-tests drive it without a browser: set a slider, read :attr:`SelectionWeightsExercise.ranking`.
+- :func:`selection_weights_widget` lets participants move the criterion weights of step 1 and
+  watch the ranking and its stability change;
+- :func:`swot_sorting_widget` has them sort the diagnostic's SWOT statements, then scores the
+  sorting against the workbook and draws their SWOT matrix (step 2);
+- :func:`plan_prioritisation_widget` has them score actions for impact and feasibility and watch
+  the prioritisation matrix, the ranking and the plan's capacity warnings (step 3);
+- :func:`monitoring_targets_widget` has them move indicator targets and watch the progress and
+  schedule status change (step 5).
+
+The logic lives here rather than in the notebooks, so the tests drive it without a browser: set
+a widget's value (or click a button), read the exercise's result attributes.
 """
 from __future__ import annotations
 
@@ -11,30 +19,19 @@ import io
 import math
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
-from . import i18n, selection
+from . import diagnostic, i18n, monitoring, planning, selection
 from .i18n import t
 from .report import label
+from .schema import ENUMS
+from .tables import TableSpec, displayed
 from .workbook import example_path, read_workbook
 
 SENSITIVITY_DRAWS = 500  # enough for a steady chart, quick enough to follow a slider live
 TEAM_WEIGHTS = ""  # the preset dropdown's value for the criteria sheet's own weights
-
-
-def criterion_labels(criteria: pd.DataFrame, lang: str, workbook_lang: str) -> dict[str, str]:
-    """How a report names each criterion.
-
-    In the workbook's own language, the team's ``label``. In the other language the team's words
-    would be foreign, so the catalogue's ``label.<criterion>``, else the preset catalogue's label,
-    else the criterion key.
-    """
-    if lang == workbook_lang and "label" in criteria.columns:
-        return dict(zip(criteria["criterion"], criteria["label"]))
-    presets = {row["criterion"]: row["label"][lang]
-               for preset in selection.selection_presets().values() for row in preset["criteria"]}
-    return {c: t(f"label.{c}", lang) if i18n.has(f"label.{c}") else presets.get(c, c)
-            for c in criteria["criterion"]}
 
 
 def preset_weights(criteria: pd.DataFrame, preset: str) -> dict[str, float]:
@@ -68,7 +65,7 @@ class SelectionWeightsExercise:
         presets = selection.selection_presets()
         every = [preset_weights(criteria, p) for p in (TEAM_WEIGHTS, *presets)]
         top = math.ceil(2 * max(max(w.values()) for w in every))  # room to double any weight
-        names = criterion_labels(criteria, self.lang, workbook_lang)
+        names = selection.criterion_labels(criteria, self.lang, workbook_lang)
         self.sliders = {
             c: widgets.FloatSlider(value=w, min=0.0, max=top, step=0.01, readout_format=".2f",
                                    description=names[c], style={"description_width": "24em"},
@@ -161,3 +158,418 @@ def selection_weights_widget(workbook=None, lang: str = "fr", **options) -> Sele
     lang = i18n.check_lang(lang)
     book = read_workbook(workbook or example_path(), lang=lang, step="selection")
     return SelectionWeightsExercise(book["candidates"], book["criteria"], lang, book.lang, **options)
+
+
+# -- shared by the exercises below ---------------------------------------------------------------
+WIDE = {"description_width": "initial"}
+
+
+def example_text(kind: str, ident, text: str, lang: str, workbook_lang: str) -> str:
+    """The team's words, or their translation when they are the packaged example's own words.
+
+    The catalogue holds ``exercise.example.<kind>.<id>`` for the example's statements and titles;
+    the translation is used only when the reader's language differs from the workbook's and the
+    team's text is word for word the example's, so a team's own text is never replaced.
+    """
+    key = f"exercise.example.{kind}.{ident}"
+    if lang != workbook_lang and i18n.has(key) and t(key, workbook_lang) == text:
+        return t(key, lang)
+    return text
+
+
+def _png(figure) -> bytes:
+    """The figure as PNG bytes for an Image widget; closed, since a slider draws many."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _table_html(frame: pd.DataFrame, lang: str, **spec) -> str:
+    """A table as the reports show it: localised headers, labels and numbers, user text escaped."""
+    shown = displayed(TableSpec("exercise", frame, **spec), lang)
+    return shown.to_html(index=False, escape=True, border=0, classes="ck-table")
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{text}</p>"
+
+
+# -- step 2: sorting the SWOT statements -----------------------------------------------------------
+SHUFFLE_SEED = 7
+NOT_SORTED = ""  # the dropdowns' value before a participant chooses
+
+
+class SwotSortingExercise:
+    """The workbook's SWOT statements, shuffled, each with a category and a theme dropdown.
+
+    :meth:`check` (the « Vérifier » button) reads the dropdowns into :meth:`sorting`, scores it
+    against the workbook (:attr:`score`), and builds from the participants' own sorting the
+    ranked statements and the SWOT matrix (:func:`diagnostic.swot_ranked`,
+    :func:`diagnostic.swot_matrix`) and the themes with problems but nothing to build on
+    (:func:`diagnostic.swot_gaps`): :attr:`ranked`, :attr:`gaps`, :attr:`chart`.
+    """
+
+    def __init__(self, swot: pd.DataFrame, lang: str = "fr", workbook_lang: str = "fr", *,
+                 seed: int = SHUFFLE_SEED, top: int = 5):
+        self.lang, self.top = i18n.check_lang(lang), top
+        order = np.random.default_rng(seed).permutation(len(swot))
+        key = swot.iloc[order].reset_index(drop=True)
+        texts = [example_text("swot", ident, text, self.lang, workbook_lang)
+                 for ident, text in zip(key["swot_id"], key["statement"])]
+        # the answers, in the order shown; ids are not shown, since they often follow the categories
+        self.key = key.assign(number=range(1, len(key) + 1), statement=texts)
+        self.score: dict | None = None
+        self.ranked: pd.DataFrame | None = None
+        self.gaps: pd.DataFrame | None = None
+        choose = [(t("exercise.swot.choose", self.lang), NOT_SORTED)]
+        self.categories = [widgets.Dropdown(
+            options=choose + [(t(f"enum.swot_category.{c}", self.lang), c) for c in ENUMS["swot_category"]],
+            value=NOT_SORTED, layout=widgets.Layout(width="12em")) for _ in texts]
+        self.themes = [widgets.Dropdown(
+            options=choose + [(t(f"enum.theme.{c}", self.lang), c) for c in ENUMS["theme"]],
+            value=NOT_SORTED, layout=widgets.Layout(width="13em")) for _ in texts]
+        self.check_button = widgets.Button(description=t("exercise.swot.check", self.lang),
+                                           button_style="primary", icon="check")
+        self.check_button.on_click(lambda _: self.check())
+        self.score_view, self.gaps_view = widgets.HTML(), widgets.HTML()
+        self.chart = widgets.Image(format="png")
+        statement_width = widgets.Layout(width="38em")
+        heading = widgets.HBox([widgets.HTML(f"<b>{html.escape(label(c, self.lang))}</b>",
+                                             layout=layout)
+                                for c, layout in (("statement", statement_width),
+                                                  ("category", widgets.Layout(width="12em")),
+                                                  ("theme", widgets.Layout(width="13em")))])
+        rows = [widgets.HBox([widgets.HTML(f"{n}. {html.escape(text)}", layout=statement_width), category, theme])
+                for n, text, category, theme in zip(self.key["number"], texts, self.categories, self.themes)]
+        self.results = widgets.VBox([self.score_view, self.gaps_view, self.chart])
+        self.box = widgets.VBox([widgets.HTML(_paragraph(html.escape(t("exercise.swot.intro", self.lang)))),
+                                 heading, *rows, self.check_button, self.results])
+
+    def sorting(self) -> pd.DataFrame:
+        """The statements in the order shown, with the participants' ``category`` and ``theme``
+        (missing when not chosen) beside the workbook's ``expected_category`` and ``expected_theme``."""
+        return pd.DataFrame({
+            "number": self.key["number"], "swot_id": self.key["swot_id"], "statement": self.key["statement"],
+            "votes": self.key["votes"],
+            "category": pd.Series([w.value or None for w in self.categories], dtype="str"),
+            "theme": pd.Series([w.value or None for w in self.themes], dtype="str"),
+            "expected_category": self.key["category"], "expected_theme": self.key["theme"]})
+
+    def check(self) -> None:
+        """Score the sorting, then show the participants' matrix and the themes left without support."""
+        sorting = self.sorting()
+        category_right = sorting["category"].eq(sorting["expected_category"])
+        theme_right = sorting["theme"].eq(sorting["expected_theme"])
+        complete = sorting["category"].notna() & sorting["theme"].notna()
+        self.score = {"statements": len(sorting), "sorted": int(complete.sum()),
+                      "category_right": int(category_right.sum()), "theme_right": int(theme_right.sum())}
+        placed = sorting[sorting["category"].notna()]
+        if placed.empty:
+            self.ranked = self.gaps = None
+            self.score_view.value = _paragraph(html.escape(t("exercise.swot.nothing", self.lang)))
+            self.gaps_view.value, self.chart.value = "", b""
+            return
+        lines = [t("exercise.swot.score", self.lang, category=self.score["category_right"],
+                   theme=self.score["theme_right"], total=self.score["statements"])]
+        if self.score["sorted"] < self.score["statements"]:
+            lines.append(t("exercise.swot.unsorted", self.lang, count=self.score["statements"] - self.score["sorted"]))
+        for key, wrong in (("review_category", sorting["category"].notna() & ~category_right),
+                           ("review_theme", sorting["theme"].notna() & ~theme_right)):
+            if wrong.any():
+                lines.append(t(f"exercise.swot.{key}", self.lang,
+                               numbers=", ".join(str(n) for n in sorting.loc[wrong, "number"])))
+        self.score_view.value = "".join(_paragraph(html.escape(line)) for line in lines)
+        self.ranked = diagnostic.swot_ranked(placed)
+        self.gaps = diagnostic.swot_gaps(placed)
+        themes = ", ".join(t(f"enum.theme.{theme}", self.lang) for theme in self.gaps["theme"])
+        self.gaps_view.value = _paragraph(t("diagnostic.swot.gaps", self.lang, themes=themes) if len(self.gaps)
+                                          else t("diagnostic.swot.no_gaps", self.lang))
+        titles = {c: t(f"diagnostic.swot.quadrant.{c}", self.lang) for c in ENUMS["swot_category"]}
+        self.chart.value = _png(diagnostic.swot_matrix(self.ranked, titles, top=self.top))
+
+    def reveal(self) -> None:
+        """Set every dropdown to the workbook's answer and check: the trainer's solution."""
+        for widget, value in (*zip(self.categories, self.key["category"]), *zip(self.themes, self.key["theme"])):
+            widget.value = value
+        self.check()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.box._repr_mimebundle_(**kwargs)
+
+
+def swot_sorting_widget(workbook=None, lang: str = "fr", **options) -> SwotSortingExercise:
+    """The SWOT sorting exercise on a team workbook's ``swot`` sheet (by default the packaged example).
+
+    ``options`` go to :class:`SwotSortingExercise` (``seed``, ``top``).
+    """
+    lang = i18n.check_lang(lang)
+    book = read_workbook(workbook or example_path(), lang=lang, step="diagnostic")
+    if not book.has("swot"):
+        raise ValueError(t("diagnostic.swot.missing", lang))
+    return SwotSortingExercise(book["swot"], lang, book.lang, **options)
+
+
+# -- step 3: prioritising actions ------------------------------------------------------------------
+# Eight actions of the example plan: quick wins and structuring projects, one in each quadrant at
+# least, and years in which they overlap, so that a capacity of five or less triggers a warning.
+EXAMPLE_SHORTLIST = ("ACT02", "ACT03", "ACT05", "ACT07", "ACT10", "ACT13", "ACT21", "ACT22")
+SHORTLIST_SIZE = len(EXAMPLE_SHORTLIST)
+
+
+class PlanPrioritisationExercise:
+    """An impact and a feasibility slider per action, and a capacity slider.
+
+    A score slider calls :meth:`update`, which recomputes :attr:`matrix`
+    (:func:`planning.priority_matrix`: quadrant, score and rank) and redraws the prioritisation
+    matrix; the capacity slider (0 switches the check off) recomputes :attr:`warnings`
+    (:func:`planning.plan_warnings`) for these actions with the plan's orientation and horizon.
+    """
+
+    def __init__(self, actions: pd.DataFrame, objectives: pd.DataFrame, lang: str = "fr",
+                 workbook_lang: str = "fr", *, orientation: str | None = None, horizon_years=None,
+                 start_date=None, threshold: float = planning.DEFAULT_THRESHOLD, capacity: int | None = None):
+        self.lang, self.threshold = i18n.check_lang(lang), threshold
+        self.objectives, self.orientation = objectives, orientation
+        self.horizon_years, self.start_date = horizon_years, start_date
+        self.actions = actions.reset_index(drop=True).assign(title=[
+            example_text("action", a, title, self.lang, workbook_lang)
+            for a, title in zip(actions["action_id"], actions["title"])])
+        self.matrix: pd.DataFrame | None = None
+        self.warnings: list[planning.PlanWarning] = []
+
+        def score_slider(key, value):
+            return widgets.IntSlider(value=int(value), min=1, max=5, description=t(f"label.{key}", self.lang),
+                                     continuous_update=False, style=WIDE, layout=widgets.Layout(width="16em"))
+
+        self.impact = {a: score_slider("impact", v) for a, v in zip(self.actions["action_id"], self.actions["impact"])}
+        self.feasibility = {a: score_slider("feasibility", v)
+                            for a, v in zip(self.actions["action_id"], self.actions["feasibility"])}
+        busiest = int(planning.yearly_load(self.actions)["running"].max()) if len(self.actions) else 0
+        self.capacity = widgets.IntSlider(value=busiest if capacity is None else capacity, min=0,
+                                          max=max(len(self.actions), busiest), style=WIDE,
+                                          description=t("exercise.plan.capacity", self.lang),
+                                          layout=widgets.Layout(width="44em"))
+        self.ranking_view, self.warnings_view = widgets.HTML(), widgets.HTML()
+        self.chart = widgets.Image(format="png")
+        for slider in (*self.impact.values(), *self.feasibility.values()):
+            slider.observe(self.update, names="value")
+        self.capacity.observe(self.update_warnings, names="value")
+        rows = [widgets.HBox([widgets.HTML(f"<b>{html.escape(a)}</b> {html.escape(title)}",
+                                           layout=widgets.Layout(width="30em")), self.impact[a], self.feasibility[a]])
+                for a, title in zip(self.actions["action_id"], self.actions["title"])]
+        self.results = widgets.VBox([widgets.HBox([self.chart, self.ranking_view]), self.capacity, self.warnings_view])
+        self.box = widgets.VBox([widgets.HTML(_paragraph(html.escape(t("exercise.plan.intro", self.lang)))),
+                                 *rows, self.results])
+        self.update()
+
+    def scored(self) -> pd.DataFrame:
+        """The actions with the sliders' impact and feasibility."""
+        return self.actions.assign(impact=[self.impact[a].value for a in self.actions["action_id"]],
+                                   feasibility=[self.feasibility[a].value for a in self.actions["action_id"]])
+
+    def update(self, change=None) -> None:
+        self.matrix = planning.priority_matrix(self.scored(), self.threshold)
+        columns = ["rank", "action_id", "title", "kind", "impact", "feasibility", "score", "quadrant"]
+        self.ranking_view.value = _table_html(self.matrix[columns], self.lang,
+                                              enums={"kind": "action_kind", "quadrant": "plan_quadrant"})
+        figure = planning.priority_figure(
+            self.matrix, {q: t(f"enum.plan_quadrant.{q}", self.lang) for q in planning.QUADRANTS},
+            {k: t(f"enum.action_kind.{k}", self.lang) for k in planning.KIND_COLOURS},
+            t("label.feasibility", self.lang), t("label.impact", self.lang), self.threshold)
+        self.chart.value = _png(figure)
+        self.update_warnings()
+
+    def update_warnings(self, change=None) -> None:
+        self.warnings = planning.plan_warnings(self.scored(), self.objectives, self.orientation, self.horizon_years,
+                                               self.start_date, self.capacity.value)
+        load = planning.yearly_load(self.actions)
+        years = ", ".join(t("exercise.plan.year_load", self.lang, year=year, running=running)
+                          for year, running in zip(load["year"], load["running"]))
+        parts = [_paragraph(html.escape(t("exercise.plan.load", self.lang, years=years)))]
+        parts += [_paragraph(t(f"plan.warning.{w.key}", self.lang,
+                               **{k: html.escape(v) for k, v in w.values_for(self.lang).items()}))
+                  for w in self.warnings]
+        if not self.warnings:
+            parts.append(_paragraph(html.escape(t("plan.warnings.none", self.lang))))
+        self.warnings_view.value = "".join(parts)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.box._repr_mimebundle_(**kwargs)
+
+
+def plan_prioritisation_widget(workbook=None, lang: str = "fr", action_ids=None,
+                               **options) -> PlanPrioritisationExercise:
+    """The prioritisation exercise on a team workbook (by default the packaged example).
+
+    ``action_ids`` chooses the actions; by default the example's shortlist
+    (:data:`EXAMPLE_SHORTLIST`), or the first eight actions not dropped of a team's workbook.
+    ``options`` go to :class:`PlanPrioritisationExercise` (``threshold``, ``capacity``).
+    """
+    lang = i18n.check_lang(lang)
+    book = read_workbook(workbook or example_path(), lang=lang, step="plan")
+    actions = book["actions"]
+    if action_ids is None:
+        live = actions[actions["status"] != "dropped"]
+        action_ids = EXAMPLE_SHORTLIST if workbook is None else tuple(live["action_id"].head(SHORTLIST_SIZE))
+    unknown = [a for a in action_ids if a not in set(actions["action_id"])]
+    if unknown:
+        raise ValueError(t("exercise.plan.unknown", lang, actions=", ".join(unknown)))
+    chosen = actions.set_index("action_id").loc[list(action_ids)].reset_index()
+    vision = book["vision"].iloc[0] if book.has("vision") and len(book["vision"]) else None
+    return PlanPrioritisationExercise(
+        chosen, book["objectives"], lang, book.lang, orientation=book.cluster.get("orientation"),
+        horizon_years=None if vision is None else vision["horizon_years"],
+        start_date=book.cluster.get("start_date"), **options)
+
+
+# -- step 5: setting targets -----------------------------------------------------------------------
+# Five indicators of the example, one per kind of lesson: a target already passed at mid-term
+# (I03), a result that waits for its action (I09), one on course (I20), the income of the
+# poorest, behind (I21), and a slow structural change (I22). All come from the catalogue, so they
+# have names in both languages.
+EXAMPLE_TARGETS = ("I03", "I09", "I20", "I21", "I22")
+TARGET_COUNT = len(EXAMPLE_TARGETS)
+
+
+def _decimals(step: float) -> int:
+    """The decimals a value needs to show a multiple of ``step``."""
+    return max(0, -math.floor(math.log10(step)))
+
+
+def target_range(baseline: float, target: float, current: float) -> tuple[float, float, float]:
+    """Bounds and step of a target slider: the span from the lowest to the highest of baseline,
+    target and latest value, extended by that span on both sides (not below 0 for values that are
+    all positive); the step is a power of ten near a twentieth of the span."""
+    values = [float(v) for v in (baseline, target, current) if pd.notna(v)]
+    low, high = min(values), max(values)
+    span = high - low or abs(high) or 1.0
+    step = 10.0 ** math.floor(math.log10(span / 20))
+    decimals = _decimals(step)
+    bottom = low - span if low < 0 else max(0.0, low - span)
+    # rounded before floor and ceil: 0.15 - 0.1 is 0.0499999... in binary
+    return (round(math.floor(round(bottom / step, 6)) * step, decimals),
+            round(math.ceil(round((high + span) / step, 6)) * step, decimals), step)
+
+
+class MonitoringTargetsExercise:
+    """A target slider and a target date picker per indicator.
+
+    Each change calls :meth:`update`, which recomputes :attr:`progress`
+    (:func:`monitoring.progress_table`: latest value, progress, expected progress and schedule
+    status) with the chosen targets and dates, and redraws the trends
+    (:func:`monitoring.trend_figure`). A cleared date picker takes back the workbook's date.
+    """
+
+    def __init__(self, indicators: pd.DataFrame, measurements: pd.DataFrame, lang: str = "fr",
+                 workbook_lang: str = "fr", *, at_risk_below: float = monitoring.AT_RISK_BELOW,
+                 off_track_below: float = monitoring.OFF_TRACK_BELOW):
+        self.lang = i18n.check_lang(lang)
+        self.indicators = indicators.reset_index(drop=True)
+        self.measurements = measurements[measurements["indicator_id"].isin(self.indicators["indicator_id"])]
+        self.at_risk_below, self.off_track_below = at_risk_below, off_track_below
+        self.names = monitoring.indicator_names(self.indicators, self.lang, workbook_lang)
+        self.progress: pd.DataFrame | None = None
+        latest = monitoring.current_values(self.measurements).set_index("indicator_id")["current_value"]
+        self.targets, self.dates, self.formats, rows = {}, {}, {}, []
+        for row in self.indicators.itertuples(index=False):
+            low, high, step = target_range(row.baseline, row.target, latest.get(row.indicator_id))
+            share = monitoring.unit_kind(row.unit) == "share"  # shown as percentages, two decimals fewer
+            decimals = max(0, _decimals(step) - 2) if share else _decimals(step)
+            self.formats[row.indicator_id] = (share, decimals)
+            self.targets[row.indicator_id] = widgets.FloatSlider(
+                value=float(row.target), min=low, max=high, step=step,
+                readout_format=f".{decimals}%" if share else f".{decimals}f",
+                continuous_update=False,  # a redraw takes most of a second: on release only
+                description=t("label.target", self.lang), style=WIDE, layout=widgets.Layout(width="26em"))
+            first = row.baseline_date + pd.Timedelta(days=1) if pd.notna(row.baseline_date) else None
+            self.dates[row.indicator_id] = widgets.DatePicker(
+                value=row.target_date.date(), min=None if first is None else first.date(),
+                description=t("label.target_date", self.lang), style=WIDE)
+            rows.append(widgets.HBox([
+                widgets.HTML(f"<b>{html.escape(row.indicator_id)}</b> {html.escape(self.names[row.indicator_id])}",
+                             layout=widgets.Layout(width="24em")),
+                self.targets[row.indicator_id], self.dates[row.indicator_id]]))
+        self.summary_view, self.table_view = widgets.HTML(), widgets.HTML()
+        self.chart = widgets.Image(format="png")
+        for slider in self.targets.values():
+            slider.observe(self.update, names="value")
+        for ident, picker in self.dates.items():
+            picker.observe(lambda change, ident=ident: self._date_changed(ident, change), names="value")
+        intro = t("exercise.monitoring.intro", self.lang, at_risk=i18n.percent(at_risk_below, self.lang),
+                  off_track=i18n.percent(off_track_below, self.lang))
+        self.results = widgets.VBox([self.summary_view, self.table_view, self.chart])
+        self.box = widgets.VBox([widgets.HTML(_paragraph(html.escape(intro))), *rows, self.results])
+        self.update()
+
+    def _date_changed(self, ident: str, change) -> None:
+        if change["new"] is None:  # a cleared picker: the workbook's date, which updates in turn
+            original = self.indicators.set_index("indicator_id").loc[ident, "target_date"]
+            self.dates[ident].value = original.date()
+            return
+        self.update()
+
+    def chosen(self) -> pd.DataFrame:
+        """The indicators with the sliders' targets and the pickers' target dates."""
+        ids = self.indicators["indicator_id"]
+        return self.indicators.assign(
+            target=[self.targets[i].value for i in ids],
+            target_date=pd.to_datetime([self.dates[i].value for i in ids]).astype("datetime64[ns]"))
+
+    def update(self, change=None) -> None:
+        self.progress = monitoring.progress_table(self.chosen(), self.measurements, None, self.at_risk_below,
+                                                  self.off_track_below)
+        counts = self.progress["progress_status"].value_counts()
+        listed = ", ".join(f"{t(f'enum.monitoring_status.{s}', self.lang)} {counts[s]}"
+                           for s in monitoring.STATUSES if s in counts.index)
+        self.summary_view.value = _paragraph(html.escape(t(
+            "exercise.monitoring.summary", self.lang, date=i18n.date(self.progress["measured_on"].max(), self.lang),
+            statuses=listed)))
+        self.table_view.value = self._table_html()
+        labels = monitoring.labels("monitoring.trends", ("measured", "target", "expected"), self.lang)
+        self.chart.value = _png(monitoring.trend_figure(self.progress, self.measurements, self.names, labels,
+                                                        columns=min(3, max(1, len(self.progress)))))
+
+    def _table_html(self) -> str:
+        """The progress table, each status cell in the colour of the monitoring reports."""
+        columns = ("indicator_id", "baseline", "current_value", "target", "target_date", "progress",
+                   "expected_progress", "progress_status")
+        head = "".join(f"<th>{html.escape(label(c, self.lang))}</th>" for c in columns)
+        body = []
+        for row in self.progress.itertuples(index=False):
+            share, decimals = self.formats[row.indicator_id]
+            write = i18n.percent if share else i18n.number
+            cells = [f"{row.indicator_id} {self.names[row.indicator_id]}",
+                     *(write(None if pd.isna(v) else v, self.lang, decimals)
+                       for v in (row.baseline, row.current_value, row.target)),
+                     i18n.date(row.target_date, self.lang),
+                     *(i18n.percent(None if pd.isna(v) else v, self.lang) for v in (row.progress, row.expected_progress)),
+                     t(f"enum.monitoring_status.{row.progress_status}", self.lang)]
+            colour = monitoring.STATUS_COLOURS[row.progress_status]
+            body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells[:-1])
+                        + f'<td style="background:#{colour}">{html.escape(cells[-1])}</td></tr>')
+        return f'<table class="ck-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.box._repr_mimebundle_(**kwargs)
+
+
+def monitoring_targets_widget(workbook=None, lang: str = "fr", indicator_ids=None,
+                              **options) -> MonitoringTargetsExercise:
+    """The target-setting exercise on a team workbook (by default the packaged example).
+
+    ``indicator_ids`` chooses the indicators; by default the example's five
+    (:data:`EXAMPLE_TARGETS`), or the first five of a team's workbook that have a baseline.
+    ``options`` go to :class:`MonitoringTargetsExercise` (``at_risk_below``, ``off_track_below``).
+    """
+    lang = i18n.check_lang(lang)
+    book = read_workbook(workbook or example_path(), lang=lang, step="monitoring")
+    indicators = book["indicators"]
+    if indicator_ids is None:
+        with_baseline = indicators[indicators["baseline"].notna()]
+        indicator_ids = EXAMPLE_TARGETS if workbook is None else tuple(with_baseline["indicator_id"].head(TARGET_COUNT))
+    unknown = [i for i in indicator_ids if i not in set(indicators["indicator_id"])]
+    if unknown:
+        raise ValueError(t("exercise.monitoring.unknown", lang, indicators=", ".join(unknown)))
+    chosen = indicators.set_index("indicator_id").loc[list(indicator_ids)].reset_index()
+    return MonitoringTargetsExercise(chosen, book["measurements"], lang, book.lang, **options)

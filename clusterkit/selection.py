@@ -381,6 +381,7 @@ def specialisation_index(indicators: pd.DataFrame) -> pd.DataFrame:
     krugman = term.groupby([indicators["region"], indicators["year"]], sort=True).sum(
         skipna=False
     ) + 1
+    krugman = krugman.clip(lower=0.0)  # "1 + sum" may land a rounding error below 0 for identical structures
     return krugman.rename("krugman").reset_index().assign(hoover=lambda t: t["krugman"] / 2)
 
 
@@ -413,9 +414,11 @@ def bubble_chart(
 
     x = LQ change, y = LQ in the end year, bubble area proportional to
     end-year employment, colour = quadrant; reference lines at x = 0 and
-    y = 1 separate the quadrants. The ``annotate`` largest bubbles are
-    labelled "region - sector". ``labels`` overrides any entry of
-    :data:`BUBBLE_LABELS` (axis titles, title, quadrant names).
+    y = 1 separate the quadrants. The ``annotate`` strongest specialisations
+    (highest end-year LQ) are labelled "sector (region)": the biggest bubbles
+    sit together near LQ = 1 and their labels would only overlap.
+    ``labels`` overrides any entry of :data:`BUBBLE_LABELS` (axis titles,
+    title, quadrant names).
     """
     text = _merge_labels(BUBBLE_LABELS, labels)
     fig = Figure(figsize=(8, 6), layout="constrained")
@@ -435,12 +438,14 @@ def bubble_chart(
             )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.axhline(1, color="black", linewidth=0.8)
-    for row in quadrants.nlargest(annotate, "employment").itertuples():
+    for row in quadrants.nlargest(annotate, "lq_end").itertuples():
         ax.annotate(
-            f"{row.region} - {row.sector}",
+            f"{row.sector} ({row.region})",
             (row.lq_change, row.lq_end),
-            xytext=(6, 6),
+            xytext=(-8, 0),
             textcoords="offset points",
+            ha="right",
+            va="center",
             fontsize=8,
         )
     ax.set_xlabel(text["x"])
@@ -449,6 +454,33 @@ def bubble_chart(
     if len(quadrants):
         ax.legend(loc="best", markerscale=0.5)
     return fig
+
+
+def strongest_specialisations(indicators: pd.DataFrame, year, size: int) -> pd.DataFrame:
+    """The rows of :func:`mapping_indicators` for the ``size`` regions and ``size`` sectors with the
+    highest LQ in ``year`` — picked by LQ, not by employment, so that a small but specialised
+    cluster stays on the heat map."""
+    last = indicators[indicators["year"] == year]
+    regions = last.groupby("region", observed=True)["lq"].max().nlargest(size).index
+    sectors = last.groupby("sector", observed=True)["lq"].max().nlargest(size).index
+    return indicators[indicators["region"].isin(regions) & indicators["sector"].isin(sectors)]
+
+
+def criterion_labels(criteria: pd.DataFrame, lang: str, workbook_lang: str) -> dict[str, str]:
+    """How a report names each criterion.
+
+    In the workbook's own language, the team's ``label``. In the other language the team's words
+    would be foreign, so the catalogue's ``label.<criterion>``, else the preset catalogue's label,
+    else the criterion key.
+    """
+    from . import i18n
+
+    if lang == workbook_lang and "label" in criteria.columns:
+        return dict(zip(criteria["criterion"], criteria["label"]))
+    presets = {row["criterion"]: row["label"][lang]
+               for preset in selection_presets().values() for row in preset["criteria"]}
+    return {c: i18n.t(f"label.{c}", lang) if i18n.has(f"label.{c}") else presets.get(c, c)
+            for c in criteria["criterion"]}
 
 
 HEATMAP_LABELS = {
@@ -479,8 +511,9 @@ def lq_heatmap(
         raise ValueError(f"employment: no rows for year {year}")
     values = grid.to_numpy(dtype=float)
     top = max(2.0, float(np.nanmax(values)))
+    # at most 9 inches wide: in a page column a wider figure shrinks its values below legibility
     fig = Figure(
-        figsize=(min(4 + 0.6 * grid.shape[1], 20), min(3 + 0.4 * grid.shape[0], 20)),
+        figsize=(min(4 + 0.6 * grid.shape[1], 9), min(3 + 0.4 * grid.shape[0], 20)),
         layout="constrained",
     )
     ax = fig.subplots()
