@@ -185,6 +185,11 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _image(**layout) -> widgets.Image:
+    """An Image widget for a chart, at its own size: a box would otherwise stretch it to its width."""
+    return widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", **layout))
+
+
 def _table_html(frame: pd.DataFrame, lang: str, **spec) -> str:
     """A table as the reports show it: localised headers, labels and numbers, user text escaped."""
     shown = displayed(TableSpec("exercise", frame, **spec), lang)
@@ -233,7 +238,7 @@ class SwotSortingExercise:
                                            button_style="primary", icon="check")
         self.check_button.on_click(lambda _: self.check())
         self.score_view, self.gaps_view = widgets.HTML(), widgets.HTML()
-        self.chart = widgets.Image(format="png")
+        self.chart = _image(display="none")  # hidden until there is a matrix: an empty image shows as broken
         statement_width = widgets.Layout(width="38em")
         heading = widgets.HBox([widgets.HTML(f"<b>{html.escape(label(c, self.lang))}</b>",
                                              layout=layout)
@@ -269,6 +274,7 @@ class SwotSortingExercise:
             self.ranked = self.gaps = None
             self.score_view.value = _paragraph(html.escape(t("exercise.swot.nothing", self.lang)))
             self.gaps_view.value, self.chart.value = "", b""
+            self.chart.layout.display = "none"
             return
         lines = [t("exercise.swot.score", self.lang, category=self.score["category_right"],
                    theme=self.score["theme_right"], total=self.score["statements"])]
@@ -287,6 +293,7 @@ class SwotSortingExercise:
                                           else t("diagnostic.swot.no_gaps", self.lang))
         titles = {c: t(f"diagnostic.swot.quadrant.{c}", self.lang) for c in ENUMS["swot_category"]}
         self.chart.value = _png(diagnostic.swot_matrix(self.ranked, titles, top=self.top))
+        self.chart.layout.display = None
 
     def reveal(self) -> None:
         """Set every dropdown to the workbook's answer and check: the trainer's solution."""
@@ -351,14 +358,14 @@ class PlanPrioritisationExercise:
                                           description=t("exercise.plan.capacity", self.lang),
                                           layout=widgets.Layout(width="44em"))
         self.ranking_view, self.warnings_view = widgets.HTML(), widgets.HTML()
-        self.chart = widgets.Image(format="png")
+        self.chart = _image()
         for slider in (*self.impact.values(), *self.feasibility.values()):
             slider.observe(self.update, names="value")
         self.capacity.observe(self.update_warnings, names="value")
         rows = [widgets.HBox([widgets.HTML(f"<b>{html.escape(a)}</b> {html.escape(title)}",
                                            layout=widgets.Layout(width="30em")), self.impact[a], self.feasibility[a]])
                 for a, title in zip(self.actions["action_id"], self.actions["title"])]
-        self.results = widgets.VBox([widgets.HBox([self.chart, self.ranking_view]), self.capacity, self.warnings_view])
+        self.results = widgets.VBox([self.chart, self.ranking_view, self.capacity, self.warnings_view])
         self.box = widgets.VBox([widgets.HTML(_paragraph(html.escape(t("exercise.plan.intro", self.lang)))),
                                  *rows, self.results])
         self.update()
@@ -491,7 +498,7 @@ class MonitoringTargetsExercise:
                              layout=widgets.Layout(width="24em")),
                 self.targets[row.indicator_id], self.dates[row.indicator_id]]))
         self.summary_view, self.table_view = widgets.HTML(), widgets.HTML()
-        self.chart = widgets.Image(format="png")
+        self.chart = _image()
         for slider in self.targets.values():
             slider.observe(self.update, names="value")
         for ident, picker in self.dates.items():
