@@ -58,6 +58,16 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     pack.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.out", lang))
     _lang_option(pack, lang)
     pack.add_argument("--steps", nargs="+", choices=STEPS, metavar="STEP", default=None, help=t("cli.opt.steps", lang))
+    pack.add_argument("--pdf", action="store_true", help=t("cli.opt.pdf", lang))
+    pack.add_argument("--jobs", type=int, default=None, metavar="N", help=t("cli.opt.jobs", lang))
+
+    batch = commands.add_parser("batch", help=t("cli.batch.help", lang), description=t("cli.batch.help", lang))
+    batch.add_argument("folder", metavar="FOLDER", help=t("cli.arg.folder", lang))
+    batch.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.batch_out", lang))
+    batch.add_argument("--jobs", type=int, default=1, metavar="N", help=t("cli.opt.jobs", lang))
+    _lang_option(batch, lang)
+    batch.add_argument("--steps", nargs="+", choices=STEPS, metavar="STEP", default=None, help=t("cli.opt.steps", lang))
+    batch.add_argument("--pdf", action="store_true", help=t("cli.opt.pdf", lang))
 
     survey = commands.add_parser("survey", help=t("cli.survey.help", lang), description=t("cli.survey.help", lang))
     survey_actions = survey.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -153,14 +163,21 @@ def _run(args, lang: str | None) -> int:
 
 
 def _pack(args, lang: str | None) -> int:
-    from .runner import pack
+    from .pack import pack
 
-    results = pack(args.workbook, args.out, lang=lang, steps=args.steps)
+    result = pack(args.workbook, args.out, lang=lang, steps=args.steps, pdf=args.pdf, jobs=args.jobs)
     lang = lang or i18n.DEFAULT_LANG
-    for result in results:
-        print(t("run.done", lang, step=result.step))
-        print(t("run.wrote", lang, what=t("run.what.html", lang), path=result.html))
+    print(t("cli.pack.done", lang, steps=", ".join(result.steps), count=len(result.files)))
+    print(t("run.wrote", lang, what=t("cli.pack.index", lang), path=result.index))
     return 0
+
+
+def _batch(args, lang: str | None) -> int:
+    from .pack import batch, summary_table
+
+    rows = batch(args.folder, args.out, jobs=args.jobs, lang=lang, steps=args.steps, pdf=args.pdf)
+    print(summary_table(rows, lang))
+    return 0 if all(row.ok for row in rows) else 2  # the others were still made
 
 
 def _survey(args, lang: str | None) -> int:
@@ -212,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.action in ("new", "example"):
                 lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
             return handler(args, lang)
-        return {"run": _run, "pack": _pack, "survey": _survey, "indicators": _indicators}[args.command](args, lang)
+        return {"run": _run, "pack": _pack, "batch": _batch, "survey": _survey,
+                "indicators": _indicators}[args.command](args, lang)
     except WorkbookError as error:
         print(error.format(lang or error.lang), file=sys.stderr)
         return 2

@@ -121,6 +121,12 @@ def build(root: Path, out: Path, only: str | None = None) -> list[Path]:
         if destination.exists():
             shutil.rmtree(destination)
         shutil.copytree(target / "_build" / "html", destination)
+        # the download button serves _sources/: give readers the executed notebooks, outputs included
+        executed = target / "_build" / "jupyter_execute"
+        for notebook in executed.rglob("*.ipynb"):
+            download = destination / "_sources" / notebook.relative_to(executed)
+            if download.exists():
+                shutil.copyfile(notebook, download)
         built.append(destination)
     (out / "index.html").write_text(landing_page(), encoding="utf-8")
     return built

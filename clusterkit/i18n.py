@@ -24,7 +24,7 @@ DEFAULT_LANG = "fr"
 def catalogue() -> dict[str, dict[str, str]]:
     """The whole catalogue, loaded once."""
     text = resources.files("clusterkit.catalogues").joinpath("messages.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C loader: 10x faster
 
 
 def check_lang(lang: str | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -88,7 +89,9 @@ def _is_json_value(value) -> bool:
 
 def titled(notebook, title: str):
     """The notebook with a first Markdown cell holding ``title`` (escaped) as its only heading."""
-    cell = nbformat.v4.new_markdown_cell(f"# {html.escape(title, quote=False)}")
+    # escaped twice over: as HTML, and as Markdown, so that a name like [x](javascript:...) stays text
+    text = re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", title)
+    cell = nbformat.v4.new_markdown_cell(f"# {html.escape(text, quote=False)}")
     cell.id = "clusterkit-title"
     notebook.cells.insert(0, cell)
     return notebook
@@ -160,19 +163,3 @@ def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = "."
     final = {p.name: out_dir / p.name for p in produced}
     return RunResult(step, final[f"{step}.ipynb"], final[f"{step}.html"], final.get(f"{step}-tables.xlsx"),
                      tuple(final[n] for n in sorted(final) if n.endswith(".png")))
-
-
-
-def steps_present(workbook) -> list[str]:
-    """The steps whose template exists and whose needed sheets the workbook holds."""
-    from .schema import STEP_SHEETS
-
-    return [s for s in STEPS if available_template(s) and all(workbook.has(k) for k in STEP_SHEETS[s][0])]
-
-
-def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", lang: str | None = None,
-         steps: list[str] | None = None, timeout: int = DEFAULT_TIMEOUT) -> list[RunResult]:
-    """Run every step the workbook can feed (or ``steps``) into ``out_dir``."""
-    source = Path(workbook) if workbook else example_path()
-    wb = read_workbook(source, lang=lang)
-    return [run(step, source, out_dir, lang=lang or wb.lang, timeout=timeout) for step in (steps or steps_present(wb))]

@@ -222,6 +222,8 @@ def _load_xlsx(path: Path) -> list[RawSheet]:
             rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
             sheets.append(RawSheet(ws.title, rows, path.name, hidden=ws.sheet_state != "visible"))
         return sheets
+    except Exception:  # a damaged sheet (truncated XML...) shows only when its rows are parsed
+        raise WorkbookError([unreadable]) from None
     finally:
         book.close()
 
@@ -236,7 +238,8 @@ def _load_csv_folder(folder: Path, only: Path | None = None) -> list[RawSheet]:
                                          expected=("err.file_too_large.expected", {"limit": limit}),
                                          fix=("err.file_too_large.fix", {}))])
         data = file.read_bytes()
-        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text" is UTF-16
+        for encoding in (("utf-16",) if bom else ()) + ("utf-8-sig", "cp1252", "latin-1"):
             try:
                 text = data.decode(encoding)
                 break

@@ -118,3 +118,14 @@ def test_internal_links_resolve(built_book):
             elif parts.fragment and target in pages and parts.fragment not in pages[target].ids:
                 broken.append(f"{html.relative_to(built_book)} -> {href} (no such anchor)")
     assert broken == []
+
+
+def test_downloadable_notebooks_are_the_executed_ones(built_book):
+    import json
+
+    for lang in EDITIONS:
+        html = page(built_book, lang, f"_generated/{lang}/monitoring.html")
+        assert f"_sources/book/_generated/{lang}/monitoring.ipynb" in html  # the download button
+        notebook = json.loads((built_book / lang / "_sources" / "book" / "_generated" / lang / "monitoring.ipynb")
+                              .read_text(encoding="utf-8"))
+        assert sum(len(c.get("outputs", [])) for c in notebook["cells"]) > 10

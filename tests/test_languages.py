@@ -25,7 +25,9 @@ def fragments(lang):
     """Literal pieces of the catalogue's ``lang`` strings that differ from the other language."""
     other = "en" if lang == "fr" else "fr"
     found = set()
-    for entry in i18n.catalogue().values():
+    for key, entry in i18n.catalogue().items():
+        if key.startswith("exercise.example."):  # translations of the example's own data, which reports show as typed
+            continue
         if entry[lang].strip().lower() == entry[other].strip().lower():
             continue
         for literal, *_ in string.Formatter().parse(entry[lang]):

@@ -160,9 +160,3 @@ def test_cli_parameter_values_are_json_or_text():
     assert cli.parse_parameter('note="quoted"', "en") == ("note", "quoted")
     with pytest.raises(RunError, match="write name=value"):
         cli.parse_parameter("novalue", "en")
-
-
-def test_pack_runs_every_step_the_workbook_feeds(tmp_path):
-    results = clusterkit.runner.pack(out_dir=tmp_path, lang="en")
-    assert [r.step for r in results] == [s for s in STEPS if s in TEMPLATES]  # in the method's order
-    assert all(r.html.exists() for r in results)
