@@ -94,16 +94,19 @@ def _pair_key(relations: pd.DataFrame) -> list[pd.Series]:
 
 
 # -- metrics -----------------------------------------------------------------------------------
+EXACT_BETWEENNESS_LIMIT = 500  # a real cluster map is far smaller; synthetic stress tests are not
 def centrality(graph: nx.Graph) -> pd.DataFrame:
     """One row per actor: degree (linked partners), degree centrality, betweenness, component.
 
     Centralities are networkx's normalised ones (degree / (n - 1); betweenness over the pairs of
-    the whole map). Components are numbered from 1, the largest first. Rows are sorted by
+    the whole map). Exact betweenness costs actors x ties: beyond ``EXACT_BETWEENNESS_LIMIT`` actors
+    it is estimated from a seeded sample of that many source actors (reproducible). Components are numbered from 1, the largest first. Rows are sorted by
     betweenness, then degree, then id.
     """
     component = {node: i for i, nodes in enumerate(_components(graph), start=1) for node in nodes}
     degree = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    sample = EXACT_BETWEENNESS_LIMIT if len(graph) > EXACT_BETWEENNESS_LIMIT else None
+    betweenness = nx.betweenness_centrality(graph, k=sample, normalized=True, seed=0)
     rows = [{"actor_id": node, "name": data["name"], "type": data["type"], "level": data["level"],
              "role": data["role"], "firm": data["firm"], "degree": graph.degree(node),
              "degree_centrality": degree[node], "betweenness": betweenness[node],
