@@ -74,3 +74,12 @@ def built_book(tmp_path_factory):
                             capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return site
+
+
+@pytest.fixture(scope="session")
+def pool():
+    """Two warm kernels lent to the packs of test_pack.py and test_security.py."""
+    from clusterkit.pack import KernelPool
+
+    with KernelPool(2) as kernels:
+        yield kernels

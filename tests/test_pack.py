@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from clusterkit import __version__, pack as packing
-from clusterkit.pack import (BatchRow, KernelPool, batch, file_label, pack, safe_name, stable_zip, steps_present,
+from clusterkit.pack import (BatchRow, batch, file_label, pack, safe_name, stable_zip, steps_present,
                              summary_table)
 from clusterkit.runner import ExecutionError, RunError, available_template, template_path
 from clusterkit.schema import STEPS
@@ -43,11 +43,6 @@ def small_workbook(path: Path, keep=("cluster", "compétences"), edit=None) -> P
     book.save(path)
     return path
 
-
-@pytest.fixture(scope="module")
-def pool():
-    with KernelPool(2) as kernels:
-        yield kernels
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from clusterkit import pdf
-from clusterkit.pack import KernelPool, pack
+from clusterkit.pack import pack
 from clusterkit.runner import titled, to_html
 from clusterkit.workbook import WorkbookError, example_path, read_workbook
 
@@ -84,11 +84,6 @@ def markup_of(path: Path) -> Markup:
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
 
-
-@pytest.fixture(scope="module")
-def pool():
-    with KernelPool(2) as kernels:
-        yield kernels
 
 
 @pytest.fixture(scope="module")
