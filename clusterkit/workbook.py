@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import i18n
+from .errors import ClusterkitError
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY, STEP_SHEETS, Column, Sheet
 
@@ -85,7 +86,7 @@ def _shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class WorkbookError(Exception):
+class WorkbookError(ClusterkitError):
     """Every problem found in a workbook; ``str()`` gives the full message in ``lang``."""
 
     def __init__(self, problems: list[Problem], lang: str | None = None):
