@@ -218,11 +218,14 @@ class _Table:
             if any(not _is_blank(c) for c in row):
                 yield offset, row
 
-    def body(self, keys: tuple[str, ...]) -> tuple[tuple, list[tuple], list[int]]:
-        """A header of canonical keys (blank where the export lacks the field), the rows, their numbers."""
+    def body(self, keys: tuple[str, ...], only: set[int]) -> tuple[tuple, list[tuple], list[int]]:
+        """A header of canonical keys (blank where the export lacks the field), the rows ``only``
+        names, their numbers."""
         head = tuple(k if self.has(k) else None for k in keys)
         rows, numbers = [], []
         for number, cells in self.rows():
+            if number not in only:
+                continue
             rows.append(tuple(self.value(cells, k) for k in keys))
             numbers.append(number)
         return head, rows, numbers
@@ -419,7 +422,7 @@ def _submissions(main: _Table) -> list[_Submission]:
         review = main.meta_value(cells, "reviewstate", "_validation_status") or ""
         firm = main.value(cells, "enterprise_id")
         out.append(_Submission(number, next((i for i in ids[:-1] if i), None), frozenset(i for i in ids if i),
-                               frozenset(lineage), None if _is_blank(firm) else _norm(firm),
+                               frozenset(lineage), None if _is_blank(firm) else _text(firm).strip(),
                                _time(main.meta_value(cells, "submissiondate", "_submission_time")),
                                _norm(review.replace("_", " ")) in {_norm(r.replace("_", " ")) for r in _REJECTED},
                                ids[-1]))
@@ -454,7 +457,7 @@ def _select(found: list[_Submission]) -> tuple[list[_Submission], list[SkippedSu
         kept.append(replace(newest, ids=frozenset().union(*(o.ids for o in group))))
     by_firm: dict[str, list[_Submission]] = {}
     for s in kept:
-        by_firm.setdefault(s.firm or f"#{s.row}", []).append(s)
+        by_firm.setdefault(_norm(s.firm) if s.firm else f"#{s.row}", []).append(s)
     kept = []
     for group in by_firm.values():
         newest = max(group, key=lambda s: (s.time or pd.Timestamp.min, s.row))
@@ -706,10 +709,10 @@ class _Merge:
 
     def submissions(self, main: _Table, kept: list[_Submission]) -> dict[int, tuple[str, _Submission]]:
         """Kept submissions -> enterprises rows (and actors); returns export row -> (firm id, submission)."""
-        head, body, numbers = main.body(tuple(c.key for c in SHEETS["enterprises"].columns))
+        # the submissions left out are not checked: a rejected duplicate must not clash with its firm
+        head, body, numbers = main.body(tuple(c.key for c in SHEETS["enterprises"].columns), {s.row for s in kept})
         frame, rows, problems = _parse(main, "enterprises", head, body, numbers)
-        order = {s.row: s for s in kept}
-        self.report.rejected += [p for p in problems if p.row in order]
+        self.report.rejected += problems
         bad = {p.row for p in problems}
         typed = {number: _record(frame, index) for index, number in zip(frame.index, rows)}
         row_of_uuid = {r[UUID_COLUMN]: row for row, r in self.records["enterprises"].items() if r.get(UUID_COLUMN)}
