@@ -8,13 +8,13 @@ import shutil
 import openpyxl
 import pandas as pd
 import pytest
+from field_exports import Firm, kobo_csv, kobo_xlsx, odk_central_zip
 
 from clusterkit import network
 from clusterkit.cli import main
 from clusterkit.survey import enterprise_xlsform, import_export
 from clusterkit.workbook import WorkbookError, example_path, read_workbook
 from clusterkit.writer import write_workbook
-from field_exports import Firm, kobo_csv, kobo_xlsx, odk_central_zip
 
 TEAM = {
     "cluster": pd.DataFrame({"key": ["name", "language"], "value": ["Cuir de Tamsa", "fr"]}),
