@@ -3,8 +3,9 @@
 The form is generated from the schema's ``enterprises`` sheet: one question per column, named by
 its canonical key, plus a repeat group for the firm's relations. An export therefore maps back
 onto the workbook without a mapping table. The import reads every row with the workbook reader's
-own parsing, updates a resubmission in place (same ``_uuid``), and writes the workbook atomically
-after keeping a copy of the previous version.
+own parsing, leaves out submissions rejected in review and superseded versions, updates a
+resubmission or an edit in place, gives every relation a survey round, and writes the workbook
+atomically after keeping a copy of the previous version.
 """
 from __future__ import annotations
 
@@ -444,14 +445,22 @@ def _select(found: list[_Submission]) -> tuple[list[_Submission], list[SkippedSu
     accepted one wins whatever the export's row order; it inherits the ids of those it supersedes,
     so that the workbook rows they wrote are updated rather than duplicated."""
     skipped = [SkippedSubmission(s.row, s.firm, "rejected") for s in found if s.rejected]
-    groups: list[list[_Submission]] = []
-    for s in (s for s in found if not s.rejected):
-        linked = [g for g in groups if any(s.lineage & o.lineage for o in g)]
-        for g in linked:
-            groups.remove(g)
-        groups.append([s] + [o for g in linked for o in g])
+    accepted = [s for s in found if not s.rejected]
+    link = list(range(len(accepted)))  # union-find over the ids the versions share
+
+    def root(i: int) -> int:
+        while link[i] != i:
+            link[i] = i = link[link[i]]
+        return i
+    holder: dict[str, int] = {}
+    for i, s in enumerate(accepted):
+        for name in s.lineage:
+            link[root(holder.setdefault(name, i))] = root(i)
+    groups: dict[int, list[_Submission]] = {}
+    for i, s in enumerate(accepted):
+        groups.setdefault(root(i), []).append(s)
     kept = []
-    for group in groups:
+    for group in groups.values():
         newest = _newest(group)
         skipped += [SkippedSubmission(o.row, o.firm, "older_version", newest.row) for o in group if o is not newest]
         kept.append(replace(newest, ids=frozenset().union(*(o.ids for o in group))))

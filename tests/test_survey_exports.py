@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from field_exports import Firm, kobo_csv, kobo_xlsx, odk_central_zip
+from test_survey import rows_of
 
 from clusterkit import network
 from clusterkit.cli import main
@@ -82,11 +83,6 @@ EXPORTS = {
     "kobo xlsx, separate choice columns only": lambda tmp, edited: kobo_xlsx(
         tmp / f"kobo{edited}.xlsx", kobo_review(firms(edited)), multiple="separate"),
 }
-
-
-def rows_of(path, sheet):
-    frame = read_workbook(path)[sheet]
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def relations_of(path):
@@ -230,3 +226,13 @@ def test_an_import_into_the_example_needs_a_round_and_leaves_the_earlier_rounds_
         before.loc[["ties", "linked_pairs", "ties_gained", "ties_lost"]])
     third = comparison(workbook, 2, 3)
     assert third.loc["ties", "after"] == 5
+
+
+@pytest.mark.parametrize("survey_round", [0, "3", 2.5])
+def test_a_round_that_is_not_a_whole_number_from_1_is_refused(tmp_path, survey_round):
+    team = write_workbook(TEAM, tmp_path / "team.xlsx", "en")
+    with pytest.raises(WorkbookError) as caught:
+        import_export(kobo_xlsx(tmp_path / "k.xlsx", firms()), team, survey_round=survey_round)
+    assert [p.code for p in caught.value.problems] == ["round_invalid"]
+    assert "Expected: a whole survey round number, from 1" in caught.value.format("en")
+    assert "Attendu : un numéro de tour d'enquête entier, à partir de 1" in caught.value.format("fr")
