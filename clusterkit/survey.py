@@ -396,10 +396,13 @@ class SkippedSubmission:
     reason: str                   # "rejected", "older_version" or "older_duplicate"
     newer_row: int | None = None  # the submission that supersedes it
     relations: int = 0            # its repeat rows, left out with it
+    ids: frozenset[str] = frozenset()
+    kept_at: int | None = None    # a rejected submission an earlier import wrote: its enterprises row
 
     def message(self, lang: str) -> str:
-        return t(f"survey.report.skip.{self.reason}", lang, row=self.export_row, firm=self.firm or "—",
+        text = t(f"survey.report.skip.{self.reason}", lang, row=self.export_row, firm=self.firm or "—",
                  newer=self.newer_row or "—", relations=self.relations)
+        return text if self.kept_at is None else f"{text} {t('survey.report.skip.kept', lang, row=self.kept_at)}"
 
 
 # ODK Central's review states and Kobo's validation statuses that mean "do not use".
@@ -444,7 +447,7 @@ def _select(found: list[_Submission]) -> tuple[list[_Submission], list[SkippedSu
     versions of one submission (same lineage), older submissions of the same firm. The newest
     accepted one wins whatever the export's row order; it inherits the ids of those it supersedes,
     so that the workbook rows they wrote are updated rather than duplicated."""
-    skipped = [SkippedSubmission(s.row, s.firm, "rejected") for s in found if s.rejected]
+    skipped = [SkippedSubmission(s.row, s.firm, "rejected", ids=s.ids) for s in found if s.rejected]
     accepted = [s for s in found if not s.rejected]
     link = list(range(len(accepted)))  # union-find over the ids the versions share
 
@@ -600,11 +603,13 @@ class ImportedRow:
     export_row: int
     workbook_row: int
     relation: tuple[str, str, str] | None = None  # source, target, relation type (translated when shown)
+    replaced: str | None = None  # the earlier submission this one took the row of, absent from the export
 
     def message(self, lang: str) -> str:
         key = self.key if self.relation is None else relation_label(*self.relation, lang=lang)
-        return t("survey.report.row", lang, sheet=sheet_title(self.sheet, lang), row=self.workbook_row,
+        text = t("survey.report.row", lang, sheet=sheet_title(self.sheet, lang), row=self.workbook_row,
                  key=key, export_row=self.export_row)
+        return text if self.replaced is None else f"{text} {t('survey.report.replaced', lang, uuid=self.replaced)}"
 
 
 def relation_label(source: str, target: str, relation_type: str, lang: str) -> str:
@@ -702,10 +707,11 @@ class _Merge:
                                             value, (f"survey.err.{code}.expected", values),
                                             (f"survey.err.{code}.fix", {})))
 
-    def put(self, sheet: str, row: int | None, values: dict, key: str, export_row: int) -> int:
+    def put(self, sheet: str, row: int | None, values: dict, key: str, export_row: int,
+            replaced: str | None = None) -> int:
         """Write ``values`` on ``row`` (None: a new row at the end) and report what happened."""
         done = ImportedRow(sheet, key, export_row, row or self.editor(sheet).next_row,
-                           _relation(values) if sheet == "relations" else None)
+                           _relation(values) if sheet == "relations" else None, replaced)
         if row is None:
             self.editor(sheet).append(values)
             self.report.added.append(done)
@@ -742,18 +748,23 @@ class _Merge:
             row = next((row_of_uuid[i] for i in submission.ids if i in row_of_uuid), None)
             holder = next((r for r, i in id_at_row.items() if i == firm and r != row), None)
             earlier = self.records["enterprises"].get(holder, {}).get(UUID_COLUMN)
+            replaced = None
             if row is None and earlier and earlier not in current:
-                row, holder = holder, None
+                row, holder, replaced = holder, None, earlier
                 submission = replace(submission, ids=submission.ids | {earlier})
             if holder is not None:  # never overwrite a firm another submission or the team entered
                 self.reject(main, number, "id_taken", "enterprise_id", firm, row=holder,
                             sheet=self.editor("enterprises").ws.title)
                 continue
-            row = self.put("enterprises", row, {**values, UUID_COLUMN: uuid}, firm, number)
+            row = self.put("enterprises", row, {**values, UUID_COLUMN: uuid}, firm, number, replaced)
             row_of_uuid[uuid], id_at_row[row], accepted[number] = row, firm, (firm, submission)
             if firm not in self.actors:  # relations need the firm on the cluster map
                 self.actors[firm] = values["name"]
                 self.put("actors", None, {"actor_id": firm, "name": values["name"], **FIRM_ACTOR}, firm, number)
+        taken = {i for _, s in accepted.values() for i in s.ids}
+        self.report.skipped = [  # a rejection after an earlier import: its rows are the team's to remove
+            replace(s, kept_at=next((row_of_uuid[i] for i in s.ids - taken if i in row_of_uuid), None))
+            for s in self.report.skipped]
         return accepted
 
     def _target(self, value):

@@ -126,6 +126,12 @@ def test_an_export_imports_exactly_the_accepted_submissions_and_an_edit_updates_
     assert [(r.sheet, r.key, r.workbook_row) for r in report.removed] == [
         ("relations", "E10 → A01 (information)", 4)]
     assert report.added == report.rejected == [] and len(report.skipped) == 2
+    # without meta/rootUuid, only Kobo's _id links the edit to its first version, which has left the export
+    replaced = "k10" if kind == "kobo xlsx, no rootUuid" else None
+    assert [r.replaced for r in report.updated] == [replaced, None]
+    if replaced:
+        assert "(replaces submission k10, absent from the export: edited without meta/rootUuid, or rejected)" \
+            in report.format("en")
     assert [(f["enterprise_id"], f["employees"]) for f in rows_of(team, "enterprises")] == [
         ("E01", 12), ("E10", 35), ("E11", 8), ("E12", 6)]
     assert relations_of(team) == [("E01", "A01", "information", 2, None, None),
@@ -148,6 +154,19 @@ def test_versions_of_one_submission_in_one_export_keep_the_newest_whatever_the_r
         assert [(f["enterprise_id"], f["employees"], f["submission_uuid"]) for f in rows_of(path, "enterprises")][1:] \
             == [("E10", 31, "k10-v2")]
         assert relations_of(path)[1:] == [("E10", "A02", "finance", 1, False, 1)]
+
+
+def test_a_submission_rejected_after_an_earlier_import_is_pointed_out_not_removed(tmp_path):
+    team = write_workbook(TEAM, tmp_path / "team.xlsx", "fr")
+    e11 = Firm("k11", "E11", "Cordonnerie Ba", "producer", 8, "2025-03-01T10:00:00+00:00", [("A02", ["finance"], 1, "no")])
+    import_export(odk_central_zip(tmp_path / "first.zip", [e11]), team)
+    imported = team.read_bytes()
+    e11.review = "rejected"
+    report = import_export(odk_central_zip(tmp_path / "second.zip", [e11]), team)
+    [skipped] = report.skipped
+    assert (skipped.reason, skipped.relations, skipped.kept_at) == ("rejected", 1, 3)
+    assert "Un import précédent l'a déjà écrite ligne 3 des entreprises : supprimez cette ligne" in report.format()
+    assert not report.changed and team.read_bytes() == imported
 
 
 @pytest.mark.parametrize("multiple", ["single", "separate"])
