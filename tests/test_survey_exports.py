@@ -191,6 +191,8 @@ def test_an_odk_main_csv_without_its_repeat_file_is_refused(tmp_path):
     shutil.unpack_archive(tmp_path / "all.zip", tmp_path / "unzipped")
     csv = tmp_path / "unzipped" / "clusterkit_enterprises.csv"
     assert len(import_export(csv, team).added) == 10  # beside its repeat file: 3 firms, 3 actors, 4 ties
+    again = import_export(tmp_path / "unzipped", team)  # the unzipped folder: the same rows, already in
+    assert again.added == [] and len(again.unchanged) == 7
     (tmp_path / "unzipped" / "clusterkit_enterprises-relations.csv").unlink()
     with pytest.raises(WorkbookError) as caught:
         import_export(csv, team)
