@@ -79,6 +79,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
                                               description=t("cli.survey.import.help", lang))
     survey_import.add_argument("export", metavar="EXPORT", help=t("cli.arg.export", lang))
     survey_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
+    survey_import.add_argument("--round", metavar="N", type=int, dest="survey_round",
+                               help=t("cli.opt.survey_round", lang))
     _lang_option(survey_import, lang)
     competency_form = survey_actions.add_parser("competency-xlsform", help=t("cli.survey.competency_xlsform.help", lang),
                                                 description=t("cli.survey.competency_xlsform.help", lang))
@@ -201,7 +203,7 @@ def _survey(args, lang: str | None) -> int:
             return 2
         print(t("cli.survey.competency_import.done", lang, rows=added, path=args.workbook))
         return 0
-    report = survey.import_export(args.export, args.workbook, lang)
+    report = survey.import_export(args.export, args.workbook, lang, args.survey_round)
     print(report.format(lang))
     return 2 if report.rejected else 0  # rows were refused: the export needs fixing
 

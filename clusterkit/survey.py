@@ -3,8 +3,9 @@
 The form is generated from the schema's ``enterprises`` sheet: one question per column, named by
 its canonical key, plus a repeat group for the firm's relations. An export therefore maps back
 onto the workbook without a mapping table. The import reads every row with the workbook reader's
-own parsing, updates a resubmission in place (same ``_uuid``), and writes the workbook atomically
-after keeping a copy of the previous version.
+own parsing, leaves out submissions rejected in review and superseded versions, updates a
+resubmission or an edit in place, gives every relation a survey round, and writes the workbook
+atomically after keeping a copy of the previous version.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import json
 import os
 import re
 import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from .i18n import t
 from .schema import ENUMS, SHEETS, Column
 from .workbook import (
     _ENUM_TABLES, Problem, RawSheet, Workbook, WorkbookError, _check_rules, _is_blank, _kind_spec,
-    _load_raw, _norm, _range_spec, _render, _SheetReader, _fmt, _text, read_workbook,
+    _load_raw, _norm, _range_spec, max_bytes, _render, _SheetReader, _fmt, _text, read_workbook,
 )
 from .writer import _put, cell_value, header, sheet_title
 
@@ -204,6 +207,11 @@ class _Table:
     headers: dict[str, str]       # canonical key -> the export's own header
     meta: dict[str, int]          # lower-cased metadata name -> column position
     ignored: list[str]
+    # a multiple choice exported only as one 0/1 column per choice: key -> [(position, choice)]
+    choices: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def has(self, key: str) -> bool:
+        return key in self.positions or key in self.choices
 
     def rows(self):
         """(export row number, cells) for every non-blank row under the header."""
@@ -211,17 +219,22 @@ class _Table:
             if any(not _is_blank(c) for c in row):
                 yield offset, row
 
-    def body(self, keys: tuple[str, ...]) -> tuple[tuple, list[tuple], list[int]]:
-        """A header of canonical keys (blank where the export lacks the field), the rows, their numbers."""
-        head = tuple(k if k in self.positions else None for k in keys)
+    def body(self, keys: tuple[str, ...], only: set[int]) -> tuple[tuple, list[tuple], list[int]]:
+        """A header of canonical keys (blank where the export lacks the field), the rows ``only``
+        names, their numbers."""
+        head = tuple(k if self.has(k) else None for k in keys)
         rows, numbers = [], []
         for number, cells in self.rows():
+            if number not in only:
+                continue
             rows.append(tuple(self.value(cells, k) for k in keys))
             numbers.append(number)
         return head, rows, numbers
 
     def value(self, cells: tuple, key: str):
         pos = self.positions.get(key)
+        if pos is None and key in self.choices:  # the choices ticked, as a single-column export gives them
+            return " ".join(choice for p, choice in self.choices[key] if p < len(cells) and _ticked(cells[p]))
         return cells[pos] if pos is not None and pos < len(cells) else None
 
     def meta_value(self, row: tuple, *names: str) -> str | None:
@@ -247,38 +260,84 @@ def _form_only() -> set[str]:
     return {_norm(r["name"]) for r in survey_rows("fr") if r["name"] not in keys}
 
 
+def _ticked(value) -> bool:
+    """A choice's own column: 1 (or True) when the choice was ticked, 0 or blank otherwise."""
+    return not _is_blank(value) and _text(value).strip().lower() in ("1", "1.0", "true")
+
+
+def _last(name: str) -> str:
+    """A field's own name without ODK Central's group path (``identification-name``)."""
+    return name.rsplit("-", 1)[-1]
+
+
 def _map_table(raw: RawSheet, aliases: dict[str, str]) -> _Table:
     head = raw.rows[0] if raw.rows else ()
-    positions, headers, meta, ignored = {}, {}, {}, []
+    positions, headers, meta, ignored, choices = {}, {}, {}, [], {}
     helpers = _form_only()
     for pos, cell in enumerate(head):
         if _is_blank(cell):
             continue
         text = _text(cell)
-        # Kobo prefixes groups with "/" (ODK Central with "-"), and may add one 0/1 column per
-        # choice of a multiple choice, named group/field/choice: the main column is read instead.
-        segments = text.split("/") if "/" in text else text.rsplit("-", 1)
-        if len(segments) >= 2 and aliases.get(_norm(segments[-2])) in MULTIPLE:
-            continue
-        last = segments[-1]
-        key = aliases.get(_norm(text)) or aliases.get(_norm(last))
-        if key is not None and key not in headers:
+        # Kobo joins groups with "/" and ODK Central with "-"; both may add one 0/1 column per
+        # choice of a multiple choice, named <field>/<choice>.
+        parts = text.split("/")
+        last = parts[-1] if len(parts) > 1 else _last(text)
+        key = aliases.get(_norm(text)) or aliases.get(_norm(last)) or aliases.get(_norm(_last(last)))
+        parent = parts[-2] if len(parts) >= 2 else None
+        owner = parent and (aliases.get(_norm(parent)) or aliases.get(_norm(_last(parent))))
+        if owner in MULTIPLE and key != owner:
+            enum = SHEETS["relations"].column(owner).enum
+            choices.setdefault(owner, []).append((pos, _ENUM_TABLES[enum].get(_norm(last), last)))
+            headers.setdefault(owner, text.rsplit("/", 1)[0])
+        elif key is not None and key not in positions:
             positions[key], headers[key] = pos, text
-        elif last.startswith("_") or last.lower() in _META:
-            meta.setdefault(last.lower(), pos)
+        elif last.startswith("_") or _last(last).lower() in _META:
+            meta.setdefault((last if last.startswith("_") else _last(last)).lower(), pos)
         elif _norm(last) not in helpers:
             ignored.append(text)
-    return _Table(raw, positions, headers, meta, ignored)
+    # a main column read, its choices' own columns are redundant
+    choices = {k: v for k, v in choices.items() if k not in positions}
+    return _Table(raw, positions, headers, meta, ignored, choices)
 
 
-def _export_error(file: str, code: str, value, sheet: str | None = None) -> WorkbookError:
-    return WorkbookError([Problem(code, file, sheet, value=value, expected=(f"survey.err.{code}.expected", {}),
-                                  fix=(f"survey.err.{code}.fix", {}))])
+def _export_error(file: str, code: str, value, sheet: str | None = None, **values) -> WorkbookError:
+    return WorkbookError([Problem(code, file, sheet, value=value, expected=(f"survey.err.{code}.expected", values),
+                                  fix=(f"survey.err.{code}.fix", values))])
 
 
-def _read_export(path: Path) -> tuple[_Table, _Table | None]:
-    """The main sheet and the relations repeat sheet of an XLSX or CSV export."""
-    raws = _load_raw(path)
+def _odk_zip(path: Path) -> list[RawSheet] | None:
+    """The CSV files of ODK Central's "all data" ZIP (None for another ZIP, such as an .xlsx).
+
+    Central puts the main table in ``<form>.csv``, each repeat in ``<form>-<repeat>.csv`` and the
+    attachments under ``media/``; only the CSV files are read, from a temporary copy.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if i.filename.lower().endswith(".csv") and not i.is_dir()]
+            if not members:
+                return None
+            size = sum(i.file_size for i in members)
+            if size > max_bytes():  # the reader's own limit, checked before anything is unpacked
+                raise WorkbookError([Problem("file_too_large", path.name, value=f"{size >> 20} MB",
+                                             expected=("err.file_too_large.expected",
+                                                       {"limit": round(max_bytes() / 1024 / 1024)}),
+                                             fix=("err.file_too_large.fix", {}))])
+            raws = []
+            with tempfile.TemporaryDirectory() as folder:
+                for info in members:
+                    target = Path(folder, Path(info.filename).name)
+                    target.write_bytes(archive.read(info))
+                    raws += [replace(r, file=f"{path.name}/{info.filename}") for r in _load_raw(target)]
+            return raws
+    except (zipfile.BadZipFile, OSError):
+        return None
+
+
+def _read_export(path: Path) -> tuple[_Table, _Table]:
+    """The main sheet and the relations repeat sheet of an XLSX, CSV or ODK Central ZIP export."""
+    raws = _odk_zip(path) if path.suffix.lower() == ".zip" else None
+    if raws is None:
+        raws = _load_raw(path)
     if path.suffix.lower() == ".csv":  # ODK Central names repeat files <form>-<repeat>.csv
         siblings = sorted(path.parent.glob(f"{glob.escape(path.stem)}?*.csv"))
         raws += [r for sibling in siblings for r in _load_raw(sibling)]
@@ -291,7 +350,7 @@ def _read_export(path: Path) -> tuple[_Table, _Table | None]:
         names = {_text(c).rsplit("/", 1)[-1].lower() for c in raw.rows[0] if not _is_blank(c)}
         if any(link in names for link in _LINKS):
             table = _map_table(raw, repeat_aliases)
-            if repeat is None and "relation_type" in table.headers:
+            if repeat is None and table.has("relation_type"):
                 repeat = table
         elif main is None:
             table = _map_table(raw, main_aliases)
@@ -301,6 +360,8 @@ def _read_export(path: Path) -> tuple[_Table, _Table | None]:
         raise _export_error(path.name, "no_main", ", ".join(r.title for r in raws))
     if not any(name in main.meta for name in _UUIDS):
         raise _export_error(path.name, "uuid_missing", ", ".join(map(_text, main.raw.rows[0])), main.raw.title)
+    if repeat is None:  # the firms alone would go in, and every relation they declared be lost
+        raise _export_error(path.name, "repeat_missing", ", ".join(r.title for r in raws))
     return main, repeat
 
 
@@ -314,19 +375,108 @@ def _uuid(value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class _Submission:
-    """One row of the main sheet: the id the workbook keeps, and every id it may have had before."""
+    """One row of the main sheet: the id the workbook keeps, its lineage, review and time."""
 
     row: int
     key: str | None
-    ids: frozenset[str]
+    ids: frozenset[str]           # its own ids and the one it replaces (deprecatedID)
+    lineage: frozenset[str]       # ids shared by every version of one submission
+    firm: str | None              # the enterprise id as typed, to find duplicates of one firm
+    time: pd.Timestamp | None
+    rejected: bool
+    replaces: str | None          # meta/deprecatedID: the version this one is an edit of
+
+
+@dataclass(frozen=True)
+class SkippedSubmission:
+    """A submission the import left out on purpose: rejected in review, or superseded."""
+
+    export_row: int
+    firm: str | None
+    reason: str                   # "rejected", "older_version" or "older_duplicate"
+    newer_row: int | None = None  # the submission that supersedes it
+    relations: int = 0            # its repeat rows, left out with it
+    ids: frozenset[str] = frozenset()
+    kept_at: int | None = None    # a rejected submission an earlier import wrote: its enterprises row
+
+    def message(self, lang: str) -> str:
+        text = t(f"survey.report.skip.{self.reason}", lang, row=self.export_row, firm=self.firm or "—",
+                 newer=self.newer_row or "—", relations=self.relations)
+        return text if self.kept_at is None else f"{text} {t('survey.report.skip.kept', lang, row=self.kept_at)}"
+
+
+# ODK Central's review states and Kobo's validation statuses that mean "do not use".
+_REJECTED = {"rejected", "validation_status_not_approved", "not approved", "non approuve"}
+
+
+def _time(value) -> pd.Timestamp | None:
+    """A submission time (ODK ``SubmissionDate``, Kobo ``_submission_time``) as naive UTC."""
+    if value is None:
+        return None
+    stamp = pd.to_datetime(value, errors="coerce", utc=True)
+    return None if pd.isna(stamp) else stamp.tz_convert(None)
 
 
 def _submissions(main: _Table) -> list[_Submission]:
     out = []
     for number, cells in main.rows():
         ids = [_uuid(main.meta_value(cells, name)) for name in _UUIDS + ("deprecatedid",)]
-        out.append(_Submission(number, next((i for i in ids[:-1] if i), None), frozenset(i for i in ids if i)))
+        kobo_id = main.meta_value(cells, "_id")  # Kobo keeps _id across edits, _uuid changes
+        lineage = {i for i in ids if i} | ({f"_id:{kobo_id}"} if kobo_id else set())
+        review = main.meta_value(cells, "reviewstate", "_validation_status") or ""
+        firm = main.value(cells, "enterprise_id")
+        out.append(_Submission(number, next((i for i in ids[:-1] if i), None), frozenset(i for i in ids if i),
+                               frozenset(lineage), None if _is_blank(firm) else _text(firm).strip(),
+                               _time(main.meta_value(cells, "submissiondate", "_submission_time")),
+                               _norm(review.replace("_", " ")) in {_norm(r.replace("_", " ")) for r in _REJECTED},
+                               ids[-1]))
     return out
+
+
+def _newest(group: list[_Submission]) -> _Submission:
+    """The latest version: by submission time, then the one no other version names as deprecated."""
+    replaced = {s.replaces for s in group}
+
+    def rank(s: _Submission):
+        return (s.time or pd.Timestamp.min, not (s.ids - {s.replaces}) & replaced, s.row)
+    return max(group, key=rank)
+
+
+def _select(found: list[_Submission]) -> tuple[list[_Submission], list[SkippedSubmission]]:
+    """The submissions to import, oldest first, and those left out: rejected in review, older
+    versions of one submission (same lineage), older submissions of the same firm. The newest
+    accepted one wins whatever the export's row order; it inherits the ids of those it supersedes,
+    so that the workbook rows they wrote are updated rather than duplicated."""
+    skipped = [SkippedSubmission(s.row, s.firm, "rejected", ids=s.ids) for s in found if s.rejected]
+    accepted = [s for s in found if not s.rejected]
+    link = list(range(len(accepted)))  # union-find over the ids the versions share
+
+    def root(i: int) -> int:
+        while link[i] != i:
+            link[i] = i = link[link[i]]
+        return i
+    holder: dict[str, int] = {}
+    for i, s in enumerate(accepted):
+        for name in s.lineage:
+            link[root(holder.setdefault(name, i))] = root(i)
+    groups: dict[int, list[_Submission]] = {}
+    for i, s in enumerate(accepted):
+        groups.setdefault(root(i), []).append(s)
+    kept = []
+    for group in groups.values():
+        newest = _newest(group)
+        skipped += [SkippedSubmission(o.row, o.firm, "older_version", newest.row) for o in group if o is not newest]
+        kept.append(replace(newest, ids=frozenset().union(*(o.ids for o in group))))
+    by_firm: dict[str, list[_Submission]] = {}
+    for s in kept:
+        by_firm.setdefault(_norm(s.firm) if s.firm else f"#{s.row}", []).append(s)
+    kept = []
+    for group in by_firm.values():
+        newest = max(group, key=lambda s: (s.time or pd.Timestamp.min, s.row))
+        skipped += [SkippedSubmission(o.row, o.firm, "older_duplicate", newest.row) for o in group if o is not newest]
+        kept.append(replace(newest, ids=frozenset().union(*(o.ids for o in group))))
+    kept.sort(key=lambda s: (s.time or pd.Timestamp.min, s.row))
+    return kept, sorted(skipped, key=lambda s: s.export_row)
 
 
 # --------------------------------------------------------------------------------------------
@@ -452,23 +602,36 @@ class ImportedRow:
     key: str
     export_row: int
     workbook_row: int
+    relation: tuple[str, str, str] | None = None  # source, target, relation type (translated when shown)
+    replaced: str | None = None  # the earlier submission this one took the row of, absent from the export
 
     def message(self, lang: str) -> str:
-        return t("survey.report.row", lang, sheet=sheet_title(self.sheet, lang), row=self.workbook_row,
-                 key=self.key, export_row=self.export_row)
+        key = self.key if self.relation is None else relation_label(*self.relation, lang=lang)
+        text = t("survey.report.row", lang, sheet=sheet_title(self.sheet, lang), row=self.workbook_row,
+                 key=key, export_row=self.export_row)
+        return text if self.replaced is None else f"{text} {t('survey.report.replaced', lang, uuid=self.replaced)}"
+
+
+def relation_label(source: str, target: str, relation_type: str, lang: str) -> str:
+    """``E73 → E44 (approvisionnement)``: a relation as reports show it, its type in ``lang``."""
+    kind = f"enum.relation_type.{relation_type}"
+    return f"{source} → {target} ({t(kind, lang) if i18n.has(kind) else relation_type})"
 
 
 @dataclass
 class ImportReport:
-    """What an import added, updated, left unchanged, removed and rejected, and why."""
+    """What an import added, updated, left unchanged, removed, skipped and rejected, and why."""
 
     export: Path
     workbook: Path
     lang: str
+    survey_round: int = 1
+    round_given: bool = False
     added: list[ImportedRow] = field(default_factory=list)
     updated: list[ImportedRow] = field(default_factory=list)
     unchanged: list[ImportedRow] = field(default_factory=list)
     removed: list[ImportedRow] = field(default_factory=list)  # relations a resubmission dropped
+    skipped: list[SkippedSubmission] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     backup: Path | None = None
@@ -479,7 +642,9 @@ class ImportReport:
 
     def format(self, lang: str | None = None) -> str:
         lang = i18n.check_lang(lang or self.lang)
-        lines = [t("survey.report.title", lang, export=self.export.name, workbook=self.workbook.name)]
+        lines = [t("survey.report.title", lang, export=self.export.name, workbook=self.workbook.name),
+                 t("survey.report.round_given" if self.round_given else "survey.report.round_default", lang,
+                   round=self.survey_round)]
         for name in ("added", "updated", "removed"):
             rows = getattr(self, name)
             if rows:
@@ -487,6 +652,9 @@ class ImportReport:
                 lines += ["  - " + r.message(lang) for r in rows]
         if self.unchanged:  # a cumulative export sends every earlier submission again
             lines.append(t("survey.report.unchanged_rows", lang, count=len(self.unchanged)))
+        if self.skipped:
+            lines.append(t("survey.report.skipped", lang, count=len(self.skipped)))
+            lines += ["  - " + s.message(lang) for s in self.skipped]
         if self.rejected:
             lines.append(t("survey.report.rejected", lang, count=len(self.rejected)))
             lines += ["  - " + p.message(lang) for p in self.rejected]
@@ -509,6 +677,10 @@ def _records(wb: Workbook, key: str) -> dict[int, dict]:
         return {}
     frame = wb[key]
     return {row: _record(frame, index) for index, row in zip(frame.index, wb.excel_rows[key])}
+
+
+def _relation(values: dict) -> tuple[str, str, str]:
+    return values["source"], values["target"], values["relation_type"]
 
 
 def _relation_key(values: dict) -> str:
@@ -535,46 +707,64 @@ class _Merge:
                                             value, (f"survey.err.{code}.expected", values),
                                             (f"survey.err.{code}.fix", {})))
 
-    def put(self, sheet: str, row: int | None, values: dict, key: str, export_row: int) -> int:
+    def put(self, sheet: str, row: int | None, values: dict, key: str, export_row: int,
+            replaced: str | None = None) -> int:
         """Write ``values`` on ``row`` (None: a new row at the end) and report what happened."""
+        done = ImportedRow(sheet, key, export_row, row or self.editor(sheet).next_row,
+                           _relation(values) if sheet == "relations" else None, replaced)
         if row is None:
-            row = self.editor(sheet).append(values)
-            self.report.added.append(ImportedRow(sheet, key, export_row, row))
+            self.editor(sheet).append(values)
+            self.report.added.append(done)
         elif all(self.records[sheet].get(row, {}).get(k) == v for k, v in values.items()):
-            self.report.unchanged.append(ImportedRow(sheet, key, export_row, row))
+            self.report.unchanged.append(done)
         else:
             self.editor(sheet).write(row, values)
-            self.report.updated.append(ImportedRow(sheet, key, export_row, row))
-        return row
+            self.report.updated.append(done)
+        return done.workbook_row
 
-    def submissions(self, main: _Table, found: dict[int, _Submission]) -> dict[str, tuple[str, _Submission]]:
-        """Valid submissions -> enterprises rows (and actors); returns their key -> (firm id, submission)."""
-        head, body, numbers = main.body(tuple(c.key for c in SHEETS["enterprises"].columns))
+    def submissions(self, main: _Table, kept: list[_Submission]) -> dict[int, tuple[str, _Submission]]:
+        """Kept submissions -> enterprises rows (and actors); returns export row -> (firm id, submission)."""
+        # the submissions left out are not checked: a rejected duplicate must not clash with its firm
+        head, body, numbers = main.body(tuple(c.key for c in SHEETS["enterprises"].columns), {s.row for s in kept})
         frame, rows, problems = _parse(main, "enterprises", head, body, numbers)
         self.report.rejected += problems
         bad = {p.row for p in problems}
+        typed = {number: _record(frame, index) for index, number in zip(frame.index, rows)}
         row_of_uuid = {r[UUID_COLUMN]: row for row, r in self.records["enterprises"].items() if r.get(UUID_COLUMN)}
         id_at_row = {row: r["enterprise_id"] for row, r in self.records["enterprises"].items()}
+        # a row written by a submission this export no longer holds (Kobo edit without
+        # meta/rootUuid, or a submission since rejected) goes to the kept one of the same firm
+        current = {i for s in kept for i in s.ids}
         accepted = {}
-        for index, number in zip(frame.index, rows):
+        for submission in kept:
+            number = submission.row
             if number in bad:
                 continue
-            submission, values = found[number], _record(frame, index)
+            values = typed[number]
             firm, uuid = values["enterprise_id"], submission.key
             if uuid is None:
                 self.reject(main, number, "uuid_missing")
                 continue
             row = next((row_of_uuid[i] for i in submission.ids if i in row_of_uuid), None)
             holder = next((r for r, i in id_at_row.items() if i == firm and r != row), None)
+            earlier = self.records["enterprises"].get(holder, {}).get(UUID_COLUMN)
+            replaced = None
+            if row is None and earlier and earlier not in current:
+                row, holder, replaced = holder, None, earlier
+                submission = replace(submission, ids=submission.ids | {earlier})
             if holder is not None:  # never overwrite a firm another submission or the team entered
                 self.reject(main, number, "id_taken", "enterprise_id", firm, row=holder,
                             sheet=self.editor("enterprises").ws.title)
                 continue
-            row = self.put("enterprises", row, {**values, UUID_COLUMN: uuid}, firm, number)
-            row_of_uuid[uuid], id_at_row[row], accepted[uuid] = row, firm, (firm, submission)
+            row = self.put("enterprises", row, {**values, UUID_COLUMN: uuid}, firm, number, replaced)
+            row_of_uuid[uuid], id_at_row[row], accepted[number] = row, firm, (firm, submission)
             if firm not in self.actors:  # relations need the firm on the cluster map
                 self.actors[firm] = values["name"]
                 self.put("actors", None, {"actor_id": firm, "name": values["name"], **FIRM_ACTOR}, firm, number)
+        taken = {i for _, s in accepted.values() for i in s.ids}
+        self.report.skipped = [  # a rejection after an earlier import: its rows are the team's to remove
+            replace(s, kept_at=next((row_of_uuid[i] for i in s.ids - taken if i in row_of_uuid), None))
+            for s in self.report.skipped]
         return accepted
 
     def _target(self, value):
@@ -586,18 +776,23 @@ class _Merge:
             return found.pop(), None
         return value, ("target_ambiguous" if found else "target_unknown", ", ".join(sorted(found)))
 
-    def relations(self, main: _Table, repeat: _Table, found: dict[int, _Submission], accepted: dict) -> None:
+    def relations(self, main: _Table, repeat: _Table, found: list[_Submission], accepted: dict) -> None:
         """Repeat rows -> relations rows (one per relation type), the firm as source.
 
         A resubmission's relations replace those it sent before, but only when all of them are
-        valid: until then the earlier ones stay, so a typing error never loses a known tie.
+        valid: until then the earlier ones stay, so a typing error never loses a known tie. New
+        relations take the import's survey round; a resubmission's keep the round they had.
         """
-        by_index = {main.meta_value(cells, "_index"): found[n].key for n, cells in main.rows()}
-        by_id = {i: s.key for s in found.values() for i in s.ids}
+        by_index = {main.meta_value(cells, "_index"): number for number, cells in main.rows()}
+        by_id = {i: s.row for s in found for i in s.ids - {s.replaces}}
+        left_out = {s.export_row: s for s in self.report.skipped}
         body, origin, parent_of, held = [], [], {}, set()
         for number, cells in repeat.rows():
             parent = by_id.get(_uuid(repeat.meta_value(cells, "_submission__uuid", "parent_key"))) or \
                 by_index.get(repeat.meta_value(cells, "_parent_index"))
+            if parent in left_out:  # the relations of a skipped submission are left out with it
+                left_out[parent] = replace(left_out[parent], relations=left_out[parent].relations + 1)
+                continue
             target, problem = repeat.value(cells, "target"), None
             if parent is None:
                 problem = ("parent_missing", "")
@@ -617,7 +812,8 @@ class _Merge:
                 body.append((accepted[parent][0], target, choice, repeat.value(cells, "intensity"),
                              repeat.value(cells, "formal")))
                 origin.append(number)
-        head = ("source",) + tuple(k if k in repeat.headers else None for k in RELATION_FIELDS)
+        self.report.skipped = [left_out[s.export_row] for s in self.report.skipped]
+        head = ("source",) + tuple(k if repeat.has(k) else None for k in RELATION_FIELDS)
         frame, rows, problems = _parse(repeat, "relations", head, body, origin)
         self.report.rejected += problems
         bad = {p.row for p in problems}
@@ -626,49 +822,74 @@ class _Merge:
         for row, r in self.records["relations"].items():
             if r.get(UUID_COLUMN):
                 previous.setdefault(r[UUID_COLUMN], []).append(row)
-        for uuid, (firm, submission) in accepted.items():
+        for parent, (firm, submission) in accepted.items():
             slots = sorted(row for i in submission.ids for row in previous.get(i, []))
-            mine = [(i, n) for i, n in zip(frame.index, rows) if parent_of[n] == uuid and n not in bad]
-            if slots and uuid in held:
+            rounds = [self.records["relations"][row].get("survey_round") for row in slots]
+            survey_round = next((r for r in rounds if r is not None), self.report.survey_round)
+            mine = [(i, n) for i, n in zip(frame.index, rows) if parent_of[n] == parent and n not in bad]
+            if slots and parent in held:
                 for number in sorted({n for _, n in mine}):
                     self.reject(repeat, number, "relations_held")
                 continue
             for index, number in mine:
-                values = {k: v for k, v in _record(frame, index).items() if k != "survey_round"}
-                values[UUID_COLUMN] = uuid
+                values = {**_record(frame, index), "survey_round": survey_round, UUID_COLUMN: submission.key}
                 self.put("relations", slots.pop(0) if slots else None, values, _relation_key(values), number)
             for row in slots:  # ties the resubmission no longer declares
                 self.editor("relations").clear(row)
-                self.report.removed.append(ImportedRow("relations", _relation_key(self.records["relations"][row]),
-                                                       submission.row, row))
+                gone = self.records["relations"][row]
+                self.report.removed.append(ImportedRow("relations", _relation_key(gone), submission.row, row,
+                                                       _relation(gone)))
 
 
-def import_export(export_path, workbook_path, lang: str | None = None) -> ImportReport:
-    """Merge a KoboToolbox or ODK export (XLSX, or CSV files) into the team workbook (``.xlsx``).
+def _round(wb: Workbook, survey_round, path: Path) -> int:
+    """The survey round of the imported relations: required once the workbook has several rounds.
+
+    A workbook whose relations are all in round 1 (or have no round) is a single-round survey:
+    its imports go to round 1, which the summary says.
+    """
+    relations = wb.sheets.get("relations")
+    rounds = [] if relations is None or "survey_round" not in relations else \
+        sorted({int(r) for r in relations["survey_round"].dropna()})
+    if survey_round is None:
+        if any(r > 1 for r in rounds):
+            raise _export_error(path.name, "round_required", ", ".join(map(str, rounds)),
+                                wb.sheet_titles.get("relations"), next=rounds[-1] + 1)
+        return 1
+    if isinstance(survey_round, bool) or not isinstance(survey_round, int) or survey_round < 1:
+        raise _export_error(path.name, "round_invalid", survey_round)
+    return survey_round
+
+
+def import_export(export_path, workbook_path, lang: str | None = None, survey_round: int | None = None) -> ImportReport:
+    """Merge a KoboToolbox or ODK export (XLSX, CSV files, or ODK Central's ZIP) into the team workbook.
 
     Each submission becomes an ``enterprises`` row, and an ``actors`` row when the firm is not on
     the cluster map yet; each repeat row becomes one ``relations`` row per relation type chosen,
-    with the firm as source. A submission whose ``_uuid`` is already in the workbook updates its
-    rows. Invalid rows are rejected with their reason; nothing else is lost. When something
-    changed, the workbook is checked, its previous version copied to :func:`backup_path`, and
-    the new one renamed into place. ``lang`` is the report's language (default: the workbook's).
-    Raises :class:`WorkbookError` when the workbook is invalid or not ``.xlsx``, or when the
-    export is not an export of the form.
+    with the firm as source and ``survey_round`` as its round (required when the workbook's
+    relations already have rounds; 1 otherwise). Submissions rejected in review (ODK
+    ``ReviewState``, Kobo ``_validation_status``) are skipped; of several versions of one
+    submission, or several submissions of one firm, the newest wins. A submission already in the
+    workbook updates its rows. Invalid rows are rejected with their reason; nothing else is lost.
+    When something changed, the workbook is checked, its previous version copied to
+    :func:`backup_path`, and the new one renamed into place. ``lang`` is the report's language
+    (default: the workbook's). Raises :class:`WorkbookError` when the workbook is invalid or not
+    ``.xlsx``, the round is missing, or the export is not a complete export of the form.
     """
     export_path, workbook_path = Path(export_path), Path(workbook_path)
     wb = read_workbook(workbook_path, lang)
     lang = i18n.check_lang(lang or wb.lang)
     if workbook_path.suffix.lower() != ".xlsx":
         raise _export_error(workbook_path.name, "workbook_xlsx", str(workbook_path))
+    chosen = _round(wb, survey_round, workbook_path)
     main, repeat = _read_export(export_path)
-    report = ImportReport(export_path, workbook_path, lang,
-                          ignored_columns=main.ignored + (repeat.ignored if repeat else []))
+    found = _submissions(main)
+    kept, skipped = _select(found)
+    report = ImportReport(export_path, workbook_path, lang, chosen, survey_round is not None, skipped=skipped,
+                          ignored_columns=main.ignored + repeat.ignored)
     book = load_workbook(workbook_path)
     merge = _Merge(wb, book, report)
-    found = {s.row: s for s in _submissions(main)}
-    accepted = merge.submissions(main, found)
-    if repeat is not None:
-        merge.relations(main, repeat, found, accepted)
+    accepted = merge.submissions(main, kept)
+    merge.relations(main, repeat, found, accepted)
     if report.changed:
         _save(book, workbook_path, report)
     return report

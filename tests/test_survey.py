@@ -285,9 +285,10 @@ def test_an_odk_central_csv_export_with_its_repeat_file(team, tmp_path):
     assert report.ignored_columns == []
 
 
-def test_a_kobo_csv_export_into_a_workbook_the_team_laid_out_itself(tmp_path):
-    """Kobo's CSV: ';' separator, '/' group prefixes, French numbers. The team's sheet has a title
-    above its header and a notes column; the sheets it lacks are created only when needed."""
+def test_a_kobo_export_into_a_workbook_the_team_laid_out_itself(tmp_path):
+    """The team's sheet has a title above its header and a notes column; the sheets it lacks are
+    created only when needed. Kobo's CSV (';' separator, '/' group prefixes, French numbers) holds
+    the main table only, so it is refused; the XLSX export of the same data goes in."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "entreprises"
@@ -295,10 +296,22 @@ def test_a_kobo_csv_export_into_a_workbook_the_team_laid_out_itself(tmp_path):
                 ["E01", "Atelier Diallo", "producteur", 3, "à revoir"]]:
         ws.append(row)
     book.save(tmp_path / "team.xlsx")
-    (tmp_path / "kobo.csv").write_text(
-        "start;end;grp/enterprise_id;grp/name;grp/role;grp/employees;grp/turnover;_uuid;_index\n"
-        "a;b;E02;=HYPERLINK(\"http://x\");supplier;4;1 234,5;k-1;1\n", encoding="utf-8")
-    report = import_export(tmp_path / "kobo.csv", tmp_path / "team.xlsx")
+    before = (tmp_path / "team.xlsx").read_bytes()
+    head = ["start", "end", "grp/enterprise_id", "grp/name", "grp/role", "grp/employees", "grp/turnover", "_uuid",
+            "_index"]
+    firm = ["a", "b", "E02", '=HYPERLINK("http://x")', "supplier", "4", "1 234,5", "k-1", "1"]
+    (tmp_path / "kobo.csv").write_text(";".join(head) + "\n" + ";".join(firm) + "\n", encoding="utf-8")
+    with pytest.raises(WorkbookError) as caught:
+        import_export(tmp_path / "kobo.csv", tmp_path / "team.xlsx")
+    assert [p.code for p in caught.value.problems] == ["repeat_missing"]
+    assert (tmp_path / "team.xlsx").read_bytes() == before
+    export = openpyxl.Workbook()
+    export.active.append(head)
+    export.active.append(firm)
+    export.active["D2"].data_type = "s"  # Kobo writes the answer as text, not as a formula
+    export.create_sheet("relations").append(KOBO_REPEAT)
+    export.save(tmp_path / "kobo.xlsx")
+    report = import_export(tmp_path / "kobo.xlsx", tmp_path / "team.xlsx")
     assert [(r.sheet, r.workbook_row) for r in report.added] == [("enterprises", 5), ("actors", 2)]
     book = openpyxl.load_workbook(tmp_path / "team.xlsx")
     assert book.sheetnames == ["entreprises", "acteurs"]
