@@ -92,19 +92,17 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     kit = commands.add_parser("kit", help=t("cli.kit.help", lang), description=t("cli.kit.help", lang))
     kit_actions = kit.add_subparsers(dest="action", required=True, metavar="ACTION")
-    sheets = kit_actions.add_parser("action-sheets", help=t("cli.kit.action_sheets.help", lang),
-                                    description=t("cli.kit.action_sheets.help", lang))
-    sheets.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
-    sheets.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.kit_out_dir", lang))
-    sheets.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
-    _lang_option(sheets, lang)
-    agenda = kit_actions.add_parser("steering-agenda", help=t("cli.kit.steering_agenda.help", lang),
-                                    description=t("cli.kit.steering_agenda.help", lang))
-    agenda.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
-    agenda.add_argument("--out", metavar="FILE.docx", required=True, help=t("cli.opt.kit_out_file", lang))
-    agenda.add_argument("--as-of", metavar="DATE", default=None, help=t("cli.opt.as_of", lang))
-    agenda.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
-    _lang_option(agenda, lang)
+    for name, out_metavar in (("action-sheets", "DIR"), ("steering-agenda", "FILE.docx")):
+        key = name.replace("-", "_")
+        kit_action = kit_actions.add_parser(name, help=t(f"cli.kit.{key}.help", lang),
+                                            description=t(f"cli.kit.{key}.help", lang))
+        kit_action.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
+        kit_action.add_argument("--out", metavar=out_metavar, required=True,
+                                help=t("cli.opt.kit_out_dir" if out_metavar == "DIR" else "cli.opt.kit_out_file", lang))
+        if name == "steering-agenda":
+            kit_action.add_argument("--as-of", metavar="DATE", default=None, help=t("cli.opt.as_of", lang))
+        kit_action.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
+        _lang_option(kit_action, lang)
 
     indicators = commands.add_parser("indicators", help=t("cli.indicators.help", lang),
                                      description=t("cli.indicators.help", lang))

@@ -19,6 +19,7 @@ import pandas as pd
 from docx.shared import Pt
 
 from . import docx_report, i18n, implementation, planning
+from .docs import write_if_changed
 from .errors import InputError
 from .i18n import t
 from .schema import ENUMS
@@ -151,8 +152,6 @@ def blank_form_name(form: str, lang: str) -> str:
 
 def write_blank_forms(folder, lang: str) -> list[Path]:
     """Every blank form of the kit in ``lang``, written into ``folder`` when its content changed."""
-    from .docs import write_if_changed
-
     paths = []
     for form in FORMS:
         path = Path(folder) / blank_form_name(form, lang)
@@ -194,7 +193,7 @@ def action_sheet_fields(action: pd.Series, lang: str, currency: str, objectives:
         "start": i18n.date(action["start"], lang), "end": i18n.date(action["end"], lang),
         "status": t(f"enum.status.{action['status']}", lang),
         "currency": currency, "budget": _money(action["budget"], currency, lang),
-        "cofinancing_rate": i18n.percent(action.get("cofinancing_rate", 0.0), lang) if action["fund"] else "",
+        "cofinancing_rate": "" if pd.isna(action.get("cofinancing_rate")) else i18n.percent(action["cofinancing_rate"], lang),
         "fund_amount": _money(action["fund"], currency, lang), "local_amount": _money(action["local"], currency, lang),
     }
 

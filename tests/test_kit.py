@@ -179,3 +179,11 @@ def test_out_must_be_a_folder_for_the_sheets(tmp_path, wb):
         kit.action_sheets(wb, target, "en")
     with pytest.raises(InputError, match="est un fichier, pas un dossier"):
         kit.action_sheets(wb, target, "fr")
+
+
+def test_a_workbook_without_actions_is_refused_with_the_workbooks_message(tmp_path, make_xlsx, capsys):
+    path = make_xlsx({"cluster": [["clé", "valeur"], ["nom", "Potiers de Nabeul"]]})
+    assert cli.main(["kit", "action-sheets", "--workbook", str(path), "--out", str(tmp_path / "out")]) == 2
+    message = capsys.readouterr().err
+    assert "book.xlsx" in message and "actions" in message
+    assert not (tmp_path / "out").exists()
