@@ -92,6 +92,20 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     competency_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
     _lang_option(competency_import, lang)
 
+    kit = commands.add_parser("kit", help=t("cli.kit.help", lang), description=t("cli.kit.help", lang))
+    kit_actions = kit.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, out_metavar in (("action-sheets", "DIR"), ("steering-agenda", "FILE.docx")):
+        key = name.replace("-", "_")
+        kit_action = kit_actions.add_parser(name, help=t(f"cli.kit.{key}.help", lang),
+                                            description=t(f"cli.kit.{key}.help", lang))
+        kit_action.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
+        kit_action.add_argument("--out", metavar=out_metavar, required=True,
+                                help=t("cli.opt.kit_out_dir" if out_metavar == "DIR" else "cli.opt.kit_out_file", lang))
+        if name == "steering-agenda":
+            kit_action.add_argument("--as-of", metavar="DATE", default=None, help=t("cli.opt.as_of", lang))
+        kit_action.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
+        _lang_option(kit_action, lang)
+
     indicators = commands.add_parser("indicators", help=t("cli.indicators.help", lang),
                                      description=t("cli.indicators.help", lang))
     indicator_actions = indicators.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -220,6 +234,25 @@ def _indicators(args, lang: str | None) -> int:
     return 0
 
 
+def _kit(args, lang: str | None) -> int:
+    from . import kit
+    from .errors import InputError
+
+    wb = read_workbook(args.workbook, lang=lang, step="implementation")
+    lang = lang or wb.lang
+    try:
+        if args.action == "action-sheets":
+            paths = kit.action_sheets(wb, args.out, lang, force=args.force)
+            print(t("cli.kit.action_sheets.done", lang, count=len(paths), path=args.out))
+        else:
+            path, listed = kit.steering_agenda(wb, args.out, lang, as_of=args.as_of, force=args.force)
+            print(t("cli.kit.steering_agenda.done", lang, path=path, count=len(listed)))
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return error.exit_code
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from .runner import ExecutionError, RunError
 
@@ -232,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
                 lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
             return handler(args, lang)
         return {"run": _run, "pack": _pack, "batch": _batch, "survey": _survey,
-                "indicators": _indicators}[args.command](args, lang)
+                "indicators": _indicators, "kit": _kit}[args.command](args, lang)
     except WorkbookError as error:
         print(error.format(lang or error.lang), file=sys.stderr)
         return 2

@@ -114,12 +114,13 @@ def example_notebook(step: str, lang: str = "fr"):
     return notebook
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write only when the content differs, so that Sphinx and its cache see nothing new."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write only when the content (text, or bytes) differs, so that Sphinx and its cache see nothing new."""
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(data)
     return True
 
 

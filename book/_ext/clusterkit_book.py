@@ -1,7 +1,7 @@
 """Sphinx extension of the book.
 
 - Writes the generated pages of the edition being built (data dictionary, command-line reference,
-  worked examples) before Sphinx reads the table of contents.
+  worked examples) and the facilitation kit's blank forms before Sphinx reads the table of contents.
 - Puts on every page a link to the same page in the other edition, when that page exists.
 """
 from importlib import resources
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from clusterkit.docs import generate_book_pages
 from clusterkit.i18n import t
+from clusterkit.kit import write_blank_forms
 
 OTHER = {"fr": "en", "en": "fr"}
 
@@ -35,6 +36,8 @@ def setup(app):
     # editions' pages are written, so that each page can tell whether its counterpart exists.
     for lang in OTHER:
         generate_book_pages(Path(app.srcdir) / "book", lang)
+        # the kit's blank forms, offered for download by the kit's pages
+        write_blank_forms(Path(app.srcdir) / "book" / "_generated" / lang / "kit", lang)
     app.connect("html-page-context", counterpart_link)
     # the reports' stylesheet, shipped in the package, styles the worked examples too
     static = str(resources.files("clusterkit.static"))
