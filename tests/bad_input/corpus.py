@@ -450,7 +450,7 @@ CASES: tuple[Case, ...] = (
                                                     (3, "part_export", Error("#N/A", "NA()"))),
          problems=("formula_error", "formula_error"), says=("'#DIV/0!'", "correct the formula")),
     Case("formula_never_computed", xlsx("uncomputed.xlsx", edited, "entreprises", (2, "effectif", Formula("90+4"))),
-         problems=("value_required",)),
+         problems=("formula_uncomputed",), says=("open and save the workbook in Excel or LibreOffice",)),
     Case("women_above_employees", xlsx("women.xlsx", edited, "entreprises", (2, "effectif_femmes", 95)),
          problems=("women_exceed",)),
     Case("enumerations_and_booleans_spelled_loosely", xlsx("spelled.xlsx", spelled_values), check=check_spelled),
