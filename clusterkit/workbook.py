@@ -275,13 +275,13 @@ def _cell_value(cell):
     return cell
 
 
-_FORMULA_OR_ERROR = re.compile(rb"<(?:\w+:)?f[\s>/]|t=\"e\"")
+_FORMULA_OR_ERROR = (b"f>", b"<f ", b't="e"')  # <f>, </f>, <x:f>, <f t="shared" .../>, an error cell
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
 def _xlsx_special_cells(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
     """Per sheet title, the cells (0-based row, column) holding a formula error or a formula that was
-    never computed. Sheets without either (the search is a cheap byte scan) are not parsed."""
+    never computed. Sheets without either are not parsed."""
     rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     found = {}
@@ -291,7 +291,7 @@ def _xlsx_special_cells(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, i
         if part not in archive.namelist():
             continue
         data = archive.read(part)
-        if _FORMULA_OR_ERROR.search(data):
+        if any(marker in data for marker in _FORMULA_OR_ERROR):  # a byte search: no parse without them
             found[sheet.get("name")] = _special_cells_of(data)
     return found
 
@@ -644,7 +644,7 @@ class _SheetReader:
 
     # -- cells ---------------------------------------------------------------------------
     def parse_column(self, column: Column, cells: list, rows: list[int], header: str) -> list:
-        lang = self.lang
+        lang, last = self.lang, _plausible_until()
         parse = {"integer": lambda v: parse_number(v, lang, integer=True),
                  "number": lambda v: parse_number(v, lang), "share": lambda v: parse_number(v, lang),
                  "date": lambda v: parse_date(v, lang), "bool": parse_bool}.get(column.kind)
@@ -694,10 +694,10 @@ class _SheetReader:
                              ("err.value_kind.expected", {"kind": _kind_spec(column)}), self._kind_fix(column, value))
                 out.append(None)
                 continue
-            if column.kind == "date" and not _PLAUSIBLE_FROM <= parsed <= _plausible_until():
+            if column.kind == "date" and not _PLAUSIBLE_FROM <= parsed <= last:
                 self.problem("date_implausible", row, header, value,
                              ("err.date_implausible.expected", {"first": _PLAUSIBLE_FROM.year,
-                                                                "last": _plausible_until().date().isoformat()}),
+                                                                "last": last.date().isoformat()}),
                              ("err.date_implausible.fix", {}))
                 out.append(None)
                 continue

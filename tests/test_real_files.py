@@ -241,8 +241,8 @@ def office() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None:
         if os.environ.get("CI"):
-            pytest.fail("soffice is missing: install the libreoffice-calc-nogui package (make office)")
-        pytest.skip("soffice is missing: install the libreoffice-calc-nogui package (make office)")
+            pytest.fail("soffice is missing: install the libreoffice-calc-nogui package (make debian)")
+        pytest.skip("soffice is missing: install the libreoffice-calc-nogui package (make debian)")
     return found
 
 
