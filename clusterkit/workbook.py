@@ -1,9 +1,14 @@
 """The team workbook, read and validated in one place.
 
-:func:`read_workbook` turns an ``.xlsx`` file or a folder of CSV files into one typed DataFrame per
-sheet, or raises :class:`WorkbookError` holding *every* problem found, each naming the file, the
-sheet, the row as Excel numbers it, the column, the value found, what was expected and how to fix
-it, in French or English. Everything downstream can then trust its input.
+:func:`read_workbook` turns a workbook (``.xlsx``, ``.xls``, ``.ods``) or a folder of CSV files into
+one typed DataFrame per sheet, or raises :class:`WorkbookError` holding *every* problem found, each
+naming the file, the sheet, the row as Excel numbers it, the column, the value found, what was
+expected and how to fix it, in French or English. Everything downstream can then trust its input.
+
+Workbooks are read with calamine (python-calamine): it reads the three formats and is several times
+faster than openpyxl. What calamine cannot tell, a formula error or a formula never computed, is
+found in the .xlsx file's XML. Numbers and dates typed as text are read in the workbook's own
+language (the cluster card's ``language``): see :func:`parse_number` and :func:`parse_date`.
 """
 from __future__ import annotations
 
@@ -181,7 +186,7 @@ def _sheet_missing_problem(file: str, key: str, step: str, titles: list[str]) ->
 
 
 # --------------------------------------------------------------------------------------------
-# Reading raw sheets from .xlsx or CSV
+# Reading raw sheets from a workbook file or CSV files
 # --------------------------------------------------------------------------------------------
 @dataclass
 class RawSheet:
@@ -447,9 +452,8 @@ def parse_number(value, lang: str | None = "fr", integer: bool = False) -> float
         if "," in text and "." in text:  # the last separator is the decimal one
             text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
                 else text.replace(",", "")
-        elif text.count(",") > 1 or text.count(".") > 1:  # thousands separators
-            text = text.replace(",", "").replace(".", "")
-        elif _GROUPED.fullmatch(text) and (integer or ("," in text and lang == "en")):
+        elif text.count(",") > 1 or text.count(".") > 1 or (  # thousands separators
+                _GROUPED.fullmatch(text) and (integer or ("," in text and lang == "en"))):
             text = text.replace(",", "").replace(".", "")
         elif _GROUPED.fullmatch(text) and "," in text and lang is None:
             raise AmbiguousValue(value, (float(text.replace(",", "")), float(text.replace(",", "."))))

@@ -354,8 +354,8 @@ CELL_CASES = {
     "date with no thirteenth month": (
         {"objectives": OBJECTIVES, "actions": edit(ACTIONS, {(2, "start"): "31/13/2025"})},
         ("value_kind", "actions", 2, "start", "31/13/2025"),
-        ["Expected: date (Excel date, YYYY-MM-DD or DD/MM/YYYY).", "write it YYYY-MM-DD or DD/MM/YYYY, for "
-         "example 2025-03-31."],
+        ["Expected: date (Excel date, YYYY-MM-DD or DD/MM/YYYY).",
+         "write it YYYY-MM-DD or DD/MM/YYYY, for example 2025-03-31."],
         ["Attendu : date (date Excel, AAAA-MM-JJ ou JJ/MM/AAAA).", "écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA"]),
     "share above one": (
         {"enterprises": edit(ENTERPRISES, {(3, "export_share"): "120%"})},
