@@ -225,7 +225,8 @@ def _load_spreadsheet(path: Path) -> list[RawSheet]:
     """The sheets of an .xlsx, .xlsm, .xls or .ods file, read with calamine, cells from A1 on.
 
     An empty cell is None. In an .xlsx file, a formula error is its code (``#DIV/0!``) and a
-    formula never computed is an :class:`UncomputedFormula`, as calamine gives both as empty.
+    formula never computed is an :class:`UncomputedFormula`, as calamine gives both as empty. The
+    size of the uncompressed file is checked before anything is inflated (zip bombs).
     """
     import python_calamine  # imported here: CSV-only users never pay for it
 
@@ -241,8 +242,7 @@ def _load_spreadsheet(path: Path) -> list[RawSheet]:
                 size = sum(info.file_size for info in archive.infolist())
                 if size > max_bytes():
                     raise _too_large(path.name, size)
-                if "xl/workbook.xml" in archive.namelist():
-                    special = _xlsx_special_cells(archive)
+                special = _special_cells(archive)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
             # not a zip (another format renamed, or encrypted), a damaged sheet, or an XML bomb refused
             raise WorkbookError([unreadable]) from None
@@ -284,21 +284,33 @@ _FORMULA_OR_ERROR = (b"f>", b"<f ", b't="e"')  # <f>, </f>, <x:f>, <f t="shared"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _xlsx_special_cells(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
-    """Per sheet title, the cells (0-based row, column) holding a formula error or a formula that was
-    never computed. Sheets without either are not parsed."""
+def _special_cells(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet title of an .xlsx file, the cells (0-based row, column) holding a formula error or a
+    formula that was never computed; sheets without either are not parsed. Raises ValueError when an
+    XML part of the file (.xlsx or .ods) declares a document type: no spreadsheet writes one, an
+    entity-expansion bomb needs one."""
+    sheet_parts = _xlsx_sheet_parts(archive) if "xl/workbook.xml" in archive.namelist() else {}
+    found = {}
+    for name in archive.namelist():
+        if not name.endswith((".xml", ".rels")):
+            continue
+        data = archive.read(name)
+        if b"<!DOCTYPE" in data:
+            raise ValueError(f"{name} declares a document type")
+        if name in sheet_parts and any(marker in data for marker in _FORMULA_OR_ERROR):
+            found[sheet_parts[name]] = _special_cells_of(data)
+    return found
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet's part in the package (``xl/worksheets/sheet1.xml``) to its title."""
     rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    found = {}
+    parts = {}
     for sheet in ET.fromstring(archive.read("xl/workbook.xml")).iter(f"{{{_MAIN_NS}}}sheet"):
         target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        if part not in archive.namelist():
-            continue
-        data = archive.read(part)
-        if any(marker in data for marker in _FORMULA_OR_ERROR):  # a byte search: no parse without them
-            found[sheet.get("name")] = _special_cells_of(data)
-    return found
+        parts[target.lstrip("/") if target.startswith("/") else "xl/" + target] = sheet.get("name")
+    return parts
 
 
 def _special_cells_of(data: bytes) -> dict[tuple[int, int], str]:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -321,10 +322,22 @@ def test_french_excel_csv_folder_reads_like_the_xlsx(tmp_path, reference):
     assert wb.files["narratives"] == "récits.csv"
 
 
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """The example converted by LibreOffice, once per format asked for."""
+    folder, paths = tmp_path_factory.mktemp("converted"), {}
+
+    def get(fmt: str):
+        if fmt not in paths:
+            paths[fmt] = convert(office(), example_path(), fmt, folder)
+        return paths[fmt]
+
+    return get
+
+
 @pytest.mark.parametrize("fmt", ["ods", "xls"])
-def test_libreoffice_and_old_excel_files_read_like_the_xlsx(fmt, tmp_path, reference):
-    converted = convert(office(), example_path(), fmt, tmp_path)
-    wb = read_workbook(converted)
+def test_libreoffice_and_old_excel_files_read_like_the_xlsx(fmt, converted, reference):
+    wb = read_workbook(converted(fmt))
     assert_same_workbook(wb, reference)
     assert wb.source.suffix == f".{fmt}"
     assert [n.message("en") for n in wb.notices] == []  # the hidden « listes » sheet is a known one
@@ -335,6 +348,21 @@ def test_hidden_sheet_of_an_ods_file_is_read_with_a_notice(tmp_path, make_xlsx):
     wb = read_workbook(convert(office(), path, "ods", tmp_path / "ods"))
     assert wb["actors"]["actor_id"].tolist() == ["E1"]
     assert [n.message("en") for n in wb.notices] == ["book.ods: the sheet 'actors' is hidden; it is read anyway."]
+
+
+def test_ods_file_declaring_entities_is_refused_before_calamine_reads_it(converted, tmp_path, problems_of):
+    """An entity-expansion bomb needs a document type declaration; no spreadsheet writes one."""
+    laughs = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n')
+    source, bomb = converted("ods"), tmp_path / "laughs.ods"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w") as target:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "content.xml":
+                data = laughs + data.split(b"?>", 1)[-1].replace(b"<text:p>", b"<text:p>&lol2;", 1)
+            target.writestr(info, data)
+    problem = only(problems_of(bomb))
+    assert (problem.code, problem.file) == ("file_unreadable", "laughs.ods")
 
 
 def test_damaged_ods_file_is_unreadable_not_a_crash(tmp_path, problems_of):
