@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import math
 import os
@@ -397,6 +398,7 @@ def _csv_layout(data: bytes, labels: set[str]) -> tuple[str, str]:
 # --------------------------------------------------------------------------------------------
 # Cell parsing
 # --------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # enumeration cells repeat a few labels down a column
 def _norm(text) -> str:
     """Fold case, accents, underscores, hyphens and spaces so that labels match loosely."""
     text = unicodedata.normalize("NFKD", str(text))
