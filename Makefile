@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: main test setup book pack browser clean
+.PHONY: main test setup book pack debian clean
 
 main: book pack
 
@@ -27,13 +27,17 @@ book: setup
 pack: setup
 	$(BIN)/clusterkit pack --out reports/example
 
-# Debian's Chromium, for the browser test of the book and the PDF reports (root only).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: install Debian's chromium package to run the browser tests"; fi; }
+# Debian packages (root only): Chromium, for the browser test of the book and the PDF reports;
+# LibreOffice Calc, for the tests that read .ods and .xls files made by LibreOffice itself.
+DEBIAN_PACKAGES := chromium:chromium libreoffice-calc-nogui:soffice
+debian:
+	@missing=""; for entry in $(DEBIAN_PACKAGES); do \
+	  command -v "$${entry#*:}" >/dev/null 2>&1 || missing="$$missing $${entry%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing:$$missing: install these Debian packages to run the browser and LibreOffice tests"; fi; fi
 
-test: setup browser
+test: setup debian
 	$(BIN)/python -m pytest
 
 clean:

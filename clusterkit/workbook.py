@@ -1,24 +1,32 @@
 """The team workbook, read and validated in one place.
 
-:func:`read_workbook` turns an ``.xlsx`` file or a folder of CSV files into one typed DataFrame per
-sheet, or raises :class:`WorkbookError` holding *every* problem found, each naming the file, the
-sheet, the row as Excel numbers it, the column, the value found, what was expected and how to fix
-it, in French or English. Everything downstream can then trust its input.
+:func:`read_workbook` turns a workbook (``.xlsx``, ``.xls``, ``.ods``) or a folder of CSV files into
+one typed DataFrame per sheet, or raises :class:`WorkbookError` holding *every* problem found, each
+naming the file, the sheet, the row as Excel numbers it, the column, the value found, what was
+expected and how to fix it, in French or English. Everything downstream can then trust its input.
+
+Workbooks are read with calamine (python-calamine): it reads the three formats and is several times
+faster than openpyxl. What calamine cannot tell, a formula error or a formula never computed, is
+found in the .xlsx file's XML. Numbers and dates typed as text are read in the workbook's own
+language (the cluster card's ``language``): see :func:`parse_number` and :func:`parse_date`.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import math
 import os
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from defusedxml import ElementTree as ET
 
 from . import i18n
 from .errors import ClusterkitError
@@ -32,6 +40,8 @@ FORMULA_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VAL
 AUXILIARY_SHEETS = {"instructions", "lists"}  # written by `workbook new`, never data
 HEADER_SCAN_ROWS = 10
 DEFAULT_MAX_MB = 200
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,8 +174,11 @@ class Workbook:
 
 def _sheet_missing_problem(file: str, key: str, step: str, titles: list[str]) -> Problem:
     alias = t(f"sheet.{key}", "fr")
-    near = difflib.get_close_matches(_norm(key), [_norm(x) for x in titles], n=1, cutoff=0.75) or \
-        difflib.get_close_matches(_norm(alias), [_norm(x) for x in titles], n=1, cutoff=0.75)
+    # renaming one of the contract's own sheets (or the blank workbook's) would lose its data
+    taken = set(_sheet_lookup()) | _auxiliary_titles()
+    free = [_norm(x) for x in titles if _norm(x) not in taken]
+    near = difflib.get_close_matches(_norm(key), free, n=1, cutoff=0.75) or \
+        difflib.get_close_matches(_norm(alias), free, n=1, cutoff=0.75)
     near_title = next((x for x in titles if _norm(x) in near), None)
     fix = ("err.sheet_missing.fix_near", {"near": near_title, "sheet": key}) if near_title \
         else ("err.sheet_missing.fix", {})
@@ -174,7 +187,7 @@ def _sheet_missing_problem(file: str, key: str, step: str, titles: list[str]) ->
 
 
 # --------------------------------------------------------------------------------------------
-# Reading raw sheets from .xlsx or CSV
+# Reading raw sheets from a workbook file or CSV files
 # --------------------------------------------------------------------------------------------
 @dataclass
 class RawSheet:
@@ -189,76 +202,203 @@ def max_bytes() -> int:
     return int(float(os.environ.get("CLUSTERKIT_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
 
 
+def _too_large(file: str, size: int) -> WorkbookError:
+    limit = round(max_bytes() / 1024 / 1024)
+    return WorkbookError([Problem("file_too_large", file, value=f"{size / 1024 / 1024:.0f} MB",
+                                  expected=("err.file_too_large.expected", {"limit": limit}),
+                                  fix=("err.file_too_large.fix", {}))])
+
+
 def _load_raw(path: Path) -> list[RawSheet]:
     if path.is_dir():
         return _load_csv_folder(path)
     if path.suffix.lower() == ".csv":
         return _load_csv_folder(path.parent, only=path)
-    return _load_xlsx(path)
+    return _load_spreadsheet(path)
 
 
-def _load_xlsx(path: Path) -> list[RawSheet]:
-    import openpyxl  # imported here: CSV-only users never pay for it
+class UncomputedFormula(str):
+    """A formula cell whose value was never computed (a file written by a program, not saved by a
+    spreadsheet): the text of the formula, told apart from any typed text."""
+
+
+def _load_spreadsheet(path: Path) -> list[RawSheet]:
+    """The sheets of an .xlsx, .xlsm, .xls or .ods file, read with calamine, cells from A1 on.
+
+    An empty cell is None. In an .xlsx file, a formula error is its code (``#DIV/0!``) and a
+    formula never computed is an :class:`UncomputedFormula`, as calamine gives both as empty. The
+    size of the uncompressed file is checked before anything is inflated (zip bombs).
+    """
+    import python_calamine  # imported here: CSV-only users never pay for it
 
     unreadable = Problem("file_unreadable", path.name, value=path.name,
                          expected=("err.file_unreadable.expected", {}), fix=("err.file_unreadable.fix", {}))
+    special: dict[str, dict[tuple[int, int], str]] = {}
+    if path.suffix.lower() == ".xls":  # an OLE file, read as it is stored
+        if path.stat().st_size > max_bytes():
+            raise _too_large(path.name, path.stat().st_size)
+    else:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                size = sum(info.file_size for info in archive.infolist())
+                if size > max_bytes():
+                    raise _too_large(path.name, size)
+                special = _special_cells(archive)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
+            # not a zip (another format renamed, or encrypted), a damaged sheet, or an XML bomb refused
+            raise WorkbookError([unreadable]) from None
     try:
-        with zipfile.ZipFile(path) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):  # not a zip: another format renamed, or encrypted (OLE)
-        raise WorkbookError([unreadable]) from None
-    if size > max_bytes():
-        limit = round(max_bytes() / 1024 / 1024)
-        raise WorkbookError([Problem("file_too_large", path.name, value=f"{size / 1024 / 1024:.0f} MB",
-                                     expected=("err.file_too_large.expected", {"limit": limit}),
-                                     fix=("err.file_too_large.fix", {}))])
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged package
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # calamine raises several types for a damaged or foreign file
         raise WorkbookError([unreadable]) from None
     try:
         sheets = []
-        for ws in book.worksheets:
-            ws.reset_dimensions()  # some writers record a wrong size; read what is there
-            rows = [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-            sheets.append(RawSheet(ws.title, rows, path.name, hidden=ws.sheet_state != "visible"))
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # a chart sheet holds no cells
+            rows = [[_cell_value(cell) for cell in row]
+                    for row in book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)]
+            for (r, c), value in special.get(meta.name, {}).items():
+                rows.extend([] for _ in range(r + 1 - len(rows)))
+                rows[r].extend([None] * (c + 1 - len(rows[r])))
+                rows[r][c] = value
+            sheets.append(RawSheet(meta.name, [tuple(r) for r in rows], path.name,
+                                   hidden=meta.visible != python_calamine.SheetVisibleEnum.Visible))
         return sheets
-    except Exception:  # a damaged sheet (truncated XML...) shows only when its rows are parsed
+    except Exception:  # a damaged sheet shows only when its cells are parsed
         raise WorkbookError([unreadable]) from None
     finally:
         book.close()
 
 
+def _cell_value(cell):
+    """A cell as the rest of the reader takes it: None when empty, a whole number as an int
+    (calamine gives every number as a float; ``12``, not ``12.0``, is what the team typed)."""
+    if cell == "":
+        return None
+    if type(cell) is float and cell.is_integer() and abs(cell) <= MAX_NUMBER:
+        return int(cell)
+    return cell
+
+
+_FORMULA_OR_ERROR = (b"f>", b"<f ", b't="e"')  # <f>, </f>, <x:f>, <f t="shared" .../>, an error cell
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _special_cells(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet title of an .xlsx file, the cells (0-based row, column) holding a formula error or a
+    formula that was never computed; sheets without either are not parsed. Raises ValueError when an
+    XML part of the file (.xlsx or .ods) declares a document type: no spreadsheet writes one, an
+    entity-expansion bomb needs one."""
+    sheet_parts = _xlsx_sheet_parts(archive) if "xl/workbook.xml" in archive.namelist() else {}
+    found = {}
+    for name in archive.namelist():
+        if not name.endswith((".xml", ".rels")):
+            continue
+        data = archive.read(name)
+        if b"<!DOCTYPE" in data:
+            raise ValueError(f"{name} declares a document type")
+        if name in sheet_parts and any(marker in data for marker in _FORMULA_OR_ERROR):
+            found[sheet_parts[name]] = _special_cells_of(data)
+    return found
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet's part in the package (``xl/worksheets/sheet1.xml``) to its title."""
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    parts = {}
+    for sheet in ET.fromstring(archive.read("xl/workbook.xml")).iter(f"{{{_MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        parts[target.lstrip("/") if target.startswith("/") else "xl/" + target] = sheet.get("name")
+    return parts
+
+
+def _special_cells_of(data: bytes) -> dict[tuple[int, int], str]:
+    special, row, col = {}, -1, -1
+    for event, element in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = element.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "row":
+                row, col = int(element.get("r", row + 2)) - 1, -1
+            continue
+        if tag != "c":
+            continue
+        ref = _CELL_REF.fullmatch(element.get("r", ""))
+        row, col = (int(ref.group(2)) - 1, _column_index(ref.group(1))) if ref else (row, col + 1)
+        formula, value = element.find("{*}f"), element.find("{*}v")
+        if element.get("t") == "e" and value is not None and value.text:
+            special[(row, col)] = value.text
+        elif formula is not None and (value is None or not value.text) and element.get("t") != "str":
+            # a formula Excel computed to empty text is t="str"; with no value at all, never computed
+            special[(row, col)] = UncomputedFormula("=" + (formula.text or ""))
+        element.clear()
+    return special
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+_CSV_SEPARATORS = (";", ",", "\t")
+_CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+
 def _load_csv_folder(folder: Path, only: Path | None = None) -> list[RawSheet]:
     files = [only] if only else sorted(folder.glob("*.csv"))
+    lookup = _sheet_lookup()
     sheets = []
     for file in files:
         if file.stat().st_size > max_bytes():
-            limit = round(max_bytes() / 1024 / 1024)
-            raise WorkbookError([Problem("file_too_large", file.name, value=f"{file.stat().st_size >> 20} MB",
-                                         expected=("err.file_too_large.expected", {"limit": limit}),
-                                         fix=("err.file_too_large.fix", {}))])
-        data = file.read_bytes()
-        bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text" is UTF-16
-        for encoding in (("utf-16",) if bom else ()) + ("utf-8-sig", "cp1252", "latin-1"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        sample = text[:20_000]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+            raise _too_large(file.name, file.stat().st_size)
+        sheet = SHEETS.get(lookup.get(_norm(file.stem), ""))
+        text, separator = _csv_layout(file.read_bytes(), set(column_aliases(sheet)) if sheet else set())
+        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator)]
         sheets.append(RawSheet(file.stem, rows, file.name))
     return sheets
+
+
+def column_aliases(sheet: Sheet) -> dict[str, str]:
+    """Each folded spelling of a sheet's column headers (keys of a key/value sheet) to its key."""
+    return {_norm(spelling): col.key for col in sheet.columns for spelling in (col.key, t(f"col.{col.key}", "fr"))}
+
+
+def _csv_layout(data: bytes, labels: set[str]) -> tuple[str, str]:
+    """The decoded text and separator of one CSV file: of every encoding that decodes it and every
+    separator, the pair whose first rows hold the most of the sheet's headers (``labels``).
+
+    French Excel writes ``;`` and cp1252, English Excel ``,``, "Unicode text" is UTF-16 with tabs;
+    counting characters cannot tell them apart when texts hold commas, the expected headers can.
+    Ties keep the order of the encodings (UTF-8 before cp1252); a file of no known sheet takes the
+    separator that splits its first rows evenly into the most columns.
+    """
+    bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode text" is UTF-16
+    best, best_score = None, None
+    for rank, encoding in enumerate((("utf-16",) if bom else ()) + _CSV_ENCODINGS):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        head = text[:20_000]
+        for separator in _CSV_SEPARATORS:
+            rows = [r for _, r in zip(range(HEADER_SCAN_ROWS), csv.reader(io.StringIO(head, newline=""),
+                                                                           delimiter=separator))]
+            hits = sum(1 for row in rows for cell in row if _norm(cell) in labels)
+            # a file of no known sheet: the separator that splits the first rows evenly, and most
+            widths = {len(r) for r in rows if any(c.strip() for c in r)}
+            score = (hits, -rank, len(widths) == 1, max(widths, default=0))
+            if best_score is None or score > best_score:
+                best, best_score = (text, separator), score
+    return best
 
 
 # --------------------------------------------------------------------------------------------
 # Cell parsing
 # --------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # enumeration cells repeat a few labels down a column
 def _norm(text) -> str:
     """Fold case, accents, underscores, hyphens and spaces so that labels match loosely."""
     text = unicodedata.normalize("NFKD", str(text))
@@ -276,8 +416,40 @@ def _is_blank(value) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
-def parse_number(value) -> float:
-    """Read ``0.45``, ``45%``, ``0,45``, ``1 234,5`` or ``1,234.5``; raise ValueError otherwise."""
+class AmbiguousValue(ValueError):
+    """A cell that reads two ways; ``readings`` holds both, in the order the message names them."""
+
+    def __init__(self, value, readings: tuple):
+        super().__init__(value)
+        self.readings = readings
+
+
+# A single comma or dot that may group thousands: one to three digits, then exactly three.
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}[,.]\d{3}")
+
+
+def parse_number(value, lang: str | None = "fr", integer: bool = False) -> float:
+    """Read a number typed as text the way the workbook's language writes it; raise ValueError otherwise.
+
+    Cells Excel stored as numbers are taken as they are. In text, spaces (also non-breaking) and
+    apostrophes group thousands, and a final ``%`` divides by 100. When a comma and a dot both
+    appear, the last one is the decimal mark; the same mark twice groups thousands. A single comma
+    or dot is a decimal mark unless it may group thousands (one to three digits, then exactly
+    three). Then it reads as follows, ``lang`` being the workbook's language (None: not stated):
+
+    - in a whole-number column (``integer``), it groups thousands: a count has no decimals;
+    - a comma groups thousands in English, is the decimal mark in French, and is ambiguous
+      (:class:`AmbiguousValue`, with both readings) when the language is not stated;
+    - a dot is the decimal mark.
+
+    >>> parse_number("16,662", "en"), parse_number("16,662", "fr"), parse_number("0,45", "fr")
+    (16662.0, 16.662, 0.45)
+    >>> parse_number("16,662", "fr", integer=True), parse_number("0,45", "en"), parse_number("1 234,5")
+    (16662.0, 0.45, 1234.5)
+    >>> parse_number("16,662", None)
+    Traceback (most recent call last):
+    clusterkit.workbook.AmbiguousValue: 16,662
+    """
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int) and abs(value) > MAX_NUMBER:
@@ -294,10 +466,13 @@ def parse_number(value) -> float:
         if "," in text and "." in text:  # the last separator is the decimal one
             text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
                 else text.replace(",", "")
-        elif text.count(",") == 1:  # French decimal comma
+        elif text.count(",") > 1 or text.count(".") > 1 or (  # thousands separators
+                _GROUPED.fullmatch(text) and (integer or ("," in text and lang == "en"))):
+            text = text.replace(",", "").replace(".", "")
+        elif _GROUPED.fullmatch(text) and "," in text and lang is None:
+            raise AmbiguousValue(value, (float(text.replace(",", "")), float(text.replace(",", "."))))
+        else:
             text = text.replace(",", ".")
-        elif text.count(",") > 1:  # thousands separators
-            text = text.replace(",", "")
         if text.lstrip("+-").isdigit() and abs(int(text)) > MAX_NUMBER:
             raise ValueError(value)  # float() would round it down to the limit unnoticed
         number = float(text)
@@ -309,18 +484,33 @@ def parse_number(value) -> float:
 
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# 31/03/2025, 31/03/25, 31.03.2025 or 31-03-2025, with an optional time, as Excel writes dates to CSV
+_TEXT_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
-def parse_date(value) -> pd.Timestamp:
-    """Read an Excel date (cell or serial number) or ISO text, between 1800 and 2200;
-    raise ValueError otherwise."""
-    stamp = _to_timestamp(value)
+def parse_date(value, lang: str | None = "fr") -> pd.Timestamp:
+    """Read an Excel date (cell or serial number), ISO text or day/month/year text, between 1800
+    and 2200; raise ValueError otherwise.
+
+    Text like ``31/03/2025`` or ``31/03/25`` puts the day first in French. In English or when the
+    language is not stated, the order that gives a real date is taken (``03/31/2025`` is
+    31 March); when both orders do and differ, the date is ambiguous (:class:`AmbiguousValue`,
+    day first then month first). Two-digit years follow Excel: 00 to 29 are 2000 to 2029, 30 to
+    99 are 1930 to 1999.
+
+    >>> parse_date("31/03/2025"), parse_date("05/04/25"), parse_date("05/13/2025", "en")
+    (Timestamp('2025-03-31 00:00:00'), Timestamp('2025-04-05 00:00:00'), Timestamp('2025-05-13 00:00:00'))
+    >>> parse_date("05/04/2025", "en")
+    Traceback (most recent call last):
+    clusterkit.workbook.AmbiguousValue: 05/04/2025
+    """
+    stamp = _to_timestamp(value, lang)
     if not DATE_RANGE[0] <= stamp <= DATE_RANGE[1]:
         raise ValueError(value)
     return stamp
 
 
-def _to_timestamp(value) -> pd.Timestamp:
+def _to_timestamp(value, lang: str | None) -> pd.Timestamp:
     if isinstance(value, dt.datetime):
         return pd.Timestamp(value)
     if isinstance(value, dt.date):
@@ -330,12 +520,40 @@ def _to_timestamp(value) -> pd.Timestamp:
             return pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=float(value)))
         raise ValueError(value)
     text = str(value).strip()
+    match = _TEXT_DATE.fullmatch(text)
+    if match:
+        return _day_month_year(value, match, lang)
     try:
         return pd.Timestamp(dt.datetime.fromisoformat(text))
     except ValueError:
         if text.replace(".", "", 1).isdigit():
-            return _to_timestamp(float(text))
+            return _to_timestamp(float(text), lang)
         raise
+
+
+def _day_month_year(value, match: re.Match, lang: str | None) -> pd.Timestamp:
+    first, second, year, *time = match.groups()
+    year = int(year) + (0 if len(year) == 4 else 2000 if int(year) < 30 else 1900)
+    clock = [int(x) for x in time if x is not None]
+
+    def reading(day, month):
+        try:
+            return pd.Timestamp(dt.datetime(year, int(month), int(day), *clock))
+        except ValueError:
+            return None
+
+    day_first = reading(first, second)
+    if lang == "fr":
+        if day_first is None:
+            raise ValueError(value)
+        return day_first
+    month_first = reading(second, first)
+    readings = [r for r in (day_first, month_first) if r is not None]
+    if not readings:
+        raise ValueError(value)
+    if len(readings) == 2 and day_first != month_first:
+        raise AmbiguousValue(value, (day_first, month_first))
+    return readings[0]
 
 
 _TRUE = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
@@ -399,12 +617,32 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+_PLAUSIBLE_FROM = pd.Timestamp(1950, 1, 1)
+
+
+def _plausible_until() -> pd.Timestamp:
+    """The last plausible date of a cluster's data: thirty years from today (a plan's horizon)."""
+    return pd.Timestamp.today().normalize() + pd.DateOffset(years=30)
+
+
+def _ambiguity_specs(column: Column, readings: tuple) -> tuple[tuple, tuple]:
+    """What a value that reads two ways needs, naming both readings, and how to write it once."""
+    if column.kind == "date":
+        first, second = (r.date().isoformat() for r in readings)
+        return (("err.value_ambiguous.date", {"day_first": first, "month_first": second}),
+                ("err.value_ambiguous.fix.date", {"example": first}))
+    thousands, decimal = readings
+    return (("err.value_ambiguous.number", {"thousands": _fmt(thousands), "decimal": _fmt(decimal)}),
+            ("err.value_ambiguous.fix.number", {"thousands": _fmt(thousands), "decimal": _fmt(decimal)}))
+
+
 class _SheetReader:
     """Parses one raw sheet against its schema, collecting problems instead of stopping."""
 
-    def __init__(self, raw: RawSheet, sheet: Sheet, problems: list, notices: list):
+    def __init__(self, raw: RawSheet, sheet: Sheet, problems: list, notices: list, lang: str | None = "fr"):
         self.file, self.raw, self.sheet = raw.file, raw, sheet
         self.problems, self.notices = problems, notices
+        self.lang = lang  # the language the cells were typed in (None: the workbook does not say)
         self.titles: dict[str, str] = {}  # canonical key -> header as the team wrote it
 
     def problem(self, code, row=None, column=None, value=None, expected=(), fix=()):
@@ -412,11 +650,7 @@ class _SheetReader:
 
     # -- header --------------------------------------------------------------------------
     def aliases(self) -> dict[str, str]:
-        table = {}
-        for col in self.sheet.columns:
-            for spelling in (col.key, t(f"col.{col.key}", "fr")):
-                table[_norm(spelling)] = col.key
-        return table
+        return column_aliases(self.sheet)
 
     def find_header(self, aliases: dict[str, str]) -> int | None:
         best, best_hits = None, 0
@@ -428,11 +662,18 @@ class _SheetReader:
 
     # -- cells ---------------------------------------------------------------------------
     def parse_column(self, column: Column, cells: list, rows: list[int], header: str) -> list:
-        parse = {"integer": parse_number, "number": parse_number, "share": parse_number,
-                 "date": parse_date, "bool": parse_bool}.get(column.kind)
+        lang, last = self.lang, _plausible_until()
+        parse = {"integer": lambda v: parse_number(v, lang, integer=True),
+                 "number": lambda v: parse_number(v, lang), "share": lambda v: parse_number(v, lang),
+                 "date": lambda v: parse_date(v, lang), "bool": parse_bool}.get(column.kind)
         enum_table = _ENUM_TABLES.get(column.enum) if column.enum else None
         out = []
         for value, row in zip(cells, rows):
+            if isinstance(value, UncomputedFormula):  # never zero, even in an optional column
+                self.problem("formula_uncomputed", row, header, value,
+                             ("err.formula_uncomputed.expected", {}), ("err.formula_uncomputed.fix", {}))
+                out.append(None)
+                continue
             if isinstance(value, str) and value.strip() in FORMULA_ERRORS:
                 self.problem("formula_error", row, header, value,
                              ("err.formula_error.expected", {}), ("err.formula_error.fix", {}))
@@ -462,9 +703,20 @@ class _SheetReader:
                     if not float(parsed).is_integer():
                         raise ValueError(value)
                     parsed = int(parsed)
+            except AmbiguousValue as ambiguous:
+                self.problem("value_ambiguous", row, header, value, *_ambiguity_specs(column, ambiguous.readings))
+                out.append(None)
+                continue
             except (ValueError, KeyError, TypeError, OverflowError):
                 self.problem("value_kind", row, header, value,
                              ("err.value_kind.expected", {"kind": _kind_spec(column)}), self._kind_fix(column, value))
+                out.append(None)
+                continue
+            if column.kind == "date" and not _PLAUSIBLE_FROM <= parsed <= last:
+                self.problem("date_implausible", row, header, value,
+                             ("err.date_implausible.expected", {"first": _PLAUSIBLE_FROM.year,
+                                                                "last": last.date().isoformat()}),
+                             ("err.date_implausible.fix", {}))
                 out.append(None)
                 continue
             if not self._in_range(column, parsed):
@@ -559,10 +811,7 @@ class _SheetReader:
 
     def read_key_value(self) -> tuple[dict, dict[str, int]]:
         """The `cluster` sheet: one row per key, its value in the next column."""
-        keys = {}
-        for col in self.sheet.columns:
-            for spelling in (col.key, t(f"col.{col.key}", "fr")):
-                keys[_norm(spelling)] = col
+        keys = {label: self.sheet.column(key) for label, key in column_aliases(self.sheet).items()}
         values, rows, titles = {}, {}, {}
         for index, row in enumerate(self.raw.rows):
             if not row or _is_blank(row[0]):
@@ -704,11 +953,26 @@ def _sheet_lookup() -> dict[str, str]:
     return table
 
 
+def _auxiliary_titles() -> set[str]:
+    return {_norm(t(f"sheet.{k}", lang)) for k in AUXILIARY_SHEETS for lang in i18n.LANGUAGES}
+
+
+def _stated_language(keyed: list[tuple[RawSheet, str]]) -> str | None:
+    """The language the cluster card says the cells are typed in; None when it does not say."""
+    card = next((raw for raw, key in keyed if SHEETS[key].key_value), None)
+    if card is None:
+        return None
+    values, _ = _SheetReader(card, SHEETS["cluster"], [], []).read_key_value()  # read again below, for real
+    return values.get("language")
+
+
 def read_workbook(path, lang: str | None = None, step: str | None = None) -> Workbook:
-    """Read and validate a team workbook (``.xlsx`` or a folder of CSV files).
+    """Read and validate a team workbook (``.xlsx``, ``.xlsm``, ``.xls``, ``.ods`` or a folder of CSV files).
 
     ``lang`` sets the language of the error messages (default: the workbook's own ``language``,
-    else French). With ``step``, the sheets that step needs must be present and not empty.
+    else French). Numbers and dates typed as text are read in the workbook's own ``language``
+    (see :func:`parse_number` and :func:`parse_date`). With ``step``, the sheets that step needs
+    must be present and not empty.
     Raises :class:`WorkbookError` listing every problem.
     """
     path = Path(path)
@@ -723,8 +987,9 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
     problems: list[Problem] = []
     notices: list[Notice] = []
     lookup = _sheet_lookup()
-    auxiliary = {_norm(t(f"sheet.{k}", lang_)) for k in AUXILIARY_SHEETS for lang_ in i18n.LANGUAGES}
+    auxiliary = _auxiliary_titles()
     sheets, rows, titles, cluster, files, column_titles = {}, {}, {}, {}, {}, {}
+    keyed = []  # (raw sheet, key) of the contract's sheets, in the workbook's order
     for raw in raw_sheets:
         key = lookup.get(_norm(raw.title))
         if key is None:
@@ -744,7 +1009,10 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
         if raw.hidden:
             notices.append(Notice("notice.hidden_sheet", {"file": raw.file, "sheet": raw.title}))
         titles[key], files[key] = raw.title, raw.file
-        reader = _SheetReader(raw, SHEETS[key], problems, notices)
+        keyed.append((raw, key))
+    typed_in = _stated_language(keyed)
+    for raw, key in keyed:
+        reader = _SheetReader(raw, SHEETS[key], problems, notices, typed_in)
         if SHEETS[key].key_value:
             cluster, _ = reader.read_key_value()
         else:

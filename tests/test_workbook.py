@@ -141,12 +141,13 @@ def test_parse_number_rejects_non_numbers(value):
     ("2025-03-31", pd.Timestamp("2025-03-31")),
     (" 2025-03-31 ", pd.Timestamp("2025-03-31")),
     ("45000", pd.Timestamp("2023-03-15")),          # a serial typed as text (CSV)
+    ("31/03/2025", pd.Timestamp("2025-03-31")),     # as French Excel writes dates to CSV
 ])
 def test_parse_date_reads_excel_dates_serials_and_iso_text(value, expected):
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["31/03/2025", "03/31/2025", "mars 2025", "abc", 0, -5, True])
+@pytest.mark.parametrize("value", ["03/31/2025", "31/02/2025", "mars 2025", "abc", 0, -5, True])
 def test_parse_date_rejects_other_forms(value):
     with pytest.raises(ValueError):
         parse_date(value)
@@ -350,11 +351,12 @@ CELL_CASES = {
         {"candidates": CANDIDATES, "criteria": edit(CRITERIA, {(2, "weight"): 0})},
         ("value_range", "criteria", 2, "weight", 0),
         ["Expected: greater than 0."], ["Attendu : strictement supérieur à 0."]),
-    "date as dd/mm/yyyy": (
-        {"objectives": OBJECTIVES, "actions": edit(ACTIONS, {(2, "start"): "31/03/2025"})},
-        ("value_kind", "actions", 2, "start", "31/03/2025"),
-        ["Expected: date (Excel date or YYYY-MM-DD).", "write it YYYY-MM-DD, for example 2025-03-31."],
-        ["Attendu : date (date Excel ou AAAA-MM-JJ).", "écrivez-la AAAA-MM-JJ"]),
+    "date with no thirteenth month": (
+        {"objectives": OBJECTIVES, "actions": edit(ACTIONS, {(2, "start"): "31/13/2025"})},
+        ("value_kind", "actions", 2, "start", "31/13/2025"),
+        ["Expected: date (Excel date, YYYY-MM-DD or DD/MM/YYYY).",
+         "write it YYYY-MM-DD or DD/MM/YYYY, for example 2025-03-31."],
+        ["Attendu : date (date Excel, AAAA-MM-JJ ou JJ/MM/AAAA).", "écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA"]),
     "share above one": (
         {"enterprises": edit(ENTERPRISES, {(3, "export_share"): "120%"})},
         ("value_range", "enterprises", 3, "export_share", "120%"),
@@ -619,11 +621,11 @@ def test_non_excel_file_renamed_xlsx(tmp_path, problems_of):
     problem = only(problems_of(path))
     assert (problem.code, problem.file, problem.sheet, problem.row) == ("file_unreadable", "enquete.xlsx", None, None)
     assert problem.value == "enquete.xlsx"
-    assert problem.message("en").startswith("enquete.xlsx: found 'enquete.xlsx'. Expected: a readable Excel .xlsx "
-                                            "workbook")
+    assert problem.message("en").startswith("enquete.xlsx: found 'enquete.xlsx'. Expected: a readable workbook "
+                                            "(.xlsx, .xls or .ods), with no password")
     assert "save it as .xlsx." in problem.message("en")
     assert problem.message("fr").startswith("enquete.xlsx : valeur trouvée « enquete.xlsx ». Attendu : un classeur "
-                                            "Excel")
+                                            "lisible (.xlsx, .xls ou .ods)")
     assert "enregistrez-le au format .xlsx." in problem.message("fr")
 
 
@@ -631,7 +633,8 @@ def test_missing_file(tmp_path, problems_of):
     path = tmp_path / "absent.xlsx"
     problem = only(problems_of(path))
     assert (problem.code, problem.file, problem.value) == ("file_missing", str(path), str(path))
-    assert problem.message("en") == (f"{path}: found '{path}'. Expected: an .xlsx file or a folder of CSV files. "
+    assert problem.message("en") == (f"{path}: found '{path}'. Expected: an .xlsx, .xls or .ods file, or a folder of "
+                                     "CSV files. "
                                      "How to fix: check the path; create a blank workbook with "
                                      "'clusterkit workbook new'.")
     assert "créez un classeur vierge avec « clusterkit workbook new »" in problem.message("fr")
@@ -768,8 +771,8 @@ def test_largest_exact_whole_number_is_read(make_xlsx):
 def test_date_outside_1800_2200_is_a_problem_not_a_crash(end, make_xlsx, problems_of):
     path = make_xlsx({"objectives": OBJECTIVES, "actions": edit(ACTIONS, {(2, "end"): end})})
     check(only(problems_of(path)), "value_kind", "actions", 2, "end", end,
-          en=[f"found '{end}'. Expected: date (Excel date or YYYY-MM-DD)."],
-          fr=[f"valeur trouvée « {end} ». Attendu : date (date Excel ou AAAA-MM-JJ)."])
+          en=[f"found '{end}'. Expected: date (Excel date, YYYY-MM-DD or DD/MM/YYYY)."],
+          fr=[f"valeur trouvée « {end} ». Attendu : date (date Excel, AAAA-MM-JJ ou JJ/MM/AAAA)."])
 
 
 @pytest.mark.parametrize("value, expected", [
