@@ -8,7 +8,7 @@ is the one of commit BEFORE, loaded from the repository's history next to today'
 Two workbooks are read, each REPEATS times by each reader, alternating (medians printed): the
 packaged example and a large synthetic workbook from ``clusterkit.examples.build_synthetic``
 (FIRMS firms, as many actors, their relations, 200 indicators x 40 rounds, 10,000 employment rows),
-written once by ``clusterkit.writer.write_workbook``. Both readers must return the same frames
+written once by ``clusterkit.workbook.write_workbook``. Both readers must return the same frames
 (checked before timing). The ratio is the time before over the time after.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pandas as pd
 
 from clusterkit import workbook
 from clusterkit.examples import build_synthetic
-from clusterkit.writer import write_workbook
+from clusterkit.workbook import write_workbook
 
 BEFORE = "1cdaf4a"  # the last commit whose reader used openpyxl
 ROOT = Path(__file__).resolve().parent.parent

@@ -138,7 +138,7 @@ def parse_parameter(text: str, lang: str) -> tuple[str, object]:
 
 
 def _workbook_new(args, lang: str) -> int:
-    from .writer import new_workbook
+    from .workbook import new_workbook
 
     path = new_workbook(args.path, lang)
     print(t("cli.workbook.new.done", lang, path=path))
@@ -147,7 +147,7 @@ def _workbook_new(args, lang: str) -> int:
 
 def _workbook_example(args, lang: str) -> int:
     from .examples import build_example
-    from .writer import write_workbook
+    from .workbook import write_workbook
 
     path = write_workbook(build_example(), args.path, lang)
     print(t("cli.workbook.example.done", lang, path=path))

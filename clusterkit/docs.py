@@ -15,7 +15,7 @@ import nbformat
 from . import i18n
 from .i18n import t
 from .schema import ENUMS, SHEETS, STEP_SHEETS, STEPS
-from .writer import header
+from .workbook import header, range_spec
 
 
 def _cell(text: str) -> str:
@@ -30,9 +30,7 @@ def _kind_text(column, lang: str) -> str:
         return t("kind.ref", lang, target=f"`{column.ref[0]}.{column.ref[1]}`")
     text = t(f"kind.{column.kind}", lang)
     if column.kind in ("integer", "number"):
-        from .workbook import _range_spec
-
-        spec = _range_spec(column)
+        spec = range_spec(column)
         if spec:
             text += " " + t(spec[0], lang, **spec[1])
     return text

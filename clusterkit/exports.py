@@ -1,13 +1,13 @@
 """Files the toolkit writes for people to reuse: table workbooks (and later DOCX, PDF).
 
-The defence against formula injection lives here, once: a text cell that starts with ``=``, ``+``,
-``-`` or ``@`` is written as a plain string, so a spreadsheet never evaluates user text.
+The defence against formula injection is the workbook layer's, written once: every text cell is
+written as a plain string (:func:`~clusterkit.workbook.put_cell`), and text bound for a CSV file
+that starts like a formula gets an apostrophe (:func:`~clusterkit.workbook.excel_safe`), so a
+spreadsheet never evaluates user text.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -15,15 +15,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from .workbook import excel_safe, put_cell, save_atomically
+
+neutralise = excel_safe  # the name the step modules call it by
 _BAD_TAB_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """User text that a spreadsheet would read as a formula, prefixed with an apostrophe (CSV)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def tab_name(title: str, taken: set[str]) -> str:
@@ -44,9 +39,7 @@ def _cell(ws, row: int, col: int, value) -> None:
         value = value.item()
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+    put_cell(ws, row, col, value)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], path) -> Path:
@@ -69,18 +62,3 @@ def write_tables(tables: dict[str, pd.DataFrame], path) -> Path:
         book.create_sheet("-")
     return save_atomically(book, path)
 
-
-def save_atomically(book: Workbook, path) -> Path:
-    """Save an openpyxl workbook under a temporary name, then rename: never a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path

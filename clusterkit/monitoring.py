@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import shutil
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,8 +33,10 @@ from .exports import save_atomically, tab_name
 from .i18n import t
 from .report import label, value_label
 from .schema import ENUMS, SHEETS
-from .workbook import HEADER_SCAN_ROWS, _norm, _text, parse_date, parse_number
-from .writer import cell_value, header, sheet_title
+from .workbook import WorkbookEditor, backup_path, cell_value, parse_date, parse_number
+from .workbook import cell_text as _text
+from .workbook import normalise as _norm
+from .workbook import put_cell as _put
 
 # Schedule statuses, best first; the last three mean the indicator cannot be assessed yet.
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_baseline", "target_is_baseline", "no_data")
@@ -1033,16 +1034,6 @@ def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Files: the reference sheets workbook, and adding a battery to the team workbook
 # --------------------------------------------------------------------------------------------
-def _put(ws, row: int, column: int, value, number_format: str | None = None):
-    cell = ws.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # user text starting with "=" stays text, never a formula
-    elif number_format and value is not None:
-        cell.number_format = number_format
-    return cell
-
-
 def _xlsx_value(key: str, kind: str, value, lang: str):
     """A sheet value as it stands in the XLSX: numbers and dates stay numbers and dates."""
     if kind == "origin":
@@ -1122,24 +1113,18 @@ def write_indicator_sheets(sheets: list[IndicatorSheet], path, lang: str) -> Pat
     return save_atomically(book, path)
 
 
-def backup_path(path) -> Path:
-    """Where :func:`add_battery` keeps the previous workbook: ``<name>.bak.xlsx`` beside it."""
-    path = Path(path)
-    return path.with_name(f"{path.stem}.bak.xlsx")
-
-
 def add_battery(workbook_path, battery: str, lang: str | None = None) -> tuple[list[str], list[str]]:
     """Append a catalogue battery to the ``indicators`` sheet of a team workbook (.xlsx).
 
     Rows already there are never touched: a catalogue indicator whose key is already a row's
     ``catalogue_key`` or ``indicator_id`` is kept out. New rows go under the existing header, in
     the header's language (names, units and sources in ``lang``, by default that language too);
-    a missing ``catalogue_key`` column is added at the end of the header. The previous file is
-    copied to ``<name>.bak.xlsx`` and the workbook is written atomically. Returns the catalogue
-    keys added and those kept out. Baselines and targets are left for the team to fill.
+    a missing ``catalogue_key`` column is added at the end of the header. The workbook is
+    checked first: blank required cells are allowed (the rows added leave their targets for the
+    team to fill), any other problem raises :class:`~clusterkit.workbook.WorkbookError`. The
+    previous file is copied to ``<name>.bak.xlsx`` and the workbook is written atomically.
+    Returns the catalogue keys added and those kept out.
     """
-    import openpyxl
-
     path = Path(workbook_path)
     message_lang = i18n.check_lang(lang)
     if path.suffix.lower() != ".xlsx" or not path.is_file():
@@ -1147,37 +1132,17 @@ def add_battery(workbook_path, battery: str, lang: str | None = None) -> tuple[l
     if battery not in ENUMS["battery"]:
         raise ValueError(t("monitoring.add.unknown_battery", message_lang, battery=battery,
                            batteries=", ".join(ENUMS["battery"])))
-    book = openpyxl.load_workbook(path)
-    titles = {_norm(t("sheet.indicators", code)) for code in i18n.LANGUAGES} | {"indicators"}
-    ws = next((w for w in book.worksheets if _norm(w.title) in titles), None)
-    if ws is None:
-        ws = book.create_sheet(sheet_title("indicators", message_lang))
-    columns = [c.key for c in SHEETS["indicators"].columns]
-    header_row, positions, sheet_lang = _indicator_header(ws, columns)
-    if header_row is None:
-        header_row, sheet_lang = 1, message_lang
-    lang = i18n.check_lang(lang or sheet_lang)
-    taken = {key: {_text(ws.cell(r, positions[key]).value) for r in range(header_row + 1, ws.max_row + 1)
-                   if ws.cell(r, positions[key]).value not in (None, "")}
-             for key in ("indicator_id", "catalogue_key") if key in positions}
-    rows = battery_rows(battery, lang)
-    known = set().union(*taken.values()) if taken else set()
+    edit = WorkbookEditor(path, message_lang, allow=frozenset({"value_required"}))
+    sheet = edit.sheet("indicators", message_lang)
+    known = {_text(v) for key in ("indicator_id", "catalogue_key") for v in sheet.values(key) if v not in (None, "")}
+    rows = battery_rows(battery, i18n.check_lang(lang or sheet.lang))
     present = rows["catalogue_key"].isin(known) | rows["indicator_id"].isin(known)
     kept, new = list(rows.loc[present, "catalogue_key"]), rows[~present]
     if new.empty:
         return [], kept
-    for key in columns:
-        if key not in positions:
-            positions[key] = max(positions.values(), default=0) + 1
-            _put(ws, header_row, positions[key], header(key, sheet_lang))
-    last = max((r for r in range(header_row, ws.max_row + 1)
-                if any(ws.cell(r, c).value not in (None, "") for c in positions.values())), default=header_row)
-    enums = {c.key: c.enum for c in SHEETS["indicators"].columns if c.kind == "enum"}
-    for offset, record in enumerate(new.to_dict("records"), start=1):
-        for key, column in positions.items():
-            _put(ws, last + offset, column, cell_value(record[key], sheet_lang, enums.get(key)))
-    shutil.copy2(path, backup_path(path))
-    save_atomically(book, path)
+    for record in new.to_dict("records"):
+        sheet.append(record)
+    edit.save()
     return list(new["catalogue_key"]), kept
 
 
@@ -1187,29 +1152,3 @@ def add_battery_message(added: list[str], kept: list[str], workbook_path, lang: 
         return t("monitoring.add.nothing", lang, kept=len(kept))
     return "\n".join([t("monitoring.add.done", lang, added=len(added), kept=len(kept),
                          backup=backup_path(workbook_path)), t("monitoring.add.next", lang)])
-
-
-def _indicator_header(ws, columns: list[str]) -> tuple[int | None, dict[str, int], str]:
-    """The header row of an ``indicators`` sheet, the column of each canonical key, and the
-    language its headers are written in (French when more headers are French than English)."""
-    french = {_norm(t(f"col.{k}", "fr")): k for k in columns}
-    english = {_norm(k): k for k in columns}
-    best, best_hits = None, 0
-    for r in range(1, min(ws.max_row, HEADER_SCAN_ROWS) + 1):
-        hits = sum(1 for c in range(1, ws.max_column + 1)
-                   if _norm(ws.cell(r, c).value or "") in french.keys() | english.keys())
-        if hits > best_hits:
-            best, best_hits = r, hits
-    if best is None:
-        return None, {}, "fr"
-    positions, votes = {}, {"fr": 0, "en": 0}
-    for c in range(1, ws.max_column + 1):
-        text = _norm(ws.cell(best, c).value or "")
-        key = french.get(text) or english.get(text)
-        if key and key not in positions:
-            positions[key] = c
-            if text in french and text not in english:
-                votes["fr"] += 1
-            elif text in english and text not in french:
-                votes["en"] += 1
-    return best, positions, "fr" if votes["fr"] > votes["en"] else "en"

@@ -2,9 +2,10 @@
 
 The form shows, for each of the twelve sub-skills, its five level descriptors as choices and a
 box for the evidence observed. Its submit appends one row per scored sub-skill to the team
-workbook's ``competencies`` sheet: the file is opened as it is (every sheet, style and drop-down
-kept), the rows go under the existing header in the header's own language, a copy of the file
-as it was is kept as ``<name>.bak.xlsx``, and the new file replaces the old one atomically.
+workbook's ``competencies`` sheet through :class:`~clusterkit.workbook.WorkbookEditor`: the
+workbook is checked first, the rows go under the existing header in the header's own language,
+a copy of the file as it was is kept as ``<name>.bak.xlsx``, and the new file replaces the old
+one atomically.
 
 :func:`show_profile` then shows the person's radar chart, blind spots and training plan in the
 notebook. The XLSForm version (:func:`competency_xlsform`) carries the same questions to ODK or
@@ -24,11 +25,10 @@ import pandas as pd
 
 from . import competency, i18n
 from .competency import LEVELS, catalogue, descriptor
-from .exports import save_atomically
+from .errors import ClusterkitError
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY
-from .workbook import HEADER_SCAN_ROWS, _norm, _sheet_lookup, example_path
-from .writer import cell_value, header, sheet_title
+from .workbook import WorkbookEditor, example_path, save_atomically
 
 COLUMNS = [c.key for c in SHEETS["competencies"].columns]
 REQUIRED = [c.key for c in SHEETS["competencies"].columns if c.required]
@@ -73,80 +73,24 @@ def check_rows(rows: pd.DataFrame) -> None:
         raise ValueError("; ".join(problems))
 
 
-def backup_path(workbook) -> Path:
-    """Where :func:`append_assessment` keeps the workbook as it was: ``<name>.bak.xlsx``."""
-    path = Path(workbook)
-    return path.with_name(f"{path.stem}.bak.xlsx")
-
-
-def _header_row(ws) -> tuple[int, dict[str, int], str] | None:
-    """The header of a ``competencies`` sheet: its row, the column of each key, its language.
-
-    Headers are matched as the reader matches them (case, accents and separators folded), so
-    the rows land in the columns that :func:`clusterkit.workbook.read_workbook` reads.
-    """
-    aliases = {_norm(header(key, lang)): (key, lang) for key in COLUMNS for lang in ("en", "fr")}
-    best = None
-    for number, row in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
-        found = {aliases[_norm(v)]: c for c, v in enumerate(row, start=1)
-                 if v is not None and _norm(v) in aliases}
-        if found and (best is None or len(found) > len(best[1])):
-            best = (number, found)
-    if best is None:
-        return None
-    number, found = best
-    columns = {key: c for (key, _), c in found.items()}
-    french = sum(lang == "fr" and header(key, "fr") != key for key, lang in found)
-    return number, columns, "fr" if french else "en"
-
-
-def _put(ws, row: int, col: int, value) -> None:
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # typed text stays text: an evidence note starting with "=" is no formula
-    elif isinstance(value, (dt.date, dt.datetime)):
-        cell.number_format = "yyyy-mm-dd"
-
-
 def append_assessment(workbook, rows: pd.DataFrame, lang: str = "fr") -> Path:
     """Append ``rows`` (canonical ``competencies`` rows) to the workbook's ``competencies`` sheet.
 
-    Existing rows, other sheets, styles and drop-down lists are kept. Values are written in the
-    language of the sheet's header; a workbook without the sheet gets one, headed in ``lang``.
-    The file as it was is copied to ``<name>.bak.xlsx`` first. Returns the backup's path.
+    The workbook is checked first (a workbook with problems raises
+    :class:`~clusterkit.workbook.WorkbookError`). Existing rows, other sheets, styles and
+    drop-down lists are kept. Values are written in the language of the sheet's header; a
+    workbook without the sheet gets one, headed in ``lang``. The file as it was is copied to
+    ``<name>.bak.xlsx`` first. Returns the backup's path.
     """
     path = Path(workbook)
     if path.resolve() == example_path().resolve():
         raise ValueError(t("competency.form.example_readonly", lang))
     check_rows(rows)
-    rows = rows.reindex(columns=COLUMNS)
-    book = openpyxl.load_workbook(path)
-    lookup = _sheet_lookup()
-    ws = next((s for s in book.worksheets if lookup.get(_norm(s.title)) == "competencies"), None)
-    if ws is None:
-        ws = book.create_sheet(sheet_title("competencies", lang))
-        for c, key in enumerate(COLUMNS, start=1):
-            _put(ws, 1, c, header(key, lang))
-    found = _header_row(ws)
-    if found is None:
-        raise ValueError(t("competency.form.no_header", lang, sheet=ws.title))
-    header_row, columns, sheet_lang = found
-    missing = [key for key in REQUIRED if key not in columns]
-    if missing:
-        raise ValueError(t("competency.form.missing_columns", lang, sheet=ws.title, columns=", ".join(missing)))
-    if "evidence" not in columns and rows["evidence"].notna().any():
-        columns["evidence"] = ws.max_column + 1
-        _put(ws, header_row, columns["evidence"], header("evidence", sheet_lang))
-    last = max((r for r in range(header_row, ws.max_row + 1)
-                if any(ws.cell(r, c).value not in (None, "") for c in columns.values())), default=header_row)
-    for offset, record in enumerate(rows.itertuples(index=False), start=1):
-        for key, value in zip(COLUMNS, record):
-            if key in columns:
-                _put(ws, last + offset, columns[key], cell_value(value, sheet_lang, ENUM_COLUMNS.get(key)))
-    backup = backup_path(path)
-    shutil.copy2(path, backup)
-    save_atomically(book, path)
-    return backup
+    edit = WorkbookEditor(path, lang)
+    sheet = edit.sheet("competencies", lang)
+    for record in rows.reindex(columns=COLUMNS).to_dict("records"):
+        sheet.append(record)
+    return edit.save()
 
 
 def practice_workbook(folder=".", name: str = "practice_cluster.xlsx") -> Path:
@@ -221,7 +165,7 @@ class CompetencyForm:
             return self._fail(self._t("no_level"))
         try:
             backup = append_assessment(self.workbook, rows, self.lang)
-        except (OSError, ValueError) as error:  # a file open in Excel, a sheet without header
+        except (OSError, ValueError, ClusterkitError) as error:  # a file open in Excel, a workbook to fix
             return self._fail(self._t("write_failed", error=str(error)))
         for widget in self.levels.values():  # cleared so that a second click cannot add the rows twice
             widget.value = None

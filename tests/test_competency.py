@@ -11,8 +11,7 @@ from pyxform import xls2xform
 from clusterkit import competency, questionnaire
 from clusterkit.examples import build_example
 from clusterkit.schema import ENUMS, SKILL_COMPETENCY
-from clusterkit.workbook import example_path, read_workbook
-from clusterkit.writer import write_workbook
+from clusterkit.workbook import backup_path, example_path, read_workbook, write_workbook
 
 D1, D2 = pd.Timestamp("2025-01-10"), pd.Timestamp("2025-06-10")
 
@@ -304,7 +303,7 @@ def test_the_form_appends_rows_and_keeps_every_existing_one(team_workbook):
     assert form.submit() == 0 and "au moins une sous-compétence" in form.status.value
     assert len(read_workbook(team_workbook)["competencies"]) == len(old) + 2
     # the backup is the workbook as it was
-    assert len(read_workbook(questionnaire.backup_path(team_workbook))["competencies"]) == len(old)
+    assert len(read_workbook(backup_path(team_workbook))["competencies"]) == len(old)
 
 
 def test_rows_go_under_the_header_in_its_own_language(team_workbook, team_frames, tmp_path):

@@ -12,8 +12,7 @@ import pytest
 from clusterkit import monitoring
 from clusterkit.examples import build_example
 from clusterkit.schema import ENUMS, SHEETS
-from clusterkit.workbook import WorkbookError, read_workbook
-from clusterkit.writer import write_workbook
+from clusterkit.workbook import WorkbookError, read_workbook, write_workbook
 
 BASE, TARGET = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-04-11")  # a span of exactly 100 days
 HALF = pd.Timestamp("2025-02-20")  # 50 days in: the expected progress is exactly 0.5

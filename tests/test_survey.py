@@ -15,9 +15,13 @@ from defusedxml import ElementTree
 from pyxform.xls2xform import convert
 
 from clusterkit.schema import ENUMS, SHEETS
-from clusterkit.survey import FORM_ID, UUID_COLUMN, backup_path, enterprise_xlsform, import_export
-from clusterkit.workbook import WorkbookError, read_workbook
-from clusterkit.writer import write_workbook
+from clusterkit.survey import FORM_ID, UUID_COLUMN, enterprise_xlsform, import_export
+from clusterkit.workbook import (
+    WorkbookError,
+    backup_path,
+    read_workbook,
+    write_workbook,
+)
 
 XF = "{http://www.w3.org/2002/xforms}"
 H = "{http://www.w3.org/1999/xhtml}"

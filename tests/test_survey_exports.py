@@ -14,8 +14,12 @@ from test_survey import rows_of
 from clusterkit import network
 from clusterkit.cli import main
 from clusterkit.survey import enterprise_xlsform, import_export
-from clusterkit.workbook import WorkbookError, example_path, read_workbook
-from clusterkit.writer import write_workbook
+from clusterkit.workbook import (
+    WorkbookError,
+    example_path,
+    read_workbook,
+    write_workbook,
+)
 
 TEAM = {
     "cluster": pd.DataFrame({"key": ["name", "language"], "value": ["Cuir de Tamsa", "fr"]}),

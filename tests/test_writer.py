@@ -15,7 +15,7 @@ from clusterkit.cli import main
 from clusterkit.i18n import t
 from clusterkit.schema import ENUMS, SHEETS
 from clusterkit.workbook import WorkbookError, read_workbook
-from clusterkit.writer import VALIDATION_ROWS, new_workbook, write_workbook
+from clusterkit.workbook.writer import VALIDATION_ROWS, new_workbook, write_workbook
 
 TABLES = [key for key, sheet in SHEETS.items() if not sheet.key_value]
 VISIBLE = {

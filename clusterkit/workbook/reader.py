@@ -8,19 +8,16 @@ expected and how to fix it, in French or English. Everything downstream can then
 Workbooks are read with calamine (python-calamine): it reads the three formats and is several times
 faster than openpyxl. What calamine cannot tell, a formula error or a formula never computed, is
 found in the .xlsx file's XML. Numbers and dates typed as text are read in the workbook's own
-language (the cluster card's ``language``): see :func:`parse_number` and :func:`parse_date`.
+language (the cluster card's ``language``): see :func:`~clusterkit.workbook.cells.parse_number` and
+:func:`~clusterkit.workbook.cells.parse_date`.
 """
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import difflib
-import functools
 import io
-import math
 import os
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,15 +25,27 @@ from pathlib import Path
 import pandas as pd
 from defusedxml import ElementTree as ET
 
-from . import i18n
-from .errors import ClusterkitError
-from .i18n import t
-from .schema import ENUMS, SHEETS, SKILL_COMPETENCY, STEP_SHEETS, Column, Sheet
+from .. import i18n
+from ..i18n import t
+from ..schema import SHEETS, STEP_SHEETS, Column, Sheet
+from .cells import (
+    ENUM_TABLES,
+    EXCEL_CELL_LIMIT,
+    FORMULA_ERRORS,
+    MAX_NUMBER,
+    AmbiguousValue,
+    UncomputedFormula,
+    cell_text,
+    format_number,
+    is_blank,
+    normalise,
+    parse_bool,
+    parse_date,
+    parse_number,
+)
+from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec
+from .rules import check_rules
 
-MAX_NUMBER = 2.0**53  # beyond this, whole numbers lose precision: certainly a typing error
-DATE_RANGE = (dt.datetime(1800, 1, 1), dt.datetime(2200, 12, 31, 23, 59, 59, 999999))  # what a cluster's data can mean
-EXCEL_CELL_LIMIT = 32_767  # Excel's own limit on characters in one cell
-FORMULA_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"}
 AUXILIARY_SHEETS = {"instructions", "lists"}  # written by `workbook new`, never data
 HEADER_SCAN_ROWS = 10
 DEFAULT_MAX_MB = 200
@@ -44,88 +53,6 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-# --------------------------------------------------------------------------------------------
-# Problems
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the workbook. ``expected`` and ``fix`` are catalogue keys + values."""
-
-    code: str
-    file: str
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    value: object = None
-    expected: tuple = ()   # (catalogue key, {placeholders})
-    fix: tuple = ()
-
-    def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        if self.row is not None:
-            where = t("err.where", lang, file=self.file, sheet=self.sheet, row=self.row, column=self.column or "—")
-        elif self.sheet is not None:
-            where = t("err.where_sheet", lang, file=self.file, sheet=self.sheet)
-        else:
-            where = t("err.where_file", lang, file=self.file)
-        value = self.value(lang) if callable(self.value) else self.value
-        value = t("err.empty_value", lang) if _is_blank(value) else _shorten(str(value))
-        return t("err.line", lang, where=where, value=value,
-                 expected=_render(self.expected, lang), fix=_render(self.fix, lang))
-
-
-def _render(spec: tuple, lang: str) -> str:
-    key, values = spec
-    # placeholders may be specs or labels to render in the message's own language
-    values = {k: _render(v, lang) if isinstance(v, tuple) else v(lang) if callable(v) else v
-              for k, v in values.items()}
-    return t(key, lang, **values)
-
-
-@dataclass(frozen=True)
-class EnumLabels:
-    """The labels of enumeration values, rendered in the language of the message."""
-
-    enum: str
-    values: tuple[str, ...]
-
-    def __call__(self, lang: str) -> str:
-        return ", ".join(t(f"enum.{self.enum}.{v}", lang) for v in self.values)
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class WorkbookError(ClusterkitError):
-    """Every problem found in a workbook; ``str()`` gives the full message in ``lang``."""
-
-    def __init__(self, problems: list[Problem], lang: str | None = None):
-        self.problems = list(problems)
-        self.lang = i18n.check_lang(lang)
-        super().__init__(self.format(self.lang))
-
-    def format(self, lang: str | None = None) -> str:
-        lang = i18n.check_lang(lang or self.lang)
-        files = sorted({p.file for p in self.problems})
-        lines = [t("err.header", lang, count=len(self.problems), file=", ".join(files))]
-        lines += ["- " + p.message(lang) for p in self.problems]
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something worth knowing that is not an error (an extra column kept, a hidden sheet read)."""
-
-    key: str
-    values: dict = field(default_factory=dict)
-
-    def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        return t(self.key, lang, **self.values)
-
-
-# --------------------------------------------------------------------------------------------
-# The workbook
-# --------------------------------------------------------------------------------------------
 @dataclass
 class Workbook:
     """One typed DataFrame per sheet present, with the cluster's identity card."""
@@ -175,11 +102,11 @@ class Workbook:
 def _sheet_missing_problem(file: str, key: str, step: str, titles: list[str]) -> Problem:
     alias = t(f"sheet.{key}", "fr")
     # renaming one of the contract's own sheets (or the blank workbook's) would lose its data
-    taken = set(_sheet_lookup()) | _auxiliary_titles()
-    free = [_norm(x) for x in titles if _norm(x) not in taken]
-    near = difflib.get_close_matches(_norm(key), free, n=1, cutoff=0.75) or \
-        difflib.get_close_matches(_norm(alias), free, n=1, cutoff=0.75)
-    near_title = next((x for x in titles if _norm(x) in near), None)
+    taken = set(sheet_lookup()) | _auxiliary_titles()
+    free = [normalise(x) for x in titles if normalise(x) not in taken]
+    near = difflib.get_close_matches(normalise(key), free, n=1, cutoff=0.75) or \
+        difflib.get_close_matches(normalise(alias), free, n=1, cutoff=0.75)
+    near_title = next((x for x in titles if normalise(x) in near), None)
     fix = ("err.sheet_missing.fix_near", {"near": near_title, "sheet": key}) if near_title \
         else ("err.sheet_missing.fix", {})
     return Problem("sheet_missing", file, sheet=key, value=", ".join(titles),
@@ -191,6 +118,8 @@ def _sheet_missing_problem(file: str, key: str, step: str, titles: list[str]) ->
 # --------------------------------------------------------------------------------------------
 @dataclass
 class RawSheet:
+    """One sheet as stored: its title, its rows of cells from A1 on, the file it came from."""
+
     title: str
     rows: list[tuple]
     file: str
@@ -202,24 +131,21 @@ def max_bytes() -> int:
     return int(float(os.environ.get("CLUSTERKIT_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
 
 
-def _too_large(file: str, size: int) -> WorkbookError:
+def too_large(file: str, size: int) -> WorkbookError:
+    """The error for a file whose uncompressed ``size`` is over :func:`max_bytes`."""
     limit = round(max_bytes() / 1024 / 1024)
     return WorkbookError([Problem("file_too_large", file, value=f"{size / 1024 / 1024:.0f} MB",
                                   expected=("err.file_too_large.expected", {"limit": limit}),
                                   fix=("err.file_too_large.fix", {}))])
 
 
-def _load_raw(path: Path) -> list[RawSheet]:
+def load_sheets(path: Path) -> list[RawSheet]:
+    """The raw sheets of a workbook file, a CSV file or a folder of CSV files, cells as stored."""
     if path.is_dir():
         return _load_csv_folder(path)
     if path.suffix.lower() == ".csv":
         return _load_csv_folder(path.parent, only=path)
     return _load_spreadsheet(path)
-
-
-class UncomputedFormula(str):
-    """A formula cell whose value was never computed (a file written by a program, not saved by a
-    spreadsheet): the text of the formula, told apart from any typed text."""
 
 
 def _load_spreadsheet(path: Path) -> list[RawSheet]:
@@ -236,13 +162,13 @@ def _load_spreadsheet(path: Path) -> list[RawSheet]:
     special: dict[str, dict[tuple[int, int], str]] = {}
     if path.suffix.lower() == ".xls":  # an OLE file, read as it is stored
         if path.stat().st_size > max_bytes():
-            raise _too_large(path.name, path.stat().st_size)
+            raise too_large(path.name, path.stat().st_size)
     else:
         try:
             with zipfile.ZipFile(path) as archive:
                 size = sum(info.file_size for info in archive.infolist())
                 if size > max_bytes():
-                    raise _too_large(path.name, size)
+                    raise too_large(path.name, size)
                 special = _special_cells(archive)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
             # not a zip (another format renamed, or encrypted), a damaged sheet, or an XML bomb refused
@@ -349,21 +275,32 @@ _CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 def _load_csv_folder(folder: Path, only: Path | None = None) -> list[RawSheet]:
     files = [only] if only else sorted(folder.glob("*.csv"))
-    lookup = _sheet_lookup()
+    lookup = sheet_lookup()
     sheets = []
     for file in files:
         if file.stat().st_size > max_bytes():
-            raise _too_large(file.name, file.stat().st_size)
-        sheet = SHEETS.get(lookup.get(_norm(file.stem), ""))
+            raise too_large(file.name, file.stat().st_size)
+        sheet = SHEETS.get(lookup.get(normalise(file.stem), ""))
         text, separator = _csv_layout(file.read_bytes(), set(column_aliases(sheet)) if sheet else set())
         rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator)]
         sheets.append(RawSheet(file.stem, rows, file.name))
     return sheets
 
 
+def find_header(rows: list[tuple], aliases: dict[str, str]) -> int | None:
+    """The index of the header among the first rows: the row holding the most known headers
+    (``aliases``, folded), the first of equals; None when no row holds one."""
+    best, best_hits = None, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        hits = sum(1 for cell in row if not is_blank(cell) and normalise(cell) in aliases)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
 def column_aliases(sheet: Sheet) -> dict[str, str]:
     """Each folded spelling of a sheet's column headers (keys of a key/value sheet) to its key."""
-    return {_norm(spelling): col.key for col in sheet.columns for spelling in (col.key, t(f"col.{col.key}", "fr"))}
+    return {normalise(spelling): col.key for col in sheet.columns for spelling in (col.key, t(f"col.{col.key}", "fr"))}
 
 
 def _csv_layout(data: bytes, labels: set[str]) -> tuple[str, str]:
@@ -386,7 +323,7 @@ def _csv_layout(data: bytes, labels: set[str]) -> tuple[str, str]:
         for separator in _CSV_SEPARATORS:
             rows = [r for _, r in zip(range(HEADER_SCAN_ROWS), csv.reader(io.StringIO(head, newline=""),
                                                                            delimiter=separator))]
-            hits = sum(1 for row in rows for cell in row if _norm(cell) in labels)
+            hits = sum(1 for row in rows for cell in row if normalise(cell) in labels)
             # a file of no known sheet: the separator that splits the first rows evenly, and most
             widths = {len(r) for r in rows if any(c.strip() for c in r)}
             score = (hits, -rank, len(widths) == 1, max(widths, default=0))
@@ -394,227 +331,6 @@ def _csv_layout(data: bytes, labels: set[str]) -> tuple[str, str]:
                 best, best_score = (text, separator), score
     return best
 
-
-# --------------------------------------------------------------------------------------------
-# Cell parsing
-# --------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1 << 16, typed=True)  # enumeration cells repeat a few labels down a column
-def _norm(text) -> str:
-    """Fold case, accents, underscores, hyphens and spaces so that labels match loosely."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    for sep in "_-'’":
-        text = text.replace(sep, " ")
-    return " ".join(text.split())
-
-
-def _is_blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() == ""
-
-
-class AmbiguousValue(ValueError):
-    """A cell that reads two ways; ``readings`` holds both, in the order the message names them."""
-
-    def __init__(self, value, readings: tuple):
-        super().__init__(value)
-        self.readings = readings
-
-
-# A single comma or dot that may group thousands: one to three digits, then exactly three.
-_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}[,.]\d{3}")
-
-
-def parse_number(value, lang: str | None = "fr", integer: bool = False) -> float:
-    """Read a number typed as text the way the workbook's language writes it; raise ValueError otherwise.
-
-    Cells Excel stored as numbers are taken as they are. In text, spaces (also non-breaking) and
-    apostrophes group thousands, and a final ``%`` divides by 100. When a comma and a dot both
-    appear, the last one is the decimal mark; the same mark twice groups thousands. A single comma
-    or dot is a decimal mark unless it may group thousands (one to three digits, then exactly
-    three). Then it reads as follows, ``lang`` being the workbook's language (None: not stated):
-
-    - in a whole-number column (``integer``), it groups thousands: a count has no decimals;
-    - a comma groups thousands in English, is the decimal mark in French, and is ambiguous
-      (:class:`AmbiguousValue`, with both readings) when the language is not stated;
-    - a dot is the decimal mark.
-
-    >>> parse_number("16,662", "en"), parse_number("16,662", "fr"), parse_number("0,45", "fr")
-    (16662.0, 16.662, 0.45)
-    >>> parse_number("16,662", "fr", integer=True), parse_number("0,45", "en"), parse_number("1 234,5")
-    (16662.0, 0.45, 1234.5)
-    >>> parse_number("16,662", None)
-    Traceback (most recent call last):
-    clusterkit.workbook.AmbiguousValue: 16,662
-    """
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int) and abs(value) > MAX_NUMBER:
-        raise ValueError(value)  # checked before float() rounds it down to the limit
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        text = str(value).strip()
-        for space in ("\u00a0", "\u202f", " ", "'"):
-            text = text.replace(space, "")
-        percent = text.endswith("%")
-        if percent:
-            text = text[:-1]
-        if "," in text and "." in text:  # the last separator is the decimal one
-            text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
-                else text.replace(",", "")
-        elif text.count(",") > 1 or text.count(".") > 1 or (  # thousands separators
-                _GROUPED.fullmatch(text) and (integer or ("," in text and lang == "en"))):
-            text = text.replace(",", "").replace(".", "")
-        elif _GROUPED.fullmatch(text) and "," in text and lang is None:
-            raise AmbiguousValue(value, (float(text.replace(",", "")), float(text.replace(",", "."))))
-        else:
-            text = text.replace(",", ".")
-        if text.lstrip("+-").isdigit() and abs(int(text)) > MAX_NUMBER:
-            raise ValueError(value)  # float() would round it down to the limit unnoticed
-        number = float(text)
-        if percent:
-            number /= 100
-    if math.isnan(number) or math.isinf(number) or abs(number) > MAX_NUMBER:
-        raise ValueError(value)
-    return number
-
-
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-# 31/03/2025, 31/03/25, 31.03.2025 or 31-03-2025, with an optional time, as Excel writes dates to CSV
-_TEXT_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-
-
-def parse_date(value, lang: str | None = "fr") -> pd.Timestamp:
-    """Read an Excel date (cell or serial number), ISO text or day/month/year text, between 1800
-    and 2200; raise ValueError otherwise.
-
-    Text like ``31/03/2025`` or ``31/03/25`` puts the day first in French. In English or when the
-    language is not stated, the order that gives a real date is taken (``03/31/2025`` is
-    31 March); when both orders do and differ, the date is ambiguous (:class:`AmbiguousValue`,
-    day first then month first). Two-digit years follow Excel: 00 to 29 are 2000 to 2029, 30 to
-    99 are 1930 to 1999.
-
-    >>> parse_date("31/03/2025"), parse_date("05/04/25"), parse_date("05/13/2025", "en")
-    (Timestamp('2025-03-31 00:00:00'), Timestamp('2025-04-05 00:00:00'), Timestamp('2025-05-13 00:00:00'))
-    >>> parse_date("05/04/2025", "en")
-    Traceback (most recent call last):
-    clusterkit.workbook.AmbiguousValue: 05/04/2025
-    """
-    stamp = _to_timestamp(value, lang)
-    if not DATE_RANGE[0] <= stamp <= DATE_RANGE[1]:
-        raise ValueError(value)
-    return stamp
-
-
-def _to_timestamp(value, lang: str | None) -> pd.Timestamp:
-    if isinstance(value, dt.datetime):
-        return pd.Timestamp(value)
-    if isinstance(value, dt.date):
-        return pd.Timestamp(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value <= 2_958_465:  # Excel's range of serial dates
-            return pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=float(value)))
-        raise ValueError(value)
-    text = str(value).strip()
-    match = _TEXT_DATE.fullmatch(text)
-    if match:
-        return _day_month_year(value, match, lang)
-    try:
-        return pd.Timestamp(dt.datetime.fromisoformat(text))
-    except ValueError:
-        if text.replace(".", "", 1).isdigit():
-            return _to_timestamp(float(text), lang)
-        raise
-
-
-def _day_month_year(value, match: re.Match, lang: str | None) -> pd.Timestamp:
-    first, second, year, *time = match.groups()
-    year = int(year) + (0 if len(year) == 4 else 2000 if int(year) < 30 else 1900)
-    clock = [int(x) for x in time if x is not None]
-
-    def reading(day, month):
-        try:
-            return pd.Timestamp(dt.datetime(year, int(month), int(day), *clock))
-        except ValueError:
-            return None
-
-    day_first = reading(first, second)
-    if lang == "fr":
-        if day_first is None:
-            raise ValueError(value)
-        return day_first
-    month_first = reading(second, first)
-    readings = [r for r in (day_first, month_first) if r is not None]
-    if not readings:
-        raise ValueError(value)
-    if len(readings) == 2 and day_first != month_first:
-        raise AmbiguousValue(value, (day_first, month_first))
-    return readings[0]
-
-
-_TRUE = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
-_FALSE = {"no", "n", "non", "false", "faux", "0"}
-
-
-def parse_bool(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    text = _norm(value)
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(value)
-
-
-def _enum_lookup(name: str) -> dict[str, str]:
-    """Every accepted spelling of every value of an enumeration, folded, to its canonical key."""
-    table = {}
-    for value in ENUMS[name]:
-        for spelling in (value, t(f"enum.{name}.{value}", "fr"), t(f"enum.{name}.{value}", "en")):
-            table[_norm(spelling)] = value
-    return table
-
-
-_ENUM_TABLES = {name: _enum_lookup(name) for name in ENUMS}
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # an id typed as a number in Excel: 12, not 12.0
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _kind_spec(column: Column) -> tuple:
-    """The catalogue spec of what a column expects, with its range when it has one."""
-    if column.kind == "enum":
-        return ("kind.enum", {"values": EnumLabels(column.enum, ENUMS[column.enum])})
-    if column.kind == "ref":
-        return ("kind.ref", {"target": f"{column.ref[0]}.{column.ref[1]}"})
-    return (f"kind.{column.kind}", {})
-
-
-def _range_spec(column: Column) -> tuple | None:
-    low, high = (0, 1) if column.kind == "share" else (column.minimum, column.maximum)
-    if low is not None and high is not None:
-        return ("kind.range", {"low": _fmt(low), "high": _fmt(high)})
-    if low is not None:
-        return ("kind.above" if column.exclusive_minimum else "kind.at_least", {"low": _fmt(low)})
-    if high is not None:
-        return ("kind.at_most", {"high": _fmt(high)})
-    return None
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 _PLAUSIBLE_FROM = pd.Timestamp(1950, 1, 1)
@@ -632,11 +348,11 @@ def _ambiguity_specs(column: Column, readings: tuple) -> tuple[tuple, tuple]:
         return (("err.value_ambiguous.date", {"day_first": first, "month_first": second}),
                 ("err.value_ambiguous.fix.date", {"example": first}))
     thousands, decimal = readings
-    return (("err.value_ambiguous.number", {"thousands": _fmt(thousands), "decimal": _fmt(decimal)}),
-            ("err.value_ambiguous.fix.number", {"thousands": _fmt(thousands), "decimal": _fmt(decimal)}))
+    return (("err.value_ambiguous.number", {"thousands": format_number(thousands), "decimal": format_number(decimal)}),
+            ("err.value_ambiguous.fix.number", {"thousands": format_number(thousands), "decimal": format_number(decimal)}))
 
 
-class _SheetReader:
+class SheetReader:
     """Parses one raw sheet against its schema, collecting problems instead of stopping."""
 
     def __init__(self, raw: RawSheet, sheet: Sheet, problems: list, notices: list, lang: str | None = "fr"):
@@ -648,25 +364,13 @@ class _SheetReader:
     def problem(self, code, row=None, column=None, value=None, expected=(), fix=()):
         self.problems.append(Problem(code, self.file, self.raw.title, row, column, value, expected, fix))
 
-    # -- header --------------------------------------------------------------------------
-    def aliases(self) -> dict[str, str]:
-        return column_aliases(self.sheet)
-
-    def find_header(self, aliases: dict[str, str]) -> int | None:
-        best, best_hits = None, 0
-        for i, row in enumerate(self.raw.rows[:HEADER_SCAN_ROWS]):
-            hits = sum(1 for cell in row if not _is_blank(cell) and _norm(cell) in aliases)
-            if hits > best_hits:
-                best, best_hits = i, hits
-        return best
-
     # -- cells ---------------------------------------------------------------------------
     def parse_column(self, column: Column, cells: list, rows: list[int], header: str) -> list:
         lang, last = self.lang, _plausible_until()
         parse = {"integer": lambda v: parse_number(v, lang, integer=True),
                  "number": lambda v: parse_number(v, lang), "share": lambda v: parse_number(v, lang),
                  "date": lambda v: parse_date(v, lang), "bool": parse_bool}.get(column.kind)
-        enum_table = _ENUM_TABLES.get(column.enum) if column.enum else None
+        enum_table = ENUM_TABLES.get(column.enum) if column.enum else None
         out = []
         for value, row in zip(cells, rows):
             if isinstance(value, UncomputedFormula):  # never zero, even in an optional column
@@ -679,10 +383,10 @@ class _SheetReader:
                              ("err.formula_error.expected", {}), ("err.formula_error.fix", {}))
                 out.append(None)
                 continue
-            if _is_blank(value):
+            if is_blank(value):
                 if column.required:
                     self.problem("value_required", row, header, value,
-                                 ("err.value_required.expected", {"kind": _kind_spec(column)}),
+                                 ("err.value_required.expected", {"kind": kind_spec(column)}),
                                  ("err.value_required.fix", {}))
                 out.append(None)
                 continue
@@ -694,11 +398,11 @@ class _SheetReader:
                 continue
             try:
                 if enum_table is not None:
-                    parsed = enum_table[_norm(value)]
+                    parsed = enum_table[normalise(value)]
                 elif parse is not None:
                     parsed = parse(value)
                 else:
-                    parsed = _text(value)
+                    parsed = cell_text(value)
                 if column.kind == "integer":
                     if not float(parsed).is_integer():
                         raise ValueError(value)
@@ -709,7 +413,7 @@ class _SheetReader:
                 continue
             except (ValueError, KeyError, TypeError, OverflowError):
                 self.problem("value_kind", row, header, value,
-                             ("err.value_kind.expected", {"kind": _kind_spec(column)}), self._kind_fix(column, value))
+                             ("err.value_kind.expected", {"kind": kind_spec(column)}), self._kind_fix(column, value))
                 out.append(None)
                 continue
             if column.kind == "date" and not _PLAUSIBLE_FROM <= parsed <= last:
@@ -720,7 +424,7 @@ class _SheetReader:
                 out.append(None)
                 continue
             if not self._in_range(column, parsed):
-                rng = _range_spec(column)
+                rng = range_spec(column)
                 self.problem("value_range", row, header, value, ("err.value_kind.expected", {"kind": rng}),
                              ("err.value_range.fix", {"range": rng}))
                 out.append(None)
@@ -731,10 +435,10 @@ class _SheetReader:
     @staticmethod
     def _kind_fix(column: Column, value) -> tuple:
         if column.kind == "enum":
-            near = difflib.get_close_matches(_norm(value), list(_ENUM_TABLES[column.enum]), n=1, cutoff=0.6)
+            near = difflib.get_close_matches(normalise(value), list(ENUM_TABLES[column.enum]), n=1, cutoff=0.6)
             if near:
                 return ("err.value_kind.fix.enum_near",
-                        {"near": EnumLabels(column.enum, (_ENUM_TABLES[column.enum][near[0]],))})
+                        {"near": EnumLabels(column.enum, (ENUM_TABLES[column.enum][near[0]],))})
         return (f"err.value_kind.fix.{column.kind}", {})
 
     @staticmethod
@@ -748,9 +452,9 @@ class _SheetReader:
 
     # -- the table -------------------------------------------------------------------------
     def read_table(self) -> tuple[pd.DataFrame, list[int]]:
-        aliases = self.aliases()
-        header_index = self.find_header(aliases)
-        nonblank = [r for r in self.raw.rows if any(not _is_blank(c) for c in r)]
+        aliases = column_aliases(self.sheet)
+        header_index = find_header(self.raw.rows, aliases)
+        nonblank = [r for r in self.raw.rows if any(not is_blank(c) for c in r)]
         if header_index is None:
             if nonblank:  # content, but no recognisable header
                 required = ", ".join(c.key for c in self.sheet.columns if c.required)
@@ -765,30 +469,30 @@ class _SheetReader:
         positions: dict[str, int] = {}
         extras: dict[str, int] = {}
         for pos, cell in enumerate(header):
-            if _is_blank(cell):
+            if is_blank(cell):
                 continue
-            key = aliases.get(_norm(cell))
-            name = key or _text(cell)
+            key = aliases.get(normalise(cell))
+            name = key or cell_text(cell)
             if name in positions or name in extras:
-                self.problem("column_duplicate", header_index + 1, _text(cell), cell,
+                self.problem("column_duplicate", header_index + 1, cell_text(cell), cell,
                              ("err.column_duplicate.expected", {"column": name}), ("err.column_duplicate.fix", {}))
                 continue
             (positions if key else extras)[name] = pos
-            self.titles[name] = _text(cell)
+            self.titles[name] = cell_text(cell)
         for col in self.sheet.columns:
             if col.required and col.key not in positions:
-                near = difflib.get_close_matches(_norm(col.key), [_norm(e) for e in extras], n=1, cutoff=0.75) or \
-                    difflib.get_close_matches(_norm(t(f"col.{col.key}", "fr")), [_norm(e) for e in extras], n=1, cutoff=0.75)
-                near_name = next((e for e in extras if _norm(e) in near), None)
+                near = difflib.get_close_matches(normalise(col.key), [normalise(e) for e in extras], n=1, cutoff=0.75) or \
+                    difflib.get_close_matches(normalise(t(f"col.{col.key}", "fr")), [normalise(e) for e in extras], n=1, cutoff=0.75)
+                near_name = next((e for e in extras if normalise(e) in near), None)
                 fix = ("err.column_missing.fix_near", {"near": near_name, "column": col.key}) if near_name \
                     else ("err.column_missing.fix", {})
-                found = ", ".join(_text(c) for c in header if not _is_blank(c))
+                found = ", ".join(cell_text(c) for c in header if not is_blank(c))
                 self.problem("column_missing", header_index + 1, col.key, found,
                              ("err.column_missing.expected", {"column": col.key, "alias": t(f"col.{col.key}", "fr")}),
                              fix)
         body, rows = [], []
         for offset, row in enumerate(self.raw.rows[header_index + 1:]):
-            if all(_is_blank(c) for c in row):
+            if all(is_blank(c) for c in row):
                 continue
             body.append(tuple(row) + (None,) * (width - len(row)))
             rows.append(header_index + 2 + offset)
@@ -798,7 +502,7 @@ class _SheetReader:
                 data[col.key] = [None] * len(body)
                 continue
             pos = positions[col.key]
-            data[col.key] = self.parse_column(col, [r[pos] for r in body], rows, _text(header[pos]))
+            data[col.key] = self.parse_column(col, [r[pos] for r in body], rows, cell_text(header[pos]))
         for name, pos in extras.items():
             cells = [r[pos] if pos < len(r) else None for r in body]
             if self.sheet.open_numeric:
@@ -814,27 +518,27 @@ class _SheetReader:
         keys = {label: self.sheet.column(key) for label, key in column_aliases(self.sheet).items()}
         values, rows, titles = {}, {}, {}
         for index, row in enumerate(self.raw.rows):
-            if not row or _is_blank(row[0]):
+            if not row or is_blank(row[0]):
                 continue
-            label = _norm(row[0])
-            if label in (_norm("key"), _norm(t("col.key", "fr"))):
+            label = normalise(row[0])
+            if label in (normalise("key"), normalise(t("col.key", "fr"))):
                 continue  # the header row
             col = keys.get(label)
             if col is None:
                 self.notices.append(Notice("notice.unknown_key", {"file": self.file, "sheet": self.raw.title,
-                                                                  "row": index + 1, "key": _text(row[0])}))
+                                                                  "row": index + 1, "key": cell_text(row[0])}))
                 continue
             value = row[1] if len(row) > 1 else None
-            titles[col.key] = _text(row[0])
-            if col.required and _is_blank(value):
+            titles[col.key] = cell_text(row[0])
+            if col.required and is_blank(value):
                 rows[col.key] = index + 1
                 continue  # reported below, with the fix that fits a key/value sheet
-            values[col.key] = self.parse_column(col, [value], [index + 1], _text(row[0]))[0]
+            values[col.key] = self.parse_column(col, [value], [index + 1], cell_text(row[0]))[0]
             rows[col.key] = index + 1
         for col in self.sheet.columns:
             if col.required and col.key not in values:
                 self.problem("value_required", rows.get(col.key), titles.get(col.key, col.key), None,
-                             ("err.value_required.expected", {"kind": _kind_spec(col)}),
+                             ("err.value_required.expected", {"kind": kind_spec(col)}),
                              ("err.key_required.fix", {"key": t(f"col.{col.key}", "fr"), "key_en": col.key}))
         return values, rows
 
@@ -860,101 +564,20 @@ def _empty_frame(sheet: Sheet) -> pd.DataFrame:
     return _typed_frame(sheet, {c.key: [] for c in sheet.columns}, [])
 
 
-# --------------------------------------------------------------------------------------------
-# Cross-sheet rules
-# --------------------------------------------------------------------------------------------
-def _check_rules(wb: Workbook, problems: list[Problem]) -> None:
-    def add(code, key, index, column, value, expected, fix):
-        titles = wb.column_titles.get(key, {})
-        shown = ", ".join(titles.get(c.strip(), c.strip()) for c in column.split(","))
-        problems.append(Problem(code, wb.files[key], wb.sheet_titles[key], wb.excel_rows[key][index], shown, value,
-                                expected, fix))
-
-    for key, frame in wb.sheets.items():
-        sheet = SHEETS[key]
-        id_cols = (sheet.id_column,) if sheet.id_column else ()
-        for cols in ([id_cols] if id_cols else []) + ([sheet.unique_together] if sheet.unique_together else []):
-            keyed = frame[list(cols)].dropna()
-            dup = keyed.duplicated(keep=False)
-            first_seen: dict = {}
-            for index, values in keyed[dup].iterrows():
-                ident = tuple(values)
-                if ident not in first_seen:
-                    first_seen[ident] = wb.excel_rows[key][index]
-                    continue
-                if len(cols) == 1:
-                    add("id_duplicate", key, index, cols[0], ident[0],
-                        ("err.id_duplicate.expected", {"first": first_seen[ident]}), ("err.id_duplicate.fix", {}))
-                else:
-                    add("key_duplicate", key, index, ", ".join(cols), " / ".join(map(str, ident)),
-                        ("err.key_duplicate.expected", {"columns": ", ".join(cols), "first": first_seen[ident]}),
-                        ("err.key_duplicate.fix", {}))
-        for col in sheet.columns:
-            if col.kind != "ref" or col.key not in frame:
-                continue
-            target_sheet, target_col = col.ref
-            used = frame[col.key].dropna()
-            if used.empty:
-                continue
-            known = set(wb.sheets[target_sheet][target_col].dropna()) if target_sheet in wb.sheets else set()
-            fix = ("err.ref_unknown.fix", {"sheet": target_sheet}) if target_sheet in wb.sheets \
-                else ("err.ref_sheet_missing.fix", {"sheet": target_sheet})
-            for index, value in used[~used.isin(known)].items():
-                add("ref_unknown", key, index, col.key, value,
-                    ("err.ref_unknown.expected", {"column": target_col, "sheet": target_sheet}), fix)
-
-    if "criteria" in wb.sheets and "candidates" in wb.sheets:
-        fixed = {c.key for c in SHEETS["candidates"].columns}
-        numeric = [c for c in wb["candidates"].columns if c not in fixed]
-        for index, criterion in wb["criteria"]["criterion"].dropna().items():
-            if criterion not in numeric:
-                add("criterion_column", "criteria", index, "criterion", criterion,
-                    ("err.criterion_column.expected", {"sheet": "candidates", "columns": ", ".join(numeric) or "—"}),
-                    ("err.criterion_column.fix", {}))
-
-    if "enterprises" in wb.sheets:
-        firms = wb["enterprises"]
-        over = firms["employees_women"] > firms["employees"]
-        for index in firms.index[over.fillna(False).astype(bool)]:
-            add("women_exceed", "enterprises", index, "employees_women", firms.at[index, "employees_women"],
-                ("err.women_exceed.expected", {"total": firms.at[index, "employees"]}), ("err.women_exceed.fix", {}))
-
-    for key, first, last in (("actions", "start", "end"), ("indicators", "baseline_date", "target_date")):
-        if key not in wb.sheets:
-            continue
-        frame = wb[key]
-        for index in frame.index[(frame[last] < frame[first]).fillna(False).astype(bool)]:
-            add("date_order", key, index, last, frame.at[index, last].date(),
-                ("err.date_order.expected", {"other": first, "other_value": frame.at[index, first].date()}),
-                ("err.date_order.fix", {}))
-
-    if "competencies" in wb.sheets:
-        frame = wb["competencies"]
-        expected_comp = frame["skill"].map(SKILL_COMPETENCY)
-        wrong = frame["competency"].notna() & expected_comp.notna() & (frame["competency"] != expected_comp)
-        for index in frame.index[wrong]:
-            competency = frame.at[index, "competency"]
-            skills = tuple(s for s, c in SKILL_COMPETENCY.items() if c == competency)
-            add("skill_competency", "competencies", index, "skill", EnumLabels("skill", (frame.at[index, "skill"],)),
-                ("err.skill_competency.expected", {"competency": EnumLabels("competency", (competency,)),
-                                                   "skills": EnumLabels("skill", skills)}),
-                ("err.skill_competency.fix", {}))
 
 
-# --------------------------------------------------------------------------------------------
-# Entry point
-# --------------------------------------------------------------------------------------------
-def _sheet_lookup() -> dict[str, str]:
+def sheet_lookup() -> dict[str, str]:
+    """Every folded sheet title of the contract (key, French and English titles) to its key."""
     table = {}
     for key in SHEETS:
         for lang in i18n.LANGUAGES:
-            table[_norm(t(f"sheet.{key}", lang))] = key
-        table[_norm(key)] = key
+            table[normalise(t(f"sheet.{key}", lang))] = key
+        table[normalise(key)] = key
     return table
 
 
 def _auxiliary_titles() -> set[str]:
-    return {_norm(t(f"sheet.{k}", lang)) for k in AUXILIARY_SHEETS for lang in i18n.LANGUAGES}
+    return {normalise(t(f"sheet.{k}", lang)) for k in AUXILIARY_SHEETS for lang in i18n.LANGUAGES}
 
 
 def _stated_language(keyed: list[tuple[RawSheet, str]]) -> str | None:
@@ -962,7 +585,7 @@ def _stated_language(keyed: list[tuple[RawSheet, str]]) -> str | None:
     card = next((raw for raw, key in keyed if SHEETS[key].key_value), None)
     if card is None:
         return None
-    values, _ = _SheetReader(card, SHEETS["cluster"], [], []).read_key_value()  # read again below, for real
+    values, _ = SheetReader(card, SHEETS["cluster"], [], []).read_key_value()  # read again below, for real
     return values.get("language")
 
 
@@ -981,20 +604,20 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
                                      expected=("err.file_missing.expected", {}), fix=("err.file_missing.fix", {}))],
                             lang)
     try:
-        raw_sheets = _load_raw(path)
+        raw_sheets = load_sheets(path)
     except WorkbookError as error:
         raise WorkbookError(error.problems, lang) from None
     problems: list[Problem] = []
     notices: list[Notice] = []
-    lookup = _sheet_lookup()
+    lookup = sheet_lookup()
     auxiliary = _auxiliary_titles()
     sheets, rows, titles, cluster, files, column_titles = {}, {}, {}, {}, {}, {}
     keyed = []  # (raw sheet, key) of the contract's sheets, in the workbook's order
     for raw in raw_sheets:
-        key = lookup.get(_norm(raw.title))
+        key = lookup.get(normalise(raw.title))
         if key is None:
-            if _norm(raw.title) not in auxiliary:
-                near = difflib.get_close_matches(_norm(raw.title), list(lookup), n=1, cutoff=0.75)
+            if normalise(raw.title) not in auxiliary:
+                near = difflib.get_close_matches(normalise(raw.title), list(lookup), n=1, cutoff=0.75)
                 if near:
                     notices.append(Notice("notice.unknown_sheet_near",
                                           {"file": raw.file, "sheet": raw.title, "near": lookup[near[0]]}))
@@ -1012,7 +635,7 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
         keyed.append((raw, key))
     typed_in = _stated_language(keyed)
     for raw, key in keyed:
-        reader = _SheetReader(raw, SHEETS[key], problems, notices, typed_in)
+        reader = SheetReader(raw, SHEETS[key], problems, notices, typed_in)
         if SHEETS[key].key_value:
             cluster, _ = reader.read_key_value()
         else:
@@ -1021,7 +644,7 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
     wb = Workbook(path, cluster, sheets, rows, titles, notices, files, column_titles,
                   _raw_titles=[r.title for r in raw_sheets])
     message_lang = lang or cluster.get("language")
-    _check_rules(wb, problems)  # cells that failed to parse are missing here, so never reported twice
+    check_rules(wb, problems)  # cells that failed to parse are missing here, so never reported twice
     if problems:
         order = {title: i for i, title in enumerate(r.title for r in raw_sheets)}
         problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))  # stable: columns stay in order

@@ -7,6 +7,8 @@ The reader accepts both languages, so a workbook written here always reads back 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +17,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import i18n
-from .exports import save_atomically
-from .i18n import t
-from .schema import ENUMS, SHEETS
+from .. import i18n
+from ..i18n import t
+from ..schema import ENUMS, SHEETS
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 VALIDATION_ROWS = 2000  # rows below the header that get drop-down lists
@@ -30,6 +31,7 @@ def header(key: str, lang: str) -> str:
 
 
 def sheet_title(key: str, lang: str) -> str:
+    """The title of a sheet of the contract in ``lang``."""
     return t(f"sheet.{key}", lang)
 
 
@@ -48,13 +50,39 @@ def cell_value(value, lang: str, enum: str | None = None):
     return value
 
 
-def _put(ws, row: int, col: int, value) -> None:
-    cell = ws.cell(row=row, column=col)
+def put_cell(ws, row: int, column: int, value, number_format: str | None = None):
+    """Write ``value`` into a cell of an openpyxl sheet and return the cell.
+
+    This is the formula-injection defence of every workbook written with openpyxl: a text is
+    stored as text, so one that starts with ``=`` (``=HYPERLINK(…)``) is shown, never computed.
+    A date (a datetime at midnight included) is shown as ``yyyy-mm-dd`` unless ``number_format``
+    says otherwise.
+    """
+    cell = ws.cell(row=row, column=column)
     cell.value = value
     if isinstance(value, str):
-        cell.data_type = "s"  # user text starting with "=" stays text, never a formula
-    elif isinstance(value, (dt.date, dt.datetime)):
+        cell.data_type = "s"
+    elif number_format and value is not None:
+        cell.number_format = number_format
+    elif isinstance(value, dt.date) and (not isinstance(value, dt.datetime) or value.time() == dt.time()):
         cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def save_atomically(book, path) -> Path:
+    """Save an openpyxl workbook under a temporary name, then rename: never a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        book.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
 
 
 def _write_lists(book: XlsxBook, lang: str) -> dict[str, str]:
@@ -64,15 +92,15 @@ def _write_lists(book: XlsxBook, lang: str) -> dict[str, str]:
     ranges = {}
     for index, (name, values) in enumerate(ENUMS.items(), start=1):
         letter = get_column_letter(index)
-        _put(ws, 1, index, name)
+        put_cell(ws, 1, index, name)
         for row, value in enumerate(values, start=2):
-            _put(ws, row, index, t(f"enum.{name}.{value}", lang))
+            put_cell(ws, row, index, t(f"enum.{name}.{value}", lang))
         ranges[name] = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${len(values) + 1}"
     bool_col = len(ENUMS) + 1
     letter = get_column_letter(bool_col)
-    _put(ws, 1, bool_col, "bool")
-    _put(ws, 2, bool_col, t("enum.bool.true", lang))
-    _put(ws, 3, bool_col, t("enum.bool.false", lang))
+    put_cell(ws, 1, bool_col, "bool")
+    put_cell(ws, 2, bool_col, t("enum.bool.true", lang))
+    put_cell(ws, 3, bool_col, t("enum.bool.false", lang))
     ranges["bool"] = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}$3"
     return ranges
 
@@ -85,7 +113,7 @@ def _write_instructions(book: XlsxBook, lang: str) -> None:
     for key in SHEETS:
         lines.append(f"{sheet_title(key, lang)} — {t(f'doc.sheet.{key}', lang)}")
     for row, line in enumerate(lines, start=1):
-        _put(ws, row, 1, line)
+        put_cell(ws, row, 1, line)
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 120
 
@@ -96,14 +124,14 @@ def _write_table(book: XlsxBook, key: str, frame: pd.DataFrame, lang: str, range
     known = [c.key for c in sheet.columns]
     columns = known + [c for c in frame.columns if c not in known]
     for index, name in enumerate(columns, start=1):
-        _put(ws, 1, index, header(name, lang) if name in known else name)
+        put_cell(ws, 1, index, header(name, lang) if name in known else name)
         ws.cell(row=1, column=index).font = Font(bold=True)
         ws.cell(row=1, column=index).fill = HEADER_FILL
         ws.column_dimensions[get_column_letter(index)].width = max(12, len(str(ws.cell(1, index).value)) + 4)
     enums = {c.key: c.enum for c in sheet.columns if c.kind == "enum"}
     for r, record in enumerate(frame.reindex(columns=columns).itertuples(index=False), start=2):
         for c, (name, value) in enumerate(zip(columns, record), start=1):
-            _put(ws, r, c, cell_value(value, lang, enums.get(name)))
+            put_cell(ws, r, c, cell_value(value, lang, enums.get(name)))
     last_row = max(VALIDATION_ROWS, len(frame) + 500)
     for index, name in enumerate(columns, start=1):
         column = next((c for c in sheet.columns if c.key == name), None)
@@ -121,14 +149,14 @@ def _write_table(book: XlsxBook, key: str, frame: pd.DataFrame, lang: str, range
 def _write_cluster(book: XlsxBook, values: dict, lang: str, ranges: dict[str, str]) -> None:
     sheet = SHEETS["cluster"]
     ws = book.create_sheet(sheet_title("cluster", lang), 1)
-    _put(ws, 1, 1, header("key", lang))
-    _put(ws, 1, 2, header("value", lang))
+    put_cell(ws, 1, 1, header("key", lang))
+    put_cell(ws, 1, 2, header("value", lang))
     for c in (1, 2):
         ws.cell(1, c).font = Font(bold=True)
         ws.cell(1, c).fill = HEADER_FILL
     for row, column in enumerate(sheet.columns, start=2):
-        _put(ws, row, 1, header(column.key, lang))
-        _put(ws, row, 2, cell_value(values.get(column.key), lang, column.enum))
+        put_cell(ws, row, 1, header(column.key, lang))
+        put_cell(ws, row, 2, cell_value(values.get(column.key), lang, column.enum))
         if column.enum:
             validation = DataValidation(type="list", formula1=ranges[column.enum], allow_blank=True)
             validation.add(f"B{row}")
