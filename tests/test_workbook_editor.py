@@ -28,7 +28,8 @@ def test_backup_path_is_beside_the_workbook_and_keeps_its_suffix():
 
 
 def test_rows_go_under_the_header_in_its_language_and_read_back(make_xlsx):
-    path = make_xlsx({"cluster": cluster("en"), sheet_title("enterprises", "fr"): firms("fr", ["E1", "Atelier", "producteur", 12])})
+    path = make_xlsx({"cluster": cluster("en"),
+                      sheet_title("enterprises", "fr"): firms("fr", ["E1", "Atelier", "producteur", 12])})
     original = path.read_bytes()
     edit = WorkbookEditor(path)  # the cluster card says English; the sheet's headers say French
     sheet = edit.sheet("enterprises")
@@ -97,7 +98,8 @@ def test_an_edit_that_breaks_the_workbook_is_not_written(make_xlsx):
     with pytest.raises(WorkbookError) as caught:
         edit.save()
     problem, = caught.value.problems
-    assert (problem.code, problem.file, problem.row) == ("id_duplicate", "book.xlsx", 5)  # the team's file, not the staged one
+    # named by the team's file, not the staged copy
+    assert (problem.code, problem.file, problem.row) == ("id_duplicate", "book.xlsx", 5)
     assert path.read_bytes() == original
     assert sorted(p.name for p in path.parent.iterdir()) == ["book.xlsx"]  # no backup, no staged file left
 

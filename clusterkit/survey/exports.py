@@ -19,16 +19,7 @@ import pandas as pd
 from ..i18n import t
 from ..schema import SHEETS
 from ..workbook import (
-    ENUM_TABLES,
-    Problem,
-    RawSheet,
-    WorkbookError,
-    cell_text,
-    is_blank,
-    load_sheets,
-    max_bytes,
-    normalise,
-    too_large,
+    ENUM_TABLES, Problem, RawSheet, WorkbookError, cell_text, is_blank, load_sheets, max_bytes, normalise, too_large
 )
 from .xlsform import MULTIPLE, RELATION_FIELDS, REPEAT, question_label, survey_rows
 
@@ -247,7 +238,7 @@ class SkippedSubmission:
 
 
 # ODK Central's review states and Kobo's validation statuses that mean "do not use".
-_REJECTED = {"rejected", "validation_status_not_approved", "not approved", "non approuve"}
+_REJECTED = {normalise(r) for r in ("rejected", "validation_status_not_approved", "not approved", "non approuve")}
 
 
 def _time(value) -> pd.Timestamp | None:
@@ -269,7 +260,7 @@ def list_submissions(main: ExportTable) -> list[Submission]:
         out.append(Submission(number, next((i for i in ids[:-1] if i), None), frozenset(i for i in ids if i),
                                frozenset(lineage), None if is_blank(firm) else cell_text(firm).strip(),
                                _time(main.meta_value(cells, "submissiondate", "_submission_time")),
-                               normalise(review.replace("_", " ")) in {normalise(r.replace("_", " ")) for r in _REJECTED},
+                               normalise(review) in _REJECTED,
                                ids[-1]))
     return out
 

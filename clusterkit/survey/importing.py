@@ -17,29 +17,12 @@ from .. import i18n
 from ..i18n import t
 from ..schema import SHEETS
 from ..workbook import (
-    ENUM_TABLES,
-    Problem,
-    RawSheet,
-    SheetEditor,
-    SheetReader,
-    Workbook,
-    WorkbookEditor,
-    WorkbookError,
-    cell_text,
-    check_rules,
-    is_blank,
-    normalise,
-    sheet_title,
+    ENUM_TABLES, Problem, RawSheet, SheetEditor, SheetReader, Workbook, WorkbookEditor, WorkbookError, cell_text,
+    check_rules, is_blank, normalise, sheet_title
 )
 from .exports import (
-    ExportTable,
-    SkippedSubmission,
-    Submission,
-    export_error,
-    list_submissions,
-    read_export,
-    select_submissions,
-    submission_id,
+    ExportTable, SkippedSubmission, Submission, export_error, list_submissions, read_export, select_submissions,
+    submission_id
 )
 from .xlsform import FIRM_ACTOR, RELATION_FIELDS, UUID_COLUMN
 

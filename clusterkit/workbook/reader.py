@@ -29,19 +29,8 @@ from .. import i18n
 from ..i18n import t
 from ..schema import SHEETS, STEP_SHEETS, Column, Sheet
 from .cells import (
-    ENUM_TABLES,
-    EXCEL_CELL_LIMIT,
-    FORMULA_ERRORS,
-    MAX_NUMBER,
-    AmbiguousValue,
-    UncomputedFormula,
-    cell_text,
-    format_number,
-    is_blank,
-    normalise,
-    parse_bool,
-    parse_date,
-    parse_number,
+    ENUM_TABLES, EXCEL_CELL_LIMIT, FORMULA_ERRORS, MAX_NUMBER, AmbiguousValue, UncomputedFormula, cell_text,
+    format_number, is_blank, normalise, parse_bool, parse_date, parse_number
 )
 from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec
 from .rules import check_rules
@@ -347,9 +336,8 @@ def _ambiguity_specs(column: Column, readings: tuple) -> tuple[tuple, tuple]:
         first, second = (r.date().isoformat() for r in readings)
         return (("err.value_ambiguous.date", {"day_first": first, "month_first": second}),
                 ("err.value_ambiguous.fix.date", {"example": first}))
-    thousands, decimal = readings
-    return (("err.value_ambiguous.number", {"thousands": format_number(thousands), "decimal": format_number(decimal)}),
-            ("err.value_ambiguous.fix.number", {"thousands": format_number(thousands), "decimal": format_number(decimal)}))
+    both = {"thousands": format_number(readings[0]), "decimal": format_number(readings[1])}
+    return ("err.value_ambiguous.number", both), ("err.value_ambiguous.fix.number", both)
 
 
 class SheetReader:
@@ -481,8 +469,9 @@ class SheetReader:
             self.titles[name] = cell_text(cell)
         for col in self.sheet.columns:
             if col.required and col.key not in positions:
-                near = difflib.get_close_matches(normalise(col.key), [normalise(e) for e in extras], n=1, cutoff=0.75) or \
-                    difflib.get_close_matches(normalise(t(f"col.{col.key}", "fr")), [normalise(e) for e in extras], n=1, cutoff=0.75)
+                folded = [normalise(e) for e in extras]
+                near = difflib.get_close_matches(normalise(col.key), folded, n=1, cutoff=0.75) or \
+                    difflib.get_close_matches(normalise(t(f"col.{col.key}", "fr")), folded, n=1, cutoff=0.75)
                 near_name = next((e for e in extras if normalise(e) in near), None)
                 fix = ("err.column_missing.fix_near", {"near": near_name, "column": col.key}) if near_name \
                     else ("err.column_missing.fix", {})
