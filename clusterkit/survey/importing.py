@@ -24,7 +24,9 @@ from .exports import (
     ExportTable, SkippedSubmission, Submission, export_error, list_submissions, read_export, select_submissions,
     submission_id
 )
-from .xlsform import FIRM_ACTOR, RELATION_FIELDS, UUID_COLUMN
+from .xlsform import RELATION_FIELDS, UUID_COLUMN
+
+FIRM_ACTOR = {"type": "enterprise", "level": "micro"}  # a surveyed firm added to the cluster map
 
 
 def _parse(table: ExportTable, sheet: str, head: tuple, body: list[tuple],

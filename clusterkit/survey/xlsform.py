@@ -23,9 +23,7 @@ RELATION_FIELDS = ("target", "relation_type", "intensity", "formal")
 MULTIPLE = frozenset({"relation_type"})  # select_multiple: one relations row per type chosen
 YES_NO = "yes_no"
 UUID_COLUMN = "submission_uuid"  # kept in the workbook so that a resubmission updates its row
-UUID_SHEETS = ("enterprises", "relations")  # the sheets whose rows come from one submission
 PERCENT = "_percent"  # a share is asked as a percentage, then converted by a calculation
-FIRM_ACTOR = {"type": "enterprise", "level": "micro"}  # a surveyed firm added to the cluster map
 # Checks the workbook makes across columns, also enforced while the enumerator types.
 CROSS_CONSTRAINTS = {"employees_women": (". <= ${employees}", ("err.women_exceed.expected",
                                                               {"total": "${employees}"}))}

@@ -10,14 +10,14 @@ from .cells import (
 from .editor import SheetEditor, WorkbookEditor, backup_path
 from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec, render
 from .reader import (
-    HEADER_SCAN_ROWS, RawSheet, SheetReader, Workbook, column_aliases, example_path, find_header, load_sheets,
+    RawSheet, SheetReader, Workbook, column_aliases, example_path, find_header, load_sheets,
     max_bytes, read_workbook, sheet_lookup, too_large
 )
 from .rules import check_rules
 from .writer import cell_value, header, new_workbook, put_cell, save_atomically, sheet_title, write_workbook
 
 __all__ = [
-    "ENUM_TABLES", "FORMULA_PREFIXES", "HEADER_SCAN_ROWS", "AmbiguousValue", "EnumLabels", "Notice", "Problem",
+    "ENUM_TABLES", "FORMULA_PREFIXES", "AmbiguousValue", "EnumLabels", "Notice", "Problem",
     "RawSheet", "SheetEditor", "SheetReader", "UncomputedFormula", "Workbook", "WorkbookEditor", "WorkbookError",
     "backup_path", "cell_text", "cell_value", "check_rules", "column_aliases", "example_path", "excel_safe",
     "find_header", "format_number", "header", "is_blank", "kind_spec", "load_sheets", "max_bytes", "new_workbook",
