@@ -17,7 +17,7 @@ from .. import i18n
 from ..i18n import t
 from ..schema import SHEETS
 from ..workbook import (
-    ENUM_TABLES, Problem, RawSheet, SheetEditor, SheetReader, Workbook, WorkbookEditor, WorkbookError, cell_text,
+    ENUM_TABLES, Problem, RawSheet, SheetReader, Workbook, WorkbookEditor, WorkbookError, cell_text,
     check_rules, is_blank, normalise, sheet_title
 )
 from .exports import (
@@ -176,10 +176,6 @@ class _Merge:
         self.records = {key: _records(self.wb, key) for key in ("enterprises", "actors", "relations")}
         self.actors = {r["actor_id"]: r["name"] for r in self.records["actors"].values()}
 
-    def editor(self, key: str) -> SheetEditor:
-        """The sheet's editor, made when first needed (a missing sheet is created then)."""
-        return self.edit.sheet(key)
-
     def reject(self, table: ExportTable, at: int, code: str, key: str | None = None, value=None, **values) -> None:
         self.report.rejected.append(Problem(code, table.raw.file, table.raw.title, at, table.headers.get(key, key),
                                             value, (f"survey.err.{code}.expected", values),
@@ -188,15 +184,15 @@ class _Merge:
     def put(self, sheet: str, row: int | None, values: dict, key: str, export_row: int,
             replaced: str | None = None) -> int:
         """Write ``values`` on ``row`` (None: a new row at the end) and report what happened."""
-        done = ImportedRow(sheet, key, export_row, row or self.editor(sheet).next_row,
+        done = ImportedRow(sheet, key, export_row, row or self.edit.sheet(sheet).next_row,
                            _relation(values) if sheet == "relations" else None, replaced)
         if row is None:
-            self.editor(sheet).append(values)
+            self.edit.sheet(sheet).append(values)
             self.report.added.append(done)
         elif all(self.records[sheet].get(row, {}).get(k) == v for k, v in values.items()):
             self.report.unchanged.append(done)
         else:
-            self.editor(sheet).write(row, values)
+            self.edit.sheet(sheet).write(row, values)
             self.report.updated.append(done)
         return done.workbook_row
 
@@ -232,7 +228,7 @@ class _Merge:
                 submission = replace(submission, ids=submission.ids | {earlier})
             if holder is not None:  # never overwrite a firm another submission or the team entered
                 self.reject(main, number, "id_taken", "enterprise_id", firm, row=holder,
-                            sheet=self.editor("enterprises").ws.title)
+                            sheet=self.edit.sheet("enterprises").ws.title)
                 continue
             row = self.put("enterprises", row, {**values, UUID_COLUMN: uuid}, firm, number, replaced)
             row_of_uuid[uuid], id_at_row[row], accepted[number] = row, firm, (firm, submission)
@@ -313,7 +309,7 @@ class _Merge:
                 values = {**_record(frame, index), "survey_round": survey_round, UUID_COLUMN: submission.key}
                 self.put("relations", slots.pop(0) if slots else None, values, _relation_key(values), number)
             for row in slots:  # ties the resubmission no longer declares
-                self.editor("relations").clear(row)
+                self.edit.sheet("relations").clear(row)
                 gone = self.records["relations"][row]
                 self.report.removed.append(ImportedRow("relations", _relation_key(gone), submission.row, row,
                                                        _relation(gone)))

@@ -29,7 +29,7 @@ def backup_path(path) -> Path:
     return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
-def header_language(key: str, head: tuple, default: str) -> str:
+def _header_language(key: str, head: tuple, default: str) -> str:
     """The language a sheet's headers are written in: the one more of its headers belong to only
     (English headers are the canonical keys); ``default`` when they do not tell."""
     columns = SHEETS[key].columns
@@ -127,7 +127,7 @@ class SheetEditor:
         for index, cell in enumerate(head, start=1):
             if not is_blank(cell) and normalise(cell) in aliases:
                 self.positions.setdefault(aliases[normalise(cell)], index)
-        self.lang = header_language(key, head, lang)
+        self.lang = _header_language(key, head, lang)
         width = max(len(head), max(self.positions.values(), default=0))
         for column in self.sheet.columns:
             if column.key not in self.positions:  # an optional column the team left out
