@@ -384,7 +384,7 @@ def disaggregation(measurements: pd.DataFrame, as_of=None) -> pd.DataFrame:
 def women_share(disaggregated: pd.DataFrame) -> pd.DataFrame:
     """The share of women in each disaggregated indicator, from :func:`disaggregation`:
     ``indicator_id``, ``measured_on``, ``women``, ``total``, ``women_share``."""
-    women = disaggregated[disaggregated["group"].map(is_women_group)]
+    women = disaggregated[disaggregated["group"].map(is_women_group).astype(bool)]  # a boolean mask even when empty
     table = women.groupby(["indicator_id", "measured_on"], as_index=False).agg(
         women=("value", "sum"), total=("total", "first"))
     table["women_share"] = table["women"] / table["total"].where(table["total"] != 0)

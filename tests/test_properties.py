@@ -1,0 +1,124 @@
+"""Every workbook the checker accepts runs every step, or the step says why it cannot in the user's words.
+
+Each step's template is executed in this process, cell by cell as papermill would run it, on
+workbooks drawn by :mod:`workbooks`; figures are built but not rasterised (the shape tests render
+them end to end). The only exceptions allowed are :class:`~clusterkit.errors.ClusterkitError`s.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+from unittest import mock
+
+import matplotlib.pyplot as plt
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clusterkit.errors import ClusterkitError
+from clusterkit.schema import STEPS
+from clusterkit.workbook import read_workbook
+
+from workbooks import Shape, build, shapes
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# derandomized: CI draws the same workbooks every run; the database is off so no run depends on another
+PROPERTY = settings(max_examples=12, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])  # writing an xlsx per example is slow by design
+FAST_PARAMETERS = {"selection": {"draws": 50}}  # the sensitivity's draws do not change what can fail
+
+
+def template_cells(step: str) -> tuple[str, list[str]]:
+    notebook = json.loads((TEMPLATES / f"{step}.ipynb").read_text(encoding="utf-8"))
+    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    return code[0], code[1:]
+
+
+def run_in_process(step: str, workbook: Path, lang: str, **parameters) -> dict:
+    """Execute ``step``'s template here: its parameters cell, the overrides, then every cell in order."""
+    head, cells = template_cells(step)
+    scope: dict = {}
+    exec(head, scope)
+    scope.update(FAST_PARAMETERS.get(step, {}), **parameters, workbook=str(workbook), lang=lang, output_dir="")
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch("clusterkit.report.display"))
+        stack.enter_context(mock.patch("IPython.display.display"))
+        stack.enter_context(mock.patch("clusterkit.report.Report.figure", lambda self, fig, **_: plt.close(fig)))
+        for cell in cells:
+            exec(cell, scope)
+    plt.close("all")
+    return scope
+
+
+def runs_or_explains(step: str, workbook: Path, lang: str, **parameters) -> None:
+    try:
+        run_in_process(step, workbook, lang, **parameters)
+    except ClusterkitError as error:
+        assert str(error).strip(), f"{step}: an empty message"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("generated")
+
+
+# -- the generator itself --------------------------------------------------------------------------
+@PROPERTY
+@given(shape=shapes())
+def test_every_generated_workbook_is_accepted(shape):
+    with tempfile.TemporaryDirectory() as folder:
+        generated = build(shape, Path(folder))
+        wb = read_workbook(generated.path)
+        for key, frame in generated.frames.items():
+            if key != "cluster":
+                assert len(wb[key]) == len(frame), key
+        assert wb.lang == shape.lang
+
+
+# -- every step ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("step", STEPS)
+@PROPERTY
+@given(shape=shapes(), lang=st.sampled_from(("fr", "en")))
+def test_every_step_runs_or_says_why(step, shape, lang):
+    with tempfile.TemporaryDirectory() as folder:
+        generated = build(shape, Path(folder))
+        runs_or_explains(step, generated.path, lang)
+
+
+@PROPERTY
+@given(shape=shapes(), as_of=st.sampled_from(("2019-06-30", "2020-02-01", "2021-07-15", "2030-01-01")))
+def test_monitoring_at_any_date(shape, as_of):
+    with tempfile.TemporaryDirectory() as folder:
+        generated = build(shape, Path(folder))
+        runs_or_explains("monitoring", generated.path, "en", as_of=as_of)
+
+
+@settings(PROPERTY, max_examples=3)
+@given(shape=shapes(), person=st.sampled_from(("Person 1", "Person 2")))
+def test_competency_profile_of_one_person(shape, person):
+    with tempfile.TemporaryDirectory() as folder:
+        generated = build(shape, Path(folder))
+        runs_or_explains("competency", generated.path, "fr", person=person)
+
+
+# -- the crashes found, each kept as an example ----------------------------------------------------
+def test_monitoring_without_disaggregated_rows(folder):
+    generated = build(Shape(seed=7, groups=False, measurements=5), folder)
+    scope = run_in_process("monitoring", generated.path, "en")
+    assert scope["m"].women.empty and list(scope["m"].women.columns)[:2] == ["indicator_id", "measured_on"]
+
+
+def test_monitoring_as_of_before_every_disaggregated_measurement(folder):
+    generated = build(Shape(seed=8, groups=True, measurements=6), folder)
+    scope = run_in_process("monitoring", generated.path, "fr", as_of="2020-01-02")
+    assert scope["m"].women.empty
+
+
+def test_diagnostic_of_a_cluster_of_600_actors(folder):
+    generated = build(Shape(seed=9, rows=100, actors=600, relations=900, rounds=2), folder)
+    scope = run_in_process("diagnostic", generated.path, "en")
+    positions = scope["positions"]
+    assert len(positions) == 600
+    assert scope["facts"]["actors"] == 600
