@@ -22,6 +22,9 @@ import yaml
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
+from .errors import StepInputError
+from .i18n import t
+
 EMPLOYMENT_COLUMNS = ("region", "sector", "year", "employment")
 CRITERIA_COLUMNS = ("criterion", "weight", "direction", "group")
 CANDIDATE_KEYS = ("candidate_id", "name", "region", "sector")
@@ -144,6 +147,27 @@ def _year_pair(years: pd.Series, start_year, end_year) -> tuple:
             raise ValueError(f"employment: year {year} is not in the table")
     if not start < end:
         raise ValueError(f"start year {start} must come before end year {end}")
+    return start, end
+
+
+def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr") -> tuple[int, int]:
+    """The start and end years the mapping compares: ``mapping_years`` when given, else the first
+    and last years of the sheet. Raises :class:`StepInputError`, in ``lang``, when the sheet cannot
+    give a mapping: a single year, a year asked for that the sheet lacks, or a year with no jobs."""
+    years = sorted(int(y) for y in employment["year"].unique())
+    shown = ", ".join(map(str, years))
+    if len(years) < 2:
+        raise StepInputError(t("selection.input.one_year", lang, year=shown))
+    start, end = (int(y) for y in mapping_years) if mapping_years else (years[0], years[-1])
+    for year in (start, end):
+        if year not in years:
+            raise StepInputError(t("selection.input.year_missing", lang, year=year, years=shown))
+    if not start < end:
+        raise StepInputError(t("selection.input.year_order", lang, start=start, end=end))
+    totals = employment.groupby("year")["employment"].sum()
+    for year in (start, end):
+        if not totals[year] > 0:
+            raise StepInputError(t("selection.input.no_jobs", lang, year=year))
     return start, end
 
 

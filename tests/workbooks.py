@@ -9,7 +9,7 @@ openpyxl, with the project's own headers, sheet titles and cell values (French o
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import openpyxl
@@ -51,7 +51,6 @@ class Shape:
     zero_baselines: bool = False
     # competency
     people: int = 2
-    extra: dict = field(default_factory=dict)
 
 
 def _ids(prefix: str, n: int) -> list[str]:
