@@ -65,11 +65,17 @@ class Report:
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
         columns holding shares. The kept copy has localised headers and full-precision values.
         """
-        spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals)
-        self.tables[self.t(f"table.{name}")] = localised(spec, self.lang)
+        spec = self.keep(name, frame, enums, percent, decimals)
         title = caption or self.t(f"table.{name}")
         body = displayed(spec, self.lang).to_html(index=False, escape=True, border=0, classes="ck-table")
         display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
+
+    def keep(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,
+             percent: tuple[str, ...] = (), decimals: int = 1) -> TableSpec:
+        """Keep ``frame`` for the tables workbook only: the full detail a report shows in short."""
+        spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals)
+        self.tables[self.t(f"table.{name}")] = localised(spec, self.lang)
+        return spec
 
     # -- figures ---------------------------------------------------------------------------
     def figure(self, fig, alt: str, caption: str | None = None) -> None:

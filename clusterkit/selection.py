@@ -378,6 +378,14 @@ def shift_share(employment: pd.DataFrame, start_year=None, end_year=None) -> pd.
     )
 
 
+def location_quotients(indicators: pd.DataFrame, years) -> pd.DataFrame:
+    """The full location-quotient matrix of ``years``, as one long table from
+    :func:`mapping_indicators`: ``region, sector, year, employment, lq``, one row per region,
+    sector and year present, sorted by year, region and sector."""
+    table = indicators.loc[indicators["year"].isin(list(years)), ["region", "sector", "year", "employment", "lq"]]
+    return table.sort_values(["year", "region", "sector"], ignore_index=True)
+
+
 def shift_share_by_region(shares: pd.DataFrame) -> pd.DataFrame:
     """Sum a :func:`shift_share` table per region (the components still add
     up to ``change``)."""

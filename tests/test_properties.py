@@ -6,13 +6,9 @@ them end to end). The only exceptions allowed are :class:`~clusterkit.errors.Clu
 """
 from __future__ import annotations
 
-import json
 import tempfile
-from contextlib import ExitStack
 from pathlib import Path
-from unittest import mock
 
-import matplotlib.pyplot as plt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,35 +17,11 @@ from clusterkit.errors import ClusterkitError
 from clusterkit.schema import STEPS
 from clusterkit.workbook import read_workbook
 
-from workbooks import Shape, build, shapes
+from workbooks import Shape, build, run_in_process, shapes
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # derandomized: CI draws the same workbooks every run; the database is off so no run depends on another
 PROPERTY = settings(max_examples=8, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])  # writing an xlsx per example is slow by design
-FAST_PARAMETERS = {"selection": {"draws": 50}}  # the sensitivity's draws do not change what can fail
-
-
-def template_cells(step: str) -> tuple[str, list[str]]:
-    notebook = json.loads((TEMPLATES / f"{step}.ipynb").read_text(encoding="utf-8"))
-    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
-    return code[0], code[1:]
-
-
-def run_in_process(step: str, workbook: Path, lang: str, **parameters) -> dict:
-    """Execute ``step``'s template here: its parameters cell, the overrides, then every cell in order."""
-    head, cells = template_cells(step)
-    scope: dict = {}
-    exec(head, scope)
-    scope.update(FAST_PARAMETERS.get(step, {}), **parameters, workbook=str(workbook), lang=lang, output_dir="")
-    with ExitStack() as stack:
-        stack.enter_context(mock.patch("clusterkit.report.display"))
-        stack.enter_context(mock.patch("IPython.display.display"))
-        stack.enter_context(mock.patch("clusterkit.report.Report.figure", lambda self, fig, **_: plt.close(fig)))
-        for cell in cells:
-            exec(cell, scope)
-    plt.close("all")
-    return scope
 
 
 def runs_or_explains(step: str, workbook: Path, lang: str, **parameters) -> None:

@@ -11,6 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import json
+from contextlib import ExitStack
+from pathlib import Path
+from unittest import mock
+
+import matplotlib.pyplot as plt
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -270,3 +276,31 @@ def build(shape: Shape, folder) -> Generated:
     made = frames(shape)
     path = write(made, folder / f"generated-{shape.seed}-{shape.rows}.xlsx", shape.lang)
     return Generated(path, shape, made)
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FAST_PARAMETERS = {"selection": {"draws": 50}}  # the sensitivity's draws do not change what can fail
+
+
+def template_cells(step: str) -> tuple[str, list[str]]:
+    notebook = json.loads((TEMPLATES / f"{step}.ipynb").read_text(encoding="utf-8"))
+    code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    return code[0], code[1:]
+
+
+def run_in_process(step: str, workbook: Path, lang: str, **parameters) -> dict:
+    """Execute ``step``'s template here: its parameters cell, the overrides, then every cell in order;
+    figures are built but not rasterised. Returns the template's variables."""
+    head, cells = template_cells(step)
+    scope: dict = {}
+    exec(head, scope)
+    scope.update({"output_dir": "", **FAST_PARAMETERS.get(step, {}), **parameters,
+                  "workbook": str(workbook), "lang": lang})
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch("clusterkit.report.display"))
+        stack.enter_context(mock.patch("IPython.display.display"))
+        stack.enter_context(mock.patch("clusterkit.report.Report.figure", lambda self, fig, **_: plt.close(fig)))
+        for cell in cells:
+            exec(cell, scope)
+    plt.close("all")
+    return scope
