@@ -829,8 +829,9 @@ def progress_figure(by_dimension: pd.DataFrame, by_battery: pd.DataFrame, dimens
                                    (axes[1], by_battery, "battery", battery_labels)):
         names = [f"{labels[v]} ({n})" for v, n in zip(frame[key], frame["indicator_count"])]
         ax.barh(names, frame["median_progress"].fillna(0), color="#2e86c1", label=titles["progress"])
-        ax.scatter(frame["median_expected"], names, marker="|", s=300, color="black", zorder=3,
-                   label=titles["expected"])
+        known = frame["median_expected"].notna().to_numpy()  # a missing mark cannot sit on a named row
+        ax.scatter(frame["median_expected"][known], [n for n, k in zip(names, known) if k], marker="|", s=300,
+                   color="black", zorder=3, label=titles["expected"])
         ax.axvline(1, color="#c0392b", lw=1, ls="--")
         ax.invert_yaxis()
         ax.set_title(titles[key], fontsize=10)

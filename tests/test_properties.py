@@ -1,7 +1,7 @@
 """Every workbook the checker accepts runs every step, or the step says why it cannot in the user's words.
 
 Each step's template is executed in this process, cell by cell as papermill would run it, on
-workbooks drawn by :mod:`workbooks`; figures are built but not rasterised (the shape tests render
+workbooks drawn by :mod:`workbooks`; figures are drawn at draft resolution (the shape tests render
 them end to end). The only exceptions allowed are :class:`~clusterkit.errors.ClusterkitError`s.
 """
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import io
 import json
 from contextlib import ExitStack
 from pathlib import Path
@@ -288,9 +289,15 @@ def template_cells(step: str) -> tuple[str, list[str]]:
     return code[0], code[1:]
 
 
+def _draft(report, fig, **_) -> None:
+    """Report.figure at draft resolution: drawn (drawing can fail too), neither shown nor kept."""
+    fig.savefig(io.BytesIO(), format="png", dpi=20)
+    plt.close(fig)
+
+
 def run_in_process(step: str, workbook: Path, lang: str, **parameters) -> dict:
     """Execute ``step``'s template here: its parameters cell, the overrides, then every cell in order;
-    figures are built but not rasterised. Returns the template's variables."""
+    figures are drawn at draft resolution. Returns the template's variables."""
     head, cells = template_cells(step)
     scope: dict = {}
     exec(head, scope)
@@ -299,7 +306,7 @@ def run_in_process(step: str, workbook: Path, lang: str, **parameters) -> dict:
     with ExitStack() as stack:
         stack.enter_context(mock.patch("clusterkit.report.display"))
         stack.enter_context(mock.patch("IPython.display.display"))
-        stack.enter_context(mock.patch("clusterkit.report.Report.figure", lambda self, fig, **_: plt.close(fig)))
+        stack.enter_context(mock.patch("clusterkit.report.Report.figure", _draft))
         for cell in cells:
             exec(cell, scope)
     plt.close("all")
