@@ -22,7 +22,8 @@ from IPython.display import HTML, display  # noqa: E402
 from . import exports, i18n  # noqa: E402
 from .tables import TableSpec, displayed, label, localised, value_label  # noqa: E402,F401 - re-exported
 from .i18n import t  # noqa: E402
-from .workbook import example_path, read_workbook  # noqa: E402
+from .errors import InputError  # noqa: E402
+from .workbook import example_path, parse_date, read_workbook  # noqa: E402
 
 FIGURE_DPI = 150  # sharp enough to print on A4
 
@@ -56,6 +57,16 @@ class Report:
 
     def percent(self, value, decimals: int = 0) -> str:
         return i18n.percent(value, self.lang, decimals)
+
+    def date_parameter(self, name: str, value) -> pd.Timestamp | None:
+        """A date parameter of the template (``YYYY-MM-DD``), None when empty; a message naming the
+        parameter and the expected form otherwise."""
+        if value in ("", None):
+            return None
+        try:
+            return parse_date(value).normalize()
+        except (ValueError, OverflowError):
+            raise InputError(self.t("report.bad_date", name=name, value=value)) from None
 
     # -- tables ----------------------------------------------------------------------------
     def table(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,

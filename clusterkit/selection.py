@@ -571,6 +571,16 @@ def lq_heatmap(
 # --------------------------------------------------------------------------
 
 
+def require_criterion_values(candidates: pd.DataFrame, criteria: pd.DataFrame, lang: str = "fr") -> None:
+    """Raise :class:`StepInputError`, in ``lang``, naming each candidate and criterion whose cell
+    is empty: the workbook allows a blank cell, but no candidate can be scored without it."""
+    names = list(criteria["criterion"])
+    gaps = candidates[names].isna().set_axis(candidates["candidate_id"]).stack()
+    cells = [f"{candidate} ({criterion})" for candidate, criterion in gaps[gaps].index]
+    if cells:
+        raise StepInputError(t("selection.input.missing_values", lang, cells=", ".join(cells)))
+
+
 def _check_selection_inputs(candidates: pd.DataFrame, criteria: pd.DataFrame) -> None:
     _require_columns(criteria, CRITERIA_COLUMNS, "criteria")
     _require_columns(candidates, ("candidate_id",), "candidates")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusterkit.errors import ClusterkitError
+from clusterkit.errors import ClusterkitError, InputError, StepInputError
 from clusterkit.schema import STEPS
 from clusterkit.workbook import read_workbook
 
@@ -94,3 +94,47 @@ def test_diagnostic_of_a_cluster_of_600_actors(folder):
     positions = scope["positions"]
     assert len(positions) == 600
     assert scope["facts"]["actors"] == 600
+
+
+# -- a step that cannot run says why, in the user's words ------------------------------------------
+@pytest.mark.parametrize("lang, message", [
+    ("en", "The ‘candidates’ sheet has no value for: C0003 (crit_2). Every candidate needs a value for every "
+           "criterion of the ‘criteria’ sheet. Fill in these cells"),
+    ("fr", "La feuille « candidats » n'a pas de valeur pour : C0003 (crit_2). Chaque candidat a besoin d'une "
+           "valeur pour chaque critère de la feuille « critères ». Remplissez ces cases"),
+])
+def test_selection_names_the_empty_criterion_cells(folder, lang, message):
+    generated = build(Shape(seed=21, lang=lang, candidates=3, criteria=2, blank_criterion=True), folder)
+    with pytest.raises(StepInputError) as caught:
+        run_in_process("selection", generated.path, lang)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("step, name", [("monitoring", "as_of"), ("implementation", "as_of"),
+                                        ("diagnostic", "baseline_date")])
+@pytest.mark.parametrize("lang, message", [
+    ("en", "The {name} parameter is ‘30/06/2024’, which is not a date: write it as YYYY-MM-DD"),
+    ("fr", "Le paramètre {name} vaut « 30/06/2024 », qui n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ"),
+])
+def test_a_date_parameter_that_is_not_a_date(folder, step, name, lang, message):
+    generated = build(Shape(seed=22, lang=lang), folder)
+    with pytest.raises(InputError) as caught:
+        run_in_process(step, generated.path, lang, **{name: "30/06/2024"})
+    assert message.format(name=name) in str(caught.value)
+
+
+def test_competency_profile_of_someone_not_assessed(folder):
+    generated = build(Shape(seed=23, lang="fr", people=2), folder)
+    with pytest.raises(InputError, match="Personne « Zoé » introuvable.*Person 1, Person 2"):
+        run_in_process("competency", generated.path, "fr", person="Zoé")
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "sheet 'measurements': found '(empty)'. Expected: at least one row of data"),
+    ("fr", "feuille « mesures » : valeur trouvée « (vide) ». Attendu : au moins"),
+])
+def test_monitoring_before_any_measurement_names_the_sheet(folder, lang, message):
+    generated = build(Shape(seed=24, lang=lang, measurements=0), folder)
+    with pytest.raises(ClusterkitError) as caught:
+        run_in_process("monitoring", generated.path, lang)
+    assert message in str(caught.value)

@@ -46,6 +46,7 @@ class Shape:
     candidates: int = 3
     criteria: int = 2
     thresholds: bool = False
+    blank_criterion: bool = False       # one candidate without a value for one criterion
     # diagnostic
     actors: int = 6
     relations: int = 6
@@ -97,6 +98,8 @@ def frames(shape: Shape) -> dict[str, pd.DataFrame]:
                                "sector": rng.choice(sectors, shape.candidates)})
     for c in criteria:
         candidates[c] = rng.integers(0, 100, shape.candidates).astype(float)
+    if shape.blank_criterion:
+        candidates.loc[shape.candidates - 1, criteria[-1]] = np.nan
     out["candidates"] = candidates
     out["criteria"] = pd.DataFrame({"criterion": criteria, "label": [c.replace("_", " ") for c in criteria],
                                     "weight": rng.integers(1, 10, len(criteria)).astype(float),
@@ -257,7 +260,7 @@ def shapes(draw, large: bool = False) -> Shape:
         optional_columns=draw(st.booleans()), sheets=frozenset(sheets),
         regions=draw(st.integers(1, 5)), sectors=draw(st.integers(1, 5)), years=draw(st.integers(1, 3)),
         zero_employment=draw(st.booleans()), candidates=draw(st.integers(1, 6)), criteria=draw(st.integers(1, 4)),
-        thresholds=draw(st.booleans()),
+        thresholds=draw(st.booleans()), blank_criterion=draw(st.integers(0, 5)) == 0,
         actors=draw(st.one_of(st.just(1), st.integers(2, 30), st.just(rows + 3))),
         relations=draw(st.one_of(st.just(0), st.integers(1, 60))), rounds=draw(st.integers(1, 3)),
         indicators=draw(st.integers(1, 8)), measurements=draw(st.one_of(st.just(0), st.integers(1, 40))),
