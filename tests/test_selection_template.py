@@ -129,8 +129,8 @@ def test_english_note_follows_its_parameters(note_en, example_workbook):
     assert list(ranking["Code"]) == list(expected.loc[~expected["eliminated"], "candidate_id"])
     assert ranking["Score"].tolist() == pytest.approx(expected["score"].dropna().tolist(), abs=1e-12)
     assert openpyxl.load_workbook(note_en.tables).sheetnames == [
-        "Strongest specialisations", "Shift-share by region", "Specialisation index", "Criteria and weights",
-        "Eliminated candidates", "Ranking", "Stability of the ranking"]
+        "Strongest specialisations", "Location quotients", "Shift-share by region", "Shift-share by region × sector",
+        "Specialisation index", "Criteria and weights", "Eliminated candidates", "Ranking", "Stability of the ranking"]
 
 
 def test_english_note_has_no_french_catalogue_text(note_en):
