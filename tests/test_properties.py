@@ -49,6 +49,15 @@ def test_every_generated_workbook_is_accepted(shape):
         assert wb.lang == shape.lang
 
 
+def test_a_workbook_of_thousands_of_rows_is_accepted_and_maps(folder):
+    generated = build(Shape(seed=25, rows=2000, actors=2500, relations=3000, regions=30, sectors=40, years=3),
+                      folder)
+    wb = read_workbook(generated.path)
+    assert (len(wb["enterprises"]), len(wb["actors"]), len(wb["employment"])) == (2000, 2500, 3600)
+    scope = run_in_process("selection", generated.path, "en")
+    assert len(scope["selection"].location_quotients(scope["indicators"], (2010, 2020))) == 2400
+
+
 # -- every step ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("step", STEPS)
 @PROPERTY
@@ -138,3 +147,11 @@ def test_monitoring_before_any_measurement_names_the_sheet(folder, lang, message
     with pytest.raises(ClusterkitError) as caught:
         run_in_process("monitoring", generated.path, lang)
     assert message in str(caught.value)
+
+
+def test_selection_when_no_region_and_sector_employs_people_in_both_years(folder):
+    # found by the generator: every cell of the only sector is empty in one of the two years
+    generated = build(Shape(seed=51606, rows=1, optional_columns=False, regions=5, sectors=1, years=2,
+                            zero_employment=True, candidates=4, criteria=1), folder)
+    with pytest.raises(StepInputError, match="no region and sector has jobs in both 2010 and 2015"):
+        run_in_process("selection", generated.path, "en")

@@ -207,6 +207,8 @@ def test_tables_workbook_holds_every_quotient_and_every_shift_share_cell(tmp_pat
     ("fr", [2015, 2010], "Le paramètre mapping_years doit donner l'année de départ puis une année plus récente ; "
                          "il donne 2015 puis 2010."),
     ("en", "zero", "In the ‘employment’ sheet, total employment in 2015 is zero"),
+    ("fr", "apart", "Dans la feuille « emploi », aucun couple région-secteur n'a d'emplois à la fois en 2010 et en "
+                    "2015 : la cartographie ne peut suivre aucune spécialisation"),
 ])
 def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, lang, years, message):
     employment = HAND_EMPLOYMENT
@@ -214,6 +216,9 @@ def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, la
         employment = employment[employment["year"] == 2010]
     elif years == "zero":
         employment = employment.assign(employment=employment["employment"].where(employment["year"] == 2010, 0))
+    elif years == "apart":  # A employs people only in 2010, B only in 2015
+        employment = employment.assign(employment=employment["employment"].where(
+            (employment["region"] == "A") == (employment["year"] == 2010), 0))
     path = write({**HAND_SELECTION, "employment": employment}, tmp_path / "one-year.xlsx", lang)
     parameters = {"mapping_years": years} if isinstance(years, list) else {}
     with pytest.raises(StepInputError) as caught:
