@@ -20,9 +20,9 @@ import pandas as pd  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
 from . import exports, i18n  # noqa: E402
-from .tables import TableSpec, displayed, label, localised, value_label  # noqa: E402,F401 - re-exported
-from .i18n import t  # noqa: E402
 from .errors import InputError  # noqa: E402
+from .i18n import t  # noqa: E402
+from .tables import TableSpec, displayed, label, localised, value_label  # noqa: E402,F401 - re-exported
 from .workbook import example_path, parse_date, read_workbook  # noqa: E402
 
 FIGURE_DPI = 150  # sharp enough to print on A4

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from workbooks import Shape, build, run_in_process, shapes
 
 from clusterkit.errors import ClusterkitError, InputError, StepInputError
 from clusterkit.schema import STEPS
 from clusterkit.workbook import read_workbook
-
-from workbooks import Shape, build, run_in_process, shapes
 
 # derandomized: CI draws the same workbooks every run; the database is off so no run depends on another
 PROPERTY = settings(max_examples=8, deadline=None, derandomize=True, database=None,
@@ -107,10 +106,10 @@ def test_diagnostic_of_a_cluster_of_600_actors(folder):
 
 # -- a step that cannot run says why, in the user's words ------------------------------------------
 @pytest.mark.parametrize("lang, message", [
-    ("en", "The ‘candidates’ sheet has no value for: C0003 (crit_2). Every candidate needs a value for every "
-           "criterion of the ‘criteria’ sheet. Fill in these cells"),
-    ("fr", "La feuille « candidats » n'a pas de valeur pour : C0003 (crit_2). Chaque candidat a besoin d'une "
-           "valeur pour chaque critère de la feuille « critères ». Remplissez ces cases"),
+    ("en", ("The ‘candidates’ sheet has no value for: C0003 (crit_2). Every candidate needs a value for every "
+            "criterion of the ‘criteria’ sheet. Fill in these cells")),
+    ("fr", ("La feuille « candidats » n'a pas de valeur pour : C0003 (crit_2). Chaque candidat a besoin d'une "
+            "valeur pour chaque critère de la feuille « critères ». Remplissez ces cases")),
 ])
 def test_selection_names_the_empty_criterion_cells(folder, lang, message):
     generated = build(Shape(seed=21, lang=lang, candidates=3, criteria=2, blank_criterion=True), folder)

@@ -4,14 +4,13 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+from workbooks import run_in_process, write
 
 import clusterkit
 from clusterkit import selection
-from clusterkit.runner import ExecutionError, RunError
 from clusterkit.errors import StepInputError
+from clusterkit.runner import ExecutionError, RunError
 from clusterkit.workbook import example_path, read_workbook
-
-from workbooks import run_in_process, write
 
 MAPPING_TABS_FR = ["Spécialisations les plus fortes", "Quotients de localisation", "Analyse structurelle-résiduelle",
                    "Structurelle-résiduelle, détail", "Indice de spécialisation"]
@@ -202,13 +201,13 @@ def test_tables_workbook_holds_every_quotient_and_every_shift_share_cell(tmp_pat
 @pytest.mark.parametrize("lang, years, message", [
     ("en", None, "The ‘employment’ sheet covers only the year 2010: the mapping compares two years."),
     ("fr", None, "La feuille « emploi » ne couvre que l'année 2010 : la cartographie compare deux années."),
-    ("en", [2010, 2020], "The mapping_years parameter asks for the year 2020, which the ‘employment’ sheet does "
-                         "not hold (years present: 2010, 2015)."),
-    ("fr", [2015, 2010], "Le paramètre mapping_years doit donner l'année de départ puis une année plus récente ; "
-                         "il donne 2015 puis 2010."),
+    ("en", [2010, 2020], ("The mapping_years parameter asks for the year 2020, which the ‘employment’ sheet "
+                          "does not hold (years present: 2010, 2015).")),
+    ("fr", [2015, 2010], ("Le paramètre mapping_years doit donner l'année de départ puis une année plus "
+                          "récente ; il donne 2015 puis 2010.")),
     ("en", "zero", "In the ‘employment’ sheet, total employment in 2015 is zero"),
-    ("fr", "apart", "Dans la feuille « emploi », aucun couple région-secteur n'a d'emplois à la fois en 2010 et en "
-                    "2015 : la cartographie ne peut suivre aucune spécialisation"),
+    ("fr", "apart", ("Dans la feuille « emploi », aucun couple région-secteur n'a d'emplois à la fois en 2010 "
+                     "et en 2015 : la cartographie ne peut suivre aucune spécialisation")),
 ])
 def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, lang, years, message):
     employment = HAND_EMPLOYMENT

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from workbooks import Shape, build
 
 import clusterkit
 from clusterkit.schema import STEP_SHEETS, STEPS
 from clusterkit.workbook import WorkbookError
-
-from workbooks import Shape, build
 
 NEEDED = frozenset(s for needed, _ in STEP_SHEETS.values() for s in needed) | {"cluster"}
 SHAPES = {
