@@ -382,6 +382,16 @@ def shift_share(employment: pd.DataFrame, start_year=None, end_year=None) -> pd.
     )
 
 
+def mapping_cells(quadrants: pd.DataFrame, stars: pd.DataFrame, shares: pd.DataFrame, end_year) -> pd.DataFrame:
+    """One row per region-sector pair of :func:`specialisation_quadrants`, with its ``stars`` in
+    ``end_year`` (:func:`observatory_stars`), its ``employment_start`` (:func:`shift_share`) and
+    its employment ``growth`` since then (missing from a start of zero); highest ``lq_end`` first."""
+    cells = (quadrants.merge(stars.loc[stars["year"] == end_year, ["region", "sector", "stars"]])
+             .merge(shares[["region", "sector", "employment_start"]]))
+    cells["growth"] = cells["employment"] / cells["employment_start"].where(cells["employment_start"] > 0) - 1
+    return cells.sort_values("lq_end", ascending=False, ignore_index=True)
+
+
 def location_quotients(indicators: pd.DataFrame, years) -> pd.DataFrame:
     """The full location-quotient matrix of ``years``, as one long table from
     :func:`mapping_indicators`: ``region, sector, year, employment, lq``, one row per region,

@@ -223,3 +223,14 @@ def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, la
     with pytest.raises(StepInputError) as caught:
         run_in_process("selection", path, lang, **parameters)
     assert message in str(caught.value)
+
+
+def test_mapping_cells_join_quadrant_stars_and_growth():
+    indicators = selection.mapping_indicators(HAND_EMPLOYMENT)
+    cells = selection.mapping_cells(selection.specialisation_quadrants(indicators, 2010, 2015),
+                                    selection.observatory_stars(indicators), selection.shift_share(HAND_EMPLOYMENT),
+                                    2015)
+    assert cells["lq_end"].is_monotonic_decreasing and len(cells) == 4
+    a1 = cells.set_index(["region", "sector"]).loc[("A", "s1")]
+    assert a1["growth"] == pytest.approx(150 / 100 - 1)
+    assert a1["lq_end"] == pytest.approx((150 / 450) / (350 / 1000))
