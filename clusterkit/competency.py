@@ -23,6 +23,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from . import i18n
+from .errors import InputError
 from .i18n import t
 from .schema import ENUMS, SKILL_COMPETENCY
 
@@ -243,7 +244,7 @@ def person_rows(competencies: pd.DataFrame, person: str, lang: str = "fr") -> pd
     rows = competencies[competencies["person"].str.strip().str.casefold() == wanted]
     if rows.empty:
         known = ", ".join(dict.fromkeys(competencies["person"]))
-        raise ValueError(t("competency.person.unknown", lang, person=person, people=known))
+        raise InputError(t("competency.person.unknown", lang, person=person, people=known))
     return rows
 
 

@@ -137,7 +137,7 @@ def profile_summary(enterprises: pd.DataFrame) -> dict:
         "women_share": float(enterprises.loc[women_known, "employees_women"].sum()
                              / enterprises.loc[women_known, "employees"].sum()) if women_known.any() else float("nan"),
         "lead_firms": int(enterprises["role"].eq("lead_firm").sum()),
-        "association_share": float(enterprises["association_member"].mean()),
+        "association_share": float(enterprises["association_member"].astype("float64").mean()),  # NaN when unknown
     }
 
 
@@ -150,7 +150,8 @@ def firms_by_founding_period(enterprises: pd.DataFrame, width: int = 10) -> pd.D
     """
     founded = enterprises["year_founded"].astype("float64")
     start = (founded // width * width).astype("Int64")
-    period = start.map(lambda s: f"{s}-{s + width - 1}", na_action="ignore").fillna("unknown")
+    # object dtype: when no firm gave its founding year, the mapped column stays Int64 and refuses text
+    period = start.map(lambda s: f"{s}-{s + width - 1}", na_action="ignore").astype(object).fillna("unknown")
     frame = enterprises.assign(period=period, start=start.fillna(10_000),
                                women_owned=enterprises["owner_gender"].eq("f").fillna(False))
     grouped = frame.groupby(["start", "period"], sort=True)

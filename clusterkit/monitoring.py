@@ -385,7 +385,7 @@ def disaggregation(measurements: pd.DataFrame, as_of=None) -> pd.DataFrame:
 def women_share(disaggregated: pd.DataFrame) -> pd.DataFrame:
     """The share of women in each disaggregated indicator, from :func:`disaggregation`:
     ``indicator_id``, ``measured_on``, ``women``, ``total``, ``women_share``."""
-    women = disaggregated[disaggregated["group"].map(is_women_group)]
+    women = disaggregated[disaggregated["group"].map(is_women_group).astype(bool)]  # a boolean mask even when empty
     table = women.groupby(["indicator_id", "measured_on"], as_index=False).agg(
         women=("value", "sum"), total=("total", "first"))
     table["women_share"] = table["women"] / table["total"].where(table["total"] != 0)
@@ -830,8 +830,9 @@ def progress_figure(by_dimension: pd.DataFrame, by_battery: pd.DataFrame, dimens
                                    (axes[1], by_battery, "battery", battery_labels)):
         names = [f"{labels[v]} ({n})" for v, n in zip(frame[key], frame["indicator_count"])]
         ax.barh(names, frame["median_progress"].fillna(0), color="#2e86c1", label=titles["progress"])
-        ax.scatter(frame["median_expected"], names, marker="|", s=300, color="black", zorder=3,
-                   label=titles["expected"])
+        known = frame["median_expected"].notna().to_numpy()  # a missing mark cannot sit on a named row
+        ax.scatter(frame["median_expected"][known], [n for n, k in zip(names, known) if k], marker="|", s=300,
+                   color="black", zorder=3, label=titles["expected"])
         ax.axvline(1, color="#c0392b", lw=1, ls="--")
         ax.invert_yaxis()
         ax.set_title(titles[key], fontsize=10)

@@ -20,9 +20,10 @@ import pandas as pd  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
 from . import exports, i18n  # noqa: E402
-from .tables import TableSpec, displayed, label, localised, value_label  # noqa: E402,F401 - re-exported
+from .errors import InputError  # noqa: E402
 from .i18n import t  # noqa: E402
-from .workbook import example_path, read_workbook  # noqa: E402
+from .tables import TableSpec, displayed, label, localised, value_label  # noqa: E402,F401 - re-exported
+from .workbook import example_path, parse_date, read_workbook  # noqa: E402
 
 FIGURE_DPI = 150  # sharp enough to print on A4
 
@@ -57,6 +58,16 @@ class Report:
     def percent(self, value, decimals: int = 0) -> str:
         return i18n.percent(value, self.lang, decimals)
 
+    def date_parameter(self, name: str, value) -> pd.Timestamp | None:
+        """A date parameter of the template (``YYYY-MM-DD``), None when empty; a message naming the
+        parameter and the expected form otherwise."""
+        if value in ("", None):
+            return None
+        try:
+            return parse_date(value).normalize()
+        except (ValueError, OverflowError):
+            raise InputError(self.t("report.bad_date", name=name, value=value)) from None
+
     # -- tables ----------------------------------------------------------------------------
     def table(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,
               percent: tuple[str, ...] = (), decimals: int = 1, caption: str | None = None) -> None:
@@ -65,11 +76,17 @@ class Report:
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
         columns holding shares. The kept copy has localised headers and full-precision values.
         """
-        spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals)
-        self.tables[self.t(f"table.{name}")] = localised(spec, self.lang)
+        spec = self.keep(name, frame, enums, percent, decimals)
         title = caption or self.t(f"table.{name}")
         body = displayed(spec, self.lang).to_html(index=False, escape=True, border=0, classes="ck-table")
         display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
+
+    def keep(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,
+             percent: tuple[str, ...] = (), decimals: int = 1) -> TableSpec:
+        """Keep ``frame`` for the tables workbook only: the full detail a report shows in short."""
+        spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals)
+        self.tables[self.t(f"table.{name}")] = localised(spec, self.lang)
+        return spec
 
     # -- figures ---------------------------------------------------------------------------
     def figure(self, fig, alt: str, caption: str | None = None) -> None:

@@ -22,6 +22,9 @@ import yaml
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
+from .errors import StepInputError
+from .i18n import t
+
 EMPLOYMENT_COLUMNS = ("region", "sector", "year", "employment")
 CRITERIA_COLUMNS = ("criterion", "weight", "direction", "group")
 CANDIDATE_KEYS = ("candidate_id", "name", "region", "sector")
@@ -144,6 +147,31 @@ def _year_pair(years: pd.Series, start_year, end_year) -> tuple:
             raise ValueError(f"employment: year {year} is not in the table")
     if not start < end:
         raise ValueError(f"start year {start} must come before end year {end}")
+    return start, end
+
+
+def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr") -> tuple[int, int]:
+    """The start and end years the mapping compares: ``mapping_years`` when given, else the first
+    and last years of the sheet. Raises :class:`StepInputError`, in ``lang``, when the sheet cannot
+    give a mapping: a single year, a year asked for that the sheet lacks, a year with no jobs, or
+    no region and sector employing people in both years (no quotient can then change)."""
+    years = sorted(int(y) for y in employment["year"].unique())
+    shown = ", ".join(map(str, years))
+    if len(years) < 2:
+        raise StepInputError(t("selection.input.one_year", lang, year=shown))
+    start, end = (int(y) for y in mapping_years) if mapping_years else (years[0], years[-1])
+    for year in (start, end):
+        if year not in years:
+            raise StepInputError(t("selection.input.year_missing", lang, year=year, years=shown))
+    if not start < end:
+        raise StepInputError(t("selection.input.year_order", lang, start=start, end=end))
+    totals = employment.groupby("year")["employment"].sum()
+    for year in (start, end):
+        if not totals[year] > 0:
+            raise StepInputError(t("selection.input.no_jobs", lang, year=year))
+    employed = employment[employment["year"].isin([start, end]) & (employment["employment"] > 0)]
+    if not employed.groupby(["region", "sector"])["year"].nunique().eq(2).any():
+        raise StepInputError(t("selection.input.no_pair", lang, start=start, end=end))
     return start, end
 
 
@@ -354,6 +382,24 @@ def shift_share(employment: pd.DataFrame, start_year=None, end_year=None) -> pd.
     )
 
 
+def mapping_cells(quadrants: pd.DataFrame, stars: pd.DataFrame, shares: pd.DataFrame, end_year) -> pd.DataFrame:
+    """One row per region-sector pair of :func:`specialisation_quadrants`, with its ``stars`` in
+    ``end_year`` (:func:`observatory_stars`), its ``employment_start`` (:func:`shift_share`) and
+    its employment ``growth`` since then (missing from a start of zero); highest ``lq_end`` first."""
+    cells = (quadrants.merge(stars.loc[stars["year"] == end_year, ["region", "sector", "stars"]])
+             .merge(shares[["region", "sector", "employment_start"]]))
+    cells["growth"] = cells["employment"] / cells["employment_start"].where(cells["employment_start"] > 0) - 1
+    return cells.sort_values("lq_end", ascending=False, ignore_index=True)
+
+
+def location_quotients(indicators: pd.DataFrame, years) -> pd.DataFrame:
+    """The full location-quotient matrix of ``years``, as one long table from
+    :func:`mapping_indicators`: ``region, sector, year, employment, lq``, one row per region,
+    sector and year present, sorted by year, region and sector."""
+    table = indicators.loc[indicators["year"].isin(list(years)), ["region", "sector", "year", "employment", "lq"]]
+    return table.sort_values(["year", "region", "sector"], ignore_index=True)
+
+
 def shift_share_by_region(shares: pd.DataFrame) -> pd.DataFrame:
     """Sum a :func:`shift_share` table per region (the components still add
     up to ``change``)."""
@@ -537,6 +583,16 @@ def lq_heatmap(
 # --------------------------------------------------------------------------
 # Selection
 # --------------------------------------------------------------------------
+
+
+def require_criterion_values(candidates: pd.DataFrame, criteria: pd.DataFrame, lang: str = "fr") -> None:
+    """Raise :class:`StepInputError`, in ``lang``, naming each candidate and criterion whose cell
+    is empty: the workbook allows a blank cell, but no candidate can be scored without it."""
+    names = list(criteria["criterion"])
+    gaps = candidates[names].isna().set_axis(candidates["candidate_id"]).stack()
+    cells = [f"{candidate} ({criterion})" for candidate, criterion in gaps[gaps].index]
+    if cells:
+        raise StepInputError(t("selection.input.missing_values", lang, cells=", ".join(cells)))
 
 
 def _check_selection_inputs(candidates: pd.DataFrame, criteria: pd.DataFrame) -> None:

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from pyxform import xls2xform
 
 from clusterkit import competency, questionnaire
+from clusterkit.errors import InputError
 from clusterkit.examples import build_example
 from clusterkit.schema import ENUMS, SKILL_COMPETENCY
 from clusterkit.workbook import backup_path, example_path, read_workbook, write_workbook
@@ -209,7 +210,7 @@ def test_assessments_evidence_and_person_lookup():
     notes = competency.evidence(SHEET)
     assert notes[["person", "skill", "score"]].values.tolist() == [["Awa", "coaching", 3]]
     assert competency.person_rows(SHEET, "  awa ")["person"].unique().tolist() == ["Awa"]
-    with pytest.raises(ValueError, match="Zoé.*Awa, Bruno"):
+    with pytest.raises(InputError, match="Zoé.*Awa, Bruno"):
         competency.person_rows(SHEET, "Zoé", "en")
 
 

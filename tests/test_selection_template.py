@@ -4,13 +4,16 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+from workbooks import run_in_process, write
 
 import clusterkit
 from clusterkit import selection
+from clusterkit.errors import StepInputError
 from clusterkit.runner import ExecutionError, RunError
 from clusterkit.workbook import example_path, read_workbook
 
-MAPPING_TABS_FR = ["Spécialisations les plus fortes", "Analyse structurelle-résiduelle", "Indice de spécialisation"]
+MAPPING_TABS_FR = ["Spécialisations les plus fortes", "Quotients de localisation", "Analyse structurelle-résiduelle",
+                   "Structurelle-résiduelle, détail", "Indice de spécialisation"]
 SELECTION_TABS_FR = ["Critères et poids", "Candidats écartés", "Classement", "Stabilité du classement"]
 NNBSP = "\u202f"  # the French thousands separator
 
@@ -125,8 +128,8 @@ def test_english_note_follows_its_parameters(note_en, example_workbook):
     assert list(ranking["Code"]) == list(expected.loc[~expected["eliminated"], "candidate_id"])
     assert ranking["Score"].tolist() == pytest.approx(expected["score"].dropna().tolist(), abs=1e-12)
     assert openpyxl.load_workbook(note_en.tables).sheetnames == [
-        "Strongest specialisations", "Shift-share by region", "Specialisation index", "Criteria and weights",
-        "Eliminated candidates", "Ranking", "Stability of the ranking"]
+        "Strongest specialisations", "Location quotients", "Shift-share by region", "Shift-share by region × sector",
+        "Specialisation index", "Criteria and weights", "Eliminated candidates", "Ranking", "Stability of the ranking"]
 
 
 def test_english_note_has_no_french_catalogue_text(note_en):
@@ -159,3 +162,75 @@ def test_unknown_parameter_names_fail_before_any_run(tmp_path):
 def test_unknown_normalisation_fails_with_the_expected_choices(tmp_path):
     with pytest.raises(ExecutionError, match=r"unknown normalisation 'median' \(expected minmax, zscore, rank\)"):
         clusterkit.run("selection", out_dir=tmp_path, lang="en", parameters={"normalisation": "median"})
+
+
+# Two regions, two sectors, two years, small enough to check by hand.
+HAND_EMPLOYMENT = pd.DataFrame({"region": ["A", "A", "B", "B"] * 2, "sector": ["s1", "s2"] * 4,
+                                "year": [2010] * 4 + [2015] * 4,
+                                "employment": [100.0, 300, 200, 400, 150, 300, 200, 350]})
+HAND_SELECTION = {
+    "cluster": pd.DataFrame({"key": ["name"], "value": ["Hand"]}),
+    "candidates": pd.DataFrame({"candidate_id": ["C1", "C2"], "name": ["One", "Two"], "region": ["A", "B"],
+                                "sector": ["s1", "s2"], "jobs": [10.0, 20.0]}),
+    "criteria": pd.DataFrame({"criterion": ["jobs"], "label": ["Jobs"], "weight": [1.0],
+                              "direction": ["higher_better"], "group": ["economic"]}),
+}
+
+
+def test_tables_workbook_holds_every_quotient_and_every_shift_share_cell(tmp_path):
+    path = write({**HAND_SELECTION, "employment": HAND_EMPLOYMENT}, tmp_path / "hand.xlsx", "en")
+    run_in_process("selection", path, "en", output_dir=str(tmp_path))
+    tables = tmp_path / "selection-tables.xlsx"
+    quotients = _tab(tables, "Location quotients")
+    assert len(quotients) == 8  # every region x sector, both years
+    by_cell = quotients.set_index(["Year", "Region", "Sector"])["Location quotient"]
+    assert by_cell[(2010, "A", "s1")] == pytest.approx((100 / 400) / (300 / 1000))  # 0.8333
+    assert by_cell[(2015, "A", "s1")] == pytest.approx((150 / 450) / (350 / 1000))  # 0.9524
+    cells = _tab(tables, "Shift-share by region × sector")
+    assert len(cells) == 4
+    a1 = cells.set_index(["Region", "Sector"]).loc[("A", "s1")]
+    # national growth 0 (1000 jobs both years); sector s1 grew from 300 to 350
+    assert a1["National growth effect"] == pytest.approx(0)
+    assert a1["Industry mix effect"] == pytest.approx(100 * (350 / 300 - 1))
+    assert a1["Regional effect"] == pytest.approx(50 - 100 * (350 / 300 - 1))
+    components = cells[["National growth effect", "Industry mix effect", "Regional effect"]].sum(axis=1)
+    assert components.tolist() == pytest.approx(cells["Change"].tolist())
+    assert len(_tab(tables, "Strongest specialisations")) == 4
+
+
+@pytest.mark.parametrize("lang, years, message", [
+    ("en", None, "The ‘employment’ sheet covers only the year 2010: the mapping compares two years."),
+    ("fr", None, "La feuille « emploi » ne couvre que l'année 2010 : la cartographie compare deux années."),
+    ("en", [2010, 2020], ("The mapping_years parameter asks for the year 2020, which the ‘employment’ sheet "
+                          "does not hold (years present: 2010, 2015).")),
+    ("fr", [2015, 2010], ("Le paramètre mapping_years doit donner l'année de départ puis une année plus "
+                          "récente ; il donne 2015 puis 2010.")),
+    ("en", "zero", "In the ‘employment’ sheet, total employment in 2015 is zero"),
+    ("fr", "apart", ("Dans la feuille « emploi », aucun couple région-secteur n'a d'emplois à la fois en 2010 "
+                     "et en 2015 : la cartographie ne peut suivre aucune spécialisation")),
+])
+def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, lang, years, message):
+    employment = HAND_EMPLOYMENT
+    if years is None:
+        employment = employment[employment["year"] == 2010]
+    elif years == "zero":
+        employment = employment.assign(employment=employment["employment"].where(employment["year"] == 2010, 0))
+    elif years == "apart":  # A employs people only in 2010, B only in 2015
+        employment = employment.assign(employment=employment["employment"].where(
+            (employment["region"] == "A") == (employment["year"] == 2010), 0))
+    path = write({**HAND_SELECTION, "employment": employment}, tmp_path / "one-year.xlsx", lang)
+    parameters = {"mapping_years": years} if isinstance(years, list) else {}
+    with pytest.raises(StepInputError) as caught:
+        run_in_process("selection", path, lang, **parameters)
+    assert message in str(caught.value)
+
+
+def test_mapping_cells_join_quadrant_stars_and_growth():
+    indicators = selection.mapping_indicators(HAND_EMPLOYMENT)
+    cells = selection.mapping_cells(selection.specialisation_quadrants(indicators, 2010, 2015),
+                                    selection.observatory_stars(indicators), selection.shift_share(HAND_EMPLOYMENT),
+                                    2015)
+    assert cells["lq_end"].is_monotonic_decreasing and len(cells) == 4
+    a1 = cells.set_index(["region", "sector"]).loc[("A", "s1")]
+    assert a1["growth"] == pytest.approx(150 / 100 - 1)
+    assert a1["lq_end"] == pytest.approx((150 / 450) / (350 / 1000))
