@@ -489,9 +489,10 @@ def relations_by_round(relations: pd.DataFrame | None, actors: pd.DataFrame | No
     rows = []
     for survey_round in network.survey_rounds(relations):
         observed = network.in_round(relations, survey_round)
-        facts = network.summary(network.cluster_graph(actors, enterprises, observed))
+        graph = network.cluster_graph(actors, enterprises, observed)  # no centralities: not shown here
         capital = diagnostic.social_capital(enterprises, actors, observed).set_index("indicator")["value"]
-        rows.append({"survey_round": survey_round, "ties": facts["ties"], "network_density": facts["density"],
+        rows.append({"survey_round": survey_round, "ties": network.tie_count(graph),
+                     "network_density": network.density(graph),
                      **{key: capital[key] for key in columns[3:]}})
     return pd.DataFrame(rows, columns=columns).astype({"survey_round": "int64", "ties": "int64"})
 
@@ -844,14 +845,35 @@ def progress_figure(by_dimension: pd.DataFrame, by_battery: pd.DataFrame, dimens
     return fig
 
 
+TREND_PANEL_LIMIT = 24  # small charts in the trend figure; a larger set shows those most behind
+
+
+def trend_indicators(table: pd.DataFrame, limit: int = TREND_PANEL_LIMIT) -> pd.DataFrame:
+    """The progress table's rows the trend figure draws: all of them, or, beyond ``limit``, the
+    ``limit`` most behind schedule: off track first, then at risk, then the others, each in the
+    table's order."""
+    if len(table) <= limit:
+        return table
+    urgency = table["progress_status"].map({"off_track": 0, "at_risk": 1}).fillna(2)
+    return table.loc[urgency.sort_values(kind="stable").index[:limit]]
+
+
+def trend_approximations(table: pd.DataFrame) -> list[tuple[str, dict]]:
+    """The catalogue message (key, values) saying that the trend figure shows a subset, if it does."""
+    shown = len(trend_indicators(table))
+    return [("monitoring.trends.subset", {"shown": shown, "indicators": len(table)})] if shown < len(table) else []
+
+
 def trend_figure(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[str, str],
                  labels: dict[str, str], columns: int = 4):
     """One small chart per indicator: its whole measurements over time, the baseline, the target
     (dashed) and the straight path from baseline to target (dotted). ``labels`` holds the legend
-    labels ``measured``, ``target`` and ``expected``."""
+    labels ``measured``, ``target`` and ``expected``. Beyond ``TREND_PANEL_LIMIT`` indicators,
+    only those most behind schedule are drawn (:func:`trend_indicators`)."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
+    table = trend_indicators(table)
     count = max(1, len(table))
     grid_rows = -(-count // columns)
     height = 2.2 * grid_rows + 0.6
@@ -860,8 +882,9 @@ def trend_figure(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[st
     fig.subplots_adjust(left=0.05, right=0.99, top=1 - 0.35 / height, bottom=0.55 / height, hspace=0.55,
                         wspace=0.28)
     totals = measurements[measurements["group"].isna()].sort_values("date")
+    by_indicator = dict(tuple(totals.groupby("indicator_id", sort=False)))
     for ax, row in zip(axes.flat, table.itertuples()):
-        series = totals[totals["indicator_id"] == row.indicator_id]
+        series = by_indicator.get(row.indicator_id, totals.iloc[:0])
         line = [(row.baseline_date, row.baseline)] if pd.notna(row.baseline) and pd.notna(row.baseline_date) else []
         ax.plot([d for d, _ in line] + list(series["date"]), [v for _, v in line] + list(series["value"]),
                 marker="o", ms=2.5, lw=1.2, color="#1f4e79", label=labels["measured"])

@@ -237,14 +237,24 @@ def summary(graph: nx.Graph, min_betweenness: float = BROKER_MIN_BETWEENNESS) ->
         "actors": n,
         "firms": int(table["firm"].sum()),
         "linked_pairs": graph.number_of_edges(),
-        "ties": sum(len(d["relation_types"]) for _, _, d in graph.edges(data=True)),
-        "density": nx.density(graph) if n > 1 else float("nan"),
+        "ties": tie_count(graph),
+        "density": density(graph),
         "mean_degree": 2 * graph.number_of_edges() / n if n else float("nan"),
         "components": nx.number_connected_components(graph),
         "largest_component_share": len(_components(graph)[0]) / n if n else float("nan"),
         "isolated_firms": len(isolated_firms(graph)),
         "brokers": len(brokers(table, min_betweenness)),
     }
+
+
+def tie_count(graph: nx.Graph) -> int:
+    """The ties of a map: one per relation type between each linked pair."""
+    return sum(len(d["relation_types"]) for _, _, d in graph.edges(data=True))
+
+
+def density(graph: nx.Graph) -> float:
+    """Linked pairs over possible pairs; missing for a map of fewer than two actors."""
+    return nx.density(graph) if len(graph) > 1 else float("nan")
 
 
 def lead_firm_linkages(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
@@ -259,26 +269,28 @@ def lead_firm_linkages(actors: pd.DataFrame, enterprises: pd.DataFrame, relation
     firm = table.set_index("actor_id")["firm"]
     leads = table[table["role"] == "lead_firm"]
     rel = relations[relations["source"] != relations["target"]]
-    rows = []
-    for lead in leads.itertuples(index=False):
-        into = rel[rel["target"] == lead.actor_id]
-        out = rel[rel["source"] == lead.actor_id]
-        touching = pd.concat([into.assign(partner=into["source"]), out.assign(partner=out["target"])])
-        support = touching[touching["relation_type"].isin(("service", "finance", "training", "information",
-                                                            "governance"))]
-        rows.append({
-            "actor_id": lead.actor_id, "name": lead.name,
-            "degree": touching["partner"].nunique(),
-            "suppliers": into.loc[into["relation_type"] == "supply", "source"].nunique(),
-            "subcontractors": into.loc[into["relation_type"] == "subcontracting", "source"].nunique(),
-            "customers": out.loc[out["relation_type"] == "supply", "target"].nunique(),
-            "support": support.loc[~support["partner"].map(firm).fillna(False).astype(bool), "partner"].nunique(),
-            "cooperation": touching.loc[touching["relation_type"].isin(("joint_action", "information")),
-                                        "partner"].nunique(),
-        })
+    # every relation seen from each of its two ends: the lead firm, its partner, which way it runs
+    touching = pd.concat([
+        pd.DataFrame({"lead": rel["target"], "partner": rel["source"], "into": True, "kind": rel["relation_type"]}),
+        pd.DataFrame({"lead": rel["source"], "partner": rel["target"], "into": False, "kind": rel["relation_type"]}),
+    ])
+    touching = touching[touching["lead"].isin(leads["actor_id"])]
+    kind, into = touching["kind"], touching["into"]
+    non_firm = ~touching["partner"].map(firm).fillna(False).astype(bool)
+    chosen = {
+        "degree": slice(None),
+        "suppliers": into & (kind == "supply"),
+        "subcontractors": into & (kind == "subcontracting"),
+        "customers": ~into & (kind == "supply"),
+        "support": kind.isin(("service", "finance", "training", "information", "governance")) & non_firm,
+        "cooperation": kind.isin(("joint_action", "information")),
+    }
+    frame = leads[["actor_id", "name"]].reset_index(drop=True)
+    for column, rows in chosen.items():
+        counts = touching.loc[rows].groupby("lead")["partner"].nunique()
+        frame[column] = frame["actor_id"].map(counts).fillna(0)
     columns = ["actor_id", "name", "degree", "suppliers", "subcontractors", "customers", "support", "cooperation"]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({c: "int64" for c in columns[2:]})
+    return frame[columns].astype({c: "int64" for c in columns[2:]})
 
 
 # -- round to round ----------------------------------------------------------------------------
@@ -348,6 +360,34 @@ RELATION_STYLES = {
 _PER_ROW = 8  # nodes per row inside a level band before another row is opened
 _ROW_GAP = 0.32  # vertical distance between two rows of a band
 _SMALL_MAP = 20  # actors up to which a map counts as small
+MAP_ACTOR_LIMIT = 120  # actors drawn at most: beyond, a map shows its most linked actors
+
+
+def map_actors(graph: nx.Graph) -> list:
+    """The actors a map draws, in the graph's order: all of them, or on a map of more than
+    ``MAP_ACTOR_LIMIT`` actors the ``MAP_ACTOR_LIMIT`` with the most partners (ties by id)."""
+    if len(graph) <= MAP_ACTOR_LIMIT:
+        return list(graph)
+    chosen = set(sorted(graph, key=lambda n: (-graph.degree(n), n))[:MAP_ACTOR_LIMIT])
+    return [n for n in graph if n in chosen]
+
+
+def _drawn(graph: nx.Graph, actors) -> nx.Graph:
+    """The part of ``graph`` a figure draws: the whole map when every actor is drawn."""
+    actors = [n for n in graph if n in set(actors)] if actors is not None else map_actors(graph)
+    return graph if len(actors) == len(graph) else graph.subgraph(actors)
+
+
+def approximations(graph: nx.Graph, positions: dict | None = None) -> list[tuple[str, dict]]:
+    """What is approximate on a large map, as catalogue messages (key, values) for the report:
+    betweenness estimated from a sample of source actors, a figure drawing only some actors."""
+    notes = []
+    if len(graph) > EXACT_BETWEENNESS_LIMIT:
+        notes.append(("diagnostic.map.sampled_betweenness", {"sources": EXACT_BETWEENNESS_LIMIT, "actors": len(graph)}))
+    drawn = len(_drawn(graph, positions))
+    if drawn < len(graph):
+        notes.append(("diagnostic.map.subset", {"shown": drawn, "actors": len(graph)}))
+    return notes
 
 
 def _bands(graph: nx.Graph) -> dict:
@@ -367,8 +407,9 @@ def layout_by_level(graph: nx.Graph, seed: int = 1) -> dict:
 
     Inside a band, actors are ordered by the x coordinate of a seeded spring layout (linked actors
     stay close) and spread evenly, zigzagging over rows when the band is crowded, so no two
-    nodes overlap.
+    nodes overlap. A large map is laid out on the actors it draws (:func:`map_actors`) only.
     """
+    graph = _drawn(graph, None)
     spring = nx.spring_layout(graph, seed=seed) if len(graph) else {}
     positions = {}
     for level, (centre, _, rows) in _bands(graph).items():
@@ -389,8 +430,10 @@ def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level
     ``level_labels`` and ``marker_labels`` (keys ``lead_firm``, ``broker``, ``intensity``).
     Nodes show actor ids; the report lists the names. Edges are slightly curved so that a tie
     between two actors of the same row never hides the actors between them. Give the
-    ``positions`` of another round's map (:func:`layout_by_level`) to draw both rounds alike.
+    ``positions`` of another round's map (:func:`layout_by_level`) to draw both rounds alike: the
+    same actors are drawn. A large map draws its most linked actors only (:func:`map_actors`).
     """
+    graph = _drawn(graph, positions)
     positions = positions or layout_by_level(graph, seed)
     bands = _bands(graph)
     bottom = min(centre - half for centre, half, _ in bands.values())
