@@ -976,6 +976,9 @@ def indicator_sheets(m: Assessment, lang: str, names: dict[str, str] | None = No
     entries = _catalogue_frame().set_index("key")
     definitions, kinds = entries[f"definition_{lang}"], entries["unit_kind"]
     extra = m.indicators.set_index("indicator_id")[["source", "frequency", "responsible", "disaggregation"]]
+    # one sort and one split of the measurements, not a filter per indicator
+    ordered = m.measurements.sort_values(["date", "group"], na_position="first")
+    measured = dict(tuple(ordered.groupby("indicator_id", sort=False)))
     sheets = []
     for row in m.table.to_dict("records"):
         ident = row["indicator_id"]
@@ -983,8 +986,7 @@ def indicator_sheets(m: Assessment, lang: str, names: dict[str, str] | None = No
         key = values.get("catalogue_key")
         same_kind = isinstance(key, str) and kinds.get(key) == unit_kind(row["unit"])
         values["definition"] = definitions[key] if same_kind else None
-        rows = m.measurements[m.measurements["indicator_id"] == ident]
-        rows = rows.sort_values(["date", "group"], na_position="first")
+        rows = measured.get(ident, ordered.iloc[:0])
         sheets.append(IndicatorSheet(
             ident, (names or {}).get(ident, row["name"]), {k: values.get(k) for k, _ in SHEET_FIELDS},
             unit_kind(row["unit"]) == "share", rows[list(MEASUREMENT_COLUMNS)].reset_index(drop=True)))
