@@ -514,30 +514,33 @@ def local_contribution(actions: pd.DataFrame | None) -> float:
 def results_chain(table: pd.DataFrame, actions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The results chain of the source (l. 3922-3949) built from the team's data.
 
-    Nodes (``node``, ``stage``, ``kind``, ``label``, ``progress_status``): the actions linked to
-    indicators, each followed by its activity indicators, form the activities stage; output,
-    outcome and impact indicators form the results, change targeted and development objective
-    stages. Edges (``source``, ``target``) go from each action to the other indicators it feeds.
+    Nodes (``node``, ``stage``, ``kind``, ``label``, ``progress_status``, ``group``): the actions
+    linked to indicators, each followed by its activity indicators (``group``: the action's id;
+    any other node is its own group), form the activities stage; output, outcome and impact
+    indicators form the results, change targeted and development objective stages. Edges (``source``, ``target``) go from each action to the other indicators it feeds.
     """
     titles = actions.set_index("action_id")["title"] if actions is not None and len(actions) else pd.Series(dtype="str")
     nodes = []
 
-    def indicator_node(row) -> dict:
+    def indicator_node(row, group=None) -> dict:
         return {"node": row.indicator_id, "stage": LEVEL_STAGE[row.level], "kind": "indicator",
-                "label": f"{row.indicator_id} {row.name}", "progress_status": row.progress_status}
+                "label": f"{row.indicator_id} {row.name}", "progress_status": row.progress_status,
+                "group": group or row.indicator_id}
 
     activity = table[table["level"] == "activity"]
     for action in sorted(table["action_id"].dropna().unique()):
         title = titles.get(action)
         nodes.append({"node": action, "stage": "activities", "kind": "action",
-                      "label": f"{action} {title}" if isinstance(title, str) else action, "progress_status": None})
-        nodes += [indicator_node(r) for r in activity[activity["action_id"] == action].itertuples()]
+                      "label": f"{action} {title}" if isinstance(title, str) else action, "progress_status": None,
+                      "group": action})
+        nodes += [indicator_node(r, action) for r in activity[activity["action_id"] == action].itertuples()]
     nodes += [indicator_node(r) for r in activity[activity["action_id"].isna()].itertuples()]
     for level in ("output", "outcome", "impact"):
         nodes += [indicator_node(r) for r in table[table["level"] == level].itertuples()]
     fed = table[table["action_id"].notna() & (table["level"] != "activity")]
     edges = pd.DataFrame({"source": fed["action_id"], "target": fed["indicator_id"]}).reset_index(drop=True)
-    return pd.DataFrame(nodes, columns=["node", "stage", "kind", "label", "progress_status"]).astype("str"), edges
+    columns = ["node", "stage", "kind", "label", "progress_status", "group"]
+    return pd.DataFrame(nodes, columns=columns).astype("str"), edges
 
 
 # --------------------------------------------------------------------------------------------
@@ -772,15 +775,42 @@ def _box_text(text: str, width: int = 30, lines: int = 2) -> str:
     return "\n".join(wrapped)
 
 
+CHAIN_ROW_LIMIT = 30  # boxes per column of the results chain figure
+
+
+def chain_nodes_drawn(nodes: pd.DataFrame, limit: int = CHAIN_ROW_LIMIT) -> pd.DataFrame:
+    """The results chain's nodes the figure draws: all of them, or, when a column would hold more
+    than ``limit`` boxes, in each column the ``limit`` most behind schedule (off track, then at
+    risk, then the others, each in the chain's order). An action and its activity indicators (one
+    ``group``) go together, ranked by their most urgent indicator."""
+    if nodes["stage"].value_counts().max() <= limit:
+        return nodes
+    urgency = nodes["progress_status"].map({"off_track": 0, "at_risk": 1}).fillna(2)
+    groups = pd.DataFrame({"stage": nodes["stage"], "group": nodes["group"],
+                           "size": nodes["group"].map(nodes["group"].value_counts()),
+                           "urgency": urgency.where(nodes["kind"] == "indicator").groupby(nodes["group"])
+                           .transform("min").fillna(2)}).drop_duplicates("group").sort_values("urgency", kind="stable")
+    kept = groups[groups.groupby("stage")["size"].cumsum() <= limit]
+    return nodes[nodes["group"].isin(kept["group"])]
+
+
+def chain_approximations(nodes: pd.DataFrame) -> list[tuple[str, dict]]:
+    """The catalogue message (key, values) saying that the results chain figure shows a subset, if it does."""
+    indicators = int((nodes["kind"] == "indicator").sum())
+    shown = int((chain_nodes_drawn(nodes)["kind"] == "indicator").sum())
+    return [("monitoring.chain.subset", {"shown": shown, "indicators": indicators})] if shown < indicators else []
+
+
 def results_chain_figure(nodes: pd.DataFrame, edges: pd.DataFrame, stage_titles: dict[str, str],
                          status_labels: dict[str, str], action_label: str, names: dict[str, str] | None = None):
     """The results chain as four columns of boxes, activities to development objective, with the
     arrows of the source between stages and a line from each action to the indicators it feeds.
     Indicator boxes are coloured by schedule status and named from ``names`` when given. Labels
-    come already localised."""
+    come already localised. A long chain draws a part of it (:func:`chain_nodes_drawn`)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch, Patch
 
+    nodes = chain_nodes_drawn(nodes)
     rows = max(1, nodes["stage"].value_counts().max())
     fig, ax = plt.subplots(figsize=(10, 0.5 * rows + 2.0))
     width, height, where = 0.9, 0.42, {}
