@@ -124,6 +124,8 @@ def centrality(graph: nx.Graph) -> pd.DataFrame:
     the largest first. Rows are sorted by betweenness, then degree, then id. The table is
     computed once per graph and kept in its attributes: the reports ask for it several times.
     """
+    if nx.is_frozen(graph):  # a view (subgraph) shares its attributes with the whole map
+        return _centrality(graph)
     if "centrality" not in graph.graph:
         graph.graph["centrality"] = _centrality(graph)
     return graph.graph["centrality"].copy()

@@ -74,6 +74,8 @@ def test_centrality_is_computed_once_and_callers_cannot_spoil_it():
     first = network.centrality(graph)
     first.loc[:, "betweenness"] = -1.0
     assert (network.centrality(graph)["betweenness"] >= 0).all()
+    part = graph.subgraph(list(graph)[:10])  # shares the map's attributes, not its centralities
+    assert len(network.centrality(part)) == 10
 
 
 def test_large_map_draws_its_most_linked_actors_and_says_so():
