@@ -940,6 +940,9 @@ def build_synthetic(
     n_candidates: int = 500,
     seed: int = 0,
     sheets=None,
+    n_institutions: int | None = None,
+    n_mapped_firms: int | None = None,
+    ties_per_actor: float = 2.0,
 ) -> dict[str, pd.DataFrame]:
     """A large random workbook with the example's columns and consistency rules.
 
@@ -947,6 +950,11 @@ def build_synthetic(
     n_regions x n_sectors x n_years rows (6 million by default). A sheet is the same whether
     built alone or with others. In `employment`, region and sector are categoricals, which
     keeps the big table cheap to build and hold.
+
+    The map holds the first `n_mapped_firms` firms (all by default) and `n_institutions`
+    other actors (one per 20 firms by default); the first survey round draws
+    `ties_per_actor` random ties per actor, the second keeps 85 % of them and adds half as
+    many new ones as there are actors.
     """
     wanted = _SHEETS if sheets is None else tuple(sheets)
     unknown = sorted(set(wanted) - set(_SHEETS))
@@ -954,7 +962,8 @@ def build_synthetic(
         raise ValueError(
             f"unknown sheet(s): {', '.join(unknown)}; expected some of {', '.join(_SHEETS)}"
         )
-    n_institutions = max(20, n_firms // 20)
+    n_institutions = max(20, n_firms // 20) if n_institutions is None else n_institutions
+    mapped = _firm_ids(n_firms)[:n_mapped_firms]  # ids of the firms that are also actors
     n_actions = max(20, n_indicators // 2)
 
     def rng(name):
@@ -975,8 +984,8 @@ def build_synthetic(
         ),
         "criteria": _criteria,
         "enterprises": lambda: _synthetic_enterprises(rng("enterprises"), n_firms),
-        "actors": lambda: _synthetic_actors(rng("actors"), n_firms, n_institutions),
-        "relations": lambda: _synthetic_relations(rng("relations"), n_firms, n_institutions),
+        "actors": lambda: _synthetic_actors(rng("actors"), mapped, n_institutions),
+        "relations": lambda: _synthetic_relations(rng("relations"), mapped, n_institutions, ties_per_actor),
         "swot": lambda: _synthetic_swot(rng("swot")),
         "services": lambda: _synthetic_services(rng("services"), n_institutions),
         "vision": lambda: pd.DataFrame([_VISION], columns=["statement", "horizon_years"]),
@@ -985,7 +994,7 @@ def build_synthetic(
             "statement": _ids("Objectif synthétique ", 10, 2),
             "gender_objective": np.arange(10) == 0,
         }),
-        "actions": lambda: _synthetic_actions(rng("actions"), n_actions, n_firms, n_institutions),
+        "actions": lambda: _synthetic_actions(rng("actions"), n_actions, mapped, n_institutions),
         "indicators": indicators,
         "measurements": lambda: _synthetic_measurements(
             rng("measurements"), indicators(), n_rounds
@@ -1000,6 +1009,19 @@ def build_synthetic(
     return {name: builders[name]() for name in _SHEETS if name in wanted}
 
 
+# A large team workbook, the size at which reports were reported slow (issue 13): 5,000 surveyed
+# firms, 3,000 actors on the map, about 20,000 relations over two rounds, 200 indicators
+# measured 8 times (one in five split by sex), the selection sheets at a regional scale.
+LARGE = {"n_firms": 5_000, "n_mapped_firms": 2_700, "n_institutions": 300, "ties_per_actor": 3.33,
+         "n_indicators": 200, "n_rounds": 8, "n_regions": 40, "n_sectors": 30, "n_years": 6,
+         "n_candidates": 100}
+
+
+def build_large(seed: int = 0) -> dict[str, pd.DataFrame]:
+    """The :data:`LARGE` workbook's sheets (every sheet), seeded."""
+    return build_synthetic(**LARGE, seed=seed)
+
+
 def _ids(prefix: str, n: int, width: int) -> np.ndarray:
     """prefix + zero-padded 1..n, vectorised."""
     return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width))
@@ -1009,8 +1031,8 @@ def _firm_ids(n_firms: int) -> np.ndarray:
     return _ids("E", n_firms, len(str(n_firms)))
 
 
-def _actor_ids(n_firms: int, n_institutions: int) -> np.ndarray:
-    return np.concatenate([_firm_ids(n_firms), _institution_ids(n_institutions)])
+def _actor_ids(firm_ids: np.ndarray, n_institutions: int) -> np.ndarray:
+    return np.concatenate([firm_ids, _institution_ids(n_institutions)])
 
 
 def _institution_ids(n_institutions: int) -> np.ndarray:
@@ -1093,9 +1115,9 @@ def _synthetic_enterprises(rng, n) -> pd.DataFrame:
     })
 
 
-def _synthetic_actors(rng, n_firms, n_institutions) -> pd.DataFrame:
-    """Every firm is an actor (same id and name), plus the institutions."""
-    firm_ids = _firm_ids(n_firms)
+def _synthetic_actors(rng, firm_ids, n_institutions) -> pd.DataFrame:
+    """The firms on the map (same id and name), plus the institutions."""
+    n_firms = firm_ids.size
     inst_ids = _institution_ids(n_institutions)
     return pd.DataFrame({
         "actor_id": np.concatenate([firm_ids, inst_ids]),
@@ -1118,15 +1140,15 @@ def _random_ties(rng, n_actors, m, joint_share) -> np.ndarray:
     return np.unique((source * n_actors + target) * len(_RELATION_TYPES) + kind)
 
 
-def _synthetic_relations(rng, n_firms, n_institutions) -> pd.DataFrame:
-    n_actors = n_firms + n_institutions
-    round1 = _random_ties(rng, n_actors, 2 * n_actors, 0.02)
+def _synthetic_relations(rng, firm_ids, n_institutions, ties_per_actor) -> pd.DataFrame:
+    n_actors = firm_ids.size + n_institutions
+    round1 = _random_ties(rng, n_actors, round(ties_per_actor * n_actors), 0.02)
     kept = round1[rng.random(round1.size) < 0.85]
     round2 = np.union1d(kept, _random_ties(rng, n_actors, n_actors // 2, 0.3))
     keys = np.concatenate([round1, round2])
     kind = keys % len(_RELATION_TYPES)
     pair = keys // len(_RELATION_TYPES)
-    ids = _actor_ids(n_firms, n_institutions)
+    ids = _actor_ids(firm_ids, n_institutions)
     return pd.DataFrame({
         "source": ids[pair // n_actors],
         "target": ids[pair % n_actors],
@@ -1157,8 +1179,8 @@ def _synthetic_services(rng, n_institutions, n=50) -> pd.DataFrame:
     })
 
 
-def _synthetic_actions(rng, n, n_firms, n_institutions) -> pd.DataFrame:
-    actor_ids = _actor_ids(n_firms, n_institutions)
+def _synthetic_actions(rng, n, firm_ids, n_institutions) -> pd.DataFrame:
+    actor_ids = _actor_ids(firm_ids, n_institutions)
     start = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365, n), unit="D")
     end = start + pd.to_timedelta(rng.integers(60, 730, n), unit="D")
     status = np.select(

@@ -490,9 +490,10 @@ def relations_by_round(relations: pd.DataFrame | None, actors: pd.DataFrame | No
     rows = []
     for survey_round in network.survey_rounds(relations):
         observed = network.in_round(relations, survey_round)
-        facts = network.summary(network.cluster_graph(actors, enterprises, observed))
+        graph = network.cluster_graph(actors, enterprises, observed)  # no centralities: not shown here
         capital = diagnostic.social_capital(enterprises, actors, observed).set_index("indicator")["value"]
-        rows.append({"survey_round": survey_round, "ties": facts["ties"], "network_density": facts["density"],
+        rows.append({"survey_round": survey_round, "ties": network.tie_count(graph),
+                     "network_density": network.density(graph),
                      **{key: capital[key] for key in columns[3:]}})
     return pd.DataFrame(rows, columns=columns).astype({"survey_round": "int64", "ties": "int64"})
 
@@ -514,30 +515,33 @@ def local_contribution(actions: pd.DataFrame | None) -> float:
 def results_chain(table: pd.DataFrame, actions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The results chain of the source (l. 3922-3949) built from the team's data.
 
-    Nodes (``node``, ``stage``, ``kind``, ``label``, ``progress_status``): the actions linked to
-    indicators, each followed by its activity indicators, form the activities stage; output,
-    outcome and impact indicators form the results, change targeted and development objective
-    stages. Edges (``source``, ``target``) go from each action to the other indicators it feeds.
+    Nodes (``node``, ``stage``, ``kind``, ``label``, ``progress_status``, ``group``): the actions
+    linked to indicators, each followed by its activity indicators (``group``: the action's id;
+    any other node is its own group), form the activities stage; output, outcome and impact
+    indicators form the results, change targeted and development objective stages. Edges (``source``, ``target``) go from each action to the other indicators it feeds.
     """
     titles = actions.set_index("action_id")["title"] if actions is not None and len(actions) else pd.Series(dtype="str")
     nodes = []
 
-    def indicator_node(row) -> dict:
+    def indicator_node(row, group=None) -> dict:
         return {"node": row.indicator_id, "stage": LEVEL_STAGE[row.level], "kind": "indicator",
-                "label": f"{row.indicator_id} {row.name}", "progress_status": row.progress_status}
+                "label": f"{row.indicator_id} {row.name}", "progress_status": row.progress_status,
+                "group": group or row.indicator_id}
 
     activity = table[table["level"] == "activity"]
     for action in sorted(table["action_id"].dropna().unique()):
         title = titles.get(action)
         nodes.append({"node": action, "stage": "activities", "kind": "action",
-                      "label": f"{action} {title}" if isinstance(title, str) else action, "progress_status": None})
-        nodes += [indicator_node(r) for r in activity[activity["action_id"] == action].itertuples()]
+                      "label": f"{action} {title}" if isinstance(title, str) else action, "progress_status": None,
+                      "group": action})
+        nodes += [indicator_node(r, action) for r in activity[activity["action_id"] == action].itertuples()]
     nodes += [indicator_node(r) for r in activity[activity["action_id"].isna()].itertuples()]
     for level in ("output", "outcome", "impact"):
         nodes += [indicator_node(r) for r in table[table["level"] == level].itertuples()]
     fed = table[table["action_id"].notna() & (table["level"] != "activity")]
     edges = pd.DataFrame({"source": fed["action_id"], "target": fed["indicator_id"]}).reset_index(drop=True)
-    return pd.DataFrame(nodes, columns=["node", "stage", "kind", "label", "progress_status"]).astype("str"), edges
+    columns = ["node", "stage", "kind", "label", "progress_status", "group"]
+    return pd.DataFrame(nodes, columns=columns).astype("str"), edges
 
 
 # --------------------------------------------------------------------------------------------
@@ -772,15 +776,42 @@ def _box_text(text: str, width: int = 30, lines: int = 2) -> str:
     return "\n".join(wrapped)
 
 
+CHAIN_ROW_LIMIT = 30  # boxes per column of the results chain figure
+
+
+def chain_nodes_drawn(nodes: pd.DataFrame, limit: int = CHAIN_ROW_LIMIT) -> pd.DataFrame:
+    """The results chain's nodes the figure draws: all of them, or, when a column would hold more
+    than ``limit`` boxes, in each column the ``limit`` most behind schedule (off track, then at
+    risk, then the others, each in the chain's order). An action and its activity indicators (one
+    ``group``) go together, ranked by their most urgent indicator."""
+    if nodes["stage"].value_counts().max() <= limit:
+        return nodes
+    urgency = nodes["progress_status"].map({"off_track": 0, "at_risk": 1}).fillna(2)
+    groups = pd.DataFrame({"stage": nodes["stage"], "group": nodes["group"],
+                           "size": nodes["group"].map(nodes["group"].value_counts()),
+                           "urgency": urgency.where(nodes["kind"] == "indicator").groupby(nodes["group"])
+                           .transform("min").fillna(2)}).drop_duplicates("group").sort_values("urgency", kind="stable")
+    kept = groups[groups.groupby("stage")["size"].cumsum() <= limit]
+    return nodes[nodes["group"].isin(kept["group"])]
+
+
+def chain_approximations(nodes: pd.DataFrame) -> list[tuple[str, dict]]:
+    """The catalogue message (key, values) saying that the results chain figure shows a subset, if it does."""
+    indicators = int((nodes["kind"] == "indicator").sum())
+    shown = int((chain_nodes_drawn(nodes)["kind"] == "indicator").sum())
+    return [("monitoring.chain.subset", {"shown": shown, "indicators": indicators})] if shown < indicators else []
+
+
 def results_chain_figure(nodes: pd.DataFrame, edges: pd.DataFrame, stage_titles: dict[str, str],
                          status_labels: dict[str, str], action_label: str, names: dict[str, str] | None = None):
     """The results chain as four columns of boxes, activities to development objective, with the
     arrows of the source between stages and a line from each action to the indicators it feeds.
     Indicator boxes are coloured by schedule status and named from ``names`` when given. Labels
-    come already localised."""
+    come already localised. A long chain draws a part of it (:func:`chain_nodes_drawn`)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch, Patch
 
+    nodes = chain_nodes_drawn(nodes)
     rows = max(1, nodes["stage"].value_counts().max())
     fig, ax = plt.subplots(figsize=(10, 0.5 * rows + 2.0))
     width, height, where = 0.9, 0.42, {}
@@ -846,14 +877,35 @@ def progress_figure(by_dimension: pd.DataFrame, by_battery: pd.DataFrame, dimens
     return fig
 
 
+TREND_PANEL_LIMIT = 24  # small charts in the trend figure; a larger set shows those most behind
+
+
+def trend_indicators(table: pd.DataFrame, limit: int = TREND_PANEL_LIMIT) -> pd.DataFrame:
+    """The progress table's rows the trend figure draws: all of them, or, beyond ``limit``, the
+    ``limit`` most behind schedule: off track first, then at risk, then the others, each in the
+    table's order."""
+    if len(table) <= limit:
+        return table
+    urgency = table["progress_status"].map({"off_track": 0, "at_risk": 1}).fillna(2)
+    return table.loc[urgency.sort_values(kind="stable").index[:limit]]
+
+
+def trend_approximations(table: pd.DataFrame) -> list[tuple[str, dict]]:
+    """The catalogue message (key, values) saying that the trend figure shows a subset, if it does."""
+    shown = len(trend_indicators(table))
+    return [("monitoring.trends.subset", {"shown": shown, "indicators": len(table)})] if shown < len(table) else []
+
+
 def trend_figure(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[str, str],
                  labels: dict[str, str], columns: int = 4):
     """One small chart per indicator: its whole measurements over time, the baseline, the target
     (dashed) and the straight path from baseline to target (dotted). ``labels`` holds the legend
-    labels ``measured``, ``target`` and ``expected``."""
+    labels ``measured``, ``target`` and ``expected``. Beyond ``TREND_PANEL_LIMIT`` indicators,
+    only those most behind schedule are drawn (:func:`trend_indicators`)."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
+    table = trend_indicators(table)
     count = max(1, len(table))
     grid_rows = -(-count // columns)
     height = 2.2 * grid_rows + 0.6
@@ -862,8 +914,9 @@ def trend_figure(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[st
     fig.subplots_adjust(left=0.05, right=0.99, top=1 - 0.35 / height, bottom=0.55 / height, hspace=0.55,
                         wspace=0.28)
     totals = measurements[measurements["group"].isna()].sort_values("date")
+    by_indicator = dict(tuple(totals.groupby("indicator_id", sort=False)))
     for ax, row in zip(axes.flat, table.itertuples()):
-        series = totals[totals["indicator_id"] == row.indicator_id]
+        series = by_indicator.get(row.indicator_id, totals.iloc[:0])
         line = [(row.baseline_date, row.baseline)] if pd.notna(row.baseline) and pd.notna(row.baseline_date) else []
         ax.plot([d for d, _ in line] + list(series["date"]), [v for _, v in line] + list(series["value"]),
                 marker="o", ms=2.5, lw=1.2, color="#1f4e79", label=labels["measured"])
@@ -955,6 +1008,9 @@ def indicator_sheets(m: Assessment, lang: str, names: dict[str, str] | None = No
     entries = _catalogue_frame().set_index("key")
     definitions, kinds = entries[f"definition_{lang}"], entries["unit_kind"]
     extra = m.indicators.set_index("indicator_id")[["source", "frequency", "responsible", "disaggregation"]]
+    # one sort and one split of the measurements, not a filter per indicator
+    ordered = m.measurements.sort_values(["date", "group"], na_position="first")
+    measured = dict(tuple(ordered.groupby("indicator_id", sort=False)))
     sheets = []
     for row in m.table.to_dict("records"):
         ident = row["indicator_id"]
@@ -962,8 +1018,7 @@ def indicator_sheets(m: Assessment, lang: str, names: dict[str, str] | None = No
         key = values.get("catalogue_key")
         same_kind = isinstance(key, str) and kinds.get(key) == unit_kind(row["unit"])
         values["definition"] = definitions[key] if same_kind else None
-        rows = m.measurements[m.measurements["indicator_id"] == ident]
-        rows = rows.sort_values(["date", "group"], na_position="first")
+        rows = measured.get(ident, ordered.iloc[:0])
         sheets.append(IndicatorSheet(
             ident, (names or {}).get(ident, row["name"]), {k: values.get(k) for k, _ in SHEET_FIELDS},
             unit_kind(row["unit"]) == "share", rows[list(MEASUREMENT_COLUMNS)].reset_index(drop=True)))

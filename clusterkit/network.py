@@ -21,9 +21,11 @@ Conventions, used everywhere below:
 from __future__ import annotations
 
 import math
+import random
 
 import matplotlib.pyplot as plt
 import networkx as nx
+import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
@@ -73,16 +75,30 @@ def cluster_graph(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd
     for row in actor_table(actors, enterprises).itertuples(index=False):
         graph.add_node(row.actor_id, name=row.name, type=row.type, level=row.level,
                        role=None if pd.isna(row.role) else row.role, firm=bool(row.firm))
-    order = {t: i for i, t in enumerate(RELATION_TYPES)}
-    ties = relations[relations["source"] != relations["target"]]
-    for (a, b), group in ties.groupby(_pair_key(ties), sort=True):
-        group = group.assign(rank=group["relation_type"].map(order)).sort_values("rank")
-        strongest = group.sort_values(["intensity", "rank"], ascending=[False, True]).iloc[0]
-        graph.add_edge(a, b, relation_types=tuple(dict.fromkeys(group["relation_type"])),
-                       intensity=int(group["intensity"].max()),
-                       formal=bool(group["formal"].fillna(False).any()),
-                       main_type=strongest["relation_type"])
+    graph.add_edges_from(_edges(relations))
     return graph
+
+
+def _edges(relations: pd.DataFrame):
+    """(a, b, attributes) for each linked pair, pairs in id order; one sort, no per-pair frames."""
+    ties = relations[relations["source"] != relations["target"]]
+    a, b = _pair_key(ties)
+    frame = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy(), "relation_type": ties["relation_type"].to_numpy(),
+                          "rank": ties["relation_type"].map({t: i for i, t in enumerate(RELATION_TYPES)}).to_numpy(),
+                          "intensity": ties["intensity"].to_numpy(),
+                          "formal": ties["formal"].astype("boolean").fillna(False).to_numpy(dtype=bool)})
+    pairs = frame.groupby(["a", "b"], sort=True)
+    # the strongest relation first, the first in the schema's order on a tie
+    strongest = frame.sort_values(["a", "b", "intensity", "rank"], ascending=[True, True, False, True],
+                                  kind="stable").drop_duplicates(["a", "b"]).set_index(["a", "b"])
+    kinds = (frame.sort_values(["a", "b", "rank"], kind="stable").drop_duplicates(["a", "b", "relation_type"])
+             .groupby(["a", "b"], sort=True)["relation_type"].agg(tuple))
+    table = pd.DataFrame({"relation_types": kinds, "intensity": pairs["intensity"].max(),
+                          "formal": pairs["formal"].any(), "main_type": strongest["relation_type"]})
+    for (a, b), types, intensity, formal, main in zip(table.index, table["relation_types"], table["intensity"],
+                                                      table["formal"], table["main_type"]):
+        yield a, b, {"relation_types": types, "intensity": int(intensity), "formal": bool(formal),
+                     "main_type": main}
 
 
 def _pair_key(relations: pd.DataFrame) -> list[pd.Series]:
@@ -95,18 +111,30 @@ def _pair_key(relations: pd.DataFrame) -> list[pd.Series]:
 
 # -- metrics -----------------------------------------------------------------------------------
 EXACT_BETWEENNESS_LIMIT = 500  # a real cluster map is far smaller; synthetic stress tests are not
+_CELLS = 4_000_000  # actors x sources breadth-first at once: bounds the memory of :func:`_betweenness`
+
+
 def centrality(graph: nx.Graph) -> pd.DataFrame:
     """One row per actor: degree (linked partners), degree centrality, betweenness, component.
 
     Centralities are networkx's normalised ones (degree / (n - 1); betweenness over the pairs of
     the whole map). Exact betweenness costs actors x ties: beyond ``EXACT_BETWEENNESS_LIMIT`` actors
-    it is estimated from a seeded sample of that many source actors (reproducible). Components are numbered from 1, the largest first. Rows are sorted by
-    betweenness, then degree, then id.
+    it is estimated from a seeded sample of that many source actors (reproducible; networkx's
+    sample and scaling), and :func:`approximations` says so. Components are numbered from 1,
+    the largest first. Rows are sorted by betweenness, then degree, then id. The table is
+    computed once per graph and kept in its attributes: the reports ask for it several times.
     """
+    if nx.is_frozen(graph):  # a view (subgraph) shares its attributes with the whole map
+        return _centrality(graph)
+    if "centrality" not in graph.graph:
+        graph.graph["centrality"] = _centrality(graph)
+    return graph.graph["centrality"].copy()
+
+
+def _centrality(graph: nx.Graph) -> pd.DataFrame:
     component = {node: i for i, nodes in enumerate(_components(graph), start=1) for node in nodes}
     degree = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
-    sample = EXACT_BETWEENNESS_LIMIT if len(graph) > EXACT_BETWEENNESS_LIMIT else None
-    betweenness = nx.betweenness_centrality(graph, k=sample, normalized=True, seed=0)
+    betweenness = _betweenness(graph, betweenness_sources(graph))
     rows = [{"actor_id": node, "name": data["name"], "type": data["type"], "level": data["level"],
              "role": data["role"], "firm": data["firm"], "degree": graph.degree(node),
              "degree_centrality": degree[node], "betweenness": betweenness[node],
@@ -116,6 +144,61 @@ def centrality(graph: nx.Graph) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=columns)
     table = table.sort_values(["betweenness", "degree", "actor_id"], ascending=[False, False, True])
     return table.astype({"degree": "int64", "component": "int64", "firm": "bool"}).reset_index(drop=True)
+
+
+def betweenness_sources(graph: nx.Graph) -> list:
+    """The actors whose shortest paths betweenness counts: all, or networkx's seeded sample of
+    ``EXACT_BETWEENNESS_LIMIT`` of them on a larger map (``betweenness_centrality(k=..., seed=0)``)."""
+    if len(graph) <= EXACT_BETWEENNESS_LIMIT:
+        return list(graph)
+    return random.Random(0).sample(list(graph), EXACT_BETWEENNESS_LIMIT)
+
+
+def _betweenness(graph: nx.Graph, sources: list) -> dict:
+    """Normalised betweenness from the shortest paths leaving ``sources`` (Brandes' algorithm).
+
+    Breadth-first search and the dependency accumulation run for many sources at once, one
+    sparse product per distance level, instead of node by node in Python; values and scaling
+    are networkx's ``betweenness_centrality(normalized=True)`` (with ``k`` when sampled).
+    """
+    nodes = list(graph)
+    n, total = len(nodes), np.zeros(len(nodes))
+    if n < 3 or not graph.number_of_edges():
+        return dict.fromkeys(nodes, 0.0)
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=None, dtype=float, format="csr")
+    index = {node: i for i, node in enumerate(nodes)}
+    origins = np.array([index[s] for s in sources])
+    for start in range(0, len(origins), max(1, _CELLS // n)):
+        chunk = origins[start:start + max(1, _CELLS // n)]
+        columns = np.arange(len(chunk))
+        paths = np.zeros((n, len(chunk)))  # shortest paths from each source (column) to each actor
+        paths[chunk, columns] = 1.0
+        depth = np.full((n, len(chunk)), -1, dtype=np.int32)
+        depth[chunk, columns] = 0
+        frontier, level = paths.copy(), 0
+        while True:
+            reached = adjacency @ frontier
+            fresh = (reached > 0) & (depth < 0)
+            if not fresh.any():
+                break
+            level += 1
+            depth[fresh], paths[fresh] = level, reached[fresh]
+            frontier = np.where(fresh, reached, 0.0)
+        dependency = np.zeros_like(paths)
+        for d in range(level, 0, -1):
+            share = np.divide(1.0 + dependency, paths, out=np.zeros_like(paths), where=depth == d)
+            behind = depth == d - 1
+            dependency[behind] += (paths * (adjacency @ share))[behind]
+        dependency[chunk, columns] = 0.0
+        total += dependency.sum(axis=1)
+    # networkx's rescaling for an undirected map without endpoints, normalised
+    k, pairs = len(origins), n - 2
+    if k == n:
+        scale = np.full(n, 1 / ((n - 1) * pairs))
+    else:
+        scale = np.full(n, 1 / (k * pairs))
+        scale[origins] = 1 / ((k - 1) * pairs)
+    return dict(zip(nodes, (total * scale).tolist()))
 
 
 def _components(graph: nx.Graph) -> list[set]:
@@ -156,14 +239,24 @@ def summary(graph: nx.Graph, min_betweenness: float = BROKER_MIN_BETWEENNESS) ->
         "actors": n,
         "firms": int(table["firm"].sum()),
         "linked_pairs": graph.number_of_edges(),
-        "ties": sum(len(d["relation_types"]) for _, _, d in graph.edges(data=True)),
-        "density": nx.density(graph) if n > 1 else float("nan"),
+        "ties": tie_count(graph),
+        "density": density(graph),
         "mean_degree": 2 * graph.number_of_edges() / n if n else float("nan"),
         "components": nx.number_connected_components(graph),
         "largest_component_share": len(_components(graph)[0]) / n if n else float("nan"),
         "isolated_firms": len(isolated_firms(graph)),
         "brokers": len(brokers(table, min_betweenness)),
     }
+
+
+def tie_count(graph: nx.Graph) -> int:
+    """The ties of a map: one per relation type between each linked pair."""
+    return sum(len(d["relation_types"]) for _, _, d in graph.edges(data=True))
+
+
+def density(graph: nx.Graph) -> float:
+    """Linked pairs over possible pairs; missing for a map of fewer than two actors."""
+    return nx.density(graph) if len(graph) > 1 else float("nan")
 
 
 def lead_firm_linkages(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:
@@ -178,26 +271,28 @@ def lead_firm_linkages(actors: pd.DataFrame, enterprises: pd.DataFrame, relation
     firm = table.set_index("actor_id")["firm"]
     leads = table[table["role"] == "lead_firm"]
     rel = relations[relations["source"] != relations["target"]]
-    rows = []
-    for lead in leads.itertuples(index=False):
-        into = rel[rel["target"] == lead.actor_id]
-        out = rel[rel["source"] == lead.actor_id]
-        touching = pd.concat([into.assign(partner=into["source"]), out.assign(partner=out["target"])])
-        support = touching[touching["relation_type"].isin(("service", "finance", "training", "information",
-                                                            "governance"))]
-        rows.append({
-            "actor_id": lead.actor_id, "name": lead.name,
-            "degree": touching["partner"].nunique(),
-            "suppliers": into.loc[into["relation_type"] == "supply", "source"].nunique(),
-            "subcontractors": into.loc[into["relation_type"] == "subcontracting", "source"].nunique(),
-            "customers": out.loc[out["relation_type"] == "supply", "target"].nunique(),
-            "support": support.loc[~support["partner"].map(firm).fillna(False).astype(bool), "partner"].nunique(),
-            "cooperation": touching.loc[touching["relation_type"].isin(("joint_action", "information")),
-                                        "partner"].nunique(),
-        })
+    # every relation seen from each of its two ends: the lead firm, its partner, which way it runs
+    touching = pd.concat([
+        pd.DataFrame({"lead": rel["target"], "partner": rel["source"], "into": True, "kind": rel["relation_type"]}),
+        pd.DataFrame({"lead": rel["source"], "partner": rel["target"], "into": False, "kind": rel["relation_type"]}),
+    ])
+    touching = touching[touching["lead"].isin(leads["actor_id"])]
+    kind, into = touching["kind"], touching["into"]
+    non_firm = ~touching["partner"].map(firm).fillna(False).astype(bool)
+    chosen = {
+        "degree": slice(None),
+        "suppliers": into & (kind == "supply"),
+        "subcontractors": into & (kind == "subcontracting"),
+        "customers": ~into & (kind == "supply"),
+        "support": kind.isin(("service", "finance", "training", "information", "governance")) & non_firm,
+        "cooperation": kind.isin(("joint_action", "information")),
+    }
+    frame = leads[["actor_id", "name"]].reset_index(drop=True)
+    for column, rows in chosen.items():
+        counts = touching.loc[rows].groupby("lead")["partner"].nunique()
+        frame[column] = frame["actor_id"].map(counts).fillna(0)
     columns = ["actor_id", "name", "degree", "suppliers", "subcontractors", "customers", "support", "cooperation"]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({c: "int64" for c in columns[2:]})
+    return frame[columns].astype({c: "int64" for c in columns[2:]})
 
 
 # -- round to round ----------------------------------------------------------------------------
@@ -267,6 +362,34 @@ RELATION_STYLES = {
 _PER_ROW = 8  # nodes per row inside a level band before another row is opened
 _ROW_GAP = 0.32  # vertical distance between two rows of a band
 _SMALL_MAP = 20  # actors up to which a map counts as small
+MAP_ACTOR_LIMIT = 120  # actors drawn at most: beyond, a map shows its most linked actors
+
+
+def map_actors(graph: nx.Graph) -> list:
+    """The actors a map draws, in the graph's order: all of them, or on a map of more than
+    ``MAP_ACTOR_LIMIT`` actors the ``MAP_ACTOR_LIMIT`` with the most partners (ties by id)."""
+    if len(graph) <= MAP_ACTOR_LIMIT:
+        return list(graph)
+    chosen = set(sorted(graph, key=lambda n: (-graph.degree(n), n))[:MAP_ACTOR_LIMIT])
+    return [n for n in graph if n in chosen]
+
+
+def _drawn(graph: nx.Graph, actors) -> nx.Graph:
+    """The part of ``graph`` a figure draws: the whole map when every actor is drawn."""
+    actors = [n for n in graph if n in set(actors)] if actors is not None else map_actors(graph)
+    return graph if len(actors) == len(graph) else graph.subgraph(actors)
+
+
+def approximations(graph: nx.Graph, positions: dict | None = None) -> list[tuple[str, dict]]:
+    """What is approximate on a large map, as catalogue messages (key, values) for the report:
+    betweenness estimated from a sample of source actors, a figure drawing only some actors."""
+    notes = []
+    if len(graph) > EXACT_BETWEENNESS_LIMIT:
+        notes.append(("diagnostic.map.sampled_betweenness", {"sources": EXACT_BETWEENNESS_LIMIT, "actors": len(graph)}))
+    drawn = len(_drawn(graph, positions))
+    if drawn < len(graph):
+        notes.append(("diagnostic.map.subset", {"shown": drawn, "actors": len(graph)}))
+    return notes
 
 
 def _bands(graph: nx.Graph) -> dict:
@@ -286,8 +409,9 @@ def layout_by_level(graph: nx.Graph, seed: int = 1) -> dict:
 
     Inside a band, actors are ordered by the x coordinate of a seeded spring layout (linked actors
     stay close) and spread evenly, zigzagging over rows when the band is crowded, so no two
-    nodes overlap.
+    nodes overlap. A large map is laid out on the actors it draws (:func:`map_actors`) only.
     """
+    graph = _drawn(graph, None)
     spring = nx.spring_layout(graph, seed=seed) if len(graph) else {}
     positions = {}
     for level, (centre, _, rows) in _bands(graph).items():
@@ -308,8 +432,10 @@ def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level
     ``level_labels`` and ``marker_labels`` (keys ``lead_firm``, ``broker``, ``intensity``).
     Nodes show actor ids; the report lists the names. Edges are slightly curved so that a tie
     between two actors of the same row never hides the actors between them. Give the
-    ``positions`` of another round's map (:func:`layout_by_level`) to draw both rounds alike.
+    ``positions`` of another round's map (:func:`layout_by_level`) to draw both rounds alike: the
+    same actors are drawn. A large map draws its most linked actors only (:func:`map_actors`).
     """
+    graph = _drawn(graph, positions)
     positions = positions or layout_by_level(graph, seed)
     bands = _bands(graph)
     bottom = min(centre - half for centre, half, _ in bands.values())
