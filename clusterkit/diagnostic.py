@@ -597,10 +597,10 @@ def baseline_table(workbook, date, survey_round: int | None = None,
     if has_map:
         relations = workbook["relations"]
         chosen = survey_round if survey_round is not None else network.survey_rounds(relations)[0]
+        graph = network.round_graph(workbook["actors"], firms, relations, chosen)
         relations = network.in_round(relations, chosen)
         source = f"relations, round {chosen}"
         capital = social_capital(firms, workbook["actors"], relations).set_index("indicator")["value"]
-        graph = network.cluster_graph(workbook["actors"], firms, relations)
         facts = network.summary(graph, min_betweenness)
         rows += [
             ("actors_mapped", facts["actors"], "actors", "actors"),

@@ -490,7 +490,7 @@ def relations_by_round(relations: pd.DataFrame | None, actors: pd.DataFrame | No
     rows = []
     for survey_round in network.survey_rounds(relations):
         observed = network.in_round(relations, survey_round)
-        graph = network.cluster_graph(actors, enterprises, observed)  # no centralities: not shown here
+        graph = network.round_graph(actors, enterprises, relations, survey_round)  # no centralities: not shown here
         capital = diagnostic.social_capital(enterprises, actors, observed).set_index("indicator")["value"]
         rows.append({"survey_round": survey_round, "ties": network.tie_count(graph),
                      "network_density": network.density(graph),

@@ -49,6 +49,27 @@ def in_round(relations: pd.DataFrame, survey_round: int) -> pd.DataFrame:
     return relations[_rounds(relations) == survey_round]
 
 
+def on_map(actors: pd.DataFrame, relations: pd.DataFrame, survey_round: int) -> pd.DataFrame:
+    """The actors on the map of ``survey_round``.
+
+    An actor joins the maps at the first round in which it is tied to someone, so a firm that a later
+    survey added is not counted as isolated in the rounds before it was surveyed; an actor never tied
+    in any round is on every map (it was surveyed, and has no partner).
+    """
+    ties = relations[relations["source"] != relations["target"]]
+    rounds = _rounds(ties)
+    ends = pd.concat([pd.DataFrame({"actor_id": ties["source"], "first": rounds}),
+                      pd.DataFrame({"actor_id": ties["target"], "first": rounds})])
+    first = actors["actor_id"].map(ends.groupby("actor_id")["first"].min())
+    return actors[first.isna() | (first <= survey_round)]
+
+
+def round_graph(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd.DataFrame,
+                survey_round: int) -> nx.Graph:
+    """The map of one survey round: the actors on it (:func:`on_map`) and the relations of that round."""
+    return cluster_graph(on_map(actors, relations, survey_round), enterprises, in_round(relations, survey_round))
+
+
 def _rounds(relations: pd.DataFrame) -> pd.Series:
     return relations["survey_round"].fillna(1).astype("int64")
 

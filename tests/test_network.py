@@ -165,3 +165,18 @@ def test_the_map_draws_with_its_legend():
     assert "NGO" not in legend_text and "FINANCE" not in legend_text
     node_labels = {t.get_text() for t in fig.axes[0].texts}
     assert {"F1", "A", "MACRO"} <= node_labels
+
+
+def test_actors_join_the_maps_at_their_first_tied_round():
+    # hand-built: A-B tied in rounds 1 and 2, C tied to A only in round 2, D never tied, E tied in round 3
+    actors = pd.DataFrame({"actor_id": list("ABCDE"), "name": list("ABCDE"), "type": ["enterprise"] * 5,
+                           "level": ["core"] * 5})
+    relations = pd.DataFrame({"source": ["A", "A", "C", "E"], "target": ["B", "B", "A", "B"],
+                              "relation_type": ["supply"] * 4, "intensity": [1] * 4, "formal": [False] * 4,
+                              "survey_round": [1, 2, 2, 3]})
+    assert network.on_map(actors, relations, 1)["actor_id"].tolist() == ["A", "B", "D"]
+    assert network.on_map(actors, relations, 2)["actor_id"].tolist() == ["A", "B", "C", "D"]
+    assert network.on_map(actors, relations, 3)["actor_id"].tolist() == list("ABCDE")
+    third = network.round_graph(actors, pd.DataFrame({"enterprise_id": [], "role": []}), relations, 3)
+    # in round 3 only E-B is observed: A, C and D are on the map without a tie
+    assert sorted(third.edges) == [("B", "E")] and sorted(third.nodes) == list("ABCDE")

@@ -218,7 +218,7 @@ def comparison(path, before: int = 1, after: int = 2) -> pd.DataFrame:
     actors, enterprises, relations = wb["actors"], wb["enterprises"], wb["relations"]
 
     def graph(survey_round):
-        return network.cluster_graph(actors, enterprises, network.in_round(relations, survey_round))
+        return network.round_graph(actors, enterprises, relations, survey_round)
     return network.compare_rounds(graph(before), graph(after)).set_index("measure")
 
 
@@ -249,12 +249,12 @@ def test_an_import_into_the_example_needs_a_round_and_leaves_the_earlier_rounds_
     # the ties of rounds 1 and 2 are untouched, so is what changed between them
     assert after.loc[["ties", "linked_pairs", "ties_gained", "ties_lost"]].equals(
         before.loc[["ties", "linked_pairs", "ties_gained", "ties_lost"]])
-    # The new firms are actors, and every actor is on every round's map: E73 and E74 show as
-    # isolated in rounds 1 and 2 (a question for the cluster map, which has no "first surveyed in").
+    # the new firms join the maps in round 3, their first tied round: rounds 1 and 2 are as before
+    assert after.equals(before)
     wb = read_workbook(workbook)
-    round_2 = network.cluster_graph(wb["actors"], wb["enterprises"], network.in_round(wb["relations"], 2))
-    assert network.isolated_firms(round_2)["actor_id"].tolist() == ["E73", "E74"]
-    assert after.loc[["isolated_firms", "components"], "after"].tolist() == [2, 6]
+    round_2 = network.round_graph(wb["actors"], wb["enterprises"], wb["relations"], 2)
+    assert {"E73", "E74"}.isdisjoint(round_2.nodes) and network.isolated_firms(round_2).empty
+    assert {"E73", "E74"} <= set(network.round_graph(wb["actors"], wb["enterprises"], wb["relations"], 3).nodes)
     third = comparison(workbook, 2, 3)
     assert third.loc["ties", "after"] == 5
 
