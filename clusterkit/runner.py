@@ -181,7 +181,7 @@ def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | 
     check_parameters(step, parameters, lang)
     out = output_folder(out_dir, lang)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{step}-", dir=out))
+        staging = Path(tempfile.mkdtemp(prefix=f".{step}-", dir=out)).resolve()  # the kernel runs elsewhere
     except OSError as error:
         raise InputError(t("out.cannot_create", lang, path=out, reason=error.strerror or error)) from None
     kernel = None
