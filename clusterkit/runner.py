@@ -97,7 +97,7 @@ def template_parameters(step: str) -> dict[str, dict]:
 def check_parameters(step: str, parameters: dict, lang: str) -> None:
     """Unknown names are an error, and values must be JSON values (paths as strings)."""
     declared = template_parameters(step)
-    unknown = sorted(set(parameters) - set(declared))
+    unknown = sorted(set(parameters) - (set(declared) - set(RESERVED_PARAMETERS)))  # reserved: set by the runner
     if unknown:
         raise InputError(t("run.unknown_parameter", lang, names=", ".join(unknown), step=step,
                            known=", ".join(n for n in declared if n not in RESERVED_PARAMETERS)))

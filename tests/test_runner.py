@@ -79,6 +79,8 @@ def test_run_in_english(tmp_path):
 def test_unknown_parameter_is_an_error_before_any_run(tmp_path):
     with pytest.raises(InputError, match="Paramètre inconnu pour l'étape diagnostic : colour"):
         clusterkit.run("diagnostic", out_dir=tmp_path, lang="fr", parameters={"colour": "red"})
+    with pytest.raises(InputError, match="Unknown parameter for the step diagnostic: output_dir"):
+        clusterkit.run("diagnostic", out_dir=tmp_path, lang="en", parameters={"output_dir": "/elsewhere"})
     assert list(tmp_path.iterdir()) == []
 
 
