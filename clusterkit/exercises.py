@@ -24,13 +24,14 @@ import datetime as dt
 import html
 import io
 import math
+from functools import partial
 
 import ipywidgets as widgets
-import traitlets
-from IPython.display import display
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import traitlets
+from IPython.display import display
 
 from . import diagnostic, i18n, implementation, monitoring, planning, selection
 from .i18n import t
@@ -95,7 +96,8 @@ class SelectionWeightsExercise:
             slider.observe(self.update, names="value")
         self.top_k.observe(self.update, names="value")
         self.preset.observe(self._apply_preset, names="value")
-        self.box = exercise_box(self.preset, *self.sliders.values(), self.top_k, self.weights_view,
+        weights = [readout(s, lambda v: i18n.number(v, self.lang, 2)) for s in self.sliders.values()]
+        self.box = exercise_box(self.preset, *weights, self.top_k, self.weights_view,
                                 widgets.HBox([self.ranking_view, self.chart]))
         self.update()
 
@@ -175,23 +177,23 @@ WIDE = {"description_width": "initial"}
 # box, let rows wrap, labels wrap, answers grow with their text and charts keep their ratio and
 # shrink with the width, from a 1024 px laptop to a 1920 px projector.
 EXERCISE_CSS = """<style>
-.ck-exercise {box-sizing: border-box; max-width: 100%;}
-.ck-exercise .widget-hbox {flex-wrap: wrap; align-items: center; column-gap: 1em;}
+.ck-exercise {box-sizing: border-box; max-width: 100%; padding-right: 4px;}  /* room for the widgets' 2 px margins */
+.ck-exercise .widget-hbox {flex-wrap: wrap; align-items: center; column-gap: 1em; overflow: visible;}
 .ck-exercise .widget-inline-hbox {flex-wrap: wrap; height: auto; min-height: var(--jp-widgets-inline-height);}
 .ck-exercise .widget-label, .ck-exercise .widget-label-basic, .ck-exercise .widget-html-content,
 .ck-exercise .widget-readout {white-space: normal; overflow: visible; text-overflow: clip; height: auto;
   line-height: 1.35;}
 .ck-exercise .widget-html-content {overflow-wrap: anywhere;}
-.ck-exercise .widget-radio-box label {height: auto; min-height: var(--jp-widgets-radio-item-height);
-  white-space: normal; align-items: flex-start; line-height: 1.35; padding: 0.2em 0;}
-.ck-exercise .widget-radio-box input {flex-shrink: 0; margin-top: 0.2em;}
+.ck-exercise .widget-radio-box label {display: flex; align-items: flex-start; column-gap: 0.3em; height: auto;
+  min-height: var(--jp-widgets-radio-item-height); white-space: normal; line-height: 1.35; padding: 0.2em 0;}
+.ck-exercise .widget-radio-box input {float: none; flex-shrink: 0; height: 1.1em; margin-top: 0.15em;}
 .ck-exercise .jupyter-button {width: auto; max-width: 100%; height: auto; min-height: 2.4em;
   min-width: 8em; white-space: normal; overflow: visible; text-overflow: clip; padding: 0.3em 1em;}
 .ck-exercise .widget-slider .slider-container {min-width: 9em;}
 .ck-exercise .widget-slider .slider {height: 8px;}
 .ck-exercise .widget-slider .noUi-handle {width: 20px; height: 20px; top: -7px; right: -10px;}
 .ck-exercise .widget-text input {min-width: 7em;}
-.ck-exercise img {max-width: 100%; height: auto !important; object-fit: contain; align-self: flex-start;}
+.ck-exercise img {max-width: 100%; height: auto !important; margin: 0; object-fit: contain; align-self: flex-start;}
 .ck-exercise table {width: 100%; table-layout: auto; border-collapse: collapse; font-size: 0.92em;}
 .ck-exercise td, .ck-exercise th {white-space: normal !important; overflow-wrap: break-word; padding: 0.2em 0.3em;
   text-align: left; vertical-align: top;}
@@ -201,8 +203,8 @@ EXERCISE_CSS = """<style>
 
 def exercise_box(*children) -> widgets.VBox:
     """An exercise's widgets in one box with the layout rules above: every exercise uses it."""
-    box = widgets.VBox([widgets.HTML(EXERCISE_CSS), *children],
-                       layout=widgets.Layout(width="100%", max_width="100%"))
+    # stretched rather than 100 % wide: a width of 100 % plus the widget's margins overflows the cell
+    box = widgets.VBox([widgets.HTML(EXERCISE_CSS), *children], layout=widgets.Layout(width="auto"))
     box.add_class("ck-exercise")
     return box
 
@@ -211,7 +213,7 @@ def row(text_html: str, *controls) -> widgets.HBox:
     """A line of an exercise: a label that takes the room left and wraps, then its controls,
     which go to the next line when the width runs short."""
     label_box = widgets.HTML(text_html, layout=widgets.Layout(flex="1 1 16em", min_width="12em"))
-    return widgets.HBox([label_box, *controls], layout=widgets.Layout(width="100%"))
+    return widgets.HBox([label_box, *controls], layout=widgets.Layout(width="auto"))
 
 
 def control(min_width: str = "16em", max_width: str = "36em") -> widgets.Layout:
@@ -234,6 +236,17 @@ def captured(*shown) -> widgets.Output:
         for item in shown:
             item() if callable(item) and not isinstance(item, widgets.Widget) else display(item)
     return out
+
+
+def readout(slider, write) -> widgets.HBox:
+    """``slider`` with its value written by ``write`` as the exercise's language writes it: a
+    slider's own readout follows the browser's number format (68,900 and 25.0% in a French
+    exercise). The box takes the slider's place and layout."""
+    shown = widgets.HTML(write(slider.value), layout=widgets.Layout(flex="0 0 auto", min_width="4.5em"))
+    slider.observe(lambda change: setattr(shown, "value", write(change["new"])), names="value")
+    box = widgets.HBox([slider, shown], layout=slider.layout)
+    slider.readout, slider.layout = False, widgets.Layout(flex="1 1 auto", width="auto", min_width="12em")
+    return box
 
 
 def folded(*shown, lang: str = "fr", title: str | None = None) -> widgets.Accordion:
@@ -626,8 +639,9 @@ class MonitoringTargetsExercise:
             self.earliest[indicator.indicator_id] = None if first is None else first.date()
             self.dates[indicator.indicator_id] = DateField(indicator.target_date.date(), self.lang,
                                                      t("label.target_date", self.lang))
+            target = readout(self.targets[indicator.indicator_id], partial(self.written, indicator.indicator_id))
             rows.append(row(f"<b>{html.escape(indicator.indicator_id)}</b> {html.escape(self.names[indicator.indicator_id])}",
-                               self.targets[indicator.indicator_id], self.dates[indicator.indicator_id]))
+                            target, self.dates[indicator.indicator_id]))
         self.summary_view, self.table_view = widgets.HTML(), widgets.HTML()
         self.chart = _image()
         for slider in self.targets.values():
@@ -791,12 +805,19 @@ class JointActionExercise:
         self.results = widgets.VBox([self.situation_view, self.summary_view, self.table_view, self.chart])
         self.box = exercise_box(widgets.HTML(_paragraph(html.escape(t("exercise.joint.intro", self.lang)))),
                                 widgets.HTML(_paragraph(title)),
-                                row(html.escape(label("budget", self.lang)), self.budget),
-                                row(html.escape(t("exercise.joint.support", self.lang)), self.first_share, self.fall),
+                                row(html.escape(label("budget", self.lang)), readout(self.budget, self._euros)),
+                                row(html.escape(t("exercise.joint.support", self.lang)),
+                                    readout(self.first_share, self._percent), readout(self.fall, self._percent)),
                                 row(html.escape(t("exercise.joint.dates", self.lang)), self.start, self.end),
                                 row(html.escape(t("exercise.joint.tracking", self.lang)), self.status, self.follow_up),
                                 self.results)
         self.update()
+
+    def _euros(self, value) -> str:
+        return t("exercise.joint.euros", self.lang, amount=i18n.number(value, self.lang, 0))
+
+    def _percent(self, value) -> str:
+        return i18n.percent(value, self.lang)
 
     def scheduled(self) -> pd.DataFrame:
         """The action as the widgets schedule it, one row in the shape of the ``actions`` sheet."""
@@ -824,9 +845,9 @@ class JointActionExercise:
         total, fund = self.schedule["budget"].sum(), self.schedule["fund"].sum()
         local_share = self.schedule["local_share"]
         self.summary_view.value = _paragraph(html.escape(t(
-            "exercise.joint.summary", self.lang, fund=i18n.number(fund, self.lang, 0),
+            "exercise.joint.summary", self.lang, fund=self._euros(fund),
             fund_share=i18n.percent(fund / total if total else None, self.lang),
-            local=i18n.number(total - fund, self.lang, 0),
+            local=self._euros(total - fund),
             local_share=i18n.percent((total - fund) / total if total else None, self.lang),
             first_local=i18n.percent(local_share.iloc[0], self.lang),
             last_local=i18n.percent(local_share.iloc[-1], self.lang))))

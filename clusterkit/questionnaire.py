@@ -24,8 +24,8 @@ import openpyxl
 import pandas as pd
 
 from . import competency, i18n
-from .exercises import DateField, captured, exercise_box, line
 from .competency import LEVELS, catalogue, descriptor
+from .exercises import DateField, captured, exercise_box, line
 from .exports import save_atomically
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY

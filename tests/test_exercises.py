@@ -8,10 +8,18 @@ import pytest
 from nbclient import NotebookClient
 
 from clusterkit import diagnostic, exercises, monitoring, planning
-from clusterkit.exercises import (EXAMPLE_SHORTLIST, EXAMPLE_TARGETS, MonitoringTargetsExercise,
-                                  PlanPrioritisationExercise, SwotSortingExercise, joint_action_widget,
-                                  monitoring_targets_widget, plan_prioritisation_widget, swot_sorting_widget,
-                                  target_range)
+from clusterkit.exercises import (
+    EXAMPLE_SHORTLIST,
+    EXAMPLE_TARGETS,
+    MonitoringTargetsExercise,
+    PlanPrioritisationExercise,
+    SwotSortingExercise,
+    joint_action_widget,
+    monitoring_targets_widget,
+    plan_prioritisation_widget,
+    swot_sorting_widget,
+    target_range,
+)
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 CHANGED = {"S02": ("category", "opportunity"), "S24": ("category", "weakness"), "S19": ("theme", "institutions")}
@@ -205,7 +213,13 @@ def test_targets_start_at_the_workbook_and_statuses_follow_progress_table(exampl
     targets_exercise = monitoring_targets_widget(lang="fr")
     assert {i: s.value for i, s in targets_exercise.targets.items()} == {
         "I03": 25.0, "I09": 20.0, "I20": 2300.0, "I21": 140.0, "I22": 0.25}
-    assert targets_exercise.targets["I22"].readout_format == ".1%"  # a share, shown as a percentage
+    slider = targets_exercise.targets["I22"]  # a share, shown as a percentage as French writes it
+    assert slider.readout is False and slider.value == 0.25
+    rows = targets_exercise.box.children[2:7]
+    [target] = [box for row in rows for box in row.children if slider in getattr(box, "children", ())]
+    assert target.children[1].value == "25,0\xa0%"
+    slider.value = 0.24
+    assert target.children[1].value == "24,0\xa0%"
     assert {d.value for d in targets_exercise.dates.values()} == {dt.date(2028, 12, 31)}
     indicators = example_workbook["indicators"].set_index("indicator_id").loc[list(EXAMPLE_TARGETS)].reset_index()
     expected = monitoring.progress_table(indicators, example_workbook["measurements"])
@@ -338,7 +352,7 @@ def test_every_exercise_uses_the_shared_layout(tmp_path):
     for exercise in built:
         assert "ck-exercise" in exercise.box._dom_classes
         assert exercise.box.children[0].value == exercises.EXERCISE_CSS
-    assert ".widget-radio-box label {height: auto;" in exercises.EXERCISE_CSS  # answer rows grow with their text
+    assert "min-height: var(--jp-widgets-radio-item-height)" in exercises.EXERCISE_CSS  # answer rows grow with their text
     assert "text-overflow: clip" in exercises.EXERCISE_CSS  # labels wrap instead of being cut
 
 
