@@ -149,7 +149,7 @@ def _workbook_example(args, lang: str) -> int:
     from .examples import build_example
     from .workbook import write_workbook
 
-    path = write_workbook(build_example(), args.path, lang)
+    path = write_workbook(build_example(lang=lang), args.path, lang)
     print(t("cli.workbook.example.done", lang, path=path))
     return 0
 

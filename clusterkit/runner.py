@@ -132,8 +132,8 @@ def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = "."
     import papermill
 
     parameters = dict(parameters or {})
-    source = Path(workbook) if workbook else example_path()
     lang = i18n.check_lang(lang) if lang else None
+    source = Path(workbook) if workbook else example_path(lang)
     wb = read_workbook(source, lang=lang, step=step)  # the edge: every problem, before any kernel
     lang = lang or wb.lang
     template = template_path(step)
