@@ -177,7 +177,7 @@ def test_capacity_slider_makes_the_warnings_appear_and_disappear(plan_exercise, 
 def test_english_prioritisation_and_a_team_shortlist():
     exercise = plan_prioritisation_widget(lang="en", action_ids=("ACT02", "ACT15"))
     assert list(exercise.actions["title"]) == ["Joint stand at the national footwear fair",
-                                              "Mission de prospection commerciale en Europe"]  # no translation
+                                              "Trade prospecting mission to Europe"]  # the English example
     assert exercise.impact["ACT02"].description == "Impact" and exercise.feasibility["ACT02"].description == "Feasibility"
     assert "Running actions per calendar year: 2025: 1." in exercise.warnings_view.value  # ACT15 was dropped
     assert "do first" in exercise.ranking_view.value
