@@ -14,6 +14,7 @@ from clusterkit import pack as pack_module
 from clusterkit import runner as runner_module
 from clusterkit.cli import main
 from clusterkit.examples import build_example
+from clusterkit.exercises import plan_prioritisation_widget, swot_sorting_widget
 from clusterkit.report import Report
 from clusterkit.workbook import example_path, read_workbook, write_workbook
 
@@ -162,6 +163,13 @@ def test_cli_writes_the_example_in_the_language_asked(tmp_path, capsys):
 def test_report_without_a_workbook_reads_the_example_in_its_language():
     assert Report("plan", "", "en").workbook.name == "Tamsa leather and footwear cluster (fictional)"
     assert Report("plan", "", "fr").workbook.name == "Cluster du cuir et de la chaussure de Tamsa (fictif)"
+
+
+def test_english_exercises_show_the_english_example():
+    titles = plan_prioritisation_widget(lang="en", action_ids=("ACT02", "ACT15")).actions["title"]
+    assert list(titles) == ["Joint stand at the national footwear fair", "Trade prospecting mission to Europe"]
+    statements = swot_sorting_widget(lang="en").key["statement"]
+    assert "Leather offcuts burned in the open air" in set(statements)
 
 
 class _Spy(Exception):

@@ -22,8 +22,8 @@ def note_fr(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def note_en(tmp_path_factory):
-    """The English note, with every kind of parameter moved away from its default."""
-    return clusterkit.run("selection", out_dir=tmp_path_factory.mktemp("en"), lang="en", parameters={
+    """The English note on the French example, with every kind of parameter moved away from its default."""
+    return clusterkit.run("selection", example_path("fr"), tmp_path_factory.mktemp("en"), lang="en", parameters={
         "preset": "pro_poor", "weights": {"employment": 0.2}, "top_k": 2, "mapping_years": [2020, 2024]})
 
 
@@ -113,13 +113,12 @@ def test_english_note_follows_its_parameters(note_en, example_workbook):
     assert "The weights follow the ‘Pro-poor growth’ orientation." in html
     assert "The team changed the weight of these criteria: Employment." in html
     assert "between 2020 and 2024" in html
-    # without a workbook, the English example: its candidates' names are in English
-    assert ("<strong>Corvalle wood and furniture</strong> (C4) is eliminated: ‘Strength of business "
+    assert ("<strong>Bois et meubles de Corvalle</strong> (C4) is eliminated: ‘Strength of business "
             "associations’ is 1.5, below the threshold of 2.") in html
-    assert "The first 2 are: Ardoun textiles and clothing, Belkane food processing." in html
-    assert "Among the first 2 in at least 90% of the draws: Ardoun textiles and clothing." in html
-    assert ("Uncertain place (among the first 2 in 10% to 90% of the draws): Belkane food processing, "
-            "Fenoul IT services.") in html
+    assert "The first 2 are: Textile et habillement d'Ardoun, Agroalimentaire de Belkane." in html
+    assert "Among the first 2 in at least 90% of the draws: Textile et habillement d'Ardoun." in html
+    assert ("Uncertain place (among the first 2 in 10% to 90% of the draws): Agroalimentaire de Belkane, "
+            "Services informatiques de Fenoul.") in html
     criteria = selection.apply_preset(example_workbook["criteria"], "pro_poor")
     expected = selection.score_candidates(example_workbook["candidates"], criteria, weights={"employment": 0.2})
     ranking = _tab(note_en.tables, "Ranking")
