@@ -11,6 +11,7 @@ import pytest
 
 import clusterkit
 from clusterkit import pack as pack_module
+from clusterkit import questionnaire
 from clusterkit import runner as runner_module
 from clusterkit.cli import main
 from clusterkit.examples import build_example
@@ -163,6 +164,15 @@ def test_cli_writes_the_example_in_the_language_asked(tmp_path, capsys):
 def test_report_without_a_workbook_reads_the_example_in_its_language():
     assert Report("plan", "", "en").workbook.name == "Tamsa leather and footwear cluster (fictional)"
     assert Report("plan", "", "fr").workbook.name == "Cluster du cuir et de la chaussure de Tamsa (fictif)"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_neither_packaged_example_is_written_to(lang):
+    before = example_path(lang).read_bytes()
+    rows = questionnaire.assessment_rows("Ann", "self", pd.Timestamp("2026-01-15"), {"coaching": 2})
+    with pytest.raises(ValueError, match="the example workbook shipped with clusterkit is not modified"):
+        questionnaire.append_assessment(example_path(lang), rows, "en")
+    assert example_path(lang).read_bytes() == before
 
 
 def test_english_exercises_show_the_english_example():
