@@ -512,7 +512,7 @@ def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", la
         wanted = steps or [s for s in STEPS if available_template(s)]
         pool = KernelPool(min(jobs or min(os.cpu_count() or 1, 4), max(1, len(wanted))))
     try:
-        source = (Path(workbook) if workbook else example_path()).resolve()
+        source = (Path(workbook) if workbook else example_path(user_lang(lang))).resolve()
         result = _pack(source, Path(out_dir).resolve(), lang, steps, pdf, parameters or {}, timeout, pool)
     except BaseException:
         if own_pool:

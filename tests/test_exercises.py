@@ -20,6 +20,7 @@ from clusterkit.exercises import (
     swot_sorting_widget,
     target_range,
 )
+from clusterkit.workbook import example_path
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 CHANGED = {"S02": ("category", "opportunity"), "S24": ("category", "weakness"), "S19": ("theme", "institutions")}
@@ -110,7 +111,7 @@ def test_statements_left_unsorted_stay_out_of_the_matrix(swot_exercise):
 
 
 def test_english_exercise_translates_the_example_statements():
-    exercise = swot_sorting_widget(lang="en")
+    exercise = swot_sorting_widget(example_path("fr"), lang="en")
     assert exercise.key["statement"].iloc[0] == "A public cluster support programme launched by the ministry"
     assert exercise.check_button.description == "Check"
     assert exercise.categories[0].options[1] == ("strength", "strength")
@@ -184,7 +185,7 @@ def test_capacity_slider_makes_the_warnings_appear_and_disappear(plan_exercise, 
 
 
 def test_english_prioritisation_and_a_team_shortlist():
-    exercise = plan_prioritisation_widget(lang="en", action_ids=("ACT02", "ACT15"))
+    exercise = plan_prioritisation_widget(example_path("fr"), lang="en", action_ids=("ACT02", "ACT15"))
     assert list(exercise.actions["title"]) == ["Joint stand at the national footwear fair",
                                               "Mission de prospection commerciale en Europe"]  # no translation
     assert exercise.impact["ACT02"].description == "Impact" and exercise.feasibility["ACT02"].description == "Feasibility"
@@ -278,8 +279,10 @@ def test_slider_bounds_frame_baseline_target_and_latest_value():
 
 
 def test_english_targets_use_the_catalogue_names():
-    exercise = monitoring_targets_widget(lang="en")
+    # a French workbook read in English: the catalogue's names; the English example keeps its team's names
+    exercise = monitoring_targets_widget(example_path("fr"), lang="en", indicator_ids=EXAMPLE_TARGETS)
     assert exercise.names["I21"] == "Income generated for the poor"
+    assert monitoring_targets_widget(lang="en").names["I21"] == "Average monthly income of home-based stitchers"
     assert exercise.targets["I21"].description == "Target"
     assert "<th>Status</th>" in exercise.table_view.value and "at risk" in exercise.table_view.value
     with pytest.raises(ValueError, match="Indicators missing from the “indicators” sheet: I99."):
