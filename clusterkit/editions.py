@@ -116,7 +116,8 @@ def build(root: Path, out: Path, only: str | None = None) -> list[Path]:
         target = root / "_build" / "editions" / f"{lang}-output"
         # through the interpreter: a venv need not have the jupyter-book launcher next to it
         command = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
-                   "build", str(root), "--config", str(config), "--toc", str(toc), "--path-output", str(target), "-W", "-n", "--keep-going"]
+                   "build", str(root), "--config", str(config), "--toc", str(toc), "--path-output", str(target),
+                   "-W", "-n", "--keep-going"]
         subprocess.run(command, check=True)
         destination = out / lang
         if destination.exists():
