@@ -25,7 +25,7 @@ from clusterkit.docs import generate_book_pages
 from clusterkit.i18n import t
 
 OTHER = {"fr": "en", "en": "fr"}
-FRAMES = ("pst-scrollable-table-container", "ck-table-wrap")  # the theme's frame, the reports' frame
+FRAMES = ["pst-scrollable-table-container", "ck-table-wrap"]  # the theme's frame, the reports' frame
 LONG_TABLE_ROWS = 15   # a table longer than this is folded in a worked example
 TALL_FIGURE = 1.6      # a figure this many times taller than wide is folded
 
