@@ -64,6 +64,29 @@ def frame_tables(soup, lang: str) -> None:
         frame["data-ck-hint"] = t("book.scroll_hint", lang)
 
 
+# --- French typography -----------------------------------------------------------------------
+NNBSP = "\u202f"
+NOT_PROSE = {"code", "pre", "script", "style", "kbd", "samp", "textarea"}
+
+
+def french_typography(soup) -> None:
+    """Narrow no-break spaces and one apostrophe in the text a reader sees, code and math left alone.
+
+    The chapters are written this way (see book/STYLE.md); this also covers what they include from
+    the catalogues (the typology, the competency tables)."""
+    for node in soup.find_all(string=True):
+        parent = node.parent
+        if any(p.name in NOT_PROSE or "math" in p.get("class", []) for p in [parent, *parent.parents] if p.name):
+            continue
+        text = str(node)
+        fixed = re.sub(r"[ \u00a0](?=[;:?!](?:\s|$))", NNBSP, text)
+        fixed = re.sub(r"(?<=\w)'(?=\w)", "’", fixed)
+        fixed = re.sub(r"«[ \u00a0]?", "«" + NNBSP, fixed)
+        fixed = re.sub(r"[ \u00a0]?»", NNBSP + "»", fixed)
+        if fixed != text:
+            node.replace_with(fixed)
+
+
 # --- worked examples ------------------------------------------------------------------------
 def _slug(text: str, taken: set[str]) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -175,11 +198,15 @@ def reader_layout(app, pagename, templatename, context, doctree):
     lang = app.config.language
     if lang == "fr":  # sphinx-exercise writes "Solution de" + the exercise's title
         body = re.sub(r"Solution de(<a [^>]*>) Exercice ", r"Solution de l’\1exercice ", body)
-    worked_example = (Path(app.srcdir) / pagename).with_suffix(".ipynb").exists() and "_generated/" in pagename
-    if "<table" not in body and not worked_example:
+    generated = "_generated/" in pagename
+    worked_example = generated and (Path(app.srcdir) / pagename).with_suffix(".ipynb").exists()
+    chapter = lang == "fr" and not generated
+    if "<table" not in body and not worked_example and not chapter:
         context["body"] = body
         return
     soup = BeautifulSoup(body, "html.parser")
+    if chapter:
+        french_typography(soup)
     if worked_example:
         fold_long_parts(soup, lang)
         page_contents(soup, context, lang)
