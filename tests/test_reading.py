@@ -4,12 +4,9 @@ written for readers, one year per source, French typography, search without acce
 The browser tests measure every page of both editions in headless Chromium (Debian's package), at a
 laptop's width (1280 px) and a phone's (390 px).
 """
-import functools
 import html
-import http.server
 import re
 import shutil
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -171,30 +168,6 @@ MEASURE = """async () => {
   const contents = !!document.querySelector(".bd-sidebar-secondary .bd-toc-nav a, .ck-page-contents a");
   return {tables, cut, screens: document.documentElement.scrollHeight / window.innerHeight, contents};
 }"""
-
-
-@pytest.fixture(scope="module")
-def site(built_book):
-    handler = functools.partial(Quiet, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
