@@ -18,7 +18,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString
 from sphinx.search import fr as sphinx_fr
 
 from clusterkit.docs import generate_book_pages
@@ -75,6 +75,8 @@ def french_typography(soup) -> None:
     The chapters are written this way (see book/STYLE.md); this also covers what they include from
     the catalogues (the typology, the competency tables)."""
     for node in soup.find_all(string=True):
+        if type(node) is not NavigableString:  # comments (maintainers' notes), doctype: not prose
+            continue
         parent = node.parent
         if any(p.name in NOT_PROSE or "math" in p.get("class", []) for p in [parent, *parent.parents] if p.name):
             continue
