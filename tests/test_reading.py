@@ -165,7 +165,7 @@ MEASURE = """async () => {
       cut.push((table.querySelector("th, td") || {innerText: ""}).innerText.trim().slice(0, 40));
     }
   }
-  const contents = !!document.querySelector(".bd-sidebar-secondary .bd-toc-nav a, .ck-page-contents a");
+  const contents = !!document.querySelector(".bd-sidebar-secondary .section-nav a, .ck-page-contents a");
   return {tables, cut, screens: document.documentElement.scrollHeight / window.innerHeight, contents};
 }"""
 
