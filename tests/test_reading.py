@@ -144,8 +144,11 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium 
 
 MEASURE = """async () => {
   document.querySelectorAll("details").forEach((d) => { d.open = true; });
-  // let the page's script see the opened parts (its size observer reports before the next paint)
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  // let the page's script see the opened parts: its size observer reports within a few frames
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  const unmarked = () => [...document.querySelectorAll(".ck-frame")].some(
+    (f) => f.scrollWidth > f.clientWidth + 1 && !f.classList.contains("ck-scrolls"));
+  for (let i = 0; i < 30 && unmarked(); i += 1) await frame();
   const width = document.documentElement.clientWidth;
   const cut = [];
   let tables = 0;

@@ -19,12 +19,24 @@ from importlib import resources
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
 from sphinx.search import fr as sphinx_fr
 
 from clusterkit.docs import generate_book_pages
 from clusterkit.i18n import t
 
 OTHER = {"fr": "en", "en": "fr"}
+
+
+class _AsWritten(HTMLFormatter):
+    """Beautiful Soup's minimal formatter, without sorting attributes: pages keep Sphinx's markup."""
+
+    def attributes(self, tag):
+        return list(tag.attrs.items())
+
+
+AS_WRITTEN = _AsWritten(entity_substitution=EntitySubstitution.substitute_xml)
 FRAMES = ["pst-scrollable-table-container", "ck-table-wrap"]  # the theme's frame, the reports' frame
 LONG_TABLE_ROWS = 15   # a table longer than this is folded in a worked example
 TALL_FIGURE = 1.6      # a figure this many times taller than wide is folded
@@ -213,7 +225,7 @@ def reader_layout(app, pagename, templatename, context, doctree):
         fold_long_parts(soup, lang)
         page_contents(soup, context, lang)
     frame_tables(soup, lang)
-    context["body"] = str(soup)
+    context["body"] = soup.decode(formatter=AS_WRITTEN)
 
 
 # --- search ---------------------------------------------------------------------------------
