@@ -179,7 +179,8 @@ class App:
         self.example_button.on_click(lambda _: self.write_blank(example=True))
         # 2. upload and check
         self.upload = w.FileUpload(accept=",".join((*WORKBOOK_SUFFIXES, ".zip")), multiple=False,
-                                   description=T("app.upload.button"), layout=wide)
+                                   description=T("app.upload.button"),
+                                   layout=w.Layout(width="20rem"))
         self.upload.observe(self.receive_workbook, "value")
         self.check_status = w.HTML()
         self.sort_by = w.Dropdown(options=[(T(f"app.col.{c}"), c) for c in PROBLEM_COLUMNS], value="sheet",
@@ -190,9 +191,10 @@ class App:
         self.problem_box = w.HTML()
         self.sorting = w.HBox([self.sort_by, self.sort_down], layout=w.Layout(display="none"))
         # 3. pack
-        self.steps = w.SelectMultiple(options=[], rows=6, description=T("app.pack.steps"))
+        self.steps = w.SelectMultiple(options=[], rows=6, description=T("app.pack.steps"),
+                                      layout=w.Layout(width="24rem"))
         self.report_lang = w.Dropdown(options=[("Français", "fr"), ("English", "en")], value=self.lang,
-                                      description=T("app.pack.lang"))
+                                      description=T("app.pack.lang"), style={"description_width": "initial"})
         self.pdf = w.Checkbox(value=False, description=T("app.pack.pdf"))
         self.pack_button = w.Button(description=T("app.pack.button"), icon="play", button_style="primary",
                                     disabled=True, layout=wide)
@@ -202,7 +204,7 @@ class App:
         # 4. survey import, 5. indicator battery
         self.survey_upload = w.FileUpload(accept=".zip,.csv,.xlsx", multiple=False,
                                           description=T("app.survey.button"), disabled=True,
-                                          layout=wide)
+                                          layout=w.Layout(width="20rem"))
         self.survey_upload.observe(self.import_survey, "value")
         self.survey_box = w.HTML()
         self.battery = w.Dropdown(options=[(t(f"enum.battery.{b}", self.lang), b) for b in ENUMS["battery"]],
