@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import html
+import json
 import os
 import shutil
 import socket
@@ -49,14 +50,15 @@ def check_size(size: int, name: str, lang: str) -> None:
         raise InputError(t("app.too_large", lang, file=name, limit=round(max_bytes() / 1024 / 1024)))
 
 
-def keep_upload(folder: Path, name: str, data: bytes, lang: str) -> Path:
-    """Save an uploaded file under ``folder`` with a name that cannot leave it; a ZIP of CSV
-    files becomes a folder of its CSV files (flattened: no member can land outside)."""
+def keep_upload(folder: Path, name: str, data: bytes, lang: str, unpack: bool = True) -> Path:
+    """Save an uploaded file under ``folder`` with a name that cannot leave it; with ``unpack``,
+    a ZIP of CSV files becomes a folder of its CSV files (flattened: no member can land outside).
+    A field export's ZIP is kept whole: the survey import reads it without extracting it."""
     check_size(len(data), name, lang)
     name = safe_name(Path(name.replace("\\", "/")).name, "upload")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    if target.suffix.lower() != ".zip":
+    if target.suffix.lower() != ".zip" or not unpack:
         target.write_bytes(data)
         return target
     archive_path = folder / f"{name}.upload"
@@ -146,6 +148,7 @@ class App:
         atexit.register(shutil.rmtree, self.session, True)
         (self.session / OUT).mkdir()
         self.workbook: Path | None = None   # the session's copy of the team's workbook
+        self.read = None                    # and what the reader made of it
         self.problems: pd.DataFrame | None = None
         self.build()
 
@@ -206,6 +209,8 @@ class App:
                                           description=T("app.survey.button"), disabled=True,
                                           layout=w.Layout(width="20rem"))
         self.survey_upload.observe(self.import_survey, "value")
+        self.survey_round = w.BoundedIntText(value=0, min=0, max=99, description=T("app.survey.round"),
+                                             style={"description_width": "initial"})
         self.survey_box = w.HTML()
         self.battery = w.Dropdown(options=[(t(f"enum.battery.{b}", self.lang), b) for b in ENUMS["battery"]],
                                   description=T("app.battery.label"))
@@ -225,7 +230,7 @@ class App:
                     self.sorting, self.problem_box),
             section("app.pack.title", w.HBox([self.steps, w.VBox([self.report_lang, self.pdf, self.pack_button])]),
                     self.bars, self.pack_links),
-            section("app.survey.title", self.survey_upload, self.survey_box),
+            section("app.survey.title", w.HBox([self.survey_round, self.survey_upload]), self.survey_box),
             section("app.battery.title", w.HBox([self.battery, self.battery_button]), self.battery_box),
         ], layout=w.Layout(max_width="70rem"))
         self.page.add_class("ck-app")
@@ -235,9 +240,10 @@ class App:
         return t(key, self.lang, **values)
 
     def show(self):
+        import ipywidgets as w
         from IPython.display import display
 
-        self.output = __import__("ipywidgets").Output()
+        self.output = w.Output()
         with self.output:
             display(self.page)
         display(self.output)
@@ -269,7 +275,7 @@ class App:
         if not change["new"]:
             return
         item = change["new"][0]
-        self.problems, self.workbook = None, None
+        self.problems, self.workbook, self.read = None, None, None
         self.problem_box.value = ""
         self.sorting.layout.display = "none"
         try:
@@ -282,9 +288,9 @@ class App:
                      file=item["name"])
             self.show_problems()
         except ClusterkitError as error:
-            self.check_status.value = f'<p class="ck-bad">{html.escape(str(error))}</p>'
+            self.check_status.value = self.failure(error)
         else:
-            self.workbook = copy
+            self.workbook, self.read = copy, wb
             self.say(self.check_status, "app.upload.ok", "ck-ok", file=item["name"], cluster=wb.name)
         self.refresh_workbook()
 
@@ -303,12 +309,12 @@ class App:
 
     def refresh_workbook(self) -> None:
         """Offer what the session's workbook allows (nothing before a valid upload)."""
-        ready = self.workbook is not None
-        present = steps_present(read_workbook(self.workbook)) if ready else []
+        present = steps_present(self.read) if self.read is not None else []
         self.steps.options = [(t(f"step.{s}.title", self.lang), s) for s in present]
         self.steps.value = tuple(present)
-        for control in (self.pack_button, self.survey_upload, self.battery_button):
-            control.disabled = not ready or (control is self.pack_button and not present)
+        self.pack_button.disabled = not present
+        for control in (self.survey_upload, self.battery_button):  # they edit a copy, valid or not yet
+            control.disabled = self.workbook is None
 
     def make_pack(self) -> None:
         import ipywidgets as w
@@ -336,13 +342,11 @@ class App:
         try:
             with StepWatch(min(2, len(steps)), steps, report) as pool:
                 result = pack(self.workbook, folder, lang=lang, steps=steps, pdf=self.pdf.value, pool=pool)
-        except WorkbookError as error:
-            self.pack_links.value = f'<pre class="ck-bad">{html.escape(error.format(self.lang))}</pre>'
         except ClusterkitError as error:
-            self.pack_links.value = f'<pre class="ck-bad">{html.escape(str(error))}</pre>'
+            self.pack_links.value = self.failure(error)
         else:
             archive = zip_folder(result.folder, self.out_path(self.t("app.pack.zip", cluster=safe_name(
-                read_workbook(self.workbook).name, "cluster"))))
+                self.read.name, "cluster"))))
             reports = [self.link(result.folder / f"{s}.html", t(f"step.{s}.title", lang), download=False)
                        for s in result.steps]
             self.pack_links.value = (f'<p class="ck-ok">{html.escape(self.t("app.pack.done", count=len(result.files)))}</p>'
@@ -356,8 +360,24 @@ class App:
         if self.workbook.suffix.lower() != ".xlsx":
             raise InputError(self.t("app.needs_xlsx"))
         target = self.out_path(self.t("app.updated.file"))
-        shutil.copy2(self.workbook, target)
+        if target != self.workbook:  # a second edit goes on from the first
+            shutil.copy2(self.workbook, target)
         return target
+
+    def failure(self, error: ClusterkitError) -> str:
+        text = error.format(self.lang) if isinstance(error, WorkbookError) else str(error)
+        return f'<pre class="ck-bad">{html.escape(text)}</pre>'
+
+    def show_edited(self, target: Path, box, summary: str) -> None:
+        """Work on from the edited copy and offer it; reports wait until it reads without
+        problems (new indicators, for instance, need their targets first)."""
+        self.workbook = target
+        try:
+            self.read = read_workbook(target, lang=self.lang)
+        except WorkbookError:
+            self.read = None
+        box.value = summary + f'<p class="ck-links">{self.link(target, self.t("app.updated.download"))}</p>'
+        self.refresh_workbook()
 
     def import_survey(self, change) -> None:
         from .survey import import_export
@@ -367,19 +387,13 @@ class App:
         item = change["new"][0]
         try:
             export = keep_upload(self.session / "in" / f"{time.monotonic_ns()}", item["name"],
-                                 bytes(item["content"]), self.lang)
+                                 bytes(item["content"]), self.lang, unpack=False)
             target = self.updated_copy()
-            result = import_export(export, target, self.lang)
-        except WorkbookError as error:
-            self.survey_box.value = f'<pre class="ck-bad">{html.escape(error.format(self.lang))}</pre>'
-            return
+            result = import_export(export, target, self.lang, self.survey_round.value or None)
         except ClusterkitError as error:
-            self.survey_box.value = f'<pre class="ck-bad">{html.escape(str(error))}</pre>'
+            self.survey_box.value = self.failure(error)
             return
-        self.workbook = target
-        self.survey_box.value = (f"<pre>{html.escape(result.format(self.lang))}</pre>"
-                                 f'<p class="ck-links">{self.link(target, self.t("app.updated.download"))}</p>')
-        self.refresh_workbook()
+        self.show_edited(target, self.survey_box, f"<pre>{html.escape(result.format(self.lang))}</pre>")
 
     def add_indicators(self) -> None:
         from .monitoring import add_battery
@@ -387,13 +401,14 @@ class App:
         try:
             target = self.updated_copy()
             added, kept = add_battery(target, self.battery.value, self.lang)
-        except (ClusterkitError, ValueError) as error:
-            self.battery_box.value = f'<p class="ck-bad">{html.escape(str(error))}</p>'
+        except ValueError as error:  # add_battery's own refusals (not an .xlsx file...)
+            self.battery_box.value = self.failure(InputError(str(error)))
             return
-        self.workbook = target
-        self.battery_box.value = (f'<p>{html.escape(self.t("app.battery.done", added=len(added), kept=len(kept)))}</p>'
-                                  f'<p class="ck-links">{self.link(target, self.t("app.updated.download"))}</p>')
-        self.refresh_workbook()
+        except ClusterkitError as error:
+            self.battery_box.value = self.failure(error)
+            return
+        self.show_edited(target, self.battery_box,
+                         f'<p>{html.escape(self.t("app.battery.done", added=len(added), kept=len(kept)))}</p>')
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,13 +430,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def write_config(root: Path) -> Path:
+    """Voilà's settings, read from ``voila.json`` in the folder it starts in."""
+    config = {
+        "Voila": {"ip": "127.0.0.1", "port_retries": 0, "log_level": "WARN", "open_browser": False,
+                  # an upload travels in one websocket message (tornado's default limit is 10 MB)
+                  "tornado_settings": {"websocket_max_message_size": max_bytes() + 1024 * 1024}},
+        # only what a session wrote into its out folder can be fetched, never an upload
+        "VoilaConfiguration": {"file_allowlist": [f"s-[^/]+/{OUT}/.*"], "show_tracebacks": False},
+    }
+    path = root / "voila.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
 def voila_command(notebook: Path, port: int) -> list[str]:
-    root = notebook.parent
-    return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", f"--Voila.root_dir={root}", "--Voila.port_retries=0",
-            # only what a session wrote into its out folder can be fetched, never an upload
-            f"--VoilaConfiguration.file_allowlist=s-[^/]+/{OUT}/.*",
-            "--VoilaConfiguration.show_tracebacks=False", "--Voila.log_level=WARN"]
+    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", f"--Voila.root_dir={notebook.parent}"]
 
 
 def wait_for(port: int, process: subprocess.Popen, seconds: float = STARTUP_SECONDS) -> bool:
@@ -444,6 +468,7 @@ def serve(lang: str = "fr", port: int = 0, open_browser: bool = True) -> int:
     process = None
     try:
         port = port or free_port()
+        write_config(root)
         process = subprocess.Popen(voila_command(write_notebook(root, lang), port), cwd=root)
         if not wait_for(port, process):
             print(t("app.failed", lang, port=port), file=sys.stderr)

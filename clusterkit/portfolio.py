@@ -122,7 +122,7 @@ def programme_totals(clusters: pd.DataFrame) -> pd.DataFrame:
             continue
         known = clusters[column].dropna()
         rows.append({"figure": column, "value": float(known.sum()) if len(known) else np.nan,
-                     "clusters": int(len(known))})
+                     "clusters": len(known)})
     return pd.DataFrame(rows, columns=["figure", "value", "clusters"])
 
 
@@ -221,9 +221,9 @@ def page_html(clusters: pd.DataFrame, profiles: pd.DataFrame, totals: pd.DataFra
     """The programme's page; every value escaped."""
     e = html.escape
     title = t("portfolio.title", lang)
-    parts = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
-             f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>{e(title)}</h1>\n"
-             f"<p>{e(t('portfolio.intro', lang, count=len(clusters)))}</p>\n"]
+    parts = [(f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
+              f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>{e(title)}</h1>\n"
+              f"<p>{e(t('portfolio.intro', lang, count=len(clusters)))}</p>\n")]
     for section, columns in SECTIONS.items():
         parts.append(f"<h2>{e(t(f'portfolio.section.{section}', lang))}</h2>\n"
                      f'<p class="ck-note">{e(t(f"portfolio.note.{section}", lang))}</p>\n')

@@ -76,6 +76,20 @@ def built_book(tmp_path_factory):
     return site
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium, driven by Playwright (test_browser.py and test_app.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or shutil.which("chromium-browser"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def pool():
     """Two warm kernels lent to the packs of test_pack.py and test_security.py."""

@@ -105,19 +105,6 @@ class Server:
         return self.process.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(scope="module", params=["fr", "en"])
 def server(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"app-{request.param}")
@@ -270,3 +257,35 @@ def test_two_sessions_do_not_mix(server, browser, tmp_path):
     assert ["team-a.xlsx"] in owners.values() and ["team-b.xlsx"] in owners.values()
     first.context.close()
     second.context.close()
+
+
+def test_survey_import_and_battery_work_on_copies_the_team_downloads(tmp_path):
+    """The page's own handlers, without a browser: the team's file is never touched."""
+    from field_exports import Firm, odk_central_zip
+
+    from clusterkit.app import App
+    from clusterkit.workbook import example_path
+
+    original = tmp_path / "team.xlsx"
+    shutil.copy(example_path(), original)
+    before = original.read_bytes()
+    app = App("en", tmp_path)
+    app.receive_workbook({"new": ({"name": "team.xlsx", "content": memoryview(before)},)})
+    assert not app.pack_button.disabled and "no problem" in app.check_status.value
+    export = tmp_path / "odk.zip"
+    odk_central_zip(export, [Firm("k90", "E90", "Atelier <Nouveau>", "producer", 7, "2025-03-01T09:30:00+00:00")])
+    app.survey_round.value = 3  # the example's relations already have two rounds
+    app.import_survey({"new": ({"name": "odk.zip", "content": memoryview(export.read_bytes())},)})
+    assert "Rows added: 2" in app.survey_box.value and "Atelier &lt;Nouveau&gt;" not in app.survey_box.value
+    updated = app.session / "out" / "updated-workbook.xlsx"
+    firms = read_workbook(updated)["enterprises"]
+    assert firms.loc[firms["enterprise_id"] == "E90", "name"].tolist() == ["Atelier <Nouveau>"]
+    assert 'download="updated-workbook.xlsx"' in app.survey_box.value
+    app.battery.value = "governance"
+    app.add_indicators()
+    assert "12 indicator(s) added, 3 already there" in app.battery_box.value
+    assert app.pack_button.disabled, "the new indicators need their targets before any report"
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(updated, lang="en")
+    assert len(caught.value.problems) == 2 * 12  # each new indicator: its target and its target date
+    assert original.read_bytes() == before

@@ -25,7 +25,7 @@ def programme(tmp_path_factory):
             "html": (out / "portfolio.html").read_text("utf-8")}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sheets(path) -> dict[str, pd.DataFrame]:
     return pd.read_excel(path, sheet_name=None, engine="openpyxl")
 
