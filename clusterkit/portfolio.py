@@ -10,7 +10,6 @@ medians of progress and competency scores are not added up across clusters (the 
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import pandas as pd
 from . import competency, diagnostic, i18n, implementation, monitoring
 from .exports import write_tables
 from .i18n import t
-from .pack import steps_present, workbooks_in
+from .pack import pack_date, steps_present, workbooks_in
 from .schema import ENUMS, STEPS
 from .workbook import Workbook, WorkbookError, read_workbook
 
@@ -126,14 +125,14 @@ def programme_totals(clusters: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["figure", "value", "clusters"])
 
 
-def read_portfolio(folder) -> tuple[list[Workbook], pd.DataFrame]:
-    """The workbooks of ``folder`` that read, and the file and first problem of the others."""
+def read_portfolio(folder, lang: str = "fr") -> tuple[list[Workbook], pd.DataFrame]:
+    """The workbooks of ``folder`` that read, and the file and first problem (in ``lang``) of the others."""
     found, unread = [], []
     for path in workbooks_in(Path(folder)):
         try:
             found.append(read_workbook(path))
         except WorkbookError as error:
-            unread.append({"file": path.name, "reason": error.problems[0].message(error.lang)})
+            unread.append({"file": path.name, "reason": error.problems[0].message(lang)})
     return found, pd.DataFrame(unread, columns=["file", "reason"])
 
 
@@ -146,7 +145,7 @@ def portfolio(folder, out_dir, lang: str = "fr", pdf: bool = False) -> Portfolio
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(t("portfolio.no_folder", lang, path=folder))
-    workbooks, unread = read_portfolio(folder)
+    workbooks, unread = read_portfolio(folder, lang)
     if not workbooks:
         raise InputError(t("portfolio.empty", lang, path=folder))
     clusters = pd.DataFrame([cluster_figures(wb) for wb in workbooks], columns=list(KINDS))
@@ -164,7 +163,7 @@ def portfolio(folder, out_dir, lang: str = "fr", pdf: bool = False) -> Portfolio
     if pdf:
         from .pdf import html_to_pdf
 
-        files += html_to_pdf([(page, out / PDF_NAME)], t("portfolio.title", lang), lang, dt.date.today())
+        files += html_to_pdf([(page, out / PDF_NAME)], t("portfolio.title", lang), lang, pack_date())
     return PortfolioResult(clusters, profiles, totals, unread, tuple(files))
 
 

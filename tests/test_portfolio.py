@@ -1,6 +1,7 @@
 """`clusterkit portfolio`: the programme view, checked against figures recomputed by hand from
 the example portfolio's workbooks (read here with pandas, not with clusterkit's reader)."""
 import functools
+import shutil
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ from clusterkit.examples import example_portfolio
 from clusterkit.exports import tab_name
 from clusterkit.i18n import t
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TAMSA, ARDOUN, KELBIA = "tamsa-cuir.xlsx", "ardoun-cuir.xlsx", "kelbia-textile.xlsx"
 
 
@@ -19,7 +21,8 @@ def programme(tmp_path_factory):
     paths = example_portfolio(folder)
     (folder / "broken.xlsx").write_bytes(b"not a workbook")
     out = folder.parent / "portfolio"
-    code = main(["portfolio", str(folder), "--out", str(out), "--lang", "en"])
+    pdf = ["--pdf"] if CHROMIUM else []
+    code = main(["portfolio", str(folder), "--out", str(out), "--lang", "en", *pdf])
     tables = pd.read_excel(out / "portfolio.xlsx", sheet_name=None, engine="openpyxl")
     return {"code": code, "folder": folder, "paths": paths, "out": out, "tables": tables,
             "html": (out / "portfolio.html").read_text("utf-8")}
@@ -59,7 +62,7 @@ def test_three_clusters_at_three_points_and_the_unreadable_one_named(programme):
     years = clusters[col("year")].to_dict()
     assert (years[_name(programme, KELBIA)], years[_name(programme, ARDOUN)], years[_name(programme, TAMSA)]) == (1, 2, 3)
     assert programme["code"] == 2  # a workbook was not read: said, and the others still shown
-    assert "broken.xlsx" in programme["html"]
+    assert "broken.xlsx" in programme["html"] and "remove any password" in programme["html"]
 
 
 def test_a_cluster_in_its_diagnostic_shows_its_step_and_no_invented_figure(programme):
@@ -135,3 +138,12 @@ def test_a_missing_folder_is_a_clear_message(tmp_path, capsys):
     assert main(["portfolio", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"), "--lang", "fr"]) == 2
     assert "n'existe pas" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_the_pdf_copy_carries_the_same_figures(programme):
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(programme["out"] / "portfolio.pdf").pages)
+    assert t("portfolio.title", "en") in text and "Kelbia" in text
+    assert t("portfolio.section.programme", "en") in text
