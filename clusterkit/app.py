@@ -15,6 +15,7 @@ import html
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -463,6 +464,7 @@ def serve(lang: str = "fr", port: int = 0, open_browser: bool = True) -> int:
     """Start the app on 127.0.0.1, print its address, open it, and run until interrupted;
     the private folder and everything in it are removed at the end."""
     lang = i18n.check_lang(lang)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by the system: clean up as for Ctrl+C
     root = Path(tempfile.mkdtemp(prefix="clusterkit-app-"))  # mode 0700: this user only
     os.chmod(root, 0o700)
     process = None
