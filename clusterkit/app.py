@@ -211,7 +211,7 @@ class App:
                                           layout=w.Layout(width="20rem"))
         self.survey_upload.observe(self.import_survey, "value")
         self.survey_round = w.BoundedIntText(value=0, min=0, max=99, description=T("app.survey.round"),
-                                             style={"description_width": "initial"})
+                                             style={"description_width": "initial"}, layout=w.Layout(width="12rem"))
         self.survey_box = w.HTML()
         self.battery = w.Dropdown(options=[(t(f"enum.battery.{b}", self.lang), b) for b in ENUMS["battery"]],
                                   description=T("app.battery.label"))
@@ -231,7 +231,8 @@ class App:
                     self.sorting, self.problem_box),
             section("app.pack.title", w.HBox([self.steps, w.VBox([self.report_lang, self.pdf, self.pack_button])]),
                     self.bars, self.pack_links),
-            section("app.survey.title", w.HBox([self.survey_round, self.survey_upload]), self.survey_box),
+            section("app.survey.title", w.HTML(f'<p>{html.escape(T("app.survey.note"))}</p>'),
+                    w.HBox([self.survey_round, self.survey_upload]), self.survey_box),
             section("app.battery.title", w.HBox([self.battery, self.battery_button]), self.battery_box),
         ], layout=w.Layout(max_width="70rem"))
         self.page.add_class("ck-app")
