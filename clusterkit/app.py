@@ -346,6 +346,9 @@ class App:
                 result = pack(self.workbook, folder, lang=lang, steps=steps, pdf=self.pdf.value, pool=pool)
         except ClusterkitError as error:
             self.pack_links.value = self.failure(error)
+            for bar in bars.values():  # the step that failed, and those that never ran
+                if bar.value < bar.max:
+                    bar.bar_style = "danger"
         else:
             archive = zip_folder(result.folder, self.out_path(self.t("app.pack.zip", cluster=safe_name(
                 self.read.name, "cluster"))))
