@@ -20,18 +20,20 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# Both editions (French and English), warnings as errors, into _build/html/{fr,en}/ + a landing page.
-book: setup
+# Both editions (French and English), warnings as errors, into _build/html/{fr,en}/ + a landing page;
+# each edition also as a PDF, an EPUB and an offline ZIP in _build/html/downloads/.
+book: setup browser
 	$(BIN)/python -m clusterkit.editions --out _build/html
 
 pack: setup
 	$(BIN)/clusterkit pack --out reports/example
 
-# Debian's Chromium, for the browser test of the book and the PDF reports (root only).
+# Debian's Chromium (browser test of the book, PDF reports and editions) and epubcheck (the EPUB
+# editions' test) (root only).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: install Debian's chromium package to run the browser tests"; fi; }
+	@command -v chromium >/dev/null 2>&1 && command -v epubcheck >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium epubcheck >/dev/null; \
+	  else echo "chromium or epubcheck missing: install Debian's chromium and epubcheck packages to run the browser tests"; fi; }
 
 test: setup browser
 	$(BIN)/python -m pytest

@@ -1,0 +1,123 @@
+"""Every page a reader opens, checked by axe-core in Debian's Chromium: each page of both editions,
+opened from disk out of the offline ZIPs (which must load with nothing missing), and each HTML
+report of the example pack. A serious or critical violation fails the test, rule by rule, page by
+page. The scrolling regions and the navigation's buttons are also checked from the keyboard."""
+import os
+import shutil
+import zipfile
+
+import pytest
+
+from clusterkit.editions import EDITIONS, download_name
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SERIOUS = ("serious", "critical")
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("CI must run the accessibility test: install Debian's chromium package (make test does)",
+                    pytrace=False)
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def visit(browser, pages):
+    """Open each page from disk; return its failed or outside requests and its serious violations."""
+    axe = axe_playwright.Axe()
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    seen = {"failed": [], "outside": []}
+    page.on("requestfailed", lambda r: seen["failed"].append(f"{r.url} ({r.failure})"))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
+            else seen["outside"].append(r.url))
+    found = {}
+    for path in pages:
+        before = {key: len(value) for key, value in seen.items()}
+        page.goto(path.as_uri(), wait_until="load")
+        page.evaluate("() => window.MathJax?.startup?.promise?.then(() => true)")
+        violations = [f"{v['id']} ({v['impact']}): {node['target']}"
+                      for v in axe.run(page).response["violations"] if v["impact"] in SERIOUS
+                      for node in v["nodes"]]
+        problems = violations + [f"{key}: {url}" for key in seen for url in seen[key][before[key]:]]
+        found[path] = problems
+    page.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def offline_sites(built_book, tmp_path_factory):
+    """Each edition's offline ZIP, unzipped: the pages a reader opens from disk."""
+    sites = {}
+    for lang in EDITIONS:
+        folder = tmp_path_factory.mktemp(f"offline-{lang}")
+        with zipfile.ZipFile(built_book / download_name(lang, "zip")) as archive:
+            archive.extractall(folder)
+        sites[lang] = folder / f"clusterkit-{lang}"
+    return sites
+
+
+def site_pages(site):
+    return sorted(p for p in site.rglob("*.html") if not {"_static", "_sources"} & set(p.parts))
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_page_of_the_offline_edition_loads_from_disk_and_passes_axe(browser, offline_sites, lang):
+    pages = site_pages(offline_sites[lang])
+    assert len(pages) > 45  # every chapter, worked example, case study and reference page
+    found = visit(browser, pages)
+    problems = {str(path.relative_to(offline_sites[lang])): issues for path, issues in found.items() if issues}
+    assert problems == {}
+
+
+@pytest.fixture(scope="module")
+def example_reports(tmp_path_factory, pool):
+    from clusterkit.pack import pack
+
+    result = tmp_path_factory.mktemp("pack") / "example"
+    pack(out_dir=result, lang="fr", pool=pool)
+    return sorted(result.glob("*.html"))
+
+
+def test_every_report_of_the_example_pack_passes_axe(browser, example_reports):
+    assert len(example_reports) >= 7  # the six steps' reports and the pack's index
+    problems = {path.name: issues for path, issues in visit(browser, example_reports).items() if issues}
+    assert problems == {}
+
+
+def test_landing_page_passes_axe(browser, built_book):
+    assert visit(browser, [built_book / "index.html"]) == {built_book / "index.html": []}
+
+
+def test_wide_tables_and_the_menus_are_reached_with_the_keyboard(browser, offline_sites):
+    """Tab reaches the worked example's wide tables (then the arrow keys scroll them) and opens the
+    download menu, whose whole-edition links are there."""
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    page.goto((offline_sites["fr"] / "fr" / "book" / "_generated" / "fr" / "monitoring.html").as_uri())
+    regions = page.eval_on_selector_all(
+        "main [tabindex='0']",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => [e.getAttribute('role'), e.getAttribute('aria-label')])")
+    assert regions and all(role == "region" and label for role, label in regions), regions
+    region = page.locator("main [tabindex='0']").first
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    assert region.evaluate("e => e.scrollLeft") > 0
+    page.focus(".dropdown-download-buttons button")
+    page.keyboard.press("Enter")
+    menu = page.locator(".dropdown-download-buttons .dropdown-menu")
+    menu.wait_for(state="visible")
+    assert "Livre entier (PDF)" in menu.inner_text() and "Site hors ligne (ZIP)" in menu.inner_text()
+    names = page.eval_on_selector_all(".bd-sidebar-primary summary", "els => els.map(e => e.getAttribute('aria-label'))")
+    assert "Sections de «\u202fÉtape 5 — Le suivi et l’évaluation\u202f»" in names or all(names), names
+    page.close()
