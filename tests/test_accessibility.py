@@ -119,5 +119,6 @@ def test_wide_tables_and_the_menus_are_reached_with_the_keyboard(browser, offlin
     menu.wait_for(state="visible")
     assert "Livre entier (PDF)" in menu.inner_text() and "Site hors ligne (ZIP)" in menu.inner_text()
     names = page.eval_on_selector_all(".bd-sidebar-primary summary", "els => els.map(e => e.getAttribute('aria-label'))")
-    assert "Sections de «\u202fÉtape 5 — Le suivi et l’évaluation\u202f»" in names or all(names), names
+    # the navigation's expand buttons are named after their chapter
+    assert len(names) == 7 and all(name.startswith("Sections de «\u202f") for name in names), names
     page.close()
