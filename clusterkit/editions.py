@@ -130,8 +130,9 @@ def _sphinx(root: Path, config: Path, toc: Path, target: Path, builder: str) -> 
     """One Jupyter Book build; the notebooks' execution cache in ``target`` serves every builder."""
     choice = ["--builder", builder] if builder in ("html", "singlehtml") else ["--builder", "custom",
                                                                              "--custom-builder", builder]
-    if builder != "html":  # written whole each time: Sphinx would keep pages older than the extension
-        shutil.rmtree(target / "_build" / builder, ignore_errors=True)
+    # written whole each time (the executed notebooks stay cached): Sphinx would keep pages
+    # written before a change of the extensions, stylesheets or scripts
+    shutil.rmtree(target / "_build" / builder, ignore_errors=True)
     command = [*JUPYTER_BOOK, "build", str(root), "--config", str(config), "--toc", str(toc),
                "--path-output", str(target), *choice, "-W", "-n", "--keep-going"]
     subprocess.run(command, check=True)

@@ -7,7 +7,6 @@
 - The single-page build (printed to PDF) loads ``print-book.js`` and the strings it needs; the
   single-page and EPUB builders render the nodes other extensions taught the HTML builder only.
 """
-import html
 import json
 import posixpath
 import re
@@ -19,9 +18,6 @@ from sphinx.builders.epub3 import Epub3Builder
 from clusterkit.editions import download_name
 from clusterkit.i18n import t
 
-# a chapter's link in the navigation, then the expand button of its sections
-_TOGGLE = re.compile(r'(<a class="reference internal" href="[^"]*">(.*?)</a><details>)<summary>')
-_TAGS = re.compile(r"<[^>]+>")
 DOWNLOADS = (("pdf", "fas fa-file-pdf"), ("epub", "fas fa-book"), ("zip", "fas fa-file-zipper"))
 # the e-book's stylesheets: Sphinx's e-book theme, code colours, the reports' tables, the book's own
 EPUB_CSS = ("epub.css", "pygments.css", "report.css", "clusterkit.css")
@@ -83,22 +79,21 @@ def add_scripts(app):
     app.add_js_file("a11y.js")
 
 
-def name_toggles(navigation: str, lang: str) -> str:
+def name_toggles(navigation, lang: str):
     """Each chapter's expand button gets a name: "Sections of <chapter>"."""
-    def named(match):
-        title = html.unescape(_TAGS.sub("", match.group(2)))
-        return f'{match.group(1)}<summary aria-label="{html.escape(t("book.a11y.sections", lang, title=title))}">'
-
-    return _TOGGLE.sub(named, navigation)
+    tree = BeautifulSoup(navigation, "html.parser") if isinstance(navigation, str) else navigation
+    for summary in tree.select("li > details > summary"):
+        link = summary.parent.find_previous_sibling("a")
+        if link is not None and not summary.get("aria-label"):
+            summary["aria-label"] = t("book.a11y.sections", lang, title=link.get_text(" ", strip=True))
+    return str(tree) if isinstance(navigation, str) else tree
 
 
 def accessible_page(app, pagename, templatename, context, doctree):
     toctree = context.get("generate_toctree_html")
     if toctree is not None:
         def named_toctree(*args, **kwargs):
-            navigation = toctree(*args, **kwargs)
-            # the "raw" kind is a parsed tree other code works on; the sidebar's is a string
-            return name_toggles(navigation, app.config.language) if isinstance(navigation, str) else navigation
+            return name_toggles(toctree(*args, **kwargs), app.config.language)
 
         context["generate_toctree_html"] = named_toctree
     if "body" in context:
