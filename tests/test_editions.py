@@ -60,10 +60,11 @@ def test_pdf_edition_is_a_book_with_its_exercises_and_their_solutions(built_book
     entries = outline_entries(reader)
     (index,) = [i for i, (_, title, _) in enumerate(entries) if squeeze(chapter) in squeeze(title)
                 and not squeeze(title).startswith(squeeze(t("book.print.contents", lang)))][:1]
-    depth, _, start = entries[index]
-    end = next((page for d, _, page in entries[index + 1:] if d <= depth), pages - 1)
-    assert 5 < end - start < 80  # the chapter and its worked example, located by its bookmark
-    chapter_text = text_of(reader.pages[start:end + 1])
+    start = entries[index][2]
+    # the chapter's solutions, gathered at its end (after its worked example), have their bookmark
+    end = next(page for _, title, page in entries[index + 1:] if title == heading)
+    assert 5 < end - start < 80
+    chapter_text = text_of(reader.pages[start:end + 2])
     assert chapter in chapter_text
     # the solution is printed (not hidden behind a button), after the exercise, under the heading
     # that gathers the chapter's solutions at its end

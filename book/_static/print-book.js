@@ -63,6 +63,13 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     }
   });
+  // the worked examples' own headings (the reports' HTML) sit below their page's title in the outline
+  for (const heading of article.querySelectorAll(".cell_output h1, .cell_output h2, .cell_output h3, .cell_output h4")) {
+    const lower = document.createElement(`h${Math.min(Number(heading.tagName[1]) + 2, 6)}`);
+    for (const attribute of heading.attributes) lower.setAttribute(attribute.name, attribute.value);
+    lower.append(...heading.childNodes);
+    heading.replaceWith(lower);
+  }
   for (const img of article.querySelectorAll("img")) {
     figures += 1;
     const label = `${strings.figure || "Figure"} ${figures}`;
