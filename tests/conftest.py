@@ -58,7 +58,7 @@ def example_workbook():
     return read_workbook(example_path())
 
 
-# --- the book, built once for the whole session (test_book.py and test_browser.py) ---------------
+# --- the book, built once for the whole session (test_book, test_browser, test_editions, test_accessibility)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,9 +71,23 @@ def built_book(tmp_path_factory):
     shutil.copytree(ROOT / "book", source / "book", ignore=shutil.ignore_patterns("_generated", "_build"))
     site = source / "site"
     result = subprocess.run([sys.executable, "-m", "clusterkit.editions", "--root", str(source), "--out", str(site)],
-                            capture_output=True, text=True, timeout=1800)
+                            check=False, capture_output=True, text=True, timeout=3600)  # with PDF and EPUB
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, kept off the network (test_browser.py, test_accessibility.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or shutil.which("chromium-browser"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

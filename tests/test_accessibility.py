@@ -21,19 +21,6 @@ if CHROMIUM is None:
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
 def visit(browser, pages):
     """Open each page from disk; return its failed or outside requests and its serious violations."""
     axe = axe_playwright.Axe()
