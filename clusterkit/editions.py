@@ -110,7 +110,7 @@ def landing_page() -> str:
                                for kind in SUFFIXES)
         return (f'<li lang="{lang}"><a href="{lang}/book/{lang}/index.html" hreflang="{lang}">'
                 f'{html.escape(t("book.edition", lang))}</a><br><span class="downloads">'
-                f'{html.escape(t("book.download.title", lang))} : {downloads}</span></li>')
+                f'{html.escape(t("book.download.title", lang))} {downloads}</span></li>')
 
     links = "\n".join(edition(lang) for lang in EDITIONS)
     intro = " / ".join(html.escape(t("book.choose", lang)) for lang in EDITIONS)
