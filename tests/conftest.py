@@ -61,7 +61,7 @@ def example_workbook():
     return read_workbook(example_path())
 
 
-# --- the book, built once for the whole session (test_book.py and test_browser.py) ---------------
+# --- the book, built once for the whole session (test_book, test_browser, test_editions, test_accessibility)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -74,7 +74,7 @@ def built_book(tmp_path_factory):
     shutil.copytree(ROOT / "book", source / "book", ignore=shutil.ignore_patterns("_generated", "_build"))
     site = source / "site"
     result = subprocess.run([sys.executable, "-m", "clusterkit.editions", "--root", str(source), "--out", str(site)],
-                            capture_output=True, text=True, timeout=1800)
+                            check=False, capture_output=True, text=True, timeout=3600)  # with PDF and EPUB
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return site
 

@@ -46,7 +46,7 @@ TALL_FIGURE = 1.6      # a figure this many times taller than wide is folded
 def counterpart_link(app, pagename, templatename, context, doctree):
     lang = app.config.language
     other = OTHER.get(lang)
-    if other is None or f"/{lang}/" not in f"/{pagename}":
+    if app.builder.name != "html" or other is None:  # the PDF and EPUB editions stand alone or f"/{lang}/" not in f"/{pagename}":
         return
     target = pagename.replace(f"book/{lang}/", f"book/{other}/").replace(f"_generated/{lang}/", f"_generated/{other}/")
     source = Path(app.srcdir) / target
