@@ -35,7 +35,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from clusterkit import selection as sel
+from clusterkit.steps import selection as sel
 
 N_REGIONS, N_SECTORS, N_YEARS = 2_000, 300, 10
 N_CANDIDATES, N_CRITERIA, N_DRAWS = 500, 8, 10_000

@@ -223,7 +223,7 @@ def _survey(args, lang: str | None) -> int:
 
 
 def _indicators(args, lang: str | None) -> int:
-    from .monitoring import add_battery, add_battery_message
+    from .steps.monitoring import add_battery, add_battery_message
 
     try:
         added, kept = add_battery(args.workbook, args.battery, lang)

@@ -23,7 +23,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from . import exports, i18n, implementation, planning
+from . import exports, i18n
+from .steps import implementation, plan
 from .i18n import t
 from .tables import TableSpec, clean, displayed, label, localised
 
@@ -118,7 +119,7 @@ class DocxWriter:
 # --------------------------------------------------------------------------------------------
 # Shared by the HTML report and the documents
 # --------------------------------------------------------------------------------------------
-_GANTT_COLOURS = {"kind": ("action_kind", planning.KIND_COLOURS),
+_GANTT_COLOURS = {"kind": ("action_kind", plan.KIND_COLOURS),
                   "state": ("implementation_state", implementation.STATE_COLOURS)}
 
 
@@ -126,9 +127,9 @@ def gantt(actions: pd.DataFrame, lang: str, colour_by: str = "kind", marker=None
     """The Gantt chart of ``actions`` grouped by domain, labelled in ``lang``; bars coloured by
     action kind, or by follow-up state (``colour_by="state"``, with the follow-up date marked)."""
     enum, colours = _GANTT_COLOURS[colour_by]
-    layout = planning.gantt_layout(actions)
+    layout = plan.gantt_layout(actions)
     present = set(layout[colour_by].dropna())
-    return planning.gantt_figure(
+    return plan.gantt_figure(
         layout, colour_by, {v: t(f"enum.{enum}.{v}", lang) for v in colours if v in present}, colours,
         {d: t(f"enum.domain.{d}", lang) for d in layout["domain"].unique()},
         marker=marker, marker_label=t("implementation.as_of_marker", lang) if marker is not None else "")
@@ -147,17 +148,17 @@ def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
     """The tables of the action plan, in the document's order: the HTML report, the DOCX and the
     XLSX all show these."""
     total = {"plan_year": "plan_year", "objective_id": "objective"}  # enumerations so that "total" is translated
-    budgets = {by: planning.budget_by(actions, by) for by in ("plan_year", "domain", "objective_id")}
+    budgets = {by: plan.budget_by(actions, by) for by in ("plan_year", "domain", "objective_id")}
     return [
-        TableSpec("plan_objectives", planning.objective_coverage(actions, objectives)),
-        TableSpec("plan_actions", planning.actions_table(actions, actors), enums={"kind": "action_kind", "domain": "domain"}),
+        TableSpec("plan_objectives", plan.objective_coverage(actions, objectives)),
+        TableSpec("plan_actions", plan.actions_table(actions, actors), enums={"kind": "action_kind", "domain": "domain"}),
         TableSpec("plan_budget_year", budgets["plan_year"], enums={"plan_year": total["plan_year"]},
                   percent=("fund_share",)),
         TableSpec("plan_budget_domain", budgets["domain"], enums={"domain": "domain"}, percent=("fund_share",)),
         TableSpec("plan_budget_objective", budgets["objective_id"], enums={"objective_id": total["objective_id"]},
                   percent=("fund_share",)),
-        TableSpec("plan_responsibilities", planning.responsibilities(actions, actors)),
-        TableSpec("plan_who", planning.who_does_what(actions, actors)),
+        TableSpec("plan_responsibilities", plan.responsibilities(actions, actors)),
+        TableSpec("plan_who", plan.who_does_what(actions, actors)),
     ]
 
 
@@ -170,7 +171,7 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     the plan's warnings when there are any. ``vision`` holds ``statement`` and ``horizon_years``;
     ``year`` restricts the document to one yearly plan (0: the whole plan).
     """
-    chosen = planning.actions_of_year(actions, year)
+    chosen = plan.actions_of_year(actions, year)
     tables = {spec.name: spec for spec in action_plan_tables(chosen, objectives, actors)}
     name = cluster.get("name", "")
     doc = DocxWriter(lang, t("plan.doc.title_year", lang, cluster=name, year=year) if year
@@ -183,7 +184,7 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
             doc.paragraph(t("plan.doc.horizon", lang, years=vision["horizon_years"], date=i18n.date(horizon_end, lang)))
     doc.heading(t("plan.doc.objectives", lang))
     doc.table(tables["plan_objectives"])
-    gender = planning.gender_objectives(objectives)
+    gender = plan.gender_objectives(objectives)
     doc.paragraph(t("plan.doc.gender", lang, objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
     doc.heading(t("plan.doc.actions", lang))
     doc.table(tables["plan_actions"])
@@ -211,7 +212,7 @@ def write_action_plan_xlsx(path, *, lang: str, vision: dict | None, actions: pd.
     if vision:
         sheets[t("plan.doc.vision", lang)] = pd.DataFrame(
             {label("statement", lang): [vision["statement"]], label("horizon_years", lang): [vision["horizon_years"]]})
-    tables = action_plan_tables(planning.actions_of_year(actions, year), objectives, actors)
+    tables = action_plan_tables(plan.actions_of_year(actions, year), objectives, actors)
     sheets.update({t(f"table.{spec.name}", lang): localised(spec, lang) for spec in tables})
     return exports.write_tables(sheets, path)
 

@@ -23,8 +23,9 @@ import ipywidgets as widgets
 import openpyxl
 import pandas as pd
 
-from . import competency, i18n
-from .competency import LEVELS, catalogue, descriptor
+from . import i18n
+from .steps import competency
+from .steps.competency import LEVELS, catalogue, descriptor
 from .errors import ClusterkitError
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY

@@ -8,7 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 from pyxform import xls2xform
 
-from clusterkit import competency, questionnaire
+from clusterkit import questionnaire
+from clusterkit.steps import competency
 from clusterkit.errors import InputError
 from clusterkit.examples import build_example
 from clusterkit.schema import ENUMS, SKILL_COMPETENCY

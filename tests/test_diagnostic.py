@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from clusterkit import diagnostic
+from clusterkit.steps import diagnostic
 
 # Six firms. Hand-computed expectations are in the tests below.
 FIRMS = pd.DataFrame({

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterkit import implementation
+from clusterkit.steps import implementation
 from clusterkit.schema import ENUMS
 
 D = pd.Timestamp

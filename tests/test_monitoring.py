@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clusterkit import monitoring
+from clusterkit.steps import monitoring
 from clusterkit.examples import build_example
 from clusterkit.schema import ENUMS, SHEETS
 from clusterkit.workbook import WorkbookError, read_workbook, write_workbook
@@ -422,7 +422,7 @@ def test_read_baseline_csv_and_xlsx(tmp_path):
 
 
 def test_baselines_from_what_the_diagnostic_writes(example_workbook, tmp_path):
-    from clusterkit import diagnostic
+    from clusterkit.steps import diagnostic
 
     table = diagnostic.baseline_table(example_workbook, pd.Timestamp("2024-12-31"))
     csv, xlsx = sorted(diagnostic.write_baseline(table, tmp_path), key=lambda p: p.suffix)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from matplotlib.figure import Figure
 
-from clusterkit import selection as sel
+from clusterkit.steps import selection as sel
 
 # --------------------------------------------------------------------------
 # A table small enough to work out by hand: 2 regions x 2 sectors x 2 years.

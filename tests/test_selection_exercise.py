@@ -5,7 +5,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from clusterkit import exercises, selection
+from clusterkit import exercises
+from clusterkit.steps import selection
 from clusterkit.exercises import selection_weights_widget
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "exercises" / "selection_weights.ipynb"

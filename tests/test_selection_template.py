@@ -7,7 +7,7 @@ import pytest
 from workbooks import run_in_process, write
 
 import clusterkit
-from clusterkit import selection
+from clusterkit.steps import selection
 from clusterkit.errors import StepInputError
 from clusterkit.runner import ExecutionError, RunError
 from clusterkit.workbook import example_path, read_workbook

@@ -22,8 +22,8 @@ import yaml
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from .errors import StepInputError
-from .i18n import t
+from ..errors import StepInputError
+from ..i18n import t
 
 EMPLOYMENT_COLUMNS = ("region", "sector", "year", "employment")
 CRITERIA_COLUMNS = ("criterion", "weight", "direction", "group")
@@ -519,7 +519,7 @@ def criterion_labels(criteria: pd.DataFrame, lang: str, workbook_lang: str) -> d
     would be foreign, so the catalogue's ``label.<criterion>``, else the preset catalogue's label,
     else the criterion key.
     """
-    from . import i18n
+    from .. import i18n
 
     if lang == workbook_lang and "label" in criteria.columns:
         return dict(zip(criteria["criterion"], criteria["label"]))

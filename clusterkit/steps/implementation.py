@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import i18n
-from .i18n import t
-from .planning import actor_names, plan_years, resolve_actors, with_money
-from .schema import ENUMS
+from .. import i18n
+from ..i18n import t
+from .plan import actor_names, plan_years, resolve_actors, with_money
+from ..schema import ENUMS
 
 # The follow-up state of an action, derived from its status, its dates and the follow-up date.
 STATES = ("done", "ongoing", "late", "start_overdue", "planned", "dropped")

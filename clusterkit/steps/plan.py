@@ -24,8 +24,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .schema import ENUMS
+from .. import i18n
+from ..schema import ENUMS
 
 QUADRANTS = ("do_first", "plan_carefully", "easy_gains", "reconsider")
 DEFAULT_THRESHOLD = 3.5  # on the 1-5 scales: 4 and 5 are high, 1 to 3 low

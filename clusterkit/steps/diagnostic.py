@@ -27,8 +27,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import exports, network
-from .schema import ENUMS
+from .. import exports
+from . import network
+from ..schema import ENUMS
 
 # Size classes by employees, the usual micro / small / medium / large thresholds.
 SIZE_BOUNDS = (10, 50, 250)

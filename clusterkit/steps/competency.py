@@ -22,10 +22,10 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from . import i18n
-from .errors import InputError
-from .i18n import t
-from .schema import ENUMS, SKILL_COMPETENCY
+from .. import i18n
+from ..errors import InputError
+from ..i18n import t
+from ..schema import ENUMS, SKILL_COMPETENCY
 
 ASSESSORS = ENUMS["assessor"]
 OTHERS = ("peer", "trainer")

@@ -28,15 +28,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import i18n
-from .exports import save_atomically, tab_name
-from .i18n import t
-from .report import label, value_label
-from .schema import ENUMS, SHEETS
-from .workbook import WorkbookEditor, backup_path, cell_value, parse_date, parse_number
-from .workbook import cell_text as _text
-from .workbook import normalise as _norm
-from .workbook import put_cell as _put
+from ... import i18n
+from ...exports import save_atomically, tab_name
+from ...i18n import t
+from ...report import label, value_label
+from ...schema import ENUMS, SHEETS
+from ...workbook import WorkbookEditor, backup_path, cell_value, parse_date, parse_number
+from ...workbook import cell_text as _text
+from ...workbook import normalise as _norm
+from ...workbook import put_cell as _put
 
 # Schedule statuses, best first; the last three mean the indicator cannot be assessed yet.
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "no_baseline", "target_is_baseline", "no_data")
@@ -190,7 +190,7 @@ def is_women_group(group) -> bool:
 def workbook_baseline(workbook) -> pd.DataFrame | None:
     """The diagnostic's baseline table computed from the workbook's own survey sheets, dated at the
     cluster's start (else the earliest indicator baseline date); None without an enterprises sheet."""
-    from .diagnostic import baseline_table
+    from ..diagnostic import baseline_table
 
     if not workbook.has("enterprises"):
         return None
@@ -481,7 +481,7 @@ def relations_by_round(relations: pd.DataFrame | None, actors: pd.DataFrame | No
     as the diagnostic measures its baseline (:func:`clusterkit.diagnostic.social_capital`,
     :func:`clusterkit.network.summary`): ties, density of the map, share of firms in a joint
     action, share of formal relations, density of cooperative ties among firms."""
-    from . import diagnostic, network
+    from .. import diagnostic, network
 
     columns = ["survey_round", "ties", "network_density", "joint_action_share", "formal_relation_share",
                "cooperation_density"]
