@@ -124,9 +124,9 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
 
 def generate_book_pages(book_dir: Path, lang: str = "fr") -> list[Path]:
     """Write the generated pages of one edition under ``book_dir/_generated/<lang>/``."""
+    from .runner import available_template
     from .steps.competency import activities_markdown, levels_markdown
     from .steps.implementation import typology_markdown
-    from .runner import available_template
 
     target = Path(book_dir) / "_generated" / lang
     pages = {

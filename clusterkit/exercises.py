@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
-from .steps import diagnostic, monitoring, plan, selection
 from .i18n import t
 from .report import label
 from .schema import ENUMS
+from .steps import diagnostic, monitoring, plan, selection
 from .tables import TableSpec, displayed
 from .workbook import example_path, read_workbook
 

@@ -19,11 +19,11 @@ import pandas as pd
 from docx.shared import Pt
 
 from . import docx_report, i18n
-from .steps import implementation, plan
 from .docs import write_if_changed
 from .errors import InputError
 from .i18n import t
 from .schema import ENUMS
+from .steps import implementation, plan
 from .tables import TableSpec, clean
 
 
@@ -266,9 +266,9 @@ def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
     doc.heading(t("kit.agenda.items", lang))
     doc.bullets(t(key, lang) for key in _keys("kit.agenda.item", 7))
     doc.heading(t("kit.agenda.figures", lang))
-    doc.bullets(docx_report.summary_lines(docx_report.follow_up_headline(actions, date), lang,
+    doc.bullets(implementation.summary_lines(implementation.follow_up_headline(actions, date), lang,
                                           wb.cluster.get("currency") or ""))
-    tables = docx_report.follow_up_tables(actions, date, actors)
+    tables = implementation.follow_up_tables(actions, date, actors)
     doc.heading(t("kit.agenda.delays", lang))
     delays = late_or_at_risk(actions, tables["implementation_delays"].frame)
     if len(delays):

@@ -24,11 +24,11 @@ import openpyxl
 import pandas as pd
 
 from . import i18n
-from .steps import competency
-from .steps.competency import LEVELS, catalogue, descriptor
 from .errors import ClusterkitError
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY
+from .steps import competency
+from .steps.competency import LEVELS, catalogue, descriptor
 from .workbook import WorkbookEditor, example_path, save_atomically
 
 COLUMNS = [c.key for c in SHEETS["competencies"].columns]

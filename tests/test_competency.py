@@ -9,10 +9,10 @@ from matplotlib.figure import Figure
 from pyxform import xls2xform
 
 from clusterkit import questionnaire
-from clusterkit.steps import competency
 from clusterkit.errors import InputError
 from clusterkit.examples import build_example
 from clusterkit.schema import ENUMS, SKILL_COMPETENCY
+from clusterkit.steps import competency
 from clusterkit.workbook import backup_path, example_path, read_workbook, write_workbook
 
 D1, D2 = pd.Timestamp("2025-01-10"), pd.Timestamp("2025-06-10")

@@ -9,8 +9,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from clusterkit import cli, kit
-from clusterkit.steps import implementation
 from clusterkit.errors import InputError
+from clusterkit.steps import implementation
 from clusterkit.workbook import example_path, read_workbook
 
 NB = "\u202f"  # French thousands separator and space before a colon

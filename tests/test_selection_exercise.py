@@ -6,8 +6,8 @@ import pytest
 from nbclient import NotebookClient
 
 from clusterkit import exercises
-from clusterkit.steps import selection
 from clusterkit.exercises import selection_weights_widget
+from clusterkit.steps import selection
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "exercises" / "selection_weights.ipynb"
 SHEET_WEIGHTS = {"employment": 2.0, "employment_growth": 1.0, "export_share": 1.0, "women_share": 1.5,
