@@ -249,6 +249,27 @@ def test_observatory_star_defaults_are_the_top_decile_and_lq_two():
     assert (stars["specialisation_star"] == (ind["lq"] >= 2)).all()
 
 
+def test_what_the_mapping_says_first_on_the_hand_table():
+    indicators = mapping.mapping_indicators(HAND)
+    cells = mapping.mapping_cells(mapping.specialisation_quadrants(indicators, 2010, 2020),
+                                  mapping.observatory_stars(indicators), mapping.shift_share(HAND, 2010, 2020), 2020)
+    # lq in 2020: A/x 6/5, B/y 15/14, A/y 9/10, B/x 6/7; A/x and B/y rose above 1 (stars)
+    assert mapping.mapping_headline(cells, star_lq=1.1) == {
+        "cells": 4, "specialised": 2, "strong": 1, "rising": 2, "region": "A", "sector": "x",
+        "lq": pytest.approx(1.2)}
+    row, rank = mapping.own_cell(cells, "B", "y")
+    assert (row["lq_end"], rank) == (pytest.approx(15 / 14), 2)
+    assert mapping.own_cell(cells, "B", "z") is None
+
+
+def test_regions_by_regional_effect_and_national_growth_by_hand():
+    by_region, national = mapping.regions_by_regional_effect(mapping.shift_share(HAND, 2010, 2020))
+    # RE_A = 20/3 - 30/7 = 50/21; RE_B = -20/3 + 30/7 = -50/21; g = 120/100 - 1
+    assert by_region["region"].tolist() == ["A", "B"]
+    assert by_region["regional_effect"].tolist() == pytest.approx([50 / 21, -50 / 21])
+    assert national == pytest.approx(0.2)
+
+
 def test_specialisation_index_by_hand_with_a_missing_sector():
     # A has only x; B has x, y, z. e = 100; national shares x .2, y .3, z .5
     emp = pd.DataFrame(
@@ -265,6 +286,10 @@ def test_specialisation_index_by_hand_with_a_missing_sector():
     assert index.loc["A", "hoover"] == pytest.approx(0.8)
     # K_B = |1/9 - .2| + |3/9 - .3| + |5/9 - .5| = (0.8 + 0.3 + 0.5) / 9
     assert index.loc["B", "krugman"] == pytest.approx(1.6 / 9)
+    ranking = mapping.specialisation_ranking(mapping.mapping_indicators(emp), 2020)
+    assert ranking.columns.tolist() == ["region", "hoover", "krugman"]
+    assert ranking["region"].tolist() == ["A", "B"]
+    assert ranking["hoover"].tolist() == pytest.approx([0.8, 0.8 / 9])
 
 
 # --------------------------------------------------------------------------
@@ -654,6 +679,30 @@ def test_sensitivity_with_a_single_criterion_and_bad_parameters():
     assert result["p_top_k"].tolist() == [1.0, 0.0, 0.0, 0.0]
     with pytest.raises(ValueError, match="n_draws and top_k"):
         sel.weight_sensitivity(CANDIDATES, CRITERIA, n_draws=0)
+
+
+def test_criteria_and_elimination_tables_as_the_report_shows_them():
+    criteria = CRITERIA.assign(min_threshold=[100.0, np.nan, 0.3])
+    names = {"jobs": "Emplois", "distance": "Distance", "women": "Femmes"}
+    table = sel.criteria_table(criteria, names, {"women": 2.0})
+    # weights 2, 1, 2 over 5
+    assert table["criterion"].tolist() == ["Emplois", "Distance", "Femmes"]
+    assert table["weight"].tolist() == pytest.approx([0.4, 0.2, 0.4])
+    assert table["min_threshold"].tolist()[::2] == [100.0, 0.3]
+    assert sel.criteria_table(CRITERIA.drop(columns="min_threshold"), names)["min_threshold"].isna().all()
+    reasons = sel.elimination_table(sel.score_candidates(CANDIDATES, criteria), names)
+    assert reasons.to_dict("records") == [
+        {"candidate_id": "c2", "name": "Leather", "criterion": "Femmes", "value": 0.2, "threshold": 0.3},
+        {"candidate_id": "c4", "name": "Pottery", "criterion": "Emplois", "value": 50.0, "threshold": 100.0}]
+    none = sel.elimination_table(sel.score_candidates(CANDIDATES, CRITERIA), names)
+    assert none.empty and none.columns.tolist() == ["candidate_id", "name", "criterion", "value", "threshold"]
+
+
+def test_sensitivity_groups_robust_from_ninety_percent_uncertain_strictly_between():
+    sensitivity = pd.DataFrame({"name": list("abcde"), "p_top_k": [1.0, 0.9, 0.5, 0.1, 0.0]})
+    robust, uncertain = sel.sensitivity_groups(sensitivity)
+    assert robust["name"].tolist() == ["a", "b"]
+    assert uncertain["name"].tolist() == ["c"]
 
 
 def test_sensitivity_chart():

@@ -384,6 +384,23 @@ def mapping_cells(quadrants: pd.DataFrame, stars: pd.DataFrame, shares: pd.DataF
     return cells.sort_values("lq_end", ascending=False, ignore_index=True)
 
 
+def mapping_headline(cells: pd.DataFrame, star_lq: float) -> dict:
+    """What the mapping says first, from :func:`mapping_cells`: the number of pairs, those
+    specialised (``lq_end`` above 1) and strongly so (at least ``star_lq``), the rising stars
+    (quadrant ``star``) and the most specialised pair (``region``, ``sector``, ``lq``)."""
+    best = cells.iloc[0]
+    return {"cells": len(cells), "specialised": int((cells["lq_end"] > 1).sum()),
+            "strong": int((cells["lq_end"] >= star_lq).sum()), "rising": int((cells["quadrant"] == "star").sum()),
+            "region": best["region"], "sector": best["sector"], "lq": float(best["lq_end"])}
+
+
+def own_cell(cells: pd.DataFrame, region, sector) -> tuple[pd.Series, int] | None:
+    """The team's own region-sector pair in :func:`mapping_cells` and its rank by ``lq_end``
+    (1 the most specialised); None when the pair is not in the mapping."""
+    own = cells[(cells["region"] == region) & (cells["sector"] == sector)]
+    return (own.iloc[0], int(own.index[0]) + 1) if len(own) else None
+
+
 def location_quotients(indicators: pd.DataFrame, years) -> pd.DataFrame:
     """The full location-quotient matrix of ``years``, as one long table from
     :func:`mapping_indicators`: ``region, sector, year, employment, lq``, one row per region,
@@ -397,6 +414,13 @@ def shift_share_by_region(shares: pd.DataFrame) -> pd.DataFrame:
     up to ``change``)."""
     columns = ["employment_start", "employment_end", "change", *SHIFT_SHARE_COMPONENTS]
     return shares.groupby("region", sort=True)[columns].sum().reset_index()
+
+
+def regions_by_regional_effect(shares: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """:func:`shift_share_by_region`, the strongest regional effect first, and the national
+    employment growth over the period (end over start, minus 1)."""
+    by_region = shift_share_by_region(shares).sort_values("regional_effect", ascending=False)
+    return by_region, float(shares["employment_end"].sum() / shares["employment_start"].sum() - 1)
 
 
 def specialisation_index(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -421,6 +445,13 @@ def specialisation_index(indicators: pd.DataFrame) -> pd.DataFrame:
     ) + 1
     krugman = krugman.clip(lower=0.0)  # "1 + sum" may land a rounding error below 0 for identical structures
     return krugman.rename("krugman").reset_index().assign(hoover=lambda t: t["krugman"] / 2)
+
+
+def specialisation_ranking(indicators: pd.DataFrame, year) -> pd.DataFrame:
+    """:func:`specialisation_index` of ``year``, the most specialised region first:
+    ``region, hoover, krugman``."""
+    index = specialisation_index(indicators)
+    return index[index["year"] == year].sort_values("hoover", ascending=False)[["region", "hoover", "krugman"]]
 
 
 # --------------------------------------------------------------------------

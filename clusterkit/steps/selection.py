@@ -269,6 +269,37 @@ def weight_sensitivity(
     return result.reset_index(drop=True)
 
 
+def criteria_table(criteria: pd.DataFrame, names: dict[str, str], weights: dict | None = None) -> pd.DataFrame:
+    """The criteria as the report shows them: ``criterion`` (its name from ``names``), ``group``,
+    ``direction``, the ``weight`` used (:func:`effective_weights`) and ``min_threshold``."""
+    thresholds = (criteria["min_threshold"] if "min_threshold" in criteria
+                  else pd.Series(np.nan, index=criteria.index))
+    return pd.DataFrame({"criterion": [names[c] for c in criteria["criterion"]], "group": criteria["group"],
+                         "direction": criteria["direction"],
+                         "weight": effective_weights(criteria, weights).to_numpy(),
+                         "min_threshold": thresholds})
+
+
+def elimination_table(ranking: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """One row per failed threshold of the eliminated candidates of :func:`score_candidates`:
+    ``candidate_id, name, criterion`` (its name from ``names``), ``value, threshold``."""
+    out = ranking[ranking["eliminated"]]
+    return pd.DataFrame(
+        [{"candidate_id": row["candidate_id"], "name": row["name"], "criterion": names[reason["criterion"]],
+          "value": reason["value"], "threshold": reason["threshold"]}
+         for _, row in out.iterrows() for reason in row["elimination_reasons"]],
+        columns=["candidate_id", "name", "criterion", "value", "threshold"])
+
+
+def sensitivity_groups(sensitivity: pd.DataFrame, robust_from: float = 0.9,
+                       uncertain_above: float = 0.1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The candidates of :func:`weight_sensitivity` that stay in the top k in at least
+    ``robust_from`` of the draws (robust), and those whose place there is uncertain (strictly
+    between ``uncertain_above`` and ``robust_from``)."""
+    p = sensitivity["p_top_k"]
+    return sensitivity[p >= robust_from], sensitivity[(p > uncertain_above) & (p < robust_from)]
+
+
 SENSITIVITY_LABELS = {
     "x": "Probability of ranking in the top {k}",
     "title": "Stability of the ranking ({n} weight draws)",
