@@ -14,12 +14,7 @@ from .. import i18n
 from ..i18n import t
 from ..steps.monitoring.analysis import OBJECTIVES, STATUS_COLOURS, Assessment
 from ..steps.monitoring.catalogue import catalogue
-from ..steps.monitoring.sheets import (
-    MEASUREMENT_COLUMNS,
-    SHEET_FIELDS,
-    IndicatorSheet,
-    field_text,
-)
+from ..steps.monitoring.sheets import MEASUREMENT_COLUMNS, SHEET_FIELDS, IndicatorSheet, field_text
 from ..tables import TableSpec, label
 
 

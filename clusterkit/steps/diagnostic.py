@@ -14,7 +14,7 @@ computes what the report needs, section by section:
 - the interview sample (step 3, l. 3501-3526), the validation lists (l. 3698-3703) and the
   baseline that monitoring reuses (l. 3287, 3427).
 
-The cluster map itself is in :mod:`clusterkit.network`. Functions take typed DataFrames and
+The cluster map itself is in :mod:`clusterkit.steps.network`. Functions take typed DataFrames and
 return DataFrames with canonical column names and values; figures take localised labels.
 """
 from __future__ import annotations

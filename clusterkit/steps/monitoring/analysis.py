@@ -296,8 +296,8 @@ def effectiveness(table: pd.DataFrame) -> pd.DataFrame:
 def relations_by_round(relations: pd.DataFrame | None, actors: pd.DataFrame | None,
                        enterprises: pd.DataFrame | None) -> pd.DataFrame:
     """Intensity and breadth of network relations in each survey round (l. 4155-4165), measured
-    as the diagnostic measures its baseline (:func:`clusterkit.diagnostic.social_capital`,
-    :func:`clusterkit.network.summary`): ties, density of the map, share of firms in a joint
+    as the diagnostic measures its baseline (:func:`clusterkit.steps.diagnostic.social_capital`,
+    :func:`clusterkit.steps.network.summary`): ties, density of the map, share of firms in a joint
     action, share of formal relations, density of cooperative ties among firms."""
     from .. import diagnostic, network
 
