@@ -4,7 +4,7 @@ Run with the project's interpreter from the repository root:
 
     .venv/bin/python bench/bench_pack.py [--repeats 3] [--batch 20] [--batch-repeats 1] [--parts 123]
 
-1. Per-template overhead. For each template, the papermill run a user starts with
+1. Per-template overhead. For each template, the run a user starts with
    ``clusterkit run`` (a fresh process and kernel) against the same clusterkit calls in one fresh
    process (the template's code cells executed in order); then, inside a pack, a step on a warm
    kernel against the same calls in a warm process. Target: under 1.5 s per template.
@@ -83,7 +83,7 @@ def medians(commands: dict[str, str], repeats: int) -> dict[str, float]:
 
 def per_template(steps: list[str], scratch: Path, repeats: int) -> None:
     print("\n1. Per-template overhead (fresh process each; median of", repeats, "runs)")
-    print(f"   {'template':<16}{'papermill run':>14}{'in-process':>12}{'overhead':>10}")
+    print(f"   {'template':<16}{'clusterkit run':>14}{'in-process':>12}{'overhead':>10}")
     for step in steps:
         out = scratch / f"run-{step}"
         commands = {
@@ -103,10 +103,10 @@ out = Path(tempfile.mkdtemp(dir={str(scratch)!r}))
 seconds = {{}}
 with p.KernelPool(1) as pool:
     pool.run_all([lambda k: None])  # warm: started and imports done
-    job = p._Job(example_path().resolve(), out, "fr", wb.name, p.pack_date(), 600)
+    job = p.StepJob(example_path().resolve(), out, out, "fr", wb.name, p.pack_date(), 600)
     for step in {steps!r}:
         start = time.perf_counter()
-        pool.run_all([lambda k, s=step: p._run_step(k, job, s, {{}})])
+        pool.run_all([lambda k, s=step: p.execute_step(k, job, s, {{}})])
         seconds[step] = time.perf_counter() - start
 print(json.dumps(seconds))
 """

@@ -1,8 +1,11 @@
 """The ``clusterkit`` command.
 
 Help texts come from the message catalogue in the language of ``CLUSTERKIT_LANG`` (French by
-default); ``--lang`` sets the language of messages and reports. Exit codes: 0 success, 2 bad
-input (workbook problems, unknown step or parameter), 1 a run that failed while executing.
+default). Each command speaks one language, for its messages and its reports, resolved once by
+:func:`clusterkit.runner.resolve_lang`: ``--lang``, else ``CLUSTERKIT_LANG``, else the workbook's
+own language. Exit codes: 0 success, 2 bad input (workbook, step, parameter, output path: every
+:class:`~clusterkit.errors.InputError`), 3 a template that failed while it ran, 130 interrupted;
+anything else is a bug and shows its traceback.
 """
 from __future__ import annotations
 
@@ -10,11 +13,13 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from . import i18n
+from .errors import ClusterkitError, InputError
 from .i18n import t
+from .runner import open_workbook, resolve_lang, user_lang
 from .schema import ENUMS, STEPS
-from .workbook import WorkbookError, read_workbook
 
 
 def _lang_option(parser: argparse.ArgumentParser, lang: str) -> None:
@@ -23,7 +28,10 @@ def _lang_option(parser: argparse.ArgumentParser, lang: str) -> None:
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; the book's reference page is generated from it."""
-    lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
+    try:
+        lang = resolve_lang(lang)
+    except InputError:  # an unsupported CLUSTERKIT_LANG: the help stays readable, the command says why
+        lang = i18n.DEFAULT_LANG
     parser = argparse.ArgumentParser(prog="clusterkit", description=t("cli.description", lang))
     parser.add_argument("--version", action="version", version=f"clusterkit {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -33,6 +41,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     actions = workbook.add_subparsers(dest="action", required=True, metavar="ACTION")
     new = actions.add_parser("new", help=t("cli.workbook.new.help", lang), description=t("cli.workbook.new.help", lang))
     new.add_argument("path", metavar="PATH", help=t("cli.arg.new_path", lang))
+    new.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
     _lang_option(new, lang)
     check = actions.add_parser("check", help=t("cli.workbook.check.help", lang),
                                description=t("cli.workbook.check.help", lang))
@@ -42,6 +51,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     example = actions.add_parser("example", help=t("cli.workbook.example.help", lang),
                                  description=t("cli.workbook.example.help", lang))
     example.add_argument("path", metavar="PATH", help=t("cli.arg.new_path", lang))
+    example.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
     _lang_option(example, lang)
 
     run = commands.add_parser("run", help=t("cli.run.help", lang), description=t("cli.run.help", lang))
@@ -125,11 +135,9 @@ def _version() -> str:
 
 def parse_parameter(text: str, lang: str) -> tuple[str, object]:
     """``name=value``: the value is read as JSON when it is valid JSON, else kept as text."""
-    from .runner import RunError
-
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
-        raise RunError(t("run.parameter_syntax", lang, text=text))
+        raise InputError(t("run.parameter_syntax", lang, text=text))
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
@@ -137,26 +145,41 @@ def parse_parameter(text: str, lang: str) -> tuple[str, object]:
     return name.strip(), value
 
 
-def _workbook_new(args, lang: str) -> int:
+def _new_file(args, lang: str, write) -> Path:
+    """Write a workbook at ``args.path`` with ``write(path)``; an existing file only with --force
+    (the writer replaces it in one rename, so it is never left half-written)."""
+    path = Path(args.path)
+    if path.is_dir():
+        raise InputError(t("cli.workbook.is_folder", lang, path=path))
+    if path.exists() and not args.force:
+        raise InputError(t("cli.workbook.exists", lang, path=path))
+    try:
+        return write(path)
+    except OSError as error:
+        raise InputError(t("cli.workbook.cannot_write", lang, path=path, reason=error.strerror or error)) from None
+
+
+def _workbook_new(args) -> int:
     from .workbook import new_workbook
 
-    path = new_workbook(args.path, lang)
+    lang = resolve_lang(args.lang)
+    path = _new_file(args, lang, lambda p: new_workbook(p, lang))
     print(t("cli.workbook.new.done", lang, path=path))
     return 0
 
 
-def _workbook_example(args, lang: str) -> int:
+def _workbook_example(args) -> int:
     from .examples import build_example
     from .workbook import write_workbook
 
-    path = write_workbook(build_example(), args.path, lang)
+    lang = resolve_lang(args.lang)
+    path = _new_file(args, lang, lambda p: write_workbook(build_example(), p, lang))
     print(t("cli.workbook.example.done", lang, path=path))
     return 0
 
 
-def _workbook_check(args, lang: str | None) -> int:
-    wb = read_workbook(args.path, lang=lang, step=args.step)
-    lang = lang or wb.lang
+def _workbook_check(args) -> int:
+    _, wb, lang = open_workbook(args.path, args.lang, args.step)
     for notice in wb.notices:
         print(notice.message(lang))
     counts = ", ".join(f"{t(f'sheet.{k}', lang)} ({len(v)})" for k, v in wb.sheets.items())
@@ -164,12 +187,12 @@ def _workbook_check(args, lang: str | None) -> int:
     return 0
 
 
-def _run(args, lang: str | None) -> int:
-    from .runner import run
+def _run(args) -> int:
+    from .runner import run_opened
 
-    parameters = dict(parse_parameter(p, lang or i18n.DEFAULT_LANG) for p in args.parameter)
-    result = run(args.step, args.workbook, args.out, lang=lang, parameters=parameters, timeout=args.timeout)
-    lang = lang or i18n.DEFAULT_LANG
+    source, wb, lang = open_workbook(args.workbook, args.lang, args.step)  # before any kernel
+    parameters = dict(parse_parameter(p, lang) for p in args.parameter)
+    result = run_opened(args.step, source, wb, lang, args.out, parameters=parameters, timeout=args.timeout)
     print(t("run.done", lang, step=args.step))
     print(t("run.wrote", lang, what=t("run.what.html", lang), path=result.html))
     print(t("run.wrote", lang, what=t("run.what.notebook", lang), path=result.notebook))
@@ -178,22 +201,26 @@ def _run(args, lang: str | None) -> int:
     return 0
 
 
-def _pack(args, lang: str | None) -> int:
+def _pack(args) -> int:
     from .pack import pack
 
-    result = pack(args.workbook, args.out, lang=lang, steps=args.steps, pdf=args.pdf, jobs=args.jobs)
-    lang = lang or i18n.DEFAULT_LANG
-    print(t("cli.pack.done", lang, steps=", ".join(result.steps), count=len(result.files)))
+    result = pack(args.workbook, args.out, lang=args.lang, steps=args.steps, pdf=args.pdf, jobs=args.jobs)
+    lang = result.lang
+    print(t("cli.pack.done", lang, steps=", ".join(result.steps) or "—", count=len(result.files)))
     print(t("run.wrote", lang, what=t("cli.pack.index", lang), path=result.index))
-    return 0
+    if result.failures:
+        print(t("cli.pack.failed", lang, steps=", ".join(f.step for f in result.failures)), file=sys.stderr)
+        for failure in result.failures:
+            print(failure.error, file=sys.stderr)
+    return result.exit_code
 
 
-def _batch(args, lang: str | None) -> int:
+def _batch(args) -> int:
     from .pack import batch, summary_table
 
-    rows = batch(args.folder, args.out, jobs=args.jobs, lang=lang, steps=args.steps, pdf=args.pdf)
-    print(summary_table(rows, lang))
-    return 0 if all(row.ok for row in rows) else 2  # the others were still made
+    rows = batch(args.folder, args.out, jobs=args.jobs, lang=args.lang, steps=args.steps, pdf=args.pdf)
+    print(summary_table(rows, resolve_lang(args.lang)))
+    return max((row.exit_code for row in rows), default=0)  # the others were still made
 
 
 def _survey(args, lang: str | None) -> int:
@@ -222,59 +249,51 @@ def _survey(args, lang: str | None) -> int:
     return 2 if report.rejected else 0  # rows were refused: the export needs fixing
 
 
-def _indicators(args, lang: str | None) -> int:
+def _indicators(args) -> int:
     from .steps.monitoring import add_battery, add_battery_message
 
+    lang = resolve_lang(args.lang)
     try:
-        added, kept = add_battery(args.workbook, args.battery, lang)
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return 2
-    print(add_battery_message(added, kept, args.workbook, i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))))
+        added, kept = add_battery(args.workbook, args.battery, user_lang(args.lang))
+    except ValueError as error:  # monitoring's user errors are translated ValueErrors
+        raise InputError(str(error)) from None
+    print(add_battery_message(added, kept, args.workbook, lang))
     return 0
 
 
-def _kit(args, lang: str | None) -> int:
+def _kit(args) -> int:
     from . import kit
-    from .errors import InputError
 
-    wb = read_workbook(args.workbook, lang=lang, step="implementation")
-    lang = lang or wb.lang
-    try:
-        if args.action == "action-sheets":
-            paths = kit.action_sheets(wb, args.out, lang, force=args.force)
-            print(t("cli.kit.action_sheets.done", lang, count=len(paths), path=args.out))
-        else:
-            path, listed = kit.steering_agenda(wb, args.out, lang, as_of=args.as_of, force=args.force)
-            print(t("cli.kit.steering_agenda.done", lang, path=path, count=len(listed)))
-    except InputError as error:
-        print(error, file=sys.stderr)
-        return error.exit_code
+    _, wb, lang = open_workbook(args.workbook, args.lang, "implementation")
+    if args.action == "action-sheets":
+        paths = kit.action_sheets(wb, args.out, lang, force=args.force)
+        print(t("cli.kit.action_sheets.done", lang, count=len(paths), path=args.out))
+    else:
+        path, listed = kit.steering_agenda(wb, args.out, lang, as_of=args.as_of, force=args.force)
+        print(t("cli.kit.steering_agenda.done", lang, path=path, count=len(listed)))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .runner import ExecutionError, RunError
-
+    """The command; a :class:`~clusterkit.errors.ClusterkitError` is its message and exit code."""
     args = build_parser().parse_args(argv)
-    lang = args.lang
     try:
         if args.command == "workbook":
-            handler = {"new": _workbook_new, "check": _workbook_check, "example": _workbook_example}[args.action]
-            if args.action in ("new", "example"):
-                lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
-            return handler(args, lang)
-        return {"run": _run, "pack": _pack, "batch": _batch, "survey": _survey,
-                "indicators": _indicators, "kit": _kit}[args.command](args, lang)
-    except WorkbookError as error:
-        print(error.format(lang or error.lang), file=sys.stderr)
-        return 2
-    except ExecutionError as error:
+            return {"new": _workbook_new, "check": _workbook_check, "example": _workbook_example}[args.action](args)
+        if args.command == "survey":
+            return _survey(args, user_lang(args.lang))
+        return {"run": _run, "pack": _pack, "batch": _batch, "indicators": _indicators,
+                "kit": _kit}[args.command](args)
+    except ClusterkitError as error:
         print(error, file=sys.stderr)
-        return 1
-    except RunError as error:
-        print(error, file=sys.stderr)
-        return 2
+        return error.exit_code
+    except KeyboardInterrupt:  # the outputs are written by renames: nothing half-written is left
+        try:
+            lang = resolve_lang(args.lang)
+        except InputError:
+            lang = i18n.DEFAULT_LANG
+        print(t("cli.interrupted", lang), file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

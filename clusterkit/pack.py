@@ -45,11 +45,12 @@ from urllib.parse import quote
 import nbformat
 
 from . import __version__, i18n
+from .errors import ClusterkitError, ExecutionError, InputError, StepInputError
 from .i18n import t
-from .runner import (DEFAULT_TIMEOUT, KERNEL, ExecutionError, RunError, available_template, check_parameters,
-                     template_path, titled, to_html)
+from .runner import (DEFAULT_TIMEOUT, KERNEL, RESERVED_PARAMETERS, TITLE_CELL, available_template, check_parameters,
+                     open_workbook, output_folder, resolve_lang, template_path, titled, to_html, user_lang)
 from .schema import STEP_SHEETS, STEPS
-from .workbook import WorkbookError, example_path, read_workbook
+from .workbook import example_path
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -61,20 +62,36 @@ ZIP_SUFFIXES = (".xlsx", ".docx")
 
 
 @dataclass(frozen=True)
+class StepFailure:
+    """A step of a pack that made no report, and why (the message in the pack's language)."""
+
+    step: str
+    error: ClusterkitError
+
+
+@dataclass(frozen=True)
 class PackResult:
     folder: Path
-    steps: tuple[str, ...]
+    steps: tuple[str, ...]  # the steps whose reports are in the folder
     index: Path
     manifest: Path
     files: tuple[Path, ...]  # every output but the manifest, sorted
+    lang: str = i18n.DEFAULT_LANG
+    failures: tuple[StepFailure, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every step made its report, 3 when a template failed, 2 when steps lacked input."""
+        return max((f.error.exit_code for f in self.failures), default=0)
 
 
 @dataclass(frozen=True)
 class BatchRow:
     workbook: Path
     ok: bool
-    reason: str  # the first lines of the clear message when the pack failed
+    reason: str  # the first lines of the clear message when the pack failed, or the failed steps
     folder: Path | None
+    exit_code: int = 0
 
 
 def steps_present(workbook) -> list[str]:
@@ -126,7 +143,7 @@ class Kernel:
         if warm:  # the templates are read while the kernel boots
             try:
                 self._call(_template_imports(), STARTUP_TIMEOUT * 5)
-            except RunError:
+            except ExecutionError:
                 pass  # a template whose imports fail says so when its step runs
 
     def _start(self) -> None:
@@ -144,15 +161,15 @@ class Kernel:
             except Exception as error:  # a port taken between its choice and the kernel's bind
                 _stop(client)
                 if attempt == 2:
-                    raise RunError(t("pack.kernel_failed", i18n.DEFAULT_LANG, error=error) + "\n"
-                                   + t("pack.kernel_failed", "en", error=error)) from None
+                    raise ExecutionError(t("pack.kernel_failed", i18n.DEFAULT_LANG, error=error) + "\n"
+                                         + t("pack.kernel_failed", "en", error=error)) from None
 
     def _call(self, code: str, timeout: float) -> None:
         from jupyter_core.utils import run_sync
 
         content = run_sync(_call)(self.client.kc, code, timeout)
         if content["status"] != "ok":
-            raise RunError(f"{content.get('ename')}: {content.get('evalue')}")
+            raise ExecutionError(f"{content.get('ename')}: {content.get('evalue')}")
 
     def execute(self, notebook, cwd: Path, timeout: int):
         """Execute ``notebook`` in place with a fresh namespace, in ``cwd``, as a new kernel would."""
@@ -340,20 +357,26 @@ def safe_name(text: str, fallback: str = "workbook") -> str:
 # One step, one pack
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class _Job:
-    """What every step of one pack shares."""
+class StepJob:
+    """What every step of one run or pack shares: files are made in ``staging``, then land in ``out``."""
 
     source: Path
     staging: Path
+    out: Path
     lang: str
     cluster: str
     day: dt.date
     timeout: int
 
 
-def _run_step(kernel: Kernel, job: _Job, step: str, parameters: dict) -> list[Path]:
-    """Execute one step's template and leave its files in the staging folder."""
-    from nbclient.exceptions import CellExecutionError
+def execute_step(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> list[Path]:
+    """Execute one step's template and leave its files in the staging folder; the one way every
+    template runs, for ``clusterkit run`` as for a pack.
+
+    A :class:`StepInputError` raised by the template becomes that error, with its message alone;
+    any other failure leaves the executed notebook as ``<step>.failed.ipynb`` in the staging folder
+    and raises :class:`ExecutionError` naming the cell that failed.
+    """
     from papermill.parameterize import parameterize_notebook
 
     scratch = job.staging / f".{step}"
@@ -368,10 +391,9 @@ def _run_step(kernel: Kernel, job: _Job, step: str, parameters: dict) -> list[Pa
                                                 "output_dir": "."}, report_mode=True, kernel_name=KERNEL)
     try:
         kernel.execute(notebook, scratch, job.timeout)
-    except CellExecutionError as error:
-        raise ExecutionError(t("run.failed", job.lang, step=step, error=f"{error.ename}: {error.evalue}")) from None
-    except Exception as error:  # a dead kernel, a cell over its time limit
-        raise ExecutionError(t("run.failed", job.lang, step=step, error=f"{type(error).__name__}: {error}")) from None
+    except Exception as error:  # a cell that raised, a dead kernel, a cell over its time limit
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise step_failure(notebook, job, step, error) from None
     nbformat.write(stable_notebook(notebook, step), scratch / f"{step}.ipynb")
     to_html(scratch / f"{step}.ipynb", scratch / f"{step}.html", title)
     produced = []
@@ -382,17 +404,72 @@ def _run_step(kernel: Kernel, job: _Job, step: str, parameters: dict) -> list[Pa
             stable_zip(path, job.day)
         final = job.staging / path.name
         if final.exists():
-            raise RunError(t("pack.name_clash", job.lang, name=path.name, step=step))
+            raise ExecutionError(t("pack.name_clash", job.lang, name=path.name, step=step))
         path.replace(final)
         produced.append(final)
     shutil.rmtree(scratch)
     return produced
 
 
+def step_failure(notebook, job: StepJob, step: str, error: Exception) -> ClusterkitError:
+    """The error a failed step reaches the user as; keeps the executed notebook unless the
+    template only found too little to work on."""
+    index, output = next(((i, o) for i, c in enumerate(notebook.cells) if c.cell_type == "code"
+                                for o in c.get("outputs", []) if o.get("output_type") == "error"),
+                               (None, None))
+    if output is not None and output.get("ename") == StepInputError.__name__:
+        return StepInputError(output.get("evalue", ""))  # the template's own message, nothing to debug
+    failed = job.staging / f"{step}.failed.ipynb"
+    nbformat.write(stable_notebook(notebook, step), failed)
+    kept = job.out / failed.name
+    if output is None:  # a dead kernel, a cell over its time limit
+        return ExecutionError(t("run.failed", job.lang, step=step, error=_last_line(f"{type(error).__name__}: {error}"),
+                                notebook=kept))
+    return ExecutionError(t("run.failed_cell", job.lang, step=step, cell=index + 1, purpose=cell_purpose(notebook, index, job.lang),
+                            error=_last_line(f"{output.get('ename')}: {output.get('evalue')}"), notebook=kept))
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+_HEADING_CALL = re.compile(r"""\.heading\(\s*["']([\w.-]+)["']""")  # report.heading("<key>", ...)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "…"  # a heading's value known only inside the kernel
+
+
+def cell_purpose(notebook, index: int, lang: str) -> str:
+    """What the cell ``index`` is for: its first comment line, else the heading it (or, failing
+    that, the nearest cell above it) writes: a Markdown heading or a catalogue heading of the
+    report; else its first line of code."""
+    def headings(cell) -> list[str]:
+        if cell.cell_type == "markdown":
+            return [line.strip("# ").strip() for line in cell.source.splitlines() if line.startswith("#")]
+        return [i18n.catalogue()[key][lang].format_map(_Blank()) for key in _HEADING_CALL.findall(cell.source)
+                if i18n.has(key)]
+
+    cell = notebook.cells[index]
+    comment = next((line.strip("# ").strip() for line in cell.source.splitlines()
+                    if line.strip().startswith("#") and line.strip("# ").strip()), None)
+    if comment or headings(cell):
+        return comment or headings(cell)[0]
+    for cell in reversed(notebook.cells[:index]):
+        if cell.get("id") != TITLE_CELL and headings(cell):
+            return headings(cell)[-1]
+    first = next((line.strip() for line in notebook.cells[index].source.splitlines() if line.strip()), "—")
+    return first if len(first) <= 60 else first[:59] + "…"  # no heading at all: the code itself says
+
+
 def _check_out(out: Path, lang: str) -> None:
     """The output folder is replaced only when it is missing, empty or a previous pack."""
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
-        raise RunError(t("pack.out_not_empty", lang, path=out))
+    if out.exists() and not out.is_dir():
+        raise InputError(t("out.is_file", lang, path=out))
+    if out.exists() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise InputError(t("pack.out_not_empty", lang, path=out))
 
 
 def _publish(staging: Path, out: Path, lang: str) -> None:
@@ -421,8 +498,9 @@ def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", la
     ``jobs`` bounds the steps run at the same time (default: the number of processors, at most 4);
     ``parameters`` maps a step to its template parameters; ``pool`` lends warm kernels (a batch
     shares its own). Raises :class:`~clusterkit.workbook.WorkbookError` for a bad workbook and
-    :class:`~clusterkit.runner.RunError` for a bad step, parameter or output folder, or a failed
-    run; ``out_dir`` is then left as it was.
+    :class:`~clusterkit.errors.InputError` for a bad step, parameter or output folder; ``out_dir``
+    is then left as it was. A step that fails does not stop the others: the pack holds the
+    reports that were made, and ``failures`` (listed in the index and the manifest) the others.
     """
     own_pool = pool is None
     if own_pool:  # first of all: the kernels start while the workbook is read and checked
@@ -430,7 +508,6 @@ def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", la
         pool = KernelPool(min(jobs or min(os.cpu_count() or 1, 4), max(1, len(wanted))))
     try:
         source = (Path(workbook) if workbook else example_path()).resolve()
-        lang = i18n.check_lang(lang) if lang else None
         result = _pack(source, Path(out_dir).resolve(), lang, steps, pdf, parameters or {}, timeout, pool)
     except BaseException:
         if own_pool:
@@ -441,11 +518,18 @@ def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", la
     return result
 
 
+def _attempt(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> list[Path] | StepFailure:
+    """The files of one step, or why it made none: one failed step stops no other."""
+    try:
+        return execute_step(kernel, job, step, parameters)
+    except ClusterkitError as error:
+        return StepFailure(step, error)
+
+
 def _pack(source: Path, out: Path, lang: str | None, steps: list[str] | None, pdf: bool,
-          parameters: dict[str, dict], timeout: int, pool: KernelPool) -> PackResult:
+          parameters: dict[str, dict], timeout: int, pool) -> PackResult:
     started = dt.datetime.now(dt.timezone.utc)
-    wb = read_workbook(source, lang=lang)
-    lang = lang or wb.lang
+    source, wb, lang = open_workbook(source, lang)
     if steps:
         for step in steps:
             template_path(step)
@@ -453,10 +537,10 @@ def _pack(source: Path, out: Path, lang: str | None, steps: list[str] | None, pd
     steps = list(steps or steps_present(wb))
     if not steps:
         needs = "; ".join(f"{s}: {', '.join(STEP_SHEETS[s][0])}" for s in STEPS if available_template(s))
-        raise RunError(t("pack.no_steps", lang, needs=needs))
+        raise InputError(t("pack.no_steps", lang, needs=needs))
     unknown = sorted(set(parameters) - set(steps))
     if unknown:
-        raise RunError(t("pack.parameters_step", lang, steps=", ".join(unknown), run=", ".join(steps) or "—"))
+        raise InputError(t("pack.parameters_step", lang, steps=", ".join(unknown), run=", ".join(steps) or "—"))
     for step in steps:
         check_parameters(step, parameters.get(step, {}), lang)
     if pdf:
@@ -464,24 +548,34 @@ def _pack(source: Path, out: Path, lang: str | None, steps: list[str] | None, pd
 
         require(lang)  # before any step runs: no Chromium, no time lost
     _check_out(out, lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a pack is for sharing
     try:
-        job = _Job(source, staging, lang, wb.name, pack_date(), timeout)
-        pool.run_all([lambda k, s=s: _run_step(k, job, s, parameters.get(s, {})) for s in steps])
-        if pdf:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(t("out.cannot_create", lang, path=out, reason=error.strerror or error)) from None
+    output_folder(out.parent, lang)  # and writable
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as error:
+        raise InputError(t("out.cannot_create", lang, path=out, reason=error.strerror or error)) from None
+    try:
+        staging.chmod(0o755)  # mkdtemp makes it private; a pack is for sharing
+        job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout)
+        outcomes = pool.run_all([lambda k, s=s: _attempt(k, job, s, parameters.get(s, {})) for s in steps])
+        failures = tuple(o for o in outcomes if isinstance(o, StepFailure))
+        made = [s for s, o in zip(steps, outcomes) if not isinstance(o, StepFailure)]
+        if pdf and made:
             from .pdf import html_to_pdf
 
-            html_to_pdf([(staging / f"{s}.html", staging / f"{s}.pdf") for s in steps], wb.name, lang, job.day)
-        write_index(staging, steps, wb.name, lang, job.day)
+            html_to_pdf([(staging / f"{s}.html", staging / f"{s}.pdf") for s in made], wb.name, lang, job.day)
+        write_index(staging, steps, wb.name, lang, job.day, failures)
         files = sorted(p for p in staging.iterdir() if p.is_file())
-        write_manifest(staging / MANIFEST, source, steps, lang, pdf, parameters, files, started)
+        write_manifest(staging / MANIFEST, source, steps, lang, pdf, parameters, files, started, failures)
         _publish(staging, out, lang)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return PackResult(out, tuple(steps), out / INDEX, out / MANIFEST, tuple(out / p.name for p in files))
+    return PackResult(out, tuple(made), out / INDEX, out / MANIFEST, tuple(out / p.name for p in files), lang,
+                      failures)
 
 
 # --------------------------------------------------------------------------------------------
@@ -494,7 +588,7 @@ def file_label(name: str, step: str, lang: str) -> str:
     """What a file of a step holds, from its name ``<step>-<what>[-<n>].<ext>``: ``pack.file.<what>``
     (else ``pack.file.<ext>``), its number and, for documents, its format."""
     stem, _, suffix = name.rpartition(".")
-    what = stem[len(step):].strip("-") if stem.startswith(step) else stem
+    what = stem[len(step):].strip("-.") if stem.startswith(step) else stem
     number = re.search(r"-(\d+)$", what)
     what = re.sub(r"-\d+$", "", what) or suffix
     key = next((k for k in (f"pack.file.{what}", f"pack.file.{suffix}") if i18n.has(k)), None)
@@ -512,11 +606,14 @@ def _file_order(name: str) -> tuple:
 _INDEX_STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.6rem}table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
 th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd}th{background:#f3f3f3}
-.ck-date{color:#555}code{font-size:.9em}"""
+.ck-date{color:#555}code{font-size:.9em}.ck-failed{color:#a00;font-weight:bold}
+pre{white-space:pre-wrap;background:#fff4f4;padding:.5rem}"""
 
 
-def write_index(folder: Path, steps: list[str], cluster: str, lang: str, day: dt.date) -> Path:
-    """The page that links every file of the pack, in the pack's language."""
+def write_index(folder: Path, steps: list[str], cluster: str, lang: str, day: dt.date,
+                failures: tuple[StepFailure, ...] = ()) -> Path:
+    """The page that links every file of the pack, in the pack's language; a step that failed
+    shows why instead of its report."""
     e = html.escape
     title = t("pack.index.title", lang, cluster=cluster)
     names = sorted(p.name for p in folder.iterdir() if p.is_file())
@@ -524,13 +621,19 @@ def write_index(folder: Path, steps: list[str], cluster: str, lang: str, day: dt
              f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>{e(title)}</h1>\n"
              f'<p class="ck-date">{e(t("pack.index.date", lang, date=i18n.date(day, lang)))}</p>\n'
              f"<p>{e(t('pack.index.intro', lang))}</p>\n"]
+    failed = {f.step: f.error for f in failures}
     for step in steps:
         own = [n for n in names if n == step or n.startswith(f"{step}.") or n.startswith(f"{step}-")]
         own.sort(key=_file_order)
         rows = "".join(f'<tr><td><a href="{e(quote(n))}">{e(file_label(n, step, lang))}</a></td>'
                        f"<td><code>{e(n)}</code></td></tr>\n" for n in own)
-        parts.append(f"<h2>{e(t(f'step.{step}.title', lang))}</h2>\n<table>\n<tr><th>{e(t('pack.index.content', lang))}"
-                     f"</th><th>{e(t('pack.index.file', lang))}</th></tr>\n{rows}</table>\n")
+        parts.append(f"<h2>{e(t(f'step.{step}.title', lang))}</h2>\n")
+        if step in failed:
+            parts.append(f'<p class="ck-failed">{e(t("pack.index.failed", lang))}</p>\n'
+                         f"<pre>{e(str(failed[step]))}</pre>\n")
+        if own:
+            parts.append(f"<table>\n<tr><th>{e(t('pack.index.content', lang))}"
+                         f"</th><th>{e(t('pack.index.file', lang))}</th></tr>\n{rows}</table>\n")
     parts.append(f'<p><a href="{MANIFEST}">{e(t("pack.index.manifest", lang))}</a></p>\n</body>\n</html>\n')
     path = folder / INDEX
     path.write_text("".join(parts), encoding="utf-8")
@@ -548,7 +651,8 @@ def _versions() -> dict[str, str]:
 
 
 def write_manifest(path: Path, source: Path, steps: list[str], lang: str, pdf: bool,
-                   parameters: dict[str, dict], files: list[Path], started: dt.datetime) -> Path:
+                   parameters: dict[str, dict], files: list[Path], started: dt.datetime,
+                   failures: tuple[StepFailure, ...] = ()) -> Path:
     """Everything needed to tell what made the pack: input, versions, parameters, outputs' hashes.
 
     Only ``created`` and ``seconds`` change between two packs of the same input.
@@ -559,7 +663,7 @@ def write_manifest(path: Path, source: Path, steps: list[str], lang: str, pdf: b
     for step in steps:
         declared = papermill.inspect_notebook(str(template_path(step)))
         used = {name: json.loads(spec["default"]) for name, spec in declared.items()
-                if name not in ("workbook", "lang", "output_dir")}
+                if name not in RESERVED_PARAMETERS}
         used.update(parameters.get(step, {}))
         templates[step] = {"file": f"{step}.ipynb", "sha256": file_hash(template_path(step)), "parameters": used}
     manifest = {
@@ -570,6 +674,7 @@ def write_manifest(path: Path, source: Path, steps: list[str], lang: str, pdf: b
         "parameters": {"lang": lang, "steps": steps, "pdf": pdf},
         "templates": templates,
         "outputs": [{"path": p.name, "bytes": p.stat().st_size, "sha256": file_hash(p)} for p in files],
+        "failed": {f.step: {"error": type(f.error).__name__, "message": str(f.error)} for f in failures},
     }
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
@@ -591,10 +696,9 @@ def workbooks_in(folder: Path) -> list[Path]:
     return found
 
 
-def _reason(error: BaseException, lang: str | None, lines: int = 2) -> str:
-    """The first lines of the clear message, in ``lang`` or else the workbook's own language."""
-    text = error.format(lang or error.lang) if isinstance(error, WorkbookError) else str(error)
-    return "\n".join(text.strip().splitlines()[:lines])
+def _reason(error: BaseException, lines: int = 2) -> str:
+    """The first lines of the clear message (already in the language of the command)."""
+    return "\n".join(str(error).strip().splitlines()[:lines])
 
 
 def batch(folder: str | Path, out_dir: str | Path, jobs: int = 1, lang: str | None = None,
@@ -607,9 +711,8 @@ def batch(folder: str | Path, out_dir: str | Path, jobs: int = 1, lang: str | No
     """
     from tqdm import tqdm
 
-    lang = i18n.check_lang(lang) if lang else None
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    lang = user_lang(lang)  # else each pack speaks its workbook's language
+    out = output_folder(out_dir, resolve_lang(lang))
     books = workbooks_in(Path(folder))
     if not books:
         return []
@@ -626,15 +729,16 @@ def batch(folder: str | Path, out_dir: str | Path, jobs: int = 1, lang: str | No
         inline = _Inline(kernel)
         try:
             result = _pack(path.resolve(), targets[path], lang, steps, pdf, {}, timeout, inline)
-            return BatchRow(path, True, "", result.folder)
-        except (WorkbookError, RunError) as error:
-            return BatchRow(path, False, _reason(error, lang), None)
+        except ClusterkitError as error:
+            return BatchRow(path, False, _reason(error), None, error.exit_code)
         except Exception as error:  # an unforeseen failure is this workbook's, not the batch's
-            return BatchRow(path, False, f"{type(error).__name__}: {error}", None)
+            return BatchRow(path, False, f"{type(error).__name__}: {error}", None, 1)
+        reason = "\n".join(f"{f.step}: {_reason(f.error, 1)}" for f in result.failures)
+        return BatchRow(path, not result.failures, reason, result.folder, result.exit_code)
 
     with KernelPool(min(max(1, jobs), max(1, len(books)))) as pool:
         futures = [pool.submit(lambda k, p=p: one(p, k)) for p in books]
-        desc = t("batch.progress", lang or i18n.DEFAULT_LANG)
+        desc = t("batch.progress", resolve_lang(lang))
         with tqdm(total=len(futures), disable=not progress, unit="wb", desc=desc) as bar:
             for _ in as_completed(futures):
                 bar.update(1)
@@ -655,7 +759,8 @@ def summary_table(rows: list[BatchRow], lang: str | None = None) -> str:
     """The batch's closing table: workbook, ok or failed, and the reason (plain text)."""
     lang = i18n.check_lang(lang)
     header = (t("batch.col.workbook", lang), t("batch.col.status", lang), t("batch.col.reason", lang))
-    body = [(r.workbook.name, t("batch.ok" if r.ok else "batch.failed", lang), r.reason.replace("\n", " | "))
+    status = {(True, True): "batch.ok", (False, True): "batch.partial", (False, False): "batch.failed"}
+    body = [(r.workbook.name, t(status[r.ok, r.folder is not None], lang), r.reason.replace("\n", " | "))
             for r in rows]
     widths = [max(len(x[i]) for x in [header, *body]) for i in range(2)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in [header, *body]]

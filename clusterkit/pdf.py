@@ -15,8 +15,8 @@ import re
 import shutil
 from pathlib import Path
 
+from .errors import InputError
 from .i18n import t
-from .runner import RunError
 
 A4_WIDTH_MM, SIDE_MM = 210, 15
 MARGINS = {"top": "20mm", "bottom": "18mm", "left": f"{SIDE_MM}mm", "right": f"{SIDE_MM}mm"}
@@ -60,7 +60,7 @@ FIT = """([dpi, lang]) => {
 _PDF_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}")
 
 
-class PdfError(RunError):
+class PdfError(InputError):
     """PDF output is not possible here (no Chromium, no Playwright) or printing failed."""
 
 

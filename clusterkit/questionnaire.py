@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import shutil
+import tempfile
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -25,6 +26,7 @@ import pandas as pd
 
 from . import i18n
 from .errors import ClusterkitError
+from .exercises import DateField, captured, exercise_box, line
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY
 from .steps import competency
@@ -94,9 +96,11 @@ def append_assessment(workbook, rows: pd.DataFrame, lang: str = "fr") -> Path:
     return edit.save()
 
 
-def practice_workbook(folder=".", name: str = "practice_cluster.xlsx") -> Path:
-    """A copy of the packaged example to practise on (made once, then reused)."""
-    path = Path(folder) / name
+def practice_workbook(folder=None, name: str = "practice_cluster.xlsx") -> Path:
+    """A copy of the packaged example to practise on (made once, then reused), in ``folder``, by
+    default a ``clusterkit-practice`` folder in the system's temporary folder: never beside the
+    notebook unless asked. The form says where it writes."""
+    path = Path(folder if folder is not None else Path(tempfile.gettempdir()) / "clusterkit-practice") / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(example_path(), path)
@@ -118,15 +122,16 @@ class CompetencyForm:
         self.lang = i18n.check_lang(lang)
         wide = {"description_width": "12em"}
         self.person = widgets.Text(value=person, description=self._t("person"), style=wide,
-                                   layout=widgets.Layout(width="40em"))
+                                   layout=line("40em"))
         self.assessor = widgets.Dropdown(options=[(t(f"enum.assessor.{a}", self.lang), a) for a in ENUMS["assessor"]],
-                                         value=assessor, description=self._t("assessor"), style=wide)
-        self.date = widgets.DatePicker(value=dt.date.today(), description=self._t("date"), style=wide)
+                                         value=assessor, description=self._t("assessor"), style=wide,
+                                         layout=line("40em"))
+        self.date = DateField(dt.date.today(), self.lang, self._t("date"))
         self.levels = {skill: widgets.RadioButtons(
             options=[(f"{n} — {descriptor(skill, n, self.lang)}", n) for n in LEVELS], value=None,
-            layout=widgets.Layout(width="100%")) for skill in ENUMS["skill"]}
+            layout=widgets.Layout(width="auto")) for skill in ENUMS["skill"]}
         self.evidence = {skill: widgets.Textarea(placeholder=self._t("evidence"), rows=2,
-                                                 layout=widgets.Layout(width="100%")) for skill in ENUMS["skill"]}
+                                                 layout=widgets.Layout(width="auto")) for skill in ENUMS["skill"]}
         self.submit_button = widgets.Button(description=self._t("submit"), button_style="primary", icon="save")
         self.status = widgets.HTML()
         self.submit_button.on_click(lambda _: self.submit())
@@ -142,8 +147,10 @@ class CompetencyForm:
             sections.append(widgets.VBox(blocks))
         self.sections = widgets.Accordion(children=sections, titles=tuple(
             entry["label"][self.lang] for entry in profile["competencies"].values()))
-        self.box = widgets.VBox([widgets.HTML(f"<p>{html.escape(self._t('intro'))}</p>"), self.person,
-                                 self.assessor, self.date, self.sections, self.submit_button, self.status])
+        where = self._t("where", file=str(self.workbook.resolve()))
+        self.box = exercise_box(widgets.HTML(f"<p>{html.escape(self._t('intro'))}</p><p>{html.escape(where)}</p>"),
+                                self.person, self.assessor, self.date, self.sections, self.submit_button,
+                                self.status)
 
     def _t(self, key: str, **values) -> str:
         return t(f"competency.form.{key}", self.lang, **values)
@@ -193,30 +200,39 @@ def competency_form(workbook, lang: str = "fr", person: str = "", assessor: str 
 def show_profile(workbook, person: str, lang: str = "fr", threshold: float = 1.0, target: float = 4) -> None:
     """Show one person's radar chart, blind spots and training plan (sub-skills below
     ``target``) in the notebook, right after an assessment; the full report is the template
-    ``competency`` with ``person``."""
+    ``competency`` with ``person``. The profile is laid out as the exercises are (tables that wrap
+    within the notebook's width)."""
+    from IPython.display import display
+
     from .report import Report  # display machinery, only for a live notebook
 
-    report = Report("competency", str(workbook), lang)
-    rows = competency.person_rows(report.workbook["competencies"], person, report.lang)
-    skills = competency.scores(competency.latest(rows), "skill")
-    names = {s: report.t(f"enum.skill.{s}") for s in ENUMS["skill"]}
-    series = {a: report.t(f"enum.assessor.{a}") for a in ENUMS["assessor"]}
-    report.heading("competency.person.title", person=rows["person"].iloc[0])
-    report.figure(competency.radar_chart(skills, names, series),
-                  alt=report.t("competency.radar.alt", person=rows["person"].iloc[0]))
-    enums = {"skill": "skill", "competency": "competency"}
-    spots = competency.blind_spots(skills, threshold)
-    report.text("competency.blind_spots.none" if spots.empty else "competency.blind_spots.text",
-                threshold=report.number(threshold))
-    if not spots.empty:
-        report.table("competency_blind_spots", spots.drop(columns=["person", "register"]),
-                     enums={**enums, "gap_direction": "gap_direction"})
-    plan = competency.training_plan(skills, target=target)
-    if plan.empty:
-        report.text("competency.plan.none", target=report.number(target))
-    else:
-        report.table("competency_plan", competency.describe_plan(plan, report.lang).drop(columns=["person"]),
-                     enums=enums)
+    def profile():
+        report = Report("competency", str(workbook), lang)
+        rows = competency.person_rows(report.workbook["competencies"], person, report.lang)
+        skills = competency.scores(competency.latest(rows), "skill")
+        names = {s: report.t(f"enum.skill.{s}") for s in ENUMS["skill"]}
+        series = {a: report.t(f"enum.assessor.{a}") for a in ENUMS["assessor"]}
+        report.heading("competency.person.title", person=rows["person"].iloc[0])
+        report.figure(competency.radar_chart(skills, names, series),
+                      alt=report.t("competency.radar.alt", person=rows["person"].iloc[0]))
+        enums = {"skill": "skill", "competency": "competency"}
+        spots = competency.blind_spots(skills, threshold)
+        if skills["others"].isna().all():  # a lone self-assessment: no one else to compare with yet
+            report.text("competency.blind_spots.self_only")
+        else:
+            report.text("competency.blind_spots.none" if spots.empty else "competency.blind_spots.text",
+                        threshold=report.number(threshold))
+        if not spots.empty:
+            report.table("competency_blind_spots", spots.drop(columns=["person", "register"]),
+                         enums={**enums, "gap_direction": "gap_direction"})
+        plan = competency.training_plan(skills, target=target)
+        if plan.empty:
+            report.text("competency.plan.none", target=report.number(target))
+        else:
+            report.table("competency_plan", competency.describe_plan(plan, report.lang).drop(columns=["person"]),
+                         enums=enums)
+
+    display(exercise_box(captured(profile)))
 
 
 # --------------------------------------------------------------------------------------------

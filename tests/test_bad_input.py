@@ -7,7 +7,7 @@ import pytest
 from bad_input.corpus import CASES, Case
 
 from clusterkit.pack import KernelPool, input_hash, pack
-from clusterkit.runner import RunError
+from clusterkit.errors import ClusterkitError
 from clusterkit.workbook import WorkbookError, read_workbook
 
 SURVEY_SECONDS = 120  # a generous bound: catches a reader that turns quadratic, not a slow machine
@@ -64,7 +64,7 @@ def test_bad_input(case: Case, tmp_path, pool):
     out = tmp_path / "pack"
     try:
         result = pack(source, out, lang="en", steps=list(case.pack_steps), pool=pool)
-    except (WorkbookError, RunError):
+    except ClusterkitError:
         assert not out.exists()  # refused: nothing written
     else:
         assert not case.problems

@@ -1,4 +1,4 @@
-"""The workshop exercises of steps 2, 3 and 5: widgets driven without a browser, and their notebooks."""
+"""The workshop exercises of steps 2 to 5: widgets driven without a browser, and their notebooks."""
 import datetime as dt
 from pathlib import Path
 
@@ -8,10 +8,11 @@ import pytest
 from nbclient import NotebookClient
 
 from clusterkit import exercises
+from clusterkit.exercises import (
+    EXAMPLE_SHORTLIST, EXAMPLE_TARGETS, MonitoringTargetsExercise, PlanPrioritisationExercise, SwotSortingExercise,
+    joint_action_widget, monitoring_targets_widget, plan_prioritisation_widget, swot_sorting_widget, target_range
+)
 from clusterkit.steps import diagnostic, monitoring, plan
-from clusterkit.exercises import (EXAMPLE_SHORTLIST, EXAMPLE_TARGETS, MonitoringTargetsExercise,
-                                  PlanPrioritisationExercise, SwotSortingExercise, monitoring_targets_widget,
-                                  plan_prioritisation_widget, swot_sorting_widget, target_range)
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 CHANGED = {"S02": ("category", "opportunity"), "S24": ("category", "weakness"), "S19": ("theme", "institutions")}
@@ -205,7 +206,14 @@ def test_targets_start_at_the_workbook_and_statuses_follow_progress_table(exampl
     targets_exercise = monitoring_targets_widget(lang="fr")
     assert {i: s.value for i, s in targets_exercise.targets.items()} == {
         "I03": 25.0, "I09": 20.0, "I20": 2300.0, "I21": 140.0, "I22": 0.25}
-    assert targets_exercise.targets["I22"].readout_format == ".1%"  # a share, shown as a percentage
+    slider = targets_exercise.targets["I22"]  # a share, shown as a percentage as French writes it
+    assert slider.readout is False and slider.value == 0.25
+    rows = targets_exercise.box.children[2:7]
+    [target] = [box for row in rows for box in row.children if slider in getattr(box, "children", ())]
+    assert target.children[1].value == "25,0\xa0%"
+    slider.value = 0.24
+    assert target.children[1].value == "24,0\xa0%"
+    slider.value = 0.25
     assert {d.value for d in targets_exercise.dates.values()} == {dt.date(2028, 12, 31)}
     indicators = example_workbook["indicators"].set_index("indicator_id").loc[list(EXAMPLE_TARGETS)].reset_index()
     expected = monitoring.progress_table(indicators, example_workbook["measurements"])
@@ -272,28 +280,199 @@ def test_english_targets_use_the_catalogue_names():
 
 
 # -- the notebooks ----------------------------------------------------------------------------------
-def _run(name):
+def run_exercise(name):
+    """Run an exercise notebook top to bottom; return what its folded solutions print and show.
+
+    Every solution code cell must show one Accordion closed (``selected_index`` None), and every
+    solution Markdown cell after the heading must be a closed ``<details>`` block.
+    """
     notebook = nbformat.read(EXERCISES / name, as_version=4)
     NotebookClient(notebook, timeout=180, kernel_name="python3").execute()
     assert "application/vnd.jupyter.widget-view+json" in notebook.cells[1].outputs[0]["data"]
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     solution = [c for c in notebook.cells if "solution" in c.metadata.get("tags", [])]
-    assert solution[0].source.startswith("## Solution") and solution[0].metadata["jp-MarkdownHeadingCollapsed"]
+    assert solution[0].source.startswith("## Solution") and "jp-MarkdownHeadingCollapsed" not in solution[0].metadata
     assert all("solution" in c.metadata.get("tags", []) for c in notebook.cells[notebook.cells.index(solution[0]):])
-    return "".join(o.get("text", "") for c in solution if c.cell_type == "code" for o in c.outputs)
+    for cell in solution[1:]:
+        if cell.cell_type == "markdown":
+            assert cell.source.startswith("<details>") and "<details open" not in cell.source
+            continue
+        [output] = cell.outputs
+        panel = state[output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]]
+        assert panel["model_name"] == "AccordionModel" and panel["state"].get("selected_index") is None
+    shown = []
+    for model in state.values():
+        if model["model_name"] == "OutputModel":
+            for output in model["state"]["outputs"]:
+                shown.append(output.get("text", ""))
+        elif model["model_name"] == "HTMLModel":
+            shown.append(model["state"].get("value", ""))
+    return "".join(shown)
 
 
 def test_swot_notebook_runs_top_to_bottom():
-    printed = _run("diagnostic_swot_sorting.ipynb")
-    assert "Thèmes sans point d'appui : gouvernance, environnement" in printed
+    shown = run_exercise("diagnostic_swot_sorting.ipynb")
+    assert "ni force ni opportunité sur laquelle bâtir une réponse : gouvernance, environnement" in shown
+    assert "<td>force</td>" in shown and "strength" not in shown  # the solution's table speaks French
 
 
 def test_plan_notebook_runs_top_to_bottom():
-    printed = _run("plan_prioritisation.ipynb")
-    assert "capacité 5 -> 2027 (6 actions)" in printed
-    assert "ACT21 reportée d'un an, capacité 5 -> past_horizon ACT21" in printed  # past September 2028
-    assert "ACT22 reportée d'un an, capacité 5 -> aucun avertissement" in printed
+    shown = run_exercise("plan_prioritisation.ipynb")
+    assert "capacité 5 -> 2027 (6 actions)" in shown
+    assert "ACT21 reportée d'un an, capacité 5 -> past_horizon ACT21" in shown  # past September 2028
+    assert "ACT22 reportée d'un an, capacité 5 -> aucun avertissement" in shown
+    assert "<td>à lancer en premier</td>" in shown and "quick_win" not in shown and "do_first" not in shown
 
 
 def test_monitoring_notebook_runs_top_to_bottom():
-    printed = _run("monitoring_targets.ipynb")
-    assert "I21 : au rythme actuel 125 au 31 déc. 2028 ; dans les temps jusqu'à 128,4 ; en retard au-delà de 145" in printed
+    shown = run_exercise("monitoring_targets.ipynb")
+    assert "I21 : au rythme actuel 125 au 31 déc. 2028 ; dans les temps jusqu'à 128,4 ; en retard au-delà de 145" in shown
+    assert "\">à surveiller</td>" in shown and "at_risk" not in shown  # the status cell, coloured
+
+
+def test_joint_action_notebook_runs_top_to_bottom():
+    shown = run_exercise("implementation_joint_action.ipynb")
+    assert "<td>démarrage en retard</td>" in shown and "<td>échéance dépassée</td>" in shown
+    assert "<td>27\u202f585</td>" in shown or "<td>27 585</td>" in shown
+
+
+# -- the layout, the folded solutions and the dates, shared by every exercise ----------------------------
+def test_every_exercise_uses_the_shared_layout(tmp_path):
+    from clusterkit import questionnaire
+
+    built = [swot_sorting_widget(), plan_prioritisation_widget(), monitoring_targets_widget(), joint_action_widget(),
+             exercises.selection_weights_widget(draws=20),
+             questionnaire.competency_form(questionnaire.practice_workbook(tmp_path))]
+    for exercise in built:
+        assert "ck-exercise" in exercise.box._dom_classes
+        assert exercise.box.children[0].value == exercises.EXERCISE_CSS
+    assert "min-height: var(--jp-widgets-radio-item-height)" in exercises.EXERCISE_CSS  # answer rows grow with their text
+    assert "text-overflow: clip" in exercises.EXERCISE_CSS  # labels wrap instead of being cut
+
+
+def test_a_folded_solution_is_closed_and_titled_in_the_language():
+    panel = exercises.folded(pd.DataFrame({"a": [1]}), lang="en")
+    assert panel.selected_index is None and panel.titles == ("Solution (click to open)",)
+    assert "ck-solution" in panel._dom_classes
+    assert exercises.folded(lang="fr").titles == ("Solution (cliquez pour l'ouvrir)",)
+
+
+def test_solution_tables_translate_catalogue_values(shortlist):
+    table = exercises.solution_table(plan.priority_matrix(shortlist)[["action_id", "kind", "quadrant"]], "en",
+                                     enums={"kind": "action_kind", "quadrant": "plan_quadrant"}).value
+    assert "<td>quick win</td>" in table and "<td>do first</td>" in table and "quick_win" not in table
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("fr", "31/12/2030", dt.date(2030, 12, 31)), ("fr", "1/2/2027", dt.date(2027, 2, 1)),
+    ("fr", "31.12.2030", dt.date(2030, 12, 31)), ("fr", "12/31/2030", None), ("fr", "2030-12-31", None),
+    ("en", "2030-12-31", dt.date(2030, 12, 31)), ("en", "12/31/2030", None), ("fr", "demain", None)])
+def test_dates_are_read_as_the_exercise_language_writes_them(lang, text, expected):
+    assert exercises.parse_date(text, lang) == expected
+
+
+def test_a_date_field_shows_reads_and_refuses_in_its_language():
+    field = exercises.DateField(dt.date(2028, 12, 31), "fr", "Date cible")
+    assert field.text.value == "31/12/2028" and field.text.placeholder == "jj/mm/aaaa"
+    field.text.value = "30/06/2029"
+    assert field.value == dt.date(2029, 6, 30) and field.message.value == ""
+    field.text.value = "06/30/2029"  # as an English browser would write it
+    assert field.value == dt.date(2029, 6, 30)
+    assert "« 06/30/2029 » n&#x27;est pas une date : écrivez-la jour/mois/année, par exemple 31/12/2028." \
+        in field.message.value
+    field.value = dt.date(2030, 1, 2)
+    assert field.text.value == "02/01/2030"
+    english = exercises.DateField(dt.date(2028, 12, 31), "en")
+    assert english.text.value == "2028-12-31"
+    english.text.value = "31/12/2028"
+    assert "is not a date: write it year-month-day, for example 2028-12-31." in english.message.value
+
+
+def test_typing_a_target_date_moves_the_expected_progress(targets_exercise):
+    targets_exercise.dates["I09"].text.value = "31/12/2030"
+    assert targets_exercise.progress.set_index("indicator_id").loc["I09", "expected_progress"] == \
+        pytest.approx(730 / 2191)
+    targets_exercise.dates["I09"].text.value = "31/12/2024"  # before the baseline's day after: the workbook's date
+    assert targets_exercise.dates["I09"].value == dt.date(2028, 12, 31)
+
+
+def test_share_indicators_are_written_as_percentages_on_the_chart_axis_too(targets_exercise):
+    assert targets_exercise.written("I22", 0.191) == "19,1\xa0%" and targets_exercise.written("I22", 0.16) == "16,0\xa0%"
+    assert targets_exercise.written("I20", 2085.0) == "2\u202f085"
+    assert monitoring_targets_widget(lang="en").written("I22", 0.191) == "19.1%"
+
+
+# -- launching a joint action ----------------------------------------------------------------------------
+def test_degressive_schedule_splits_the_budget_by_action_year():
+    schedule = exercises.degressive_schedule(68_900, "2027-02-01", "2028-07-31", 0.6, 0.2)
+    # 1 Feb 2027 - 31 Jan 2028: 365 days; 1 Feb - 31 Jul 2028: 182 days (a leap February)
+    assert list(schedule["start"].dt.strftime("%Y-%m-%d")) == ["2027-02-01", "2028-02-01"]
+    assert list(schedule["end"].dt.strftime("%Y-%m-%d")) == ["2028-01-31", "2028-07-31"]
+    assert schedule["budget"].tolist() == pytest.approx([68_900 * 365 / 547, 68_900 * 182 / 547])
+    assert schedule["fund_share"].tolist() == pytest.approx([0.6, 0.4])
+    assert schedule["fund"].tolist() == pytest.approx([27_585.19, 9_169.87], abs=0.01)
+    assert schedule["local"].sum() == pytest.approx(68_900 - 27_585.19 - 9_169.87, abs=0.02)
+    steep = exercises.degressive_schedule(30_000, "2025-01-01", "2027-12-31", 0.5, 0.3)
+    assert steep["fund_share"].tolist() == pytest.approx([0.5, 0.2, 0.0])  # never below nothing
+    assert steep["local_share"].tolist() == pytest.approx([0.5, 0.8, 1.0])
+
+
+def test_joint_action_starts_overdue_then_launches_then_runs_late():
+    exercise = joint_action_widget(lang="fr")
+    assert exercise.action["action_id"] == "ACT19" and exercise.status.value == "planned"
+    assert exercise.situation["state"] == "start_overdue" and exercise.situation["days_late"] == 58
+    assert "Au 31 mars 2027, situation de l&#x27;action : démarrage en retard. 58 jours de retard." \
+        in exercise.situation_view.value
+    assert ("le fonds apporte 36\u202f755 € (53\xa0%) et les entreprises 32\u202f145 € (47\xa0%) ; la part locale "
+            "passe de 40\xa0% la première année à 60\xa0% la dernière.") in exercise.summary_view.value
+    before = exercise.chart.value
+    exercise.status.value = "ongoing"
+    assert exercise.situation["state"] == "ongoing" and "en cours, dans les délais" in exercise.situation_view.value
+    exercise.first_share.value = 0.7
+    assert exercise.schedule["local_share"].tolist() == pytest.approx([0.3, 0.5])
+    assert exercise.chart.value != before
+    exercise.follow_up.text.value = "30/09/2028"
+    assert exercise.situation["state"] == "late" and exercise.situation["days_late"] == 61
+    exercise.end.text.value = "01/01/2027"  # before the start: said, and the table kept
+    assert "La fin doit venir après le début" in exercise.summary_view.value
+    assert exercise.schedule["local_share"].tolist() == pytest.approx([0.3, 0.5])
+
+
+def test_english_joint_action_and_an_unknown_action():
+    exercise = joint_action_widget(lang="en")
+    assert exercise.action["title"] == "Groupement d'employeurs pour les techniciens de maintenance" or \
+        exercise.action["title"]
+    assert "On Mar 31, 2027, the action's situation: start overdue. 58 days late." in \
+        exercise.situation_view.value.replace("&#x27;", "'")
+    assert "<th>Fund share</th>" in exercise.table_view.value and "60%" in exercise.table_view.value
+    assert exercise.start.text.value == "2027-02-01"
+    with pytest.raises(ValueError, match="Action missing from the “actions” sheet: ACT99."):
+        joint_action_widget(lang="en", action_id="ACT99")
+
+
+# -- the self-assessment ---------------------------------------------------------------------------------
+def test_a_lone_self_assessment_is_described_as_such(tmp_path, monkeypatch):
+    from clusterkit import questionnaire
+    from clusterkit.report import Report
+
+    workbook = questionnaire.practice_workbook(tmp_path)
+    assert workbook.parent == tmp_path and list(tmp_path.iterdir()) == [workbook]
+    form = questionnaire.competency_form(workbook, lang="fr", person="Awa Diallo")
+    assert f"Les évaluations sont enregistrées dans le classeur {workbook.resolve()}." in form.box.children[1].value
+    form.levels["coaching"].value = 3
+    assert form.submit() == 1
+    said = []
+    monkeypatch.setattr(Report, "text", lambda self, key, **values: said.append(key))
+    questionnaire.show_profile(workbook, "Awa Diallo", lang="fr")
+    assert "competency.blind_spots.self_only" in said and "competency.blind_spots.none" not in said
+    said.clear()
+    questionnaire.show_profile(workbook, "Thomas Mérel", lang="fr")  # rated by a peer and a trainer too
+    assert "competency.blind_spots.text" in said and "competency.blind_spots.self_only" not in said
+
+
+def test_the_practice_workbook_goes_to_a_temporary_folder_by_default(monkeypatch, tmp_path):
+    from clusterkit import questionnaire
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    path = questionnaire.practice_workbook()
+    assert path == tmp_path / "clusterkit-practice" / "practice_cluster.xlsx" and path.exists()

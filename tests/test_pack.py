@@ -14,7 +14,8 @@ import pytest
 from clusterkit import __version__, pack as packing
 from clusterkit.pack import (BatchRow, batch, file_label, pack, safe_name, stable_zip, steps_present,
                              summary_table)
-from clusterkit.runner import ExecutionError, RunError, available_template, template_path
+from clusterkit.errors import ExecutionError, InputError
+from clusterkit.runner import available_template, template_path
 from clusterkit.schema import STEPS
 from clusterkit.workbook import example_path, read_workbook
 
@@ -125,18 +126,20 @@ def test_two_packs_of_the_same_input_are_identical_but_for_the_manifest_times(ex
         assert b"2026-11-19T00:00:00Z</dcterms:modified>" in book.read("docProps/core.xml")
 
 
-def test_a_failed_step_leaves_nothing_and_keeps_the_previous_pack(pool, tmp_path):
+def test_a_failed_step_is_listed_and_its_notebook_kept_and_a_good_pack_replaces_it(pool, tmp_path):
     source = small_workbook(tmp_path / "team.xlsx")
     out = tmp_path / "reports"
     first = pack(source, out, lang="en", pool=pool)
-    before = {p.name: sha256(p) for p in out.iterdir()}
-    assert first.steps == ("competency",) and "competency.html" in before
-    with pytest.raises(ExecutionError, match="Running the template competency failed"):
-        pack(source, out, lang="en", pool=pool, parameters={"competency": {"person": "Nobody at all"}})
-    assert {p.name: sha256(p) for p in out.iterdir()} == before
+    assert first.steps == ("competency",) and first.exit_code == 0
+    failed = pack(source, out, lang="en", pool=pool, parameters={"competency": {"person": "Nobody at all"}})
+    assert failed.steps == () and [f.step for f in failed.failures] == ["competency"]
+    assert isinstance(failed.failures[0].error, ExecutionError) and failed.exit_code == 3
+    assert str(failed.failures[0].error).startswith("Running the template competency failed at cell ")
+    assert sorted(p.name for p in out.iterdir()) == ["competency.failed.ipynb", "index.html", "manifest.json"]
     assert leftovers(tmp_path, "reports") == []
-    again = pack(source, out, lang="fr", pool=pool)  # a previous pack is replaced
+    again = pack(source, out, lang="fr", pool=pool)  # a previous pack is replaced, its failure with it
     assert "Profil de compétences" in (out / "competency.html").read_text(encoding="utf-8")
+    assert not (out / "competency.failed.ipynb").exists() and again.failures == ()
     assert again.folder == out.resolve() and leftovers(tmp_path, "reports") == []
 
 
@@ -144,23 +147,23 @@ def test_a_folder_that_is_not_a_pack_is_never_replaced(pool, tmp_path):
     out = tmp_path / "documents"
     out.mkdir()
     (out / "thesis.docx").write_bytes(b"precious")
-    with pytest.raises(RunError, match="is not a report pack"):
+    with pytest.raises(InputError, match="is not a report pack"):
         pack(small_workbook(tmp_path / "team.xlsx"), out, lang="en", pool=pool)
     assert [p.name for p in out.iterdir()] == ["thesis.docx"] and leftovers(tmp_path, "documents") == []
 
 
 def test_parameters_for_steps_that_do_not_run_are_refused(pool, tmp_path):
-    with pytest.raises(RunError, match="Parameters given for steps that do not run: plan. Steps run: competency"):
+    with pytest.raises(InputError, match="Parameters given for steps that do not run: plan. Steps run: competency"):
         pack(small_workbook(tmp_path / "team.xlsx"), tmp_path / "out", lang="en", pool=pool,
              parameters={"plan": {"x": 1}})
-    with pytest.raises(RunError, match="Unknown parameter for the step competency: colour"):
+    with pytest.raises(InputError, match="Unknown parameter for the step competency: colour"):
         pack(small_workbook(tmp_path / "team.xlsx"), tmp_path / "out", lang="en", pool=pool,
              parameters={"competency": {"colour": "red"}})
     assert not (tmp_path / "out").exists()
 
 
 def test_a_workbook_no_step_can_use_is_a_clear_error(pool, tmp_path):
-    with pytest.raises(RunError, match="No step can run on this workbook.*competency: competencies"):
+    with pytest.raises(InputError, match="No step can run on this workbook.*competency: competencies"):
         pack(small_workbook(tmp_path / "team.xlsx", keep=("cluster",)), tmp_path / "out", lang="en", pool=pool)
 
 
@@ -187,7 +190,7 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch):
         raise RuntimeError("Kernel died before replying to kernel_info")
 
     monkeypatch.setattr(NotebookClient, "start_new_kernel_client", dead)
-    with pytest.raises(RunError, match="did not start, even at the second attempt: Kernel died"):
+    with pytest.raises(ExecutionError, match="did not start, even at the second attempt: Kernel died"):
         packing.Kernel()
 
 

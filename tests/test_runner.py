@@ -14,7 +14,8 @@ import pytest
 
 import clusterkit
 from clusterkit import cli
-from clusterkit.runner import RunError, template_parameters, template_path
+from clusterkit.errors import InputError
+from clusterkit.runner import template_parameters, template_path
 from clusterkit.schema import STEPS
 from clusterkit.workbook import WorkbookError, example_path
 
@@ -76,18 +77,20 @@ def test_run_in_english(tmp_path):
 
 
 def test_unknown_parameter_is_an_error_before_any_run(tmp_path):
-    with pytest.raises(RunError, match="Paramètre inconnu pour l'étape diagnostic : colour"):
+    with pytest.raises(InputError, match="Paramètre inconnu pour l'étape diagnostic : colour"):
         clusterkit.run("diagnostic", out_dir=tmp_path, lang="fr", parameters={"colour": "red"})
+    with pytest.raises(InputError, match="Unknown parameter for the step diagnostic: output_dir"):
+        clusterkit.run("diagnostic", out_dir=tmp_path, lang="en", parameters={"output_dir": "/elsewhere"})
     assert list(tmp_path.iterdir()) == []
 
 
 def test_parameters_must_be_json_values(tmp_path):
-    with pytest.raises(RunError, match="must be a JSON value"):
+    with pytest.raises(InputError, match="must be a JSON value"):
         clusterkit.run("diagnostic", out_dir=tmp_path, lang="en", parameters={"size_bounds": Path("x")})
 
 
 def test_unknown_step():
-    with pytest.raises(RunError, match="Unknown step 'budget'"):
+    with pytest.raises(InputError, match="Unknown step 'budget'"):
         template_path("budget")
 
 
@@ -158,5 +161,5 @@ def test_cli_parameter_values_are_json_or_text():
     assert cli.parse_parameter("size_bounds=[5, 20, 100]", "en") == ("size_bounds", [5, 20, 100])
     assert cli.parse_parameter("note=hello world", "en") == ("note", "hello world")
     assert cli.parse_parameter('note="quoted"', "en") == ("note", "quoted")
-    with pytest.raises(RunError, match="write name=value"):
+    with pytest.raises(InputError, match="write name=value"):
         cli.parse_parameter("novalue", "en")

@@ -7,8 +7,7 @@ import pytest
 from workbooks import run_in_process, write
 
 import clusterkit
-from clusterkit.errors import StepInputError
-from clusterkit.runner import ExecutionError, RunError
+from clusterkit.errors import ExecutionError, InputError, StepInputError
 from clusterkit.steps import mapping, selection
 from clusterkit.workbook import example_path, read_workbook
 
@@ -154,7 +153,7 @@ def test_workbook_without_employment_skips_the_mapping(tmp_path):
 
 
 def test_unknown_parameter_names_fail_before_any_run(tmp_path):
-    with pytest.raises(RunError, match="Paramètre inconnu pour l'étape selection : colour"):
+    with pytest.raises(InputError, match="Paramètre inconnu pour l'étape selection : colour"):
         clusterkit.run("selection", out_dir=tmp_path, lang="fr", parameters={"colour": "red"})
     assert list(tmp_path.iterdir()) == []
 

@@ -23,7 +23,7 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from clusterkit.schema import ENUMS, SHEETS, SKILL_COMPETENCY
-from clusterkit.writer import cell_value, header, sheet_title
+from clusterkit.workbook import cell_value, header, sheet_title
 
 START = dt.date(2020, 1, 1)
 

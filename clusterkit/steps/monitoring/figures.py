@@ -141,11 +141,13 @@ def trend_approximations(table: pd.DataFrame) -> list[tuple[str, dict]]:
 
 
 def trend_figure(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[str, str],
-                 labels: dict[str, str], columns: int = 4):
+                 labels: dict[str, str], columns: int = 4, tick_format=None, title_width: int | None = None):
     """One small chart per indicator: its whole measurements over time, the baseline, the target
     (dashed) and the straight path from baseline to target (dotted). ``labels`` holds the legend
     labels ``measured``, ``target`` and ``expected``. Beyond ``TREND_PANEL_LIMIT`` indicators,
-    only those most behind schedule are drawn (:func:`trend_indicators`)."""
+    only those most behind schedule are drawn (:func:`trend_indicators`). ``tick_format(indicator_id,
+    value)``, when given, writes the value axis as the tables do (19,1 % rather than 0.19); with
+    ``title_width``, titles wrap at that many characters instead of being shortened."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
@@ -168,11 +170,15 @@ def trend_figure(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[st
         if line:
             ax.plot([row.baseline_date, row.target_date], [row.baseline, row.target], color="#7f8c8d", lw=0.9,
                     ls=":", label=labels["expected"])
-        ax.set_title(textwrap.shorten(f"{row.indicator_id} {names.get(row.indicator_id, row.name)}", 44,
-                                      placeholder=" …"), fontsize=7.5, loc="left")
+        title = f"{row.indicator_id} {names.get(row.indicator_id, row.name)}"
+        ax.set_title(textwrap.fill(title, title_width) if title_width else textwrap.shorten(title, 44, placeholder=" …"),
+                     fontsize=7.5, loc="left")
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+        if tick_format is None:
+            ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+        else:
+            ax.yaxis.set_major_formatter(lambda value, _, ident=row.indicator_id: tick_format(ident, value))
         ax.tick_params(labelsize=6.5)
         ax.spines[["top", "right"]].set_visible(False)
     for ax in list(axes.flat)[count:]:
