@@ -34,11 +34,10 @@ import traitlets
 from IPython.display import display
 
 from . import i18n
-from .steps import diagnostic, implementation, monitoring, plan, selection
 from .i18n import t
 from .report import label
 from .schema import ENUMS
-from .steps import diagnostic, monitoring, plan, selection
+from .steps import diagnostic, implementation, monitoring, plan, selection
 from .tables import TableSpec, displayed
 from .workbook import example_path, read_workbook
 
