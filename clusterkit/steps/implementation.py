@@ -42,18 +42,6 @@ def typology() -> dict:
     return yaml.safe_load(text)
 
 
-def typology_markdown(lang: str = "fr") -> str:
-    """The typology as a MyST Markdown table: one row per domain, both kinds of action."""
-    lang = i18n.check_lang(lang)
-    lines = [f"| {t('implementation.typology.domain', lang)} | {t('implementation.typology.firm_group', lang)} | "
-             f"{t('implementation.typology.whole_cluster', lang)} |", "|---|---|---|"]
-    for domain, kinds in typology().items():
-        cells = ["<br>".join(f"• {item[lang]}" for item in kinds[scope]) for scope in ENUMS["scope"]]
-        name = t(f"enum.domain.{domain}", lang)
-        lines.append(f"| **{name[:1].upper() + name[1:]}** | {cells[0]} | {cells[1]} |")
-    return "\n".join(lines) + "\n"
-
-
 def typology_examples(domains, lang: str = "fr") -> pd.DataFrame:
     """Examples of joint actions for each of ``domains``, from the typology, in ``lang``."""
     lang = i18n.check_lang(lang)
