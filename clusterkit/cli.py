@@ -173,7 +173,7 @@ def _workbook_example(args) -> int:
     from .workbook import write_workbook
 
     lang = resolve_lang(args.lang)
-    path = _new_file(args, lang, lambda p: write_workbook(build_example(), p, lang))
+    path = _new_file(args, lang, lambda p: write_workbook(build_example(lang=lang), p, lang))
     print(t("cli.workbook.example.done", lang, path=path))
     return 0
 

@@ -169,7 +169,7 @@ SEMICOLON = {"fr": " ; ", "en": "; "}  # French sets a space before the semicolo
 
 
 def _citations(sources: str, lang: str) -> str:
-    """``afd2008 l. 1-2; onudi2010 l. 3`` as MyST citations: {cite:p}`afd2008`, l. 1-2 ; ..."""
+    """``afd2008 §3.4; onudi2010 §3.1`` as MyST citations: {cite:p}`afd2008`, §3.4 ; ..."""
     parts = [part.strip().split(" ", 1) for part in sources.split(";")]
     return SEMICOLON[lang].join(f"{{cite:p}}`{key}`, {lines}" for key, lines in parts)
 

@@ -75,6 +75,7 @@ def edition_sources(root: Path, lang: str, work: Path) -> tuple[Path, Path]:
         return config, toc
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     settings["title"] = t("book.title", lang)
+    settings["author"] = t("book.author", lang)
     settings["sphinx"]["config"]["language"] = lang
     # local extensions are found relative to the config file, which lives elsewhere here
     settings["sphinx"]["local_extensions"] = {name: str(root / path)
@@ -109,13 +110,14 @@ li{{font-size:1.3em;margin:.5em 0}}</style></head>
 def build(root: Path, out: Path, only: str | None = None) -> list[Path]:
     """Build the editions (warnings as errors) into ``out/<lang>/`` and write the landing page."""
     root, out = Path(root).resolve(), Path(out).resolve()
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
     built = []
     for lang in EDITIONS if only is None else (only,):
         config, toc = edition_sources(root, lang, root / "_build" / "editions" / lang)
         target = root / "_build" / "editions" / f"{lang}-output"
-        command = [str(jupyter_book), "build", str(root), "--config", str(config), "--toc", str(toc),
-                   "--path-output", str(target), "-W", "-n", "--keep-going"]
+        # through the interpreter: a venv need not have the jupyter-book launcher next to it
+        command = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+                   "build", str(root), "--config", str(config), "--toc", str(toc), "--path-output", str(target),
+                   "-W", "-n", "--keep-going"]
         subprocess.run(command, check=True)
         destination = out / lang
         if destination.exists():

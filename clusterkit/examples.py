@@ -3,7 +3,7 @@
 `build_example` returns the worked example that the templates and the book run on: the
 fictional leather and footwear cluster of Tamsa, filling every sheet of the workbook
 contract with canonical English keys and enumeration values, French user data (names,
-statements, prose) and magnitudes taken from the cases of the source documents (mostly
+statements, prose; in English with ``lang="en"``, see `examples_english`) and magnitudes taken from the cases of the source documents (mostly
 micro and small firms, a few lead firms of 80 to 250 employees, owner strata in the
 manner of the Chanderi diagnostic).
 
@@ -22,6 +22,8 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from . import i18n
+from .examples_english import in_english
 from .schema import ENUMS, SKILL_COMPETENCY
 
 # The twelve sub-skills of the facilitator competency profile (D000 §3.4), by competency.
@@ -490,11 +492,12 @@ _NARRATIVES = {
 }
 
 
-def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
+def build_example(seed: int = 2026, lang: str = "fr") -> dict[str, pd.DataFrame]:
     """The fictional Tamsa leather and footwear cluster, one DataFrame per sheet.
 
     Same seed, identical frames. Sizes, references and ranges follow the workbook contract
     (checked by tests/test_examples.py); `narratives` fills four of the seven report sections.
+    ``lang="en"`` gives the same cluster with the team's texts in English (same numbers).
     """
     employment = _example_employment(_rng(seed, "employment"))
     enterprises = _example_enterprises(_rng(seed, "enterprises"))
@@ -504,7 +507,7 @@ def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
     actions["swot_refs"] = _swot_refs(actions, swot)
     actions["status_note"] = actions["action_id"].map(_STATUS_NOTES)
     indicators = _example_indicators()
-    return {
+    example = {
         "cluster": pd.DataFrame(_CLUSTER, columns=["key", "value"]),
         "employment": employment,
         "candidates": _example_candidates(_rng(seed, "candidates"), employment),
@@ -526,6 +529,7 @@ def build_example(seed: int = 2026) -> dict[str, pd.DataFrame]:
         "competencies": _example_competencies(_rng(seed, "competencies")),
         "narratives": pd.DataFrame(list(_NARRATIVES.items()), columns=["section", "text"]),
     }
+    return in_english(example) if i18n.check_lang(lang) == "en" else example
 
 
 def _example_employment(rng: np.random.Generator) -> pd.DataFrame:

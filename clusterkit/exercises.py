@@ -165,7 +165,7 @@ def selection_weights_widget(workbook=None, lang: str = "fr", **options) -> Sele
     ``options`` go to :class:`SelectionWeightsExercise` (``method``, ``draws``, ``seed``).
     """
     lang = i18n.check_lang(lang)
-    book = read_workbook(workbook or example_path(), lang=lang, step="selection")
+    book = read_workbook(workbook or example_path(lang), lang=lang, step="selection")
     return SelectionWeightsExercise(book["candidates"], book["criteria"], lang, book.lang, **options)
 
 
@@ -458,7 +458,7 @@ def swot_sorting_widget(workbook=None, lang: str = "fr", **options) -> SwotSorti
     ``options`` go to :class:`SwotSortingExercise` (``seed``, ``top``).
     """
     lang = i18n.check_lang(lang)
-    book = read_workbook(workbook or example_path(), lang=lang, step="diagnostic")
+    book = read_workbook(workbook or example_path(lang), lang=lang, step="diagnostic")
     if not book.has("swot"):
         raise ValueError(t("diagnostic.swot.missing", lang))
     return SwotSortingExercise(book["swot"], lang, book.lang, **options)
@@ -560,7 +560,7 @@ def plan_prioritisation_widget(workbook=None, lang: str = "fr", action_ids=None,
     ``options`` go to :class:`PlanPrioritisationExercise` (``threshold``, ``capacity``).
     """
     lang = i18n.check_lang(lang)
-    book = read_workbook(workbook or example_path(), lang=lang, step="plan")
+    book = read_workbook(workbook or example_path(lang), lang=lang, step="plan")
     actions = book["actions"]
     if action_ids is None:
         live = actions[actions["status"] != "dropped"]
@@ -721,7 +721,7 @@ def monitoring_targets_widget(workbook=None, lang: str = "fr", indicator_ids=Non
     ``options`` go to :class:`MonitoringTargetsExercise` (``at_risk_below``, ``off_track_below``).
     """
     lang = i18n.check_lang(lang)
-    book = read_workbook(workbook or example_path(), lang=lang, step="monitoring")
+    book = read_workbook(workbook or example_path(lang), lang=lang, step="monitoring")
     indicators = book["indicators"]
     if indicator_ids is None:
         with_baseline = indicators[indicators["baseline"].notna()]

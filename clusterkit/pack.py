@@ -411,14 +411,19 @@ def execute_step(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> l
     return produced
 
 
+# the errors a template raises on input it cannot use, by name as the kernel reports them
+INPUT_ERRORS = {cls.__name__: cls for cls in (InputError, StepInputError)} | {"WorkbookError": InputError}
+
+
 def step_failure(notebook, job: StepJob, step: str, error: Exception) -> ClusterkitError:
     """The error a failed step reaches the user as; keeps the executed notebook unless the
-    template only found too little to work on."""
+    template only met input it cannot use (an error of the input family)."""
     index, output = next(((i, o) for i, c in enumerate(notebook.cells) if c.cell_type == "code"
                                 for o in c.get("outputs", []) if o.get("output_type") == "error"),
                                (None, None))
-    if output is not None and output.get("ename") == StepInputError.__name__:
-        return StepInputError(output.get("evalue", ""))  # the template's own message, nothing to debug
+    if output is not None and output.get("ename") in INPUT_ERRORS:
+        # bad input met inside the template: its own message, exit 2, nothing to debug
+        return INPUT_ERRORS[output["ename"]](output.get("evalue", ""))
     failed = job.staging / f"{step}.failed.ipynb"
     nbformat.write(stable_notebook(notebook, step), failed)
     kept = job.out / failed.name
@@ -507,7 +512,7 @@ def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", la
         wanted = steps or [s for s in STEPS if available_template(s)]
         pool = KernelPool(min(jobs or min(os.cpu_count() or 1, 4), max(1, len(wanted))))
     try:
-        source = (Path(workbook) if workbook else example_path()).resolve()
+        source = (Path(workbook) if workbook else example_path(user_lang(lang))).resolve()
         result = _pack(source, Path(out_dir).resolve(), lang, steps, pdf, parameters or {}, timeout, pool)
     except BaseException:
         if own_pool:

@@ -86,7 +86,7 @@ def append_assessment(workbook, rows: pd.DataFrame, lang: str = "fr") -> Path:
     ``<name>.bak.xlsx`` first. Returns the backup's path.
     """
     path = Path(workbook)
-    if path.resolve() == example_path().resolve():
+    if path.resolve() in {example_path(code).resolve() for code in i18n.LANGUAGES}:
         raise ValueError(t("competency.form.example_readonly", lang))
     check_rows(rows)
     edit = WorkbookEditor(path, lang)

@@ -34,7 +34,7 @@ class Report:
     def __init__(self, step: str, workbook: str = "", lang: str = "fr", output_dir: str = ""):
         self.step = step
         self.lang = i18n.check_lang(lang)
-        self.workbook = read_workbook(workbook or example_path(), lang=self.lang, step=step)
+        self.workbook = read_workbook(workbook or example_path(self.lang), lang=self.lang, step=step)
         self.output_dir = Path(output_dir) if output_dir else None
         self.tables: dict[str, pd.DataFrame] = {}
         self.figure_count = 0

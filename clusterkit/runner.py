@@ -151,7 +151,7 @@ def open_workbook(workbook: str | Path | None, lang: str | None = None,
                   step: str | None = None) -> tuple[Path, Workbook, str]:
     """The edge of a command: the workbook's path (the packaged example when None), the workbook
     read and checked (for ``step`` when given), and the command's language (:func:`resolve_lang`)."""
-    source = (Path(workbook) if workbook else example_path()).resolve()
+    source = (Path(workbook) if workbook else example_path(user_lang(lang))).resolve()
     wb = read_workbook(source, lang=user_lang(lang), step=step)
     return source, wb, resolve_lang(lang, wb)
 

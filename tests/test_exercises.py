@@ -13,6 +13,7 @@ from clusterkit.exercises import (
     joint_action_widget, monitoring_targets_widget, plan_prioritisation_widget, swot_sorting_widget, target_range
 )
 from clusterkit.steps import diagnostic, monitoring, plan
+from clusterkit.workbook import example_path
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 CHANGED = {"S02": ("category", "opportunity"), "S24": ("category", "weakness"), "S19": ("theme", "institutions")}
@@ -103,7 +104,7 @@ def test_statements_left_unsorted_stay_out_of_the_matrix(swot_exercise):
 
 
 def test_english_exercise_translates_the_example_statements():
-    exercise = swot_sorting_widget(lang="en")
+    exercise = swot_sorting_widget(example_path("fr"), lang="en")
     assert exercise.key["statement"].iloc[0] == "A public cluster support programme launched by the ministry"
     assert exercise.check_button.description == "Check"
     assert exercise.categories[0].options[1] == ("strength", "strength")
@@ -177,7 +178,7 @@ def test_capacity_slider_makes_the_warnings_appear_and_disappear(plan_exercise, 
 
 
 def test_english_prioritisation_and_a_team_shortlist():
-    exercise = plan_prioritisation_widget(lang="en", action_ids=("ACT02", "ACT15"))
+    exercise = plan_prioritisation_widget(example_path("fr"), lang="en", action_ids=("ACT02", "ACT15"))
     assert list(exercise.actions["title"]) == ["Joint stand at the national footwear fair",
                                               "Mission de prospection commerciale en Europe"]  # no translation
     assert exercise.impact["ACT02"].description == "Impact" and exercise.feasibility["ACT02"].description == "Feasibility"
@@ -271,8 +272,10 @@ def test_slider_bounds_frame_baseline_target_and_latest_value():
 
 
 def test_english_targets_use_the_catalogue_names():
-    exercise = monitoring_targets_widget(lang="en")
+    # a French workbook read in English: the catalogue's names; the English example keeps its team's names
+    exercise = monitoring_targets_widget(example_path("fr"), lang="en", indicator_ids=EXAMPLE_TARGETS)
     assert exercise.names["I21"] == "Income generated for the poor"
+    assert monitoring_targets_widget(lang="en").names["I21"] == "Average monthly income of home-based stitchers"
     assert exercise.targets["I21"].description == "Target"
     assert "<th>Status</th>" in exercise.table_view.value and "at risk" in exercise.table_view.value
     with pytest.raises(ValueError, match="Indicators missing from the “indicators” sheet: I99."):

@@ -18,7 +18,26 @@ from clusterkit.errors import ClusterkitError, ExecutionError, InputError, StepI
 from clusterkit.pack import BatchRow, PackResult, StepFailure, StepJob, pack, summary_table
 from clusterkit.workbook import example_path
 
-NOBODY = {"person": "Nobody at all"}  # a person the competencies sheet does not hold: the template raises
+NOBODY = {"person": "Nobody at all"}  # a person the competencies sheet does not hold: an input error
+FAILING_CELL = "# Tally the scores by register\nscores = {}\nscores['indicator_id']"
+
+
+def break_competency(monkeypatch, folder: Path) -> int:
+    """Serve the competency template with a failing cell after its first code cells, as a bug would
+    be; return the failing cell's number."""
+    original = packing.template_path
+    notebook = nbformat.read(original("competency"), as_version=4)
+    position = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"][2] + 1
+    notebook.cells.insert(position, nbformat.v4.new_code_cell(FAILING_CELL))
+    path = folder / "competency.ipynb"
+    nbformat.write(notebook, path)
+    monkeypatch.setattr(packing, "template_path", lambda step: path if step == "competency" else original(step))
+    return position + 1
+
+
+@pytest.fixture
+def broken_competency(monkeypatch, tmp_path_factory):
+    return break_competency(monkeypatch, tmp_path_factory.mktemp("templates"))
 
 
 def sha256(path: Path) -> str:
@@ -50,28 +69,42 @@ def no_lang_variable(monkeypatch):
 
 # --- a template that fails ----------------------------------------------------------------------
 @pytest.mark.parametrize("lang, message", [
-    ("en", "Running the template competency failed at cell 4 ("),
-    ("fr", "L'exécution du modèle competency a échoué à la cellule 4 ("),
+    ("en", "Running the template competency failed at cell {cell} (Tally the scores by register): "),
+    ("fr", "L'exécution du modèle competency a échoué à la cellule {cell} (Tally the scores by register) : "),
 ])
-def test_a_failed_run_names_step_cell_and_error_and_keeps_the_notebook(tmp_path, capsys, lang, message):
+def test_a_failed_run_names_step_cell_and_error_and_keeps_the_notebook(tmp_path, capsys, lang, message,
+                                                                       broken_competency):
     out = tmp_path / "out"
-    code = cli.main(["run", "competency", "--out", str(out), "--lang", lang, "-p", 'person="Nobody at all"'])
+    code = cli.main(["run", "competency", "--out", str(out), "--lang", lang])
     err = capsys.readouterr().err
     assert code == 3
-    assert err.startswith(message) and "Traceback" not in err
-    last = {"en": "ValueError: No person 'Nobody at all' in the competencies sheet",
-            "fr": "ValueError: Personne « Nobody at all » introuvable dans la feuille des compétences"}[lang]
-    assert last in err
+    kept = nbformat.read(out / "competency.failed.ipynb", as_version=4)
+    cell = next(i for i, c in enumerate(kept.cells) if c.source == FAILING_CELL) + 1  # as the reader counts
+    assert err.startswith(message.format(cell=cell) + "KeyError: 'indicator_id'")
+    assert "Traceback" not in err
     assert str(out / "competency.failed.ipynb") in err
     assert sorted(p.name for p in out.iterdir()) == ["competency.failed.ipynb"]  # no report, no scratch folder
     errors = error_outputs(out / "competency.failed.ipynb")
-    assert [e["ename"] for e in errors] == ["ValueError"] and "Nobody at all" in errors[0]["evalue"]
+    assert [e["ename"] for e in errors] == ["KeyError"] and "indicator_id" in errors[0]["evalue"]
 
 
-def test_a_later_good_run_removes_the_old_failed_notebook(tmp_path):
+@pytest.mark.parametrize("lang, message", [
+    ("en", "No person 'Nobody at all' in the competencies sheet"),
+    ("fr", "Personne « Nobody at all » introuvable dans la feuille des compétences"),
+])
+def test_an_input_error_inside_a_template_is_its_message_with_exit_2(tmp_path, capsys, lang, message):
+    out = tmp_path / "out"
+    code = cli.main(["run", "competency", "--out", str(out), "--lang", lang, "-p", 'person="Nobody at all"'])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(message) and "Traceback" not in err
+    assert not out.exists() or list(out.iterdir()) == []  # nothing to debug, nothing written
+
+
+def test_a_later_good_run_removes_the_old_failed_notebook(tmp_path, monkeypatch, broken_competency):
     with pytest.raises(ExecutionError) as caught:
-        clusterkit.run("competency", out_dir=tmp_path, lang="en", parameters=NOBODY)
+        clusterkit.run("competency", out_dir=tmp_path, lang="en")
     assert caught.value.exit_code == 3 and (tmp_path / "competency.failed.ipynb").exists()
+    monkeypatch.undo()
     result = clusterkit.run("competency", out_dir=tmp_path, lang="en")
     assert result.html.exists() and not (tmp_path / "competency.failed.ipynb").exists()
 
@@ -121,7 +154,9 @@ def test_a_step_input_error_from_a_template_is_its_plain_message_without_noteboo
 @pytest.fixture(scope="module")
 def pack_with_a_failure(tmp_path_factory, pool):
     out = tmp_path_factory.mktemp("failing") / "reports"
-    return pack(out_dir=out, lang="en", pool=pool, parameters={"competency": NOBODY})
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        break_competency(monkeypatch, tmp_path_factory.mktemp("templates"))
+        return pack(out_dir=out, lang="en", pool=pool)
 
 
 def test_a_pack_with_one_failed_step_holds_the_five_other_reports(pack_with_a_failure):
@@ -135,16 +170,16 @@ def test_a_pack_with_one_failed_step_holds_the_five_other_reports(pack_with_a_fa
     page = result.index.read_text(encoding="utf-8")
     section = page[page.index("<h2>Facilitator competency profile"):]
     assert "This step failed; the other reports are complete." in section
-    assert "Running the template competency failed at cell 4" in section
+    assert "Running the template competency failed at cell " in section and "KeyError" in section
     assert 'href="competency.failed.ipynb"' in section and "Executed notebook, failed" in section
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert manifest["failed"]["competency"]["error"] == "ExecutionError"
-    assert "Nobody at all" in manifest["failed"]["competency"]["message"]
+    assert "KeyError: 'indicator_id'" in manifest["failed"]["competency"]["message"]
     assert {o["path"] for o in manifest["outputs"]} == names - {"manifest.json"}
 
 
-def test_the_pack_command_exits_3_and_says_which_step_failed(tmp_path, capsys, monkeypatch, pool):
-    monkeypatch.setattr(packing, "pack", functools.partial(pack, pool=pool, parameters={"competency": NOBODY}))
+def test_the_pack_command_exits_3_and_says_which_step_failed(tmp_path, capsys, monkeypatch, pool, broken_competency):
+    monkeypatch.setattr(packing, "pack", functools.partial(pack, pool=pool))
     source = english_workbook(tmp_path / "team.xlsx", keep=("cluster", "compétences", "entreprises"))
     code = cli.main(["pack", "--workbook", str(source), "--out", str(tmp_path / "reports")])
     out, err = capsys.readouterr()

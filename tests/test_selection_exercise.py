@@ -6,6 +6,7 @@ import pytest
 from clusterkit import exercises
 from clusterkit.exercises import selection_weights_widget
 from clusterkit.steps import selection
+from clusterkit.workbook import example_path
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "exercises" / "selection_weights.ipynb"
 SHEET_WEIGHTS = {"employment": 2.0, "employment_growth": 1.0, "export_share": 1.0, "women_share": 1.5,
@@ -82,8 +83,11 @@ def test_all_weights_at_zero_say_so_instead_of_failing(exercise):
 
 
 def test_english_exercise_speaks_english():
-    exercise = selection_weights_widget(lang="en", draws=50)
+    # a French workbook read in English: the catalogue's labels; the English example keeps its team's labels
+    exercise = selection_weights_widget(example_path("fr"), lang="en", draws=50)
     assert exercise.sliders["association_strength"].description == "Strength of business associations"
+    assert selection_weights_widget(lang="en", draws=50).sliders["association_strength"].description \
+        == "Strength of business associations (score 1-5)"
     assert exercise.preset.options[0] == ("Team weights (criteria sheet)", "")
     assert "Rank" in exercise.ranking_view.value and "Rang" not in exercise.ranking_view.value
 

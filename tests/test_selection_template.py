@@ -24,8 +24,8 @@ def note_fr(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def note_en(tmp_path_factory):
-    """The English note, with every kind of parameter moved away from its default."""
-    return clusterkit.run("selection", out_dir=tmp_path_factory.mktemp("en"), lang="en", parameters={
+    """The English note on the French example, with every kind of parameter moved away from its default."""
+    return clusterkit.run("selection", example_path("fr"), tmp_path_factory.mktemp("en"), lang="en", parameters={
         "preset": "pro_poor", "weights": {"employment": 0.2}, "top_k": 2, "mapping_years": [2020, 2024]})
 
 

@@ -643,8 +643,10 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
     return wb
 
 
-def example_path() -> Path:
-    """The packaged example workbook (a fictional cluster)."""
+def example_path(lang: str | None = None) -> Path:
+    """The packaged example workbook (a fictional cluster): the English one for ``lang="en"``,
+    else the French one (the same cluster and numbers, the team's texts in the other language)."""
     from importlib import resources
 
-    return Path(str(resources.files("clusterkit.example").joinpath("example_cluster.xlsx")))
+    name = "example_cluster_en.xlsx" if lang == "en" else "example_cluster.xlsx"
+    return Path(str(resources.files("clusterkit.example").joinpath(name)))
