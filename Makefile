@@ -1,15 +1,16 @@
 # The two set-up commands of the README:
 #   make main   install everything, build the book (templates executed on the example data)
-#               and write the example team's report pack to reports/example/
+#               and write the example team's report pack to reports/example/ and the example
+#               programme view to reports/portfolio/
 #   make test   install everything and run the whole test suite
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: main test setup book pack debian clean
+.PHONY: main test setup book pack portfolio debian clean
 
-main: book pack
+main: book pack portfolio
 
 # The virtual environment is (re)built when the project's requirements change.
 $(STAMP): pyproject.toml constraints.txt
@@ -26,6 +27,11 @@ book: setup
 
 pack: setup
 	$(BIN)/clusterkit pack --out reports/example
+
+# Three fictional clusters at different steps, and the programme view that compares them.
+portfolio: setup
+	$(BIN)/python -c "from clusterkit.examples import example_portfolio; example_portfolio('reports/portfolio/clusters')"
+	$(BIN)/clusterkit portfolio reports/portfolio/clusters --out reports/portfolio
 
 # Debian packages (root only): Chromium, for the browser test of the book and the PDF reports;
 # LibreOffice Calc, for the tests that read .ods and .xls files made by LibreOffice itself.
