@@ -1320,7 +1320,7 @@ def example_portfolio(folder) -> list:
     action plan, and the Tamsa example in its third year. Same folder, same bytes."""
     from pathlib import Path
 
-    from .writer import write_workbook
+    from .workbook import write_workbook
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
