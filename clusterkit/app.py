@@ -405,7 +405,7 @@ class App:
         self.show_edited(target, self.survey_box, f"<pre>{html.escape(result.format(self.lang))}</pre>")
 
     def add_indicators(self) -> None:
-        from .monitoring import add_battery
+        from .steps.monitoring import add_battery
 
         try:
             target = self.updated_copy()

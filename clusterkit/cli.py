@@ -279,7 +279,7 @@ def _survey(args, lang: str | None) -> int:
 
 
 def _indicators(args) -> int:
-    from .monitoring import add_battery, add_battery_message
+    from .steps.monitoring import add_battery, add_battery_message
 
     lang = resolve_lang(args.lang)
     try:

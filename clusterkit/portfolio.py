@@ -1,8 +1,8 @@
 """The programme's view: many clusters side by side, each at its own step.
 
 Every figure of a cluster comes from the step modules' own functions run on its workbook
-(:func:`clusterkit.monitoring.assess`, :func:`clusterkit.implementation.headline`,
-:func:`clusterkit.competency.scores`, :func:`clusterkit.diagnostic.poorest_groups`): the
+(:func:`clusterkit.steps.monitoring.assess`, :func:`clusterkit.steps.implementation.headline`,
+:func:`clusterkit.steps.competency.scores`, :func:`clusterkit.steps.diagnostic.poorest_groups`): the
 portfolio only places them in one table. A cluster that has not reached a step shows no figure
 for it (a dash), never a zero. Programme totals are given only for counts (firms, people,
 actions, indicators) and, when every cluster uses the same currency, for amounts; shares,
@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import competency, diagnostic, i18n, implementation, monitoring
+from . import i18n
 from .exports import write_tables
 from .i18n import t
 from .pack import pack_date, steps_present, workbooks_in
 from .schema import ENUMS, STEPS
+from .steps import competency, diagnostic, implementation, monitoring
 from .workbook import Workbook, WorkbookError, read_workbook
 
 HTML_NAME = "portfolio.html"
@@ -75,9 +76,7 @@ def cluster_figures(wb: Workbook) -> dict:
         row.update(poorest_strata=", ".join(poorest["strata"]), poorest_firms=poorest["firms"])
     if wb.has("actions"):
         actions = wb["actions"]
-        follow = implementation.follow_up(actions, implementation.as_of_date(actions, status_date or ""))
-        head = implementation.headline(follow, implementation.cofinancing_absorption(actions),
-                                       implementation.typology_coverage(actions))
+        head = implementation.follow_up_headline(actions, implementation.as_of_date(actions, status_date or ""))
         row.update(actions=head["actions"], actions_done=head["done"], done_share=head["done"] / head["actions"],
                    budget=head["budget"], spent=head["spent"], spent_share=head["spent_share"])
     if wb.has("indicators") and wb.has("measurements"):

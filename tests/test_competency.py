@@ -8,10 +8,11 @@ import pytest
 from matplotlib.figure import Figure
 from pyxform import xls2xform
 
-from clusterkit import competency, questionnaire
+from clusterkit import docs, questionnaire
 from clusterkit.errors import InputError
 from clusterkit.examples import build_example
 from clusterkit.schema import ENUMS, SKILL_COMPETENCY
+from clusterkit.steps import competency
 from clusterkit.workbook import backup_path, example_path, read_workbook, write_workbook
 
 D1, D2 = pd.Timestamp("2025-01-10"), pd.Timestamp("2025-06-10")
@@ -93,7 +94,7 @@ def test_sources_cite_the_bibliography():
 
 @pytest.mark.parametrize("lang, level_word", [("fr", "Niveau"), ("en", "Level")])
 def test_levels_markdown_renders_every_descriptor(lang, level_word):
-    text = competency.levels_markdown(lang)
+    text = docs.levels_markdown(lang)
     assert [line for line in text.splitlines() if line.startswith("#")] == \
         [f"### {label}" for label in competency.labels("competencies", lang).values()]
     assert text.count(f"| {level_word} |") == 13  # the scale, then one table per sub-skill

@@ -1,0 +1,1 @@
+"""The documents layer: what renders the step modules' tables and figures for people to read."""
