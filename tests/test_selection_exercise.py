@@ -50,7 +50,7 @@ def test_moving_a_slider_reranks_as_score_candidates_does(exercise, example_work
 def test_preset_dropdown_sets_every_slider_then_updates_once(exercise, monkeypatch):
     calls = []
     draws = selection.weight_sensitivity  # the costly call, made once per update
-    monkeypatch.setattr(exercises.selection, "weight_sensitivity", lambda *a, **k: calls.append(1) or draws(*a, **k))
+    monkeypatch.setattr(selection, "weight_sensitivity", lambda *a, **k: calls.append(1) or draws(*a, **k))
     exercise.preset.value = "pro_poor"
     # pro-poor group 0.5 shared 1.5 : 1 between women and micro-firms, economic 0.25 shared 2 : 1 : 1,
     # institutional 0.10, environment 0.15; times the sheet total of 9
