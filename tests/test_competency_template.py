@@ -10,7 +10,8 @@ from nbclient import NotebookClient
 import clusterkit
 from clusterkit.steps import competency
 from clusterkit.docs import example_notebook
-from clusterkit.runner import ExecutionError, template_parameters
+from clusterkit.errors import InputError
+from clusterkit.runner import template_parameters
 
 EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "competency_self_assessment.ipynb"
 
@@ -75,7 +76,7 @@ def test_person_report_in_english(person_en):
 
 
 def test_an_unknown_person_is_named_with_the_people_of_the_sheet(tmp_path):
-    with pytest.raises(ExecutionError, match="No person 'Zoé'.*Nadia Benslimane, Thomas Mérel, Aïssatou Diallo"):
+    with pytest.raises(InputError, match="No person 'Zoé'.*Nadia Benslimane, Thomas Mérel, Aïssatou Diallo"):
         clusterkit.run("competency", out_dir=tmp_path, lang="en", parameters={"person": "Zoé"})
 
 
@@ -84,15 +85,23 @@ def test_the_book_example_is_the_cohort_report():
     assert 'lang = "fr"' in notebook.cells[2].source and 'person = ""' in notebook.cells[1].source
 
 
-def test_the_self_assessment_exercise_runs_and_its_solution_matches_the_data(tmp_path, example_workbook):
+def test_the_self_assessment_exercise_runs_and_its_solution_matches_the_data(tmp_path, example_workbook,
+                                                                              monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "temporary"))  # the kernel's temporary folder
+    (tmp_path / "temporary").mkdir()
     notebook = nbformat.read(EXERCISE, as_version=4)
     NotebookClient(notebook, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    assert (tmp_path / "practice_cluster.xlsx").exists()  # the exercise writes to a copy only
+    # the exercise writes to a copy in a temporary folder, never beside the notebook
+    assert (tmp_path / "temporary" / "clusterkit-practice" / "practice_cluster.xlsx").exists()
+    assert not (tmp_path / "practice_cluster.xlsx").exists()
     assert "application/vnd.jupyter.widget-view+json" in notebook.cells[1].outputs[0]["data"]
     solution = [c for c in notebook.cells if "solution" in c.metadata.get("tags", [])]
-    assert solution[0].source.startswith("## Solution") and solution[0].metadata["jp-MarkdownHeadingCollapsed"]
-    shown = "".join(o["data"].get("text/html", "") for c in solution if c.cell_type == "code" for o in c.outputs)
+    assert solution[0].source.startswith("## Solution")
+    # the solution's outputs sit in folded panels (Output widgets): read them from the widget state
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    shown = "".join(o.get("data", {}).get("text/html", "") for model in state.values()
+                    for o in model["state"].get("outputs", []))
     assert "Profil de Thomas Mérel" in shown and "surestimation" in shown
     # the facts the solution quotes
     text = "".join(c.source for c in solution if c.cell_type == "markdown")

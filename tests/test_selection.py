@@ -577,7 +577,7 @@ def test_elimination_and_ranking_properties(values, thresholds, method):
         assert ranked.min() == 1 and ranked.max() <= len(ranked)
     # Subtotals add up to the score.
     survivors = scores[~scores["eliminated"]]
-    np.testing.assert_allclose(survivors[["economic", "pro_poor"]].sum(axis=1), survivors["score"])
+    np.testing.assert_allclose(survivors[["economic", "pro_poor"]].sum(axis=1), survivors["score"], atol=1e-12)
 
 
 def test_weights_are_normalised_and_can_be_overridden():
