@@ -2,7 +2,7 @@
 
 Help texts come from the message catalogue in the language of ``CLUSTERKIT_LANG`` (French by
 default). Each command speaks one language, for its messages and its reports, resolved once by
-:func:`clusterkit.runner.resolve_lang`: ``--lang``, else ``CLUSTERKIT_LANG``, else the workbook's
+:func:`clusterkit.running.edge.resolve_lang`: ``--lang``, else ``CLUSTERKIT_LANG``, else the workbook's
 own language. Exit codes: 0 success, 2 bad input (workbook, step, parameter, output path: every
 :class:`~clusterkit.errors.InputError`), 3 a template that failed while it ran, 130 interrupted;
 anything else is a bug and shows its traceback.
@@ -18,7 +18,7 @@ from pathlib import Path
 from . import i18n
 from .errors import ClusterkitError, InputError
 from .i18n import t
-from .runner import open_workbook, resolve_lang, user_lang
+from .running.edge import open_workbook, resolve_lang, user_lang
 from .schema import ENUMS, STEPS
 
 
@@ -188,7 +188,7 @@ def _workbook_check(args) -> int:
 
 
 def _run(args) -> int:
-    from .runner import run_opened
+    from .running.run import run_opened
 
     source, wb, lang = open_workbook(args.workbook, args.lang, args.step)  # before any kernel
     parameters = dict(parse_parameter(p, lang) for p in args.parameter)
@@ -202,7 +202,7 @@ def _run(args) -> int:
 
 
 def _pack(args) -> int:
-    from .pack import pack
+    from .running.pack import pack
 
     result = pack(args.workbook, args.out, lang=args.lang, steps=args.steps, pdf=args.pdf, jobs=args.jobs)
     lang = result.lang
@@ -216,7 +216,7 @@ def _pack(args) -> int:
 
 
 def _batch(args) -> int:
-    from .pack import batch, summary_table
+    from .running.batch import batch, summary_table
 
     rows = batch(args.folder, args.out, jobs=args.jobs, lang=args.lang, steps=args.steps, pdf=args.pdf)
     print(summary_table(rows, resolve_lang(args.lang)))

@@ -27,8 +27,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import exports, network
+from . import network
+from .documents.xlsx import write_tables
 from .schema import ENUMS
+from .workbook import excel_safe
 
 # Size classes by employees, the usual micro / small / medium / large thresholds.
 SIZE_BOUNDS = (10, 50, 250)
@@ -642,9 +644,9 @@ def write_baseline(baseline: pd.DataFrame, folder) -> list[Path]:
     cells are neutralised so that a spreadsheet never reads them as formulas.
     """
     folder = Path(folder)
-    xlsx = exports.write_tables({"baseline": baseline}, folder / "diagnostic-baseline.xlsx")
+    xlsx = write_tables({"baseline": baseline}, folder / "diagnostic-baseline.xlsx")
     text = baseline.assign(date=baseline["date"].dt.strftime("%Y-%m-%d"))
-    text = text.apply(lambda c: c.map(exports.neutralise) if pd.api.types.is_string_dtype(c) else c)
+    text = text.apply(lambda c: c.map(excel_safe) if pd.api.types.is_string_dtype(c) else c)
     csv = folder / "diagnostic-baseline.csv"
     text.to_csv(csv, index=False, encoding="utf-8")
     return [xlsx, csv]

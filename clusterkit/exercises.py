@@ -35,9 +35,8 @@ from IPython.display import display
 
 from . import diagnostic, i18n, implementation, monitoring, planning, selection
 from .i18n import t
-from .report import label
 from .schema import ENUMS
-from .tables import TableSpec, displayed
+from .documents.tables import TableSpec, displayed, label
 from .workbook import example_path, read_workbook
 
 SENSITIVITY_DRAWS = 500  # enough for a steady chart, quick enough to follow a slider live

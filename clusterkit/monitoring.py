@@ -29,11 +29,11 @@ import pandas as pd
 import yaml
 
 from . import i18n
-from .exports import save_atomically, tab_name
+from .documents.tables import label, value_label
+from .documents.xlsx import tab_name
 from .i18n import t
-from .report import label, value_label
 from .schema import ENUMS, SHEETS
-from .workbook import WorkbookEditor, backup_path, cell_value, parse_date, parse_number
+from .workbook import WorkbookEditor, backup_path, cell_value, parse_date, parse_number, save_atomically
 from .workbook import cell_text as _text
 from .workbook import normalise as _norm
 from .workbook import put_cell as _put

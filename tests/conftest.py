@@ -79,7 +79,7 @@ def built_book(tmp_path_factory):
 @pytest.fixture(scope="session")
 def pool():
     """Two warm kernels lent to the packs of test_pack.py and test_security.py."""
-    from clusterkit.pack import KernelPool
+    from clusterkit.running.kernels import KernelPool
 
     with KernelPool(2) as kernels:
         yield kernels

@@ -10,7 +10,8 @@ from nbclient import NotebookClient
 import clusterkit
 from clusterkit import competency
 from clusterkit.docs import example_notebook
-from clusterkit.runner import ExecutionError, template_parameters
+from clusterkit.errors import ExecutionError
+from clusterkit.running.templates import template_parameters
 
 EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "competency_self_assessment.ipynb"
 

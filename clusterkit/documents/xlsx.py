@@ -15,9 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .workbook import excel_safe, put_cell, save_atomically
+from ..workbook import put_cell, save_atomically
 
-neutralise = excel_safe  # the name the step modules call it by
 _BAD_TAB_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 

@@ -1,0 +1,82 @@
+"""Running one step's template: :func:`run` is a report pack of one step on its own kernel (see
+:mod:`clusterkit.running.pack`).
+
+The workbook is validated before any kernel starts (:mod:`clusterkit.running.edge`). Outputs are
+written to a temporary folder inside the output folder and moved into place only when the run
+succeeded; a template that fails leaves its executed notebook there as ``<step>.failed.ipynb``.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ExecutionError, InputError
+from ..i18n import t
+from ..workbook import Workbook
+from .edge import open_workbook, output_folder
+from .templates import DEFAULT_TIMEOUT, check_parameters, template_path
+
+
+@dataclass(frozen=True)
+class RunResult:
+    step: str
+    notebook: Path
+    html: Path
+    tables: Path | None
+    figures: tuple[Path, ...]
+
+
+def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = ".", lang: str | None = None,
+        parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT) -> RunResult:
+    """Execute the template of ``step`` on ``workbook`` and write its notebook, HTML report,
+    tables workbook and figures into ``out_dir`` (other files there are left alone).
+
+    Raises :class:`~clusterkit.workbook.WorkbookError` for a bad workbook,
+    :class:`~clusterkit.errors.InputError` for a bad step name, parameter or output folder (and
+    :class:`~clusterkit.errors.StepInputError` when the template finds too little to work on), and
+    :class:`~clusterkit.errors.ExecutionError` for a template that failed, whose executed notebook
+    is then ``out_dir/<step>.failed.ipynb``.
+    """
+    source, wb, lang = open_workbook(workbook, lang, step)  # every problem, before any kernel
+    return run_opened(step, source, wb, lang, out_dir, parameters, timeout)
+
+
+def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | Path = ".",
+               parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT) -> RunResult:
+    """:func:`run` on a workbook already opened by :func:`open_workbook`: a pack of one step."""
+    from .kernels import Kernel  # nbclient and papermill: only when a step runs
+    from .outputs import pack_date
+    from .pack import StepJob, execute_step
+
+    parameters = dict(parameters or {})
+    template_path(step)
+    check_parameters(step, parameters, lang)
+    out = output_folder(out_dir, lang)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{step}-", dir=out)).resolve()  # the kernel runs elsewhere
+    except OSError as error:
+        raise InputError(t("out.cannot_create", lang, path=out, reason=error.strerror or error)) from None
+    kernel = None
+    try:
+        kernel = Kernel()
+        try:
+            produced = execute_step(kernel, StepJob(source, staging, out, lang, wb.name, pack_date(), timeout),
+                                    step, parameters)
+        except ExecutionError:
+            failed = staging / f"{step}.failed.ipynb"
+            if failed.exists():
+                failed.replace(out / failed.name)
+            raise
+        final = {}
+        for path in produced:  # each file replaces its previous version in one rename
+            path.replace(out / path.name)
+            final[path.name] = out / path.name
+        (out / f"{step}.failed.ipynb").unlink(missing_ok=True)  # an older failure is fixed now
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
+        shutil.rmtree(staging, ignore_errors=True)
+    return RunResult(step, final[f"{step}.ipynb"], final[f"{step}.html"], final.get(f"{step}-tables.xlsx"),
+                     tuple(final[n] for n in sorted(final) if n.endswith(".png")))
