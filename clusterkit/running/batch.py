@@ -10,8 +10,9 @@ from typing import Callable
 from .. import i18n
 from ..errors import ClusterkitError
 from ..i18n import t
-from .edge import output_folder, resolve_lang, user_lang
+from .edge import output_folder
 from .kernels import Kernel, KernelPool
+from .language import resolve_lang, user_lang
 from .outputs import safe_name
 from .pack import make_pack
 from .templates import DEFAULT_TIMEOUT

@@ -1,34 +1,15 @@
-"""The edge of a command: its language, its output folder, and the workbook read and checked once,
-before anything else happens, so that a bad workbook reaches the user as the clear message of
-:mod:`clusterkit.workbook`, never as a notebook traceback."""
+"""The edge of a command: its output folder, and the workbook read and checked once, before
+anything else happens, so that a bad workbook reaches the user as the clear message of
+:mod:`clusterkit.workbook`, never as a notebook traceback (its language: :mod:`.language`)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from .. import i18n
 from ..errors import InputError
 from ..i18n import t
 from ..workbook import Workbook, example_path, read_workbook
-
-LANG_VARIABLE = "CLUSTERKIT_LANG"
-
-
-def user_lang(option: str | None = None) -> str | None:
-    """The language the user asked for: ``--lang``, else ``CLUSTERKIT_LANG``; None when neither says."""
-    chosen = option or os.environ.get(LANG_VARIABLE)
-    if not chosen:
-        return None
-    if str(chosen).strip().lower() not in i18n.LANGUAGES:
-        raise InputError("\n".join(t("cli.bad_lang", lang, value=chosen, variable=LANG_VARIABLE)
-                                   for lang in i18n.LANGUAGES))
-    return i18n.check_lang(chosen)
-
-
-def resolve_lang(option: str | None = None, workbook: Workbook | None = None) -> str:
-    """The one language of a command, for its messages and its reports: ``--lang``, else
-    ``CLUSTERKIT_LANG``, else the workbook's own ``language``, else French."""
-    return user_lang(option) or (workbook.lang if workbook is not None else i18n.DEFAULT_LANG)
+from .language import resolve_lang, user_lang
 
 
 def output_folder(path: str | Path, lang: str) -> Path:

@@ -26,10 +26,11 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no kernel chatter on the
 
 
 @lru_cache(maxsize=None)
-def template_imports() -> str:
-    """The import statements of every template, run in a kernel before a step needs them."""
+def template_imports(steps: tuple[str, ...] = STEPS) -> str:
+    """The import statements of the templates of ``steps`` (default: every template), run in a
+    kernel before a step needs them."""
     lines = []
-    for step in STEPS:
+    for step in steps:
         if not available_template(step):
             continue
         for cell in nbformat.read(template_path(step), as_version=4).cells:
@@ -60,12 +61,12 @@ class Kernel:
     It belongs to the thread that created it: its sockets live on that thread's event loop.
     """
 
-    def __init__(self, warm: bool = False):
+    def __init__(self, warm: tuple[str, ...] = ()):
         self.client = None
         self._start()
-        if warm:  # the templates are read while the kernel boots
+        if warm:  # the imports of the templates of these steps, before any of them is ready
             try:
-                self._call(template_imports(), STARTUP_TIMEOUT * 5)
+                self._call(template_imports(tuple(warm)), STARTUP_TIMEOUT * 5)
             except ExecutionError:
                 pass  # a template whose imports fail says so when its step runs
 
@@ -143,10 +144,12 @@ def _stop(client) -> None:
 class KernelPool:
     """``size`` kernels, each owned by one thread, running jobs (callables taking the kernel).
 
-    The kernels start, and import what the templates import, as soon as the pool is created.
+    The kernels start, and import what the templates of ``steps`` import, as soon as the pool is
+    created.
     """
 
-    def __init__(self, size: int = 1):
+    def __init__(self, size: int = 1, steps: tuple[str, ...] = STEPS):
+        self._steps = tuple(steps)
         self._jobs: queue.Queue = queue.Queue()
         self._closed = threading.Event()
         self._threads = [threading.Thread(target=self._serve, name=f"clusterkit-kernel-{i}")
@@ -157,7 +160,7 @@ class KernelPool:
     def _serve(self) -> None:
         kernel, failure = None, None
         try:
-            kernel = Kernel(warm=not self._closed.is_set())
+            kernel = Kernel(warm=() if self._closed.is_set() else self._steps)
         except Exception as error:  # every job this thread takes reports it
             failure = error
         try:

@@ -33,8 +33,9 @@ from ..errors import ClusterkitError, ExecutionError, InputError, StepInputError
 from ..i18n import t
 from ..schema import STEP_SHEETS, STEPS
 from ..workbook import example_path
-from .edge import open_workbook, output_folder, user_lang
+from .edge import open_workbook, output_folder
 from .kernels import Kernel, KernelPool
+from .language import user_lang
 from .outputs import (INDEX, MANIFEST, check_out, pack_date, publish, stable_notebook, stable_zip, write_index,
                       write_manifest)
 from .templates import DEFAULT_TIMEOUT, KERNEL, TITLE_CELL, available_template, check_parameters, template_path, titled, to_html
@@ -200,7 +201,7 @@ def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", la
     own_pool = pool is None
     if own_pool:  # first of all: the kernels start while the workbook is read and checked
         wanted = steps or [s for s in STEPS if available_template(s)]
-        pool = KernelPool(min(jobs or min(os.cpu_count() or 1, 4), max(1, len(wanted))))
+        pool = KernelPool(min(jobs or min(os.cpu_count() or 1, 4), max(1, len(wanted))), steps=tuple(wanted))
     try:
         source = (Path(workbook) if workbook else example_path(user_lang(lang))).resolve()
         result = make_pack(source, Path(out_dir).resolve(), lang, steps, pdf, parameters or {}, timeout, pool)

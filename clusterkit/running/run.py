@@ -1,7 +1,8 @@
 """Running one step's template: :func:`run` is a report pack of one step on its own kernel (see
 :mod:`clusterkit.running.pack`).
 
-The workbook is validated before any kernel starts (:mod:`clusterkit.running.edge`). Outputs are
+The kernel starts, and imports what the template imports, while the workbook is read and checked
+(:mod:`clusterkit.running.edge`); nothing runs in it until the workbook is valid. Outputs are
 written to a temporary folder inside the output folder and moved into place only when the run
 succeeded; a template that fails leaves its executed notebook there as ``<step>.failed.ipynb``.
 """
@@ -39,14 +40,24 @@ def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = "."
     :class:`~clusterkit.errors.ExecutionError` for a template that failed, whose executed notebook
     is then ``out_dir/<step>.failed.ipynb``.
     """
-    source, wb, lang = open_workbook(workbook, lang, step)  # every problem, before any kernel
-    return run_opened(step, source, wb, lang, out_dir, parameters, timeout)
+    with step_kernel(step) as pool:
+        source, wb, lang = open_workbook(workbook, lang, step)  # every problem, before the template runs
+        return run_opened(step, source, wb, lang, out_dir, parameters, timeout, pool)
+
+
+def step_kernel(step: str):
+    """A pool of one kernel for ``step``, started at once, which imports what the template imports
+    while the caller reads and checks the workbook; use it in a ``with`` block."""
+    from .kernels import KernelPool  # nbclient: only when a step runs
+
+    template_path(step)
+    return KernelPool(1, steps=(step,))
 
 
 def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | Path = ".",
-               parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT) -> RunResult:
-    """:func:`run` on a workbook already opened by :func:`open_workbook`: a pack of one step."""
-    from .kernels import Kernel  # nbclient and papermill: only when a step runs
+               parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT, pool=None) -> RunResult:
+    """:func:`run` on a workbook already opened by :func:`open_workbook`: a pack of one step, run by
+    ``pool`` (:func:`step_kernel`; one of its own when None)."""
     from .outputs import pack_date
     from .pack import StepJob, execute_step
 
@@ -58,12 +69,13 @@ def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | 
         staging = Path(tempfile.mkdtemp(prefix=f".{step}-", dir=out)).resolve()  # the kernel runs elsewhere
     except OSError as error:
         raise InputError(t("out.cannot_create", lang, path=out, reason=error.strerror or error)) from None
-    kernel = None
+    own_pool = pool is None
     try:
-        kernel = Kernel()
+        if own_pool:
+            pool = step_kernel(step)
+        job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout)
         try:
-            produced = execute_step(kernel, StepJob(source, staging, out, lang, wb.name, pack_date(), timeout),
-                                    step, parameters)
+            produced, = pool.run_all([lambda kernel: execute_step(kernel, job, step, parameters)])
         except ExecutionError:
             failed = staging / f"{step}.failed.ipynb"
             if failed.exists():
@@ -75,8 +87,8 @@ def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | 
             final[path.name] = out / path.name
         (out / f"{step}.failed.ipynb").unlink(missing_ok=True)  # an older failure is fixed now
     finally:
-        if kernel is not None:
-            kernel.shutdown()
+        if own_pool and pool is not None:
+            pool.close()
         shutil.rmtree(staging, ignore_errors=True)
     return RunResult(step, final[f"{step}.ipynb"], final[f"{step}.html"], final.get(f"{step}-tables.xlsx"),
                      tuple(final[n] for n in sorted(final) if n.endswith(".png")))
