@@ -1,15 +1,16 @@
 # The two set-up commands of the README:
 #   make main   install everything, build the book (templates executed on the example data)
-#               and write the example team's report pack to reports/example/
+#               and write the example team's report pack to reports/example/ and the example
+#               programme view to reports/portfolio/
 #   make test   install everything and run the whole test suite
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: main test setup book pack debian clean
+.PHONY: main test setup book pack portfolio debian clean
 
-main: book pack
+main: book pack portfolio
 
 # The virtual environment is (re)built when the project's requirements change.
 $(STAMP): pyproject.toml constraints.txt
@@ -20,16 +21,23 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# Both editions (French and English), warnings as errors, into _build/html/{fr,en}/ + a landing page.
-book: setup
+# Both editions (French and English), warnings as errors, into _build/html/{fr,en}/ + a landing page;
+# each edition also as a PDF, an EPUB and an offline ZIP in _build/html/downloads/.
+book: setup debian
 	$(BIN)/python -m clusterkit.editions --out _build/html
 
-pack: setup
+pack: setup debian
 	$(BIN)/clusterkit pack --out reports/example
 
-# Debian packages (root only): Chromium, for the browser test of the book and the PDF reports;
-# LibreOffice Calc, for the tests that read .ods and .xls files made by LibreOffice itself.
-DEBIAN_PACKAGES := chromium:chromium libreoffice-calc-nogui:soffice
+# Three fictional clusters at different steps, and the programme view that compares them.
+portfolio: setup debian
+	$(BIN)/python -c "from clusterkit.examples import example_portfolio; example_portfolio('reports/portfolio/clusters')"
+	$(BIN)/clusterkit portfolio reports/portfolio/clusters --out reports/portfolio
+
+# Debian packages (root only): Chromium prints the PDF editions and reports and runs the browser
+# tests; epubcheck validates the EPUB editions; LibreOffice Calc makes the .ods and .xls files the
+# reader is tested on.
+DEBIAN_PACKAGES := chromium:chromium epubcheck:epubcheck libreoffice-calc-nogui:soffice
 debian:
 	@missing=""; for entry in $(DEBIAN_PACKAGES); do \
 	  command -v "$${entry#*:}" >/dev/null 2>&1 || missing="$$missing $${entry%%:*}"; done; \

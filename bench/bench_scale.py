@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from clusterkit import diagnostic, monitoring, network
 from clusterkit.examples import build_synthetic
 from clusterkit.schema import SHEETS as SCHEMA
+from clusterkit.steps import diagnostic, monitoring, network
 from clusterkit.workbook import Workbook
 
 REPEATS = 3

@@ -1,4 +1,4 @@
-"""Benchmark of step 1 (clusterkit.selection). Prints, never asserts.
+"""Benchmark of step 1 (clusterkit.steps.mapping and selection). Prints, never asserts.
 
 Run with the project's interpreter from the repository root:
 
@@ -35,7 +35,8 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from clusterkit import selection as sel
+from clusterkit.steps import mapping
+from clusterkit.steps import selection as sel
 
 N_REGIONS, N_SECTORS, N_YEARS = 2_000, 300, 10
 N_CANDIDATES, N_CRITERIA, N_DRAWS = 500, 8, 10_000
@@ -74,11 +75,11 @@ def employment_table(
 
 def mapping_and_shift_share(employment: pd.DataFrame) -> None:
     """Every mapping output: indicators, stars, quadrants, index, shift-share."""
-    indicators = sel.mapping_indicators(employment)
-    sel.observatory_stars(indicators)
-    sel.specialisation_quadrants(indicators)
-    sel.specialisation_index(indicators)
-    sel.shift_share_by_region(sel.shift_share(employment))
+    indicators = mapping.mapping_indicators(employment)
+    mapping.observatory_stars(indicators)
+    mapping.specialisation_quadrants(indicators)
+    mapping.specialisation_index(indicators)
+    mapping.shift_share_by_region(mapping.shift_share(employment))
 
 
 def loop_mapping_and_shift_share(region, sector, year, employment) -> tuple[list, list]:
@@ -195,7 +196,7 @@ def main() -> None:
              f"{peak:,.0f} MB", "< 3 GB", seconds < 5 and peak < 3 * 1024)
         )
         core[keys] = timed(
-            lambda: (sel.mapping_indicators(employment), sel.shift_share(employment))
+            lambda: (mapping.mapping_indicators(employment), mapping.shift_share(employment))
         )
         rows.append(
             (f"indicators + shift-share, {keys} keys", f"{n_rows:,} rows", core[keys], "< 5 s",
@@ -213,11 +214,11 @@ def main() -> None:
     subset = employment_table(LOOP_REGIONS, N_SECTORS, N_YEARS, strings=True)
     columns = [subset[c].tolist() for c in ("region", "sector", "year", "employment")]
     loop_seconds = timed(lambda: loop_mapping_and_shift_share(*columns))
-    subset_seconds = timed(lambda: (sel.mapping_indicators(subset), sel.shift_share(subset)))
+    subset_seconds = timed(lambda: (mapping.mapping_indicators(subset), mapping.shift_share(subset)))
     loop_rows, loop_shares = loop_mapping_and_shift_share(*columns)
     loop_lq = np.array([r[2] for r in loop_rows])
-    lq_gap = np.abs(loop_lq - sel.mapping_indicators(subset)["lq"]).max()
-    regional = sel.shift_share(subset)["regional_effect"].to_numpy()
+    lq_gap = np.abs(loop_lq - mapping.mapping_indicators(subset)["lq"]).max()
+    regional = mapping.shift_share(subset)["regional_effect"].to_numpy()
     effect_gap = np.abs(np.array([s[4] for s in loop_shares]) - regional).max()
     loop_full = loop_seconds / len(subset) * n_rows
     rows.append(

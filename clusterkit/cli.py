@@ -79,6 +79,17 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     batch.add_argument("--steps", nargs="+", choices=STEPS, metavar="STEP", default=None, help=t("cli.opt.steps", lang))
     batch.add_argument("--pdf", action="store_true", help=t("cli.opt.pdf", lang))
 
+    portfolio = commands.add_parser("portfolio", help=t("cli.portfolio.help", lang), description=t("cli.portfolio.help", lang))
+    portfolio.add_argument("folder", metavar="FOLDER", help=t("cli.arg.folder", lang))
+    portfolio.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.portfolio_out", lang))
+    portfolio.add_argument("--pdf", action="store_true", help=t("cli.opt.pdf", lang))
+    _lang_option(portfolio, lang)
+
+    app = commands.add_parser("app", help=t("cli.app.help", lang), description=t("cli.app.help", lang))
+    app.add_argument("--port", type=int, default=0, metavar="PORT", help=t("cli.opt.app_port", lang))
+    app.add_argument("--no-browser", action="store_true", help=t("cli.opt.no_browser", lang))
+    _lang_option(app, lang)
+
     survey = commands.add_parser("survey", help=t("cli.survey.help", lang), description=t("cli.survey.help", lang))
     survey_actions = survey.add_subparsers(dest="action", required=True, metavar="ACTION")
     xlsform = survey_actions.add_parser("xlsform", help=t("cli.survey.xlsform.help", lang),
@@ -228,6 +239,24 @@ def _batch(args) -> int:
     return max((row.exit_code for row in rows), default=0)  # the others were still made
 
 
+def _portfolio(args) -> int:
+    from .portfolio import portfolio
+
+    lang = resolve_lang(args.lang)
+    result = portfolio(args.folder, args.out, lang, pdf=args.pdf)
+    for path in result.files:
+        print(t("run.wrote", lang, what=t("cli.portfolio.what", lang), path=path))
+    for row in result.unread.itertuples():
+        print(t("cli.portfolio.unread", lang, file=row.file, reason=row.reason), file=sys.stderr)
+    return 2 if len(result.unread) else 0  # the others are on the page
+
+
+def _app(args) -> int:
+    from .app import serve
+
+    return serve(resolve_lang(args.lang), port=args.port, open_browser=not args.no_browser)
+
+
 def _survey(args, lang: str | None) -> int:
     from . import survey
 
@@ -255,7 +284,7 @@ def _survey(args, lang: str | None) -> int:
 
 
 def _indicators(args) -> int:
-    from .monitoring import add_battery, add_battery_message
+    from .steps.monitoring import add_battery, add_battery_message
 
     lang = resolve_lang(args.lang)
     try:
@@ -289,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "survey":
             return _survey(args, user_lang(args.lang))
         return {"run": _run, "pack": _pack, "batch": _batch, "indicators": _indicators,
-                "kit": _kit}[args.command](args)
+                "kit": _kit, "portfolio": _portfolio, "app": _app}[args.command](args)
     except ClusterkitError as error:
         print(error, file=sys.stderr)
         return error.exit_code

@@ -2,6 +2,8 @@
 
 - the data dictionary, from :mod:`clusterkit.schema` and the message catalogue;
 - the command-line reference, from the parser of :mod:`clusterkit.cli`;
+- the tables the chapters include from the method's catalogues: the collective-action typology,
+  the competency levels and the learning activities;
 - the worked examples: each step's template, titled and parameterised for the book's language,
   then executed (and cached) by Jupyter Book itself.
 """
@@ -14,7 +16,9 @@ import nbformat
 
 from . import i18n
 from .i18n import t
-from .schema import ENUMS, SHEETS, STEP_SHEETS, STEPS
+from .schema import ENUMS, SHEETS, SKILL_COMPETENCY, STEP_SHEETS, STEPS
+from .steps.competency import LEVELS, catalogue, descriptor, skill_activities
+from .steps.implementation import typology
 from .workbook import header, range_spec
 
 
@@ -122,10 +126,72 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     return True
 
 
+# --------------------------------------------------------------------------------------------
+# Tables rendered from the method's catalogues, for the chapters to include
+# --------------------------------------------------------------------------------------------
+def typology_markdown(lang: str = "fr") -> str:
+    """The typology as a MyST Markdown table: one row per domain, both kinds of action."""
+    lang = i18n.check_lang(lang)
+    lines = [f"| {t('implementation.typology.domain', lang)} | {t('implementation.typology.firm_group', lang)} | "
+             f"{t('implementation.typology.whole_cluster', lang)} |", "|---|---|---|"]
+    for domain, kinds in typology().items():
+        cells = ["<br>".join(f"• {item[lang]}" for item in kinds[scope]) for scope in ENUMS["scope"]]
+        name = t(f"enum.domain.{domain}", lang)
+        lines.append(f"| **{name[:1].upper() + name[1:]}** | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines) + "\n"
+
+
+def levels_markdown(lang: str = "fr") -> str:
+    """The level descriptors as MyST Markdown, for the book to include: the 1-5 scale, then one
+    section per competency (level-3 headings) with a table per sub-skill."""
+    lang = i18n.check_lang(lang)
+    profile = catalogue()
+    lines = [t("competency.levels.scale_intro", lang), "",
+             f"| {t('competency.levels.level', lang)} | {t('competency.levels.meaning', lang)} |", "|---|---|"]
+    lines += [f"| {n} — {entry['label'][lang]} | {_cell(entry['meaning'][lang])} |"
+              for n, entry in profile["scale"].items()]
+    for competency, entry in profile["competencies"].items():
+        register = profile["registers"][entry["register"]]
+        lines += ["", f"### {entry['label'][lang]}", "",
+                  t("competency.levels.register", lang, register=register["label"][lang],
+                    axis=profile["axes"][register["axis"]]["label"][lang]), ""]
+        for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == competency):
+            data = profile["skills"][skill]
+            lines += [f"**{data['label'][lang]}** (`{skill}`). {_cell(data['description'][lang])}", "",
+                      f"| {t('competency.levels.level', lang)} | {t('competency.levels.observed', lang)} |",
+                      "|---|---|"]
+            lines += [f"| {n} | {_cell(descriptor(skill, n, lang))} |" for n in LEVELS]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+SEMICOLON = {"fr": " ; ", "en": "; "}  # French sets a space before the semicolon
+
+
+def _citations(sources: str, lang: str) -> str:
+    """``afd2008 §3.4; onudi2010 §3.1`` as MyST citations: {cite:p}`afd2008`, §3.4 ; ..."""
+    parts = [part.strip().split(" ", 1) for part in sources.split(";")]
+    return SEMICOLON[lang].join(f"{{cite:p}}`{key}`, {lines}" for key, lines in parts)
+
+
+def activities_markdown(lang: str = "fr") -> str:
+    """The learning activities as a MyST Markdown table, for the book to include: what each
+    consists of, the sub-skills it serves best and its source."""
+    lang = i18n.check_lang(lang)
+    skills = skill_activities().groupby("activity", sort=False)["skill"].agg(list)
+    lines = [f"| {t('competency.activities.activity', lang)} | {t('competency.activities.description', lang)} | "
+             f"{t('competency.activities.skills', lang)} | {t('competency.activities.source', lang)} |",
+             "|---|---|---|---|"]
+    for key, entry in catalogue()["activities"].items():
+        served = t("competency.activities.all", lang) if len(skills[key]) == len(ENUMS["skill"]) \
+            else SEMICOLON[lang].join(t(f"enum.skill.{s}", lang) for s in skills[key])  # labels hold commas
+        lines.append(f"| {entry['label'][lang]} | {_cell(entry['description'][lang])} | {served} | "
+                     f"{_citations(entry['sources'], lang)} |")
+    return "\n".join(lines) + "\n"
+
+
 def generate_book_pages(book_dir: Path, lang: str = "fr") -> list[Path]:
     """Write the generated pages of one edition under ``book_dir/_generated/<lang>/``."""
-    from .competency import activities_markdown, levels_markdown
-    from .implementation import typology_markdown
     from .running.templates import available_template
 
     target = Path(book_dir) / "_generated" / lang

@@ -12,17 +12,27 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import yaml
 
 from . import i18n
 from .i18n import t
+from .documents.pdf import PdfError, html_to_pdf
 
 EDITIONS = ("fr", "en")
+DOWNLOADS = "downloads"  # the whole editions, one file per format, next to the editions' folders
+SUFFIXES = {"pdf": ".pdf", "epub": ".epub", "zip": "-site.zip"}
+# what the pages load of MathJax (the TeX-to-HTML bundle and its web fonts) and what they never load
+MATHJAX_KEPT = ("mathjax/tex-chtml.js", "mathjax/output/chtml/fonts/woff-v2/")
+UNLOADED = ("locales/",)
+# jupyter-book through this interpreter: a venv need not have the launcher next to it
+JUPYTER_BOOK = (sys.executable, "-c", "from jupyter_book.cli.main import main; main()")
 
 
 def _caption_key(caption: str) -> str:
@@ -75,6 +85,7 @@ def edition_sources(root: Path, lang: str, work: Path) -> tuple[Path, Path]:
         return config, toc
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     settings["title"] = t("book.title", lang)
+    settings["author"] = t("book.author", lang)
     settings["sphinx"]["config"]["language"] = lang
     # local extensions are found relative to the config file, which lives elsewhere here
     settings["sphinx"]["local_extensions"] = {name: str(root / path)
@@ -88,35 +99,101 @@ def edition_sources(root: Path, lang: str, work: Path) -> tuple[Path, Path]:
     return work / "_config.yml", work / "_toc.yml"
 
 
+def download_name(lang: str, kind: str) -> str:
+    """Where the whole edition in one format (``pdf``, ``epub``, ``zip``) lives, from the site's top."""
+    return f"{DOWNLOADS}/clusterkit-{lang}{SUFFIXES[kind]}"
+
+
 def landing_page() -> str:
-    """The site's entry page: the same invitation in both languages, and the two editions."""
-    links = "\n".join(
-        f'<li><a href="{lang}/book/{lang}/index.html" hreflang="{lang}" lang="{lang}">'
-        f"{html.escape(t('book.edition', lang))}</a></li>" for lang in EDITIONS)
+    """The site's entry page: the same invitation in both languages, the two editions and their downloads."""
+    def edition(lang):
+        downloads = " · ".join(f'<a href="{download_name(lang, kind)}">{html.escape(t(f"book.download.{kind}", lang))}</a>'
+                               for kind in SUFFIXES)
+        return (f'<li lang="{lang}"><a href="{lang}/book/{lang}/index.html" hreflang="{lang}">'
+                f'{html.escape(t("book.edition", lang))}</a><br><span class="downloads">'
+                f'{html.escape(t("book.download.title", lang))} {downloads}</span></li>')
+
+    links = "\n".join(edition(lang) for lang in EDITIONS)
     intro = " / ".join(html.escape(t("book.choose", lang)) for lang in EDITIONS)
     title = html.escape(t("book.title", "fr"))
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><link rel="icon" href="fr/_static/favicon.svg">
-<style>body{{font-family:sans-serif;max-width:40em;margin:4em auto;padding:0 1em;line-height:1.5}}
-li{{font-size:1.3em;margin:.5em 0}}</style></head>
-<body><h1>{title}</h1><p>{intro}</p><ul>
+<style>body{{font-family:sans-serif;max-width:40em;margin:4em auto;padding:0 1em;line-height:1.5;color:#1a1a1a}}
+li{{font-size:1.3em;margin:.8em 0}} .downloads{{font-size:.75em}} a{{color:#0a4fb4}}</style></head>
+<body><main><h1>{title}</h1><p>{intro}</p><ul>
 {links}
-</ul></body></html>
+</ul></main></body></html>
 """
 
 
+def _sphinx(root: Path, config: Path, toc: Path, target: Path, builder: str) -> None:
+    """One Jupyter Book build; the notebooks' execution cache in ``target`` serves every builder."""
+    choice = ["--builder", builder] if builder in ("html", "singlehtml") else ["--builder", "custom",
+                                                                             "--custom-builder", builder]
+    # written whole each time (the executed notebooks stay cached): Sphinx would keep pages
+    # written before a change of the extensions, stylesheets or scripts
+    shutil.rmtree(target / "_build" / builder, ignore_errors=True)
+    command = [*JUPYTER_BOOK, "build", str(root), "--config", str(config), "--toc", str(toc),
+               "--path-output", str(target), *choice, "-W", "-n", "--keep-going"]
+    subprocess.run(command, check=True)
+
+
+def prune(site: Path) -> None:
+    """Remove from an edition's site what its pages never load (other MathJax bundles and fonts,
+    source maps, the theme's translation catalogues), so that the offline download stays light."""
+    static = site / "_static"
+    for path in sorted(static.rglob("*"), reverse=True):  # files before their folders
+        name = path.relative_to(static).as_posix()
+        unused = (name.startswith("mathjax/") and not name.startswith(MATHJAX_KEPT)) or name.endswith(".map") \
+            or name.startswith(UNLOADED)
+        if path.is_file() and unused:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def offline_zip(out: Path, lang: str) -> Path:
+    """The edition's site in one ZIP that opens from disk: ``index.html`` at the top leads into it."""
+    target = out / download_name(lang, "zip")
+    site = out / lang
+    entry = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+             f'<meta http-equiv="refresh" content="0; url={lang}/book/{lang}/index.html">'
+             f'<title>{html.escape(t("book.title", lang))}</title></head><body><main>'
+             f'<a href="{lang}/book/{lang}/index.html">{html.escape(t("book.edition", lang))}</a></main></body></html>')
+    partial = target.with_suffix(".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(f"clusterkit-{lang}/index.html", entry)
+        for path in sorted(site.rglob("*")):
+            if path.is_file():
+                archive.write(path, f"clusterkit-{lang}/{lang}/{path.relative_to(site).as_posix()}")
+    partial.replace(target)
+    return target
+
+
+def print_edition(single: Path, target: Path, lang: str) -> Path:
+    """The single-page edition (``single``: its build folder) printed to an A4 PDF by Chromium, as
+    the reports are. The page is written at the top of the build, where its links to images and
+    styles lead, and its links to itself become links inside the PDF."""
+    master = (single / "book" / lang / "index.html").read_text(encoding="utf-8")
+    itself = re.compile(rf'href="book/{lang}/index\.html(#[^"]*)?"')
+    printable = single / f"print-{lang}.html"
+    printable.write_text(itself.sub(lambda m: f'href="{m.group(1) or "#"}"', master), encoding="utf-8")
+    html_to_pdf([(printable, target)], t("book.title", lang), lang)
+    return target
+
+
 def build(root: Path, out: Path, only: str | None = None) -> list[Path]:
-    """Build the editions (warnings as errors) into ``out/<lang>/`` and write the landing page."""
+    """Build the editions (warnings as errors) into ``out/<lang>/``, each also as a PDF, an EPUB and
+    an offline ZIP in ``out/downloads/``, and write the landing page."""
     root, out = Path(root).resolve(), Path(out).resolve()
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
     built = []
+    (out / DOWNLOADS).mkdir(parents=True, exist_ok=True)
     for lang in EDITIONS if only is None else (only,):
         config, toc = edition_sources(root, lang, root / "_build" / "editions" / lang)
         target = root / "_build" / "editions" / f"{lang}-output"
-        command = [str(jupyter_book), "build", str(root), "--config", str(config), "--toc", str(toc),
-                   "--path-output", str(target), "-W", "-n", "--keep-going"]
-        subprocess.run(command, check=True)
+        for builder in ("html", "singlehtml", "epub"):
+            _sphinx(root, config, toc, target, builder)
         destination = out / lang
         if destination.exists():
             shutil.rmtree(destination)
@@ -127,6 +204,11 @@ def build(root: Path, out: Path, only: str | None = None) -> list[Path]:
             download = destination / "_sources" / notebook.relative_to(executed)
             if download.exists():
                 shutil.copyfile(notebook, download)
+        prune(destination)
+        print_edition(target / "_build" / "singlehtml", out / download_name(lang, "pdf"), lang)
+        (epub,) = (target / "_build" / "epub").glob("*.epub")
+        shutil.copyfile(epub, out / download_name(lang, "epub"))
+        offline_zip(out, lang)
         built.append(destination)
     (out / "index.html").write_text(landing_page(), encoding="utf-8")
     return built
@@ -142,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
         build(Path(args.root), Path(args.out), args.only)
     except subprocess.CalledProcessError as error:
         print(f"book build failed ({error.returncode}); see the messages above", file=sys.stderr)
+        return 1
+    except PdfError as error:
+        print(error, file=sys.stderr)
         return 1
     return 0
 

@@ -1284,3 +1284,55 @@ def _synthetic_competencies(rng, n_persons) -> pd.DataFrame:
         "score": np.clip(rng.integers(1, 5, person.size) + date, 1, 5),
         "evidence": pd.Series(np.full(person.size, None), dtype="str"),
     })
+
+
+# ---------------------------------------------------------------------------------------
+# A programme of three fictional clusters at different steps (clusterkit portfolio)
+# ---------------------------------------------------------------------------------------
+_DIAGNOSTIC_SHEETS = ("cluster", "employment", "candidates", "criteria", "enterprises", "actors", "relations",
+                      "swot", "services", "narratives")
+_PORTFOLIO = (
+    # file stem, seed, cluster name, region, facilitator, start, status date, sheets kept (None: all)
+    ("kelbia-textile", 2031, "Cluster textile de Kelbia (fictif)", "Kelbia", _FACILITATORS[2],
+     pd.Timestamp("2026-06-01"), _AS_OF, _DIAGNOSTIC_SHEETS),
+    ("ardoun-cuir", 2032, "Cluster du cuir d'Ardoun (fictif)", "Ardoun", _FACILITATORS[1],
+     _CLUSTER[8][1], pd.Timestamp("2025-12-31"), None),
+    ("tamsa-cuir", 2026, _CLUSTER[0][1], "Tamsa", _FACILITATORS[0], _CLUSTER[8][1], _AS_OF, None),
+)
+
+
+def _as_of(frames: dict[str, pd.DataFrame], day: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The example as its team would have filled it at ``day``: no later measurement or
+    assessment, actions not yet begun planned, actions not yet over still under way."""
+    actions = frames["actions"].copy()
+    not_begun = actions["start"] > day
+    actions.loc[not_begun & (actions["status"] != "dropped"), ["status", "spent"]] = ["planned", np.nan]
+    running = (actions["status"] == "done") & (actions["end"] > day)
+    actions.loc[running, "status"] = "ongoing"
+    return {**frames, "actions": actions,
+            "measurements": frames["measurements"][frames["measurements"]["date"] <= day],
+            "competencies": frames["competencies"][frames["competencies"]["date"] <= day]}
+
+
+def example_portfolio(folder) -> list:
+    """Write three fictional clusters of one programme into ``folder`` and return their paths:
+    one still in its diagnostic (no action, no measurement), one in the second year of its
+    action plan, and the Tamsa example in its third year. Same folder, same bytes."""
+    from pathlib import Path
+
+    from .workbook import write_workbook
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for stem, seed, name, region, facilitator, start, status_date, sheets in _PORTFOLIO:
+        frames = build_example(seed)
+        if sheets is not None:
+            frames = {key: frame for key, frame in frames.items() if key in sheets}
+        elif status_date < _AS_OF:
+            frames = _as_of(frames, status_date)
+        values = {**dict(_CLUSTER), "name": name, "region": region, "facilitator": facilitator,
+                  "start_date": start, "status_date": status_date}
+        frames["cluster"] = pd.DataFrame(list(values.items()), columns=["key", "value"])
+        paths.append(write_workbook(frames, folder / f"{stem}.xlsx", "fr"))
+    return paths

@@ -33,9 +33,10 @@ import pandas as pd
 import traitlets
 from IPython.display import display
 
-from . import diagnostic, i18n, implementation, monitoring, planning, selection
+from . import i18n
 from .i18n import t
 from .schema import ENUMS
+from .steps import diagnostic, implementation, monitoring, plan, selection
 from .documents.tables import TableSpec, displayed, label
 from .workbook import example_path, read_workbook
 
@@ -473,14 +474,14 @@ class PlanPrioritisationExercise:
     """An impact and a feasibility slider per action, and a capacity slider.
 
     A score slider calls :meth:`update`, which recomputes :attr:`matrix`
-    (:func:`planning.priority_matrix`: quadrant, score and rank) and redraws the prioritisation
+    (:func:`plan.priority_matrix`: quadrant, score and rank) and redraws the prioritisation
     matrix; the capacity slider (0 switches the check off) recomputes :attr:`warnings`
-    (:func:`planning.plan_warnings`) for these actions with the plan's orientation and horizon.
+    (:func:`plan.plan_warnings`) for these actions with the plan's orientation and horizon.
     """
 
     def __init__(self, actions: pd.DataFrame, objectives: pd.DataFrame, lang: str = "fr",
                  workbook_lang: str = "fr", *, orientation: str | None = None, horizon_years=None,
-                 start_date=None, threshold: float = planning.DEFAULT_THRESHOLD, capacity: int | None = None):
+                 start_date=None, threshold: float = plan.DEFAULT_THRESHOLD, capacity: int | None = None):
         self.lang, self.threshold = i18n.check_lang(lang), threshold
         self.objectives, self.orientation = objectives, orientation
         self.horizon_years, self.start_date = horizon_years, start_date
@@ -488,7 +489,7 @@ class PlanPrioritisationExercise:
             example_text("action", a, title, self.lang, workbook_lang)
             for a, title in zip(actions["action_id"], actions["title"])])
         self.matrix: pd.DataFrame | None = None
-        self.warnings: list[planning.PlanWarning] = []
+        self.warnings: list[plan.PlanWarning] = []
 
         def score_slider(key, value):
             return widgets.IntSlider(value=int(value), min=1, max=5, description=t(f"label.{key}", self.lang),
@@ -497,7 +498,7 @@ class PlanPrioritisationExercise:
         self.impact = {a: score_slider("impact", v) for a, v in zip(self.actions["action_id"], self.actions["impact"])}
         self.feasibility = {a: score_slider("feasibility", v)
                             for a, v in zip(self.actions["action_id"], self.actions["feasibility"])}
-        busiest = int(planning.yearly_load(self.actions)["running"].max()) if len(self.actions) else 0
+        busiest = int(plan.yearly_load(self.actions)["running"].max()) if len(self.actions) else 0
         self.capacity = widgets.IntSlider(value=busiest if capacity is None else capacity, min=0,
                                           max=max(len(self.actions), busiest), style={"description_width": "16em"},
                                           description=t("exercise.plan.capacity", self.lang),
@@ -520,21 +521,21 @@ class PlanPrioritisationExercise:
                                    feasibility=[self.feasibility[a].value for a in self.actions["action_id"]])
 
     def update(self, change=None) -> None:
-        self.matrix = planning.priority_matrix(self.scored(), self.threshold)
+        self.matrix = plan.priority_matrix(self.scored(), self.threshold)
         columns = ["rank", "action_id", "title", "kind", "impact", "feasibility", "score", "quadrant"]
         self.ranking_view.value = _table_html(self.matrix[columns], self.lang,
                                               enums={"kind": "action_kind", "quadrant": "plan_quadrant"})
-        figure = planning.priority_figure(
-            self.matrix, {q: t(f"enum.plan_quadrant.{q}", self.lang) for q in planning.QUADRANTS},
-            {k: t(f"enum.action_kind.{k}", self.lang) for k in planning.KIND_COLOURS},
+        figure = plan.priority_figure(
+            self.matrix, {q: t(f"enum.plan_quadrant.{q}", self.lang) for q in plan.QUADRANTS},
+            {k: t(f"enum.action_kind.{k}", self.lang) for k in plan.KIND_COLOURS},
             t("label.feasibility", self.lang), t("label.impact", self.lang), self.threshold)
         self.chart.value = _png(figure)
         self.update_warnings()
 
     def update_warnings(self, change=None) -> None:
-        self.warnings = planning.plan_warnings(self.scored(), self.objectives, self.orientation, self.horizon_years,
+        self.warnings = plan.plan_warnings(self.scored(), self.objectives, self.orientation, self.horizon_years,
                                                self.start_date, self.capacity.value)
-        load = planning.yearly_load(self.actions)
+        load = plan.yearly_load(self.actions)
         years = ", ".join(t("exercise.plan.year_load", self.lang, year=year, running=running)
                           for year, running in zip(load["year"], load["running"]))
         parts = [_paragraph(html.escape(t("exercise.plan.load", self.lang, years=years)))]

@@ -18,12 +18,13 @@ from pathlib import Path
 import pandas as pd
 from docx.shared import Pt
 
-from . import i18n, implementation, planning
+from . import i18n
 from .documents import docx as docx_report
 from .docs import write_if_changed
 from .errors import InputError
 from .i18n import t
 from .schema import ENUMS
+from .steps import implementation, plan
 from .documents.tables import TableSpec, clean
 
 
@@ -181,15 +182,15 @@ def _text(value) -> str:
 
 def action_sheet_fields(action: pd.Series, lang: str, currency: str, objectives: dict[str, str],
                         names: dict[str, str]) -> dict[str, str]:
-    """The filled fields of one action's sheet (``action`` is a row of :func:`planning.with_money`)."""
+    """The filled fields of one action's sheet (``action`` is a row of :func:`plan.with_money`)."""
     objective = action["objective_id"]
     return {
         "action_id": action["action_id"], "title": action["title"],
         "objective": f"{objective} — {objectives[objective]}" if objective in objectives else _text(objective),
         "kind": t(f"enum.action_kind.{action['kind']}", lang), "domain": t(f"enum.domain.{action['domain']}", lang),
         "scope": t(f"enum.scope.{action['scope']}", lang),
-        "lead": _text(planning.resolve_actors(pd.Series([action["lead"]]), names).iloc[0]),
-        "partners": _text(planning.resolve_actors(pd.Series([action.get("partners")]), names).iloc[0]),
+        "lead": _text(plan.resolve_actors(pd.Series([action["lead"]]), names).iloc[0]),
+        "partners": _text(plan.resolve_actors(pd.Series([action.get("partners")]), names).iloc[0]),
         "plan_year": str(action["plan_year"]),
         "start": i18n.date(action["start"], lang), "end": i18n.date(action["end"], lang),
         "status": t(f"enum.status.{action['status']}", lang),
@@ -214,7 +215,7 @@ def _safe_name(text: str) -> str:
 def action_sheets(wb, out_dir, lang: str, force: bool = False) -> list[Path]:
     """One filled action sheet per action of the plan, in ``out_dir``; nothing is written when a
     sheet exists already, unless ``force``."""
-    actions = planning.with_money(wb["actions"])
+    actions = plan.with_money(wb["actions"])
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(t("kit.err.not_folder", lang, path=out_dir))
@@ -223,7 +224,7 @@ def action_sheets(wb, out_dir, lang: str, force: bool = False) -> list[Path]:
         _refuse_existing(paths, lang)
     currency = wb.cluster.get("currency") or ""
     objectives = dict(zip(wb["objectives"]["objective_id"], wb["objectives"]["statement"])) if wb.has("objectives") else {}
-    names = planning.actor_names(wb["actors"] if wb.has("actors") else None)
+    names = plan.actor_names(wb["actors"] if wb.has("actors") else None)
     indicators = wb["indicators"] if wb.has("indicators") else None
     for path, (_, action) in zip(paths, actions.iterrows()):
         title = t("kit.action_sheet.title", lang, action=action["action_id"], title=action["title"])
@@ -266,9 +267,9 @@ def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
     doc.heading(t("kit.agenda.items", lang))
     doc.bullets(t(key, lang) for key in _keys("kit.agenda.item", 7))
     doc.heading(t("kit.agenda.figures", lang))
-    doc.bullets(docx_report.summary_lines(docx_report.follow_up_headline(actions, date), lang,
+    doc.bullets(implementation.summary_lines(implementation.follow_up_headline(actions, date), lang,
                                           wb.cluster.get("currency") or ""))
-    tables = docx_report.follow_up_tables(actions, date, actors)
+    tables = implementation.follow_up_tables(actions, date, actors)
     doc.heading(t("kit.agenda.delays", lang))
     delays = late_or_at_risk(actions, tables["implementation_delays"].frame)
     if len(delays):

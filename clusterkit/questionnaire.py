@@ -24,12 +24,13 @@ import ipywidgets as widgets
 import openpyxl
 import pandas as pd
 
-from . import competency, i18n
-from .competency import LEVELS, catalogue, descriptor
+from . import i18n
 from .errors import ClusterkitError
 from .exercises import DateField, captured, exercise_box, line
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY
+from .steps import competency
+from .steps.competency import LEVELS, catalogue, descriptor
 from .workbook import WorkbookEditor, example_path, save_atomically
 
 COLUMNS = [c.key for c in SHEETS["competencies"].columns]

@@ -1,9 +1,12 @@
 """Shared fixtures: small workbooks built in the test, and the example data read once."""
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -58,7 +61,7 @@ def example_workbook():
     return read_workbook(example_path())
 
 
-# --- the book, built once for the whole session (test_book.py and test_browser.py) ---------------
+# --- the book, built once for the whole session (test_book, test_browser, test_editions, test_accessibility)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,9 +74,41 @@ def built_book(tmp_path_factory):
     shutil.copytree(ROOT / "book", source / "book", ignore=shutil.ignore_patterns("_generated", "_build"))
     site = source / "site"
     result = subprocess.run([sys.executable, "-m", "clusterkit.editions", "--root", str(source), "--out", str(site)],
-                            capture_output=True, text=True, timeout=1800)
+                            check=False, capture_output=True, text=True, timeout=3600)  # with PDF and EPUB
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return site
+
+
+# --- the built book served on localhost and opened in Chromium (test_browser.py, test_reading.py) --
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    handler = functools.partial(QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

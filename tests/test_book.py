@@ -52,7 +52,7 @@ def test_the_two_editions_have_the_same_pages_and_table_of_contents(tmp_path):
 
 def test_worked_examples_are_the_executed_templates_in_each_language(built_book):
     french = page(built_book, "fr", "_generated/fr/diagnostic.html")
-    assert "Exemple travaillé : Étude diagnostique" in french and "Entreprises par rôle et taille" in french
+    assert "Exemple travaillé\u202f: Étude diagnostique" in french and "Entreprises par rôle et taille" in french
     assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="Barres horizontales', french)
     assert "from clusterkit" not in french  # code cells hidden, as in the team's report
     english = page(built_book, "en", "_generated/en/diagnostic.html")

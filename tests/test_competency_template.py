@@ -8,7 +8,7 @@ import pytest
 from nbclient import NotebookClient
 
 import clusterkit
-from clusterkit import competency
+from clusterkit.steps import competency
 from clusterkit.docs import example_notebook
 from clusterkit.errors import ExecutionError
 from clusterkit.running.templates import template_parameters

@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from clusterkit import diagnostic
+from clusterkit.documents import xlsx as exports
+from clusterkit.steps import diagnostic
 
 # Six firms. Hand-computed expectations are in the tests below.
 FIRMS = pd.DataFrame({
@@ -385,7 +386,7 @@ def test_baseline_date():
 def test_write_baseline_neutralises_csv_text(tmp_path):
     baseline = pd.DataFrame({"key": ["=HYPERLINK(1)", "employees"], "value": [1.0, 207.0], "unit": ["x", "people"],
                              "date": pd.to_datetime(["2025-03-31"] * 2), "source": ["@bad", "enterprises"]})
-    xlsx, csv = diagnostic.write_baseline(baseline, tmp_path)
+    xlsx, csv = exports.write_baseline(baseline, tmp_path)
     assert (xlsx.name, csv.name) == ("diagnostic-baseline.xlsx", "diagnostic-baseline.csv")
     lines = Path(csv).read_text(encoding="utf-8").splitlines()
     assert lines[0] == "key,value,unit,date,source"

@@ -7,19 +7,12 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from clusterkit import diagnostic, exercises, monitoring, planning
+from clusterkit import exercises
 from clusterkit.exercises import (
-    EXAMPLE_SHORTLIST,
-    EXAMPLE_TARGETS,
-    MonitoringTargetsExercise,
-    PlanPrioritisationExercise,
-    SwotSortingExercise,
-    joint_action_widget,
-    monitoring_targets_widget,
-    plan_prioritisation_widget,
-    swot_sorting_widget,
-    target_range,
+    EXAMPLE_SHORTLIST, EXAMPLE_TARGETS, MonitoringTargetsExercise, PlanPrioritisationExercise, SwotSortingExercise,
+    joint_action_widget, monitoring_targets_widget, plan_prioritisation_widget, swot_sorting_widget, target_range
 )
+from clusterkit.steps import diagnostic, monitoring, plan
 from clusterkit.workbook import example_path
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
@@ -146,7 +139,7 @@ def test_sliders_start_at_the_team_scores_and_rank_as_priority_matrix_does(short
     assert {a: (plan_exercise.impact[a].value, plan_exercise.feasibility[a].value) for a in EXAMPLE_SHORTLIST} == {
         "ACT02": (4, 5), "ACT03": (5, 3), "ACT05": (4, 5), "ACT07": (5, 3), "ACT10": (5, 2), "ACT13": (4, 3),
         "ACT21": (3, 2), "ACT22": (2, 5)}
-    expected = planning.priority_matrix(shortlist)
+    expected = plan.priority_matrix(shortlist)
     assert list(plan_exercise.matrix["action_id"]) == list(expected["action_id"]) == [
         "ACT02", "ACT05", "ACT03", "ACT07", "ACT13", "ACT10", "ACT22", "ACT21"]
     assert list(plan_exercise.matrix["rank"]) == [1, 1, 3, 3, 5, 6, 7, 8]
@@ -163,7 +156,7 @@ def test_moving_a_score_reranks_and_redraws(plan_exercise, shortlist):
     assert (row["score"], row["quadrant"], row["rank"]) == (20, "do_first", 1)
     assert list(plan_exercise.matrix["action_id"].head(3)) == ["ACT10", "ACT02", "ACT05"]
     rescored = shortlist.assign(feasibility=shortlist["feasibility"].mask(shortlist["action_id"] == "ACT10", 4))
-    pd.testing.assert_frame_equal(plan_exercise.matrix, planning.priority_matrix(rescored), check_dtype=False)
+    pd.testing.assert_frame_equal(plan_exercise.matrix, plan.priority_matrix(rescored), check_dtype=False)
     view = plan_exercise.ranking_view.value
     assert view.index("Station collective de prétraitement") < view.index("Stand commun au salon")
     assert "à lancer en premier" in view and plan_exercise.chart.value != before
@@ -176,7 +169,7 @@ def test_capacity_slider_makes_the_warnings_appear_and_disappear(plan_exercise, 
     assert "Trop d'actions en 2027 : 6 en cours pour une capacité de 5." in plan_exercise.warnings_view.value
     plan_exercise.capacity.value = 3
     assert [w.values["year"] for w in plan_exercise.warnings] == ["2025", "2026", "2027"]
-    expected = planning.plan_warnings(shortlist, example_workbook["objectives"], "pro_poor", 4,
+    expected = plan.plan_warnings(shortlist, example_workbook["objectives"], "pro_poor", 4,
                                       example_workbook.cluster["start_date"], 3)
     assert plan_exercise.warnings == expected
     plan_exercise.capacity.value = 0  # the check switched off
@@ -368,7 +361,7 @@ def test_a_folded_solution_is_closed_and_titled_in_the_language():
 
 
 def test_solution_tables_translate_catalogue_values(shortlist):
-    table = exercises.solution_table(planning.priority_matrix(shortlist)[["action_id", "kind", "quadrant"]], "en",
+    table = exercises.solution_table(plan.priority_matrix(shortlist)[["action_id", "kind", "quadrant"]], "en",
                                      enums={"kind": "action_kind", "quadrant": "plan_quadrant"}).value
     assert "<td>quick win</td>" in table and "<td>do first</td>" in table and "quick_win" not in table
 

@@ -3,8 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterkit import implementation
+from clusterkit import docs
 from clusterkit.schema import ENUMS
+from clusterkit.steps import implementation
 
 D = pd.Timestamp
 
@@ -147,7 +148,7 @@ def test_typology_catalogue_covers_the_ten_domains_in_both_languages():
     ("en", "| Domain | Joint initiatives of a group of firms |", "| **Natural environment** |"),
 ])
 def test_typology_markdown(lang, header, domain):
-    lines = implementation.typology_markdown(lang).splitlines()
+    lines = docs.typology_markdown(lang).splitlines()
     assert lines[0].startswith(header) and lines[1] == "|---|---|---|"
     assert len(lines) == 2 + 10 and lines[-1].startswith(domain)
     assert all(line.count("|") == 4 for line in lines)  # no stray pipe breaks a row

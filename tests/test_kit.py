@@ -8,8 +8,9 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from clusterkit import cli, implementation, kit
+from clusterkit import cli, kit
 from clusterkit.errors import InputError
+from clusterkit.steps import implementation
 from clusterkit.workbook import example_path, read_workbook
 
 NB = "\u202f"  # French thousands separator and space before a colon

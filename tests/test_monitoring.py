@@ -9,10 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clusterkit import monitoring
+from clusterkit.documents import xlsx as exports
+from clusterkit.documents import views
 from clusterkit.examples import build_example
+from clusterkit.i18n import t
 from clusterkit.schema import ENUMS, SHEETS
-from clusterkit.workbook import WorkbookError, read_workbook, write_workbook
+from clusterkit.steps import monitoring
+from clusterkit.workbook import WorkbookError, read_baseline, read_workbook, write_workbook
 
 BASE, TARGET = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-04-11")  # a span of exactly 100 days
 HALF = pd.Timestamp("2025-02-20")  # 50 days in: the expected progress is exactly 0.5
@@ -405,31 +408,31 @@ def test_read_baseline_csv_and_xlsx(tmp_path):
     csv = tmp_path / "baseline.csv"
     csv.write_text("key;value;unit;date;source\nwomen_share;0,44;share;2024-12-31;enterprises\n"
                    "employees;1 168;people;2024-12-31;enterprises\n", encoding="utf-8")
-    table = monitoring.read_baseline(csv)
+    table = read_baseline(csv)
     assert table["value"].tolist() == [0.44, 1168.0]
     assert table["date"].tolist() == [pd.Timestamp("2024-12-31")] * 2
     xlsx = tmp_path / "baseline.xlsx"
     table.to_excel(xlsx, index=False)
-    assert monitoring.read_baseline(xlsx)["key"].tolist() == ["women_share", "employees"]
-    assert monitoring.read_baseline("") is None
+    assert read_baseline(xlsx)["key"].tolist() == ["women_share", "employees"]
+    assert read_baseline("") is None
     bad = tmp_path / "bad.csv"
     bad.write_text("key,value\nwomen_share,beaucoup\n", encoding="utf-8")
     with pytest.raises(ValueError, match="illisibles pour : women_share"):
-        monitoring.read_baseline(bad)
+        read_baseline(bad)
     with pytest.raises(ValueError, match="must have the columns key, value, unit, date, source"):
         (tmp_path / "cols.csv").write_text("indicator,value\na,1\n", encoding="utf-8")
-        monitoring.read_baseline(tmp_path / "cols.csv", "en")
+        read_baseline(tmp_path / "cols.csv", "en")
 
 
 def test_baselines_from_what_the_diagnostic_writes(example_workbook, tmp_path):
-    from clusterkit import diagnostic
+    from clusterkit.steps import diagnostic
 
     table = diagnostic.baseline_table(example_workbook, pd.Timestamp("2024-12-31"))
-    csv, xlsx = sorted(diagnostic.write_baseline(table, tmp_path), key=lambda p: p.suffix)
-    pd.testing.assert_frame_equal(monitoring.read_baseline(csv), monitoring.read_baseline(xlsx))
+    csv, xlsx = sorted(exports.write_baseline(table, tmp_path), key=lambda p: p.suffix)
+    pd.testing.assert_frame_equal(read_baseline(csv), read_baseline(xlsx))
     indicators = example_workbook["indicators"].copy()
     indicators["baseline"] = np.nan  # as if the team had left every baseline to the diagnostic
-    filled = monitoring.fill_baselines(indicators, monitoring.read_baseline(csv)).set_index("catalogue_key")
+    filled = monitoring.fill_baselines(indicators, read_baseline(csv)).set_index("catalogue_key")
     values = table.set_index("key")["value"]
     for key, baseline_key in [("sus_network_density", "network_density"), ("job_creation", "employees"),
                               ("sus_formal_relation_share", "formal_relation_share"),
@@ -580,7 +583,7 @@ def test_evaluation_summary_follows_objectives_then_dimensions(example_assessmen
 
 def test_reference_sheets_xlsx_has_tabs_and_status_formats(example_assessment, tmp_path):
     sheets = monitoring.indicator_sheets(example_assessment, "fr")
-    path = monitoring.write_indicator_sheets(sheets, tmp_path / "monitoring-indicators.xlsx", "fr")
+    path = exports.write_indicator_sheets(sheets, tmp_path / "monitoring-indicators.xlsx", "fr")
     book = openpyxl.load_workbook(path)
     ids = list(example_assessment.table["indicator_id"])
     assert book.sheetnames == ["Synthèse", *ids]
@@ -588,7 +591,7 @@ def test_reference_sheets_xlsx_has_tabs_and_status_formats(example_assessment, t
     header = [c.value for c in summary[1]]
     assert header[:3] == ["Indicateur", "Nom", "Niveau"] and header[-1] == "Statut"
     status = example_assessment.table.set_index("indicator_id")["progress_status"]
-    labels = {s: monitoring.t(f"enum.monitoring_status.{s}", "fr") for s in monitoring.STATUSES}
+    labels = {s: t(f"enum.monitoring_status.{s}", "fr") for s in monitoring.STATUSES}
     assert [row[-1].value for row in summary.iter_rows(min_row=2)] == [labels[status[i]] for i in ids]
     ranges = {str(cf.sqref): cf.rules for cf in summary.conditional_formatting}
     assert list(ranges) == [f"M2:M{len(ids) + 1}"]
@@ -610,7 +613,7 @@ def test_reference_sheets_xlsx_has_tabs_and_status_formats(example_assessment, t
 
 def test_reference_sheets_html_break_pages_and_escape(example_assessment):
     sheets = monitoring.indicator_sheets(example_assessment, "en", {"I01": "<b>Meetings</b>"})
-    page = monitoring.sheets_html(sheets, "en")
+    page = views.sheets_html(sheets, "en")
     assert page.count('<section class="ck-sheet"') == len(example_assessment.table)
     assert "page-break-before: always" in page and "@media print" in page
     assert "&lt;b&gt;Meetings&lt;/b&gt;" in page and "<b>Meetings" not in page

@@ -20,7 +20,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from clusterkit import network
+from clusterkit.steps import network
 
 matplotlib.use("Agg")
 

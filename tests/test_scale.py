@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterkit import monitoring, network
+from clusterkit.steps import monitoring, network
 from clusterkit.examples import LARGE, build_large
 from clusterkit.i18n import t
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from matplotlib.figure import Figure
 
-from clusterkit import selection as sel
+from clusterkit.steps import mapping
+from clusterkit.steps import selection as sel
 
 # --------------------------------------------------------------------------
 # A table small enough to work out by hand: 2 regions x 2 sectors x 2 years.
@@ -43,7 +44,7 @@ def _cell(frame, region, sector, year=None):
 
 
 def test_location_quotient_by_hand():
-    ind = sel.mapping_indicators(HAND)
+    ind = mapping.mapping_indicators(HAND)
     expected = {
         # LQ = (e_rs / e_r) / (e_s / e)
         ("A", "x", 2010): F(10, 40) / F(30, 100),  # 0.25 / 0.30 = 5/6
@@ -61,7 +62,7 @@ def test_location_quotient_by_hand():
 
 
 def test_other_mapping_indicators_by_hand():
-    ind = sel.mapping_indicators(HAND)
+    ind = mapping.mapping_indicators(HAND)
     ax20 = _cell(ind, "A", "x", 2020)
     assert ax20["region_employment"] == 50
     assert ax20["sector_employment"] == 40
@@ -82,7 +83,7 @@ def test_growth_uses_previous_year_present_and_first_year():
     emp = pd.DataFrame(
         {"region": "A", "sector": "x", "year": years, "employment": [10.0, 15.0, 30.0]}
     )
-    ind = sel.mapping_indicators(emp)
+    ind = mapping.mapping_indicators(emp)
     assert ind["growth"].tolist()[1:] == pytest.approx([0.5, 1.0])  # 15/10-1, 30/15-1
     assert ind["growth_since_first"].tolist()[1:] == pytest.approx([0.5, 2.0])  # 30/10-1
 
@@ -96,14 +97,14 @@ def test_missing_cell_gives_nan_growth_not_a_wrong_neighbour():
             "employment": [10.0, 20.0, 5.0],
         }
     )
-    ind = sel.mapping_indicators(emp)
+    ind = mapping.mapping_indicators(emp)
     assert np.isnan(_cell(ind, "B", "x", 2020)["growth"])
     assert _cell(ind, "A", "x", 2020)["growth"] == pytest.approx(1.0)
 
 
 def test_establishments_are_kept():
     emp = HAND.assign(establishments=range(8))
-    assert sel.mapping_indicators(emp)["establishments"].tolist() == list(range(8))
+    assert mapping.mapping_indicators(emp)["establishments"].tolist() == list(range(8))
 
 
 @pytest.mark.parametrize(
@@ -116,12 +117,12 @@ def test_establishments_are_kept():
 )
 def test_bad_employment_tables_are_refused(change, message):
     with pytest.raises(ValueError, match=message):
-        sel.mapping_indicators(HAND.assign(**change))
+        mapping.mapping_indicators(HAND.assign(**change))
 
 
 def test_missing_employment_column_is_named():
     with pytest.raises(ValueError, match="missing column.*year"):
-        sel.mapping_indicators(HAND.drop(columns="year"))
+        mapping.mapping_indicators(HAND.drop(columns="year"))
 
 
 def test_shift_share_by_hand():
@@ -134,7 +135,7 @@ def test_shift_share_by_hand():
         ("B", "x"): (20, 20, 4, F(20) * (F(1, 3) - F(1, 5)), F(-20, 3)),  # IM = 8/3
         ("B", "y"): (40, 50, 8, F(40) * (F(1, 7) - F(1, 5)), F(30, 7)),  # IM = -16/7
     }
-    shares = sel.shift_share(HAND, 2010, 2020)
+    shares = mapping.shift_share(HAND, 2010, 2020)
     assert len(shares) == 4
     for (region, sector), (e0, e1, ng, im, re) in expected.items():
         row = _cell(shares, region, sector)
@@ -145,7 +146,7 @@ def test_shift_share_by_hand():
         assert row["industry_mix"] == pytest.approx(float(im))
         assert row["regional_effect"] == pytest.approx(float(re))
     # Region A: NG = 2 + 6 = 8, IM = 4/3 - 12/7 = -8/21, RE = 20/3 - 30/7 = 50/21
-    by_region = sel.shift_share_by_region(shares).set_index("region")
+    by_region = mapping.shift_share_by_region(shares).set_index("region")
     assert by_region.loc["A", "change"] == 10
     assert by_region.loc["A", "national_growth"] == pytest.approx(8)
     assert by_region.loc["A", "industry_mix"] == pytest.approx(-8 / 21)
@@ -153,17 +154,17 @@ def test_shift_share_by_hand():
 
 
 def test_shift_share_defaults_to_first_and_last_year_and_checks_years():
-    pd.testing.assert_frame_equal(sel.shift_share(HAND), sel.shift_share(HAND, 2010, 2020))
+    pd.testing.assert_frame_equal(mapping.shift_share(HAND), mapping.shift_share(HAND, 2010, 2020))
     with pytest.raises(ValueError, match="year 2015 is not in the table"):
-        sel.shift_share(HAND, 2010, 2015)
+        mapping.shift_share(HAND, 2010, 2015)
     with pytest.raises(ValueError, match="must come before"):
-        sel.shift_share(HAND, 2020, 2010)
+        mapping.shift_share(HAND, 2020, 2010)
 
 
 def test_shift_share_new_cell_is_all_regional_effect():
     new = pd.DataFrame({"region": ["B"], "sector": ["z"], "year": [2020], "employment": [6.0]})
     emp = pd.concat([HAND, new])
-    row = _cell(sel.shift_share(emp), "B", "z")
+    row = _cell(mapping.shift_share(emp), "B", "z")
     assert (row["employment_start"], row["employment_end"]) == (0, 6)
     assert (row["national_growth"], row["industry_mix"], row["regional_effect"]) == (0, 0, 6)
 
@@ -187,14 +188,14 @@ def test_quadrants_cover_the_four_cases_and_the_boundaries():
             "employment": 1.0,
         }
     )
-    quadrants = sel.specialisation_quadrants(ind).set_index("region")
+    quadrants = mapping.specialisation_quadrants(ind).set_index("region")
     for region, start, end, quadrant in rows:
         assert quadrants.loc[region, "quadrant"] == quadrant
         assert quadrants.loc[region, "lq_change"] == pytest.approx(end - start)
 
 
 def test_quadrants_of_the_hand_table():
-    quadrants = sel.specialisation_quadrants(sel.mapping_indicators(HAND))
+    quadrants = mapping.specialisation_quadrants(mapping.mapping_indicators(HAND))
     got = {(r.region, r.sector): r.quadrant for r in quadrants.itertuples()}
     # A/x 5/6 -> 6/5 and B/y 20/21 -> 15/14 rise above 1; the others fall below 1.
     assert got == {
@@ -217,7 +218,7 @@ def test_observatory_stars_thresholds():
             "lq": [2.0, 1.99, 3.0, 0.5, 1.0, 1.0, 1.0, 1.0],
         }
     )
-    stars = sel.observatory_stars(ind, size_quantile=0.75, focus_quantile=0.5)
+    stars = mapping.observatory_stars(ind, size_quantile=0.75, focus_quantile=0.5)
     # 0.75 quantile of 0.1..0.4 (linear) = 0.325: only the 0.4 cell, each year.
     assert stars["size_threshold"].tolist() == pytest.approx([0.325] * 8)
     assert stars["size_star"].tolist() == [False, False, False, True, True, False, False, False]
@@ -228,7 +229,7 @@ def test_observatory_stars_thresholds():
     assert stars["focus_star"].tolist() == [True, True] + [False] * 6
     assert stars["stars"].tolist() == [2, 1, 1, 1, 1, 0, 0, 0]
     with pytest.raises(ValueError, match="size_quantile"):
-        sel.observatory_stars(ind, size_quantile=90)
+        mapping.observatory_stars(ind, size_quantile=90)
 
 
 def test_observatory_star_defaults_are_the_top_decile_and_lq_two():
@@ -241,11 +242,32 @@ def test_observatory_star_defaults_are_the_top_decile_and_lq_two():
             "employment": rng.uniform(1, 100, 200),
         }
     )
-    ind = sel.mapping_indicators(emp)
-    stars = sel.observatory_stars(ind)
+    ind = mapping.mapping_indicators(emp)
+    stars = mapping.observatory_stars(ind)
     assert stars["size_star"].sum() == 20  # 10 % of 200 distinct values
     assert stars["focus_star"].sum() == 20
     assert (stars["specialisation_star"] == (ind["lq"] >= 2)).all()
+
+
+def test_what_the_mapping_says_first_on_the_hand_table():
+    indicators = mapping.mapping_indicators(HAND)
+    cells = mapping.mapping_cells(mapping.specialisation_quadrants(indicators, 2010, 2020),
+                                  mapping.observatory_stars(indicators), mapping.shift_share(HAND, 2010, 2020), 2020)
+    # lq in 2020: A/x 6/5, B/y 15/14, A/y 9/10, B/x 6/7; A/x and B/y rose above 1 (stars)
+    assert mapping.mapping_headline(cells, star_lq=1.1) == {
+        "cells": 4, "specialised": 2, "strong": 1, "rising": 2, "region": "A", "sector": "x",
+        "lq": pytest.approx(1.2)}
+    row, rank = mapping.own_cell(cells, "B", "y")
+    assert (row["lq_end"], rank) == (pytest.approx(15 / 14), 2)
+    assert mapping.own_cell(cells, "B", "z") is None
+
+
+def test_regions_by_regional_effect_and_national_growth_by_hand():
+    by_region, national = mapping.regions_by_regional_effect(mapping.shift_share(HAND, 2010, 2020))
+    # RE_A = 20/3 - 30/7 = 50/21; RE_B = -20/3 + 30/7 = -50/21; g = 120/100 - 1
+    assert by_region["region"].tolist() == ["A", "B"]
+    assert by_region["regional_effect"].tolist() == pytest.approx([50 / 21, -50 / 21])
+    assert national == pytest.approx(0.2)
 
 
 def test_specialisation_index_by_hand_with_a_missing_sector():
@@ -258,12 +280,16 @@ def test_specialisation_index_by_hand_with_a_missing_sector():
             "employment": [10.0, 10.0, 30.0, 50.0],
         }
     )
-    index = sel.specialisation_index(sel.mapping_indicators(emp)).set_index("region")
+    index = mapping.specialisation_index(mapping.mapping_indicators(emp)).set_index("region")
     # K_A = |1 - .2| + |0 - .3| + |0 - .5| = 1.6
     assert index.loc["A", "krugman"] == pytest.approx(1.6)
     assert index.loc["A", "hoover"] == pytest.approx(0.8)
     # K_B = |1/9 - .2| + |3/9 - .3| + |5/9 - .5| = (0.8 + 0.3 + 0.5) / 9
     assert index.loc["B", "krugman"] == pytest.approx(1.6 / 9)
+    ranking = mapping.specialisation_ranking(mapping.mapping_indicators(emp), 2020)
+    assert ranking.columns.tolist() == ["region", "hoover", "krugman"]
+    assert ranking["region"].tolist() == ["A", "B"]
+    assert ranking["hoover"].tolist() == pytest.approx([0.8, 0.8 / 9])
 
 
 # --------------------------------------------------------------------------
@@ -297,17 +323,17 @@ PROPERTY = settings(max_examples=60, deadline=None)
 @PROPERTY
 @given(employment_tables())
 def test_shift_share_components_add_up(emp):
-    shares = sel.shift_share(emp)
-    total = shares[list(sel.SHIFT_SHARE_COMPONENTS)].sum(axis=1)
+    shares = mapping.shift_share(emp)
+    total = shares[list(mapping.SHIFT_SHARE_COMPONENTS)].sum(axis=1)
     scale = emp["employment"].max()
     np.testing.assert_allclose(total, shares["change"], rtol=0, atol=1e-9 * scale)
     # Industry mix sums to zero over all cells, regional effect over each sector's regions.
     assert abs(shares["industry_mix"].sum()) <= 1e-7 * emp["employment"].sum()
     per_sector = shares.groupby("sector")["regional_effect"].sum()
     np.testing.assert_allclose(per_sector, 0, atol=1e-7 * emp["employment"].sum())
-    by_region = sel.shift_share_by_region(shares)
+    by_region = mapping.shift_share_by_region(shares)
     np.testing.assert_allclose(
-        by_region[list(sel.SHIFT_SHARE_COMPONENTS)].sum(axis=1),
+        by_region[list(mapping.SHIFT_SHARE_COMPONENTS)].sum(axis=1),
         by_region["change"],
         atol=1e-8 * emp["employment"].sum(),
     )
@@ -316,7 +342,7 @@ def test_shift_share_components_add_up(emp):
 @PROPERTY
 @given(employment_tables())
 def test_mapping_identities(emp):
-    ind = sel.mapping_indicators(emp)
+    ind = mapping.mapping_indicators(emp)
     # Employment-weighted (by e_r) mean of a sector's LQ over regions is 1.
     weighted = (ind["lq"] * ind["region_employment"]).groupby(
         [ind["sector"], ind["year"]]
@@ -343,8 +369,8 @@ def test_specialisation_index_ignores_how_zeros_are_stored(emp, random):
     if emp.groupby(["region", "year"])["employment"].sum().min() == 0:
         return  # a region with no employment has no structure to compare
     sparse = emp[emp["employment"] > 0]
-    dense_index = sel.specialisation_index(sel.mapping_indicators(emp))
-    sparse_index = sel.specialisation_index(sel.mapping_indicators(sparse))
+    dense_index = mapping.specialisation_index(mapping.mapping_indicators(emp))
+    sparse_index = mapping.specialisation_index(mapping.mapping_indicators(sparse))
     pd.testing.assert_frame_equal(dense_index, sparse_index, rtol=1e-9)
     assert dense_index["krugman"].between(0, 2 + 1e-12).all()
 
@@ -360,9 +386,9 @@ def _renders(fig):
 
 
 def test_bubble_chart_uses_the_callers_labels():
-    quadrants = sel.specialisation_quadrants(sel.mapping_indicators(HAND))
+    quadrants = mapping.specialisation_quadrants(mapping.mapping_indicators(HAND))
     labels = {"x": "Variation du QL", "y": "QL", "title": "Quadrants", "star": "vedette"}
-    fig = sel.bubble_chart(quadrants, labels)
+    fig = mapping.bubble_chart(quadrants, labels)
     (ax,) = fig.axes
     assert ax.get_xlabel() == "Variation du QL"
     assert (ax.get_ylabel(), ax.get_title()) == ("QL", "Quadrants")
@@ -374,13 +400,13 @@ def test_bubble_chart_uses_the_callers_labels():
 
 
 def test_lq_heatmap_shows_one_year():
-    fig = sel.lq_heatmap(sel.mapping_indicators(HAND), 2010, {"title": "QL {year}"})
+    fig = mapping.lq_heatmap(mapping.mapping_indicators(HAND), 2010, {"title": "QL {year}"})
     ax = fig.axes[0]
     assert ax.get_title() == "QL 2010"
     assert [t.get_text() for t in ax.texts] == ["0.83", "1.07", "1.11", "0.95"]
     _renders(fig)
     with pytest.raises(ValueError, match="no rows for year 1990"):
-        sel.lq_heatmap(sel.mapping_indicators(HAND), 1990)
+        mapping.lq_heatmap(mapping.mapping_indicators(HAND), 1990)
 
 
 # --------------------------------------------------------------------------
@@ -653,6 +679,30 @@ def test_sensitivity_with_a_single_criterion_and_bad_parameters():
     assert result["p_top_k"].tolist() == [1.0, 0.0, 0.0, 0.0]
     with pytest.raises(ValueError, match="n_draws and top_k"):
         sel.weight_sensitivity(CANDIDATES, CRITERIA, n_draws=0)
+
+
+def test_criteria_and_elimination_tables_as_the_report_shows_them():
+    criteria = CRITERIA.assign(min_threshold=[100.0, np.nan, 0.3])
+    names = {"jobs": "Emplois", "distance": "Distance", "women": "Femmes"}
+    table = sel.criteria_table(criteria, names, {"women": 2.0})
+    # weights 2, 1, 2 over 5
+    assert table["criterion"].tolist() == ["Emplois", "Distance", "Femmes"]
+    assert table["weight"].tolist() == pytest.approx([0.4, 0.2, 0.4])
+    assert table["min_threshold"].tolist()[::2] == [100.0, 0.3]
+    assert sel.criteria_table(CRITERIA.drop(columns="min_threshold"), names)["min_threshold"].isna().all()
+    reasons = sel.elimination_table(sel.score_candidates(CANDIDATES, criteria), names)
+    assert reasons.to_dict("records") == [
+        {"candidate_id": "c2", "name": "Leather", "criterion": "Femmes", "value": 0.2, "threshold": 0.3},
+        {"candidate_id": "c4", "name": "Pottery", "criterion": "Emplois", "value": 50.0, "threshold": 100.0}]
+    none = sel.elimination_table(sel.score_candidates(CANDIDATES, CRITERIA), names)
+    assert none.empty and none.columns.tolist() == ["candidate_id", "name", "criterion", "value", "threshold"]
+
+
+def test_sensitivity_groups_robust_from_ninety_percent_uncertain_strictly_between():
+    sensitivity = pd.DataFrame({"name": list("abcde"), "p_top_k": [1.0, 0.9, 0.5, 0.1, 0.0]})
+    robust, uncertain = sel.sensitivity_groups(sensitivity)
+    assert robust["name"].tolist() == ["a", "b"]
+    assert uncertain["name"].tolist() == ["c"]
 
 
 def test_sensitivity_chart():

@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from clusterkit import exercises, selection
+from clusterkit import exercises
 from clusterkit.exercises import selection_weights_widget
+from clusterkit.steps import selection
 from clusterkit.workbook import example_path
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "exercises" / "selection_weights.ipynb"

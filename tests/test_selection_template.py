@@ -7,8 +7,8 @@ import pytest
 from workbooks import run_in_process, write
 
 import clusterkit
-from clusterkit import selection
 from clusterkit.errors import ExecutionError, InputError, StepInputError
+from clusterkit.steps import mapping, selection
 from clusterkit.workbook import example_path, read_workbook
 
 MAPPING_TABS_FR = ["Spécialisations les plus fortes", "Quotients de localisation", "Analyse structurelle-résiduelle",
@@ -225,9 +225,9 @@ def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, la
 
 
 def test_mapping_cells_join_quadrant_stars_and_growth():
-    indicators = selection.mapping_indicators(HAND_EMPLOYMENT)
-    cells = selection.mapping_cells(selection.specialisation_quadrants(indicators, 2010, 2015),
-                                    selection.observatory_stars(indicators), selection.shift_share(HAND_EMPLOYMENT),
+    indicators = mapping.mapping_indicators(HAND_EMPLOYMENT)
+    cells = mapping.mapping_cells(mapping.specialisation_quadrants(indicators, 2010, 2015),
+                                    mapping.observatory_stars(indicators), mapping.shift_share(HAND_EMPLOYMENT),
                                     2015)
     assert cells["lq_end"].is_monotonic_decreasing and len(cells) == 4
     a1 = cells.set_index(["region", "sector"]).loc[("A", "s1")]

@@ -11,7 +11,7 @@ import pytest
 from field_exports import Firm, kobo_csv, kobo_xlsx, odk_central_zip
 from test_survey import rows_of
 
-from clusterkit import network
+from clusterkit.steps import network
 from clusterkit.cli import main
 from clusterkit.survey import enterprise_xlsform, import_export
 from clusterkit.workbook import (

@@ -23,8 +23,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .. import i18n, implementation, planning
+from .. import i18n
 from ..i18n import t
+from ..steps import implementation, plan
 from ..workbook import save_atomically
 from . import xlsx
 from .figures import png_bytes
@@ -112,51 +113,8 @@ class DocxWriter:
 
 
 # --------------------------------------------------------------------------------------------
-# Shared by the HTML report and the documents
-# --------------------------------------------------------------------------------------------
-_GANTT_COLOURS = {"kind": ("action_kind", planning.KIND_COLOURS),
-                  "state": ("implementation_state", implementation.STATE_COLOURS)}
-
-
-def gantt(actions: pd.DataFrame, lang: str, colour_by: str = "kind", marker=None):
-    """The Gantt chart of ``actions`` grouped by domain, labelled in ``lang``; bars coloured by
-    action kind, or by follow-up state (``colour_by="state"``, with the follow-up date marked)."""
-    enum, colours = _GANTT_COLOURS[colour_by]
-    layout = planning.gantt_layout(actions)
-    present = set(layout[colour_by].dropna())
-    return planning.gantt_figure(
-        layout, colour_by, {v: t(f"enum.{enum}.{v}", lang) for v in colours if v in present}, colours,
-        {d: t(f"enum.domain.{d}", lang) for d in layout["domain"].unique()},
-        marker=marker, marker_label=t("implementation.as_of_marker", lang) if marker is not None else "")
-
-
-def show(report, spec: TableSpec) -> None:
-    """Display a document table in a step's HTML report, exactly as the documents show it."""
-    report.table(spec.name, spec.frame, enums=spec.enums, percent=spec.percent, decimals=spec.decimals)
-
-
-# --------------------------------------------------------------------------------------------
 # The action plan
 # --------------------------------------------------------------------------------------------
-def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
-                       actors: pd.DataFrame | None = None) -> list[TableSpec]:
-    """The tables of the action plan, in the document's order: the HTML report, the DOCX and the
-    XLSX all show these."""
-    total = {"plan_year": "plan_year", "objective_id": "objective"}  # enumerations so that "total" is translated
-    budgets = {by: planning.budget_by(actions, by) for by in ("plan_year", "domain", "objective_id")}
-    return [
-        TableSpec("plan_objectives", planning.objective_coverage(actions, objectives)),
-        TableSpec("plan_actions", planning.actions_table(actions, actors), enums={"kind": "action_kind", "domain": "domain"}),
-        TableSpec("plan_budget_year", budgets["plan_year"], enums={"plan_year": total["plan_year"]},
-                  percent=("fund_share",)),
-        TableSpec("plan_budget_domain", budgets["domain"], enums={"domain": "domain"}, percent=("fund_share",)),
-        TableSpec("plan_budget_objective", budgets["objective_id"], enums={"objective_id": total["objective_id"]},
-                  percent=("fund_share",)),
-        TableSpec("plan_responsibilities", planning.responsibilities(actions, actors)),
-        TableSpec("plan_who", planning.who_does_what(actions, actors)),
-    ]
-
-
 def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, actions: pd.DataFrame,
                       objectives: pd.DataFrame, actors: pd.DataFrame | None = None, warnings=(),
                       horizon_end: pd.Timestamp | None = None, year: int = 0) -> Path:
@@ -166,8 +124,8 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     the plan's warnings when there are any. ``vision`` holds ``statement`` and ``horizon_years``;
     ``year`` restricts the document to one yearly plan (0: the whole plan).
     """
-    chosen = planning.actions_of_year(actions, year)
-    tables = {spec.name: spec for spec in action_plan_tables(chosen, objectives, actors)}
+    chosen = plan.actions_of_year(actions, year)
+    tables = {spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors)}
     name = cluster.get("name", "")
     doc = DocxWriter(lang, t("plan.doc.title_year", lang, cluster=name, year=year) if year
                      else t("plan.doc.title", lang, cluster=name), landscape=True)
@@ -179,12 +137,12 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
             doc.paragraph(t("plan.doc.horizon", lang, years=vision["horizon_years"], date=i18n.date(horizon_end, lang)))
     doc.heading(t("plan.doc.objectives", lang))
     doc.table(tables["plan_objectives"])
-    gender = planning.gender_objectives(objectives)
+    gender = plan.gender_objectives(objectives)
     doc.paragraph(t("plan.doc.gender", lang, objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
     doc.heading(t("plan.doc.actions", lang))
     doc.table(tables["plan_actions"])
     doc.heading(t("plan.doc.calendar", lang))
-    figure = gantt(chosen, lang)
+    figure = plan.gantt(chosen, lang)
     doc.figure(png_bytes(figure), t("plan.gantt.alt", lang))
     plt.close(figure)
     doc.heading(t("plan.doc.budget", lang))
@@ -207,7 +165,7 @@ def write_action_plan_xlsx(path, *, lang: str, vision: dict | None, actions: pd.
     if vision:
         sheets[t("plan.doc.vision", lang)] = pd.DataFrame(
             {label("statement", lang): [vision["statement"]], label("horizon_years", lang): [vision["horizon_years"]]})
-    tables = action_plan_tables(planning.actions_of_year(actions, year), objectives, actors)
+    tables = plan.action_plan_tables(plan.actions_of_year(actions, year), objectives, actors)
     sheets.update({t(f"table.{spec.name}", lang): localised(spec, lang) for spec in tables})
     return xlsx.write_tables(sheets, path)
 
@@ -215,73 +173,18 @@ def write_action_plan_xlsx(path, *, lang: str, vision: dict | None, actions: pd.
 # --------------------------------------------------------------------------------------------
 # The implementation follow-up and its quarterly progress note
 # --------------------------------------------------------------------------------------------
-def follow_up_tables(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None) -> dict[str, TableSpec]:
-    """The follow-up's tables at ``as_of``, by name: the HTML report shows them all, the progress
-    note a few."""
-    follow = implementation.follow_up(actions, as_of, actors)
-    state = {"state": "implementation_state"}
-    status_columns = ["action_id", "title", "plan_year", "lead", "status", "state", "end", "days_late",
-                      "budget", "spent", "spent_share"]
-    specs = [
-        TableSpec("implementation_summary", implementation.status_summary(follow), enums=state,
-                  percent=("spent_share",)),
-        TableSpec("implementation_status", follow[status_columns], enums={**state, "status": "status"},
-                  percent=("spent_share",)),
-        TableSpec("implementation_delays", implementation.delays(follow), enums=state),
-        TableSpec("implementation_dropped", implementation.dropped_actions(actions, actors)),
-        TableSpec("implementation_absorption", implementation.cofinancing_absorption(actions),
-                  enums={"plan_year": "plan_year"}, percent=("absorption",)),
-        TableSpec("implementation_coverage", implementation.typology_coverage(actions), enums={"domain": "domain"}),
-        TableSpec("implementation_scopes", implementation.scope_split(actions), enums={"scope": "scope"}),
-        TableSpec("implementation_next_quarter", implementation.next_quarter(follow, as_of),
-                  enums={"milestone": "implementation_milestone"}),
-    ]
-    return {spec.name: spec for spec in specs}
-
-
-def follow_up_headline(actions: pd.DataFrame, as_of) -> dict:
-    """The figures a steering committee reads first (see :func:`clusterkit.implementation.headline`)."""
-    return implementation.headline(implementation.follow_up(actions, as_of),
-                                   implementation.cofinancing_absorption(actions),
-                                   implementation.typology_coverage(actions))
-
-
-def quarter_name(as_of, lang: str) -> str:
-    """The quarter of a date as readers of ``lang`` write it (T4 2026, Q4 2026)."""
-    year, number = implementation.quarter(as_of)
-    return t("implementation.quarter", lang, year=year, quarter=number)
-
-
-def summary_lines(headline: dict, lang: str, currency: str) -> list[str]:
-    """The note's key figures, one sentence each."""
-    def money(value):
-        return f"{i18n.number(value, lang, 0)} {currency}".strip()
-
-    return [
-        t("implementation.note.line_actions", lang, actions=headline["actions"], done=headline["done"],
-          ongoing=headline["ongoing"] + headline["late"], planned=headline["planned"] + headline["start_overdue"],
-          dropped=headline["dropped"]),
-        t("implementation.note.line_delays", lang, late=headline["late"], start_overdue=headline["start_overdue"]),
-        t("implementation.note.line_money", lang, spent=money(headline["spent"]), budget=money(headline["budget"]),
-          share=i18n.percent(headline["spent_share"], lang)),
-        t("implementation.note.line_fund", lang, absorbed=money(headline["fund_absorbed"]),
-          planned=money(headline["fund_planned"]), share=i18n.percent(headline["absorption"], lang)),
-        t("implementation.note.line_domains", lang, active=headline["domains_active"], domains=headline["domains"]),
-    ]
-
-
 def write_progress_note(path, *, lang: str, cluster: dict, actions: pd.DataFrame, as_of,
                         actors: pd.DataFrame | None = None) -> Path:
     """A progress note a steering committee reads in five minutes: the key figures, the delays,
     the dropped actions, the next quarter's milestones and the balance between initiatives of
     groups of firms and projects for the whole cluster."""
     as_of = pd.Timestamp(as_of)
-    tables = follow_up_tables(actions, as_of, actors)
-    doc = DocxWriter(lang, t("implementation.note.title", lang, quarter=quarter_name(as_of, lang),
+    tables = implementation.follow_up_tables(actions, as_of, actors)
+    doc = DocxWriter(lang, t("implementation.note.title", lang, quarter=implementation.quarter_name(as_of, lang),
                              cluster=cluster.get("name", "")))
     doc.paragraph(t("implementation.note.as_of", lang, date=i18n.date(as_of, lang)), italic=True)
     doc.heading(t("implementation.note.summary", lang))
-    doc.bullets(summary_lines(follow_up_headline(actions, as_of), lang, cluster.get("currency") or ""))
+    doc.bullets(implementation.summary_lines(implementation.follow_up_headline(actions, as_of), lang, cluster.get("currency") or ""))
     sections = (("implementation_delays", "implementation.note.delays", "implementation.note.no_delays"),
                 ("implementation_dropped", "implementation.note.dropped", "implementation.note.no_dropped"),
                 ("implementation_next_quarter", "implementation.note.next", "implementation.note.nothing_next"),

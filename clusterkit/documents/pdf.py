@@ -123,10 +123,12 @@ def html_to_pdf(pairs: list[tuple[Path, Path]], cluster: str, lang: str, day: dt
                            else route.abort())
                 for source, target in pairs:
                     page.goto(Path(source).resolve().as_uri(), wait_until="load")
+                    page.evaluate("() => window.MathJax?.startup?.promise?.then(() => true)")  # formulas typeset, if any
                     page.add_style_tag(content=PRINT_CSS)
                     page.evaluate(FIT, [FIGURE_DPI, lang])
                     page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
-                             header_template=header, footer_template=footer, margin=MARGINS)
+                             header_template=header, footer_template=footer, margin=MARGINS,
+                             outline=True, tagged=True)  # bookmarks from the headings
                     stable_pdf(Path(target), day)
             finally:
                 browser.close()

@@ -35,10 +35,16 @@ class Problem:
             where = t("err.where_sheet", lang, file=self.file, sheet=self.sheet)
         else:
             where = t("err.where_file", lang, file=self.file)
+        parts = self.parts(lang)
+        return t("err.line", lang, where=where, value=parts["value"], expected=parts["expected"], fix=parts["fix"])
+
+    def parts(self, lang: str = i18n.DEFAULT_LANG) -> dict:
+        """The problem as table cells (``sheet``, ``row``, ``column``, ``value``, ``expected``,
+        ``fix``), rendered in ``lang``: what the app lists and a team sorts."""
         value = self.value(lang) if callable(self.value) else self.value
         value = t("err.empty_value", lang) if is_blank(value) else _shorten(str(value))
-        return t("err.line", lang, where=where, value=value,
-                 expected=render(self.expected, lang), fix=render(self.fix, lang))
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": value,
+                "expected": render(self.expected, lang), "fix": render(self.fix, lang)}
 
 
 def render(spec: tuple, lang: str) -> str:

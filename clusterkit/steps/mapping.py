@@ -1,10 +1,10 @@
-"""Step 1 of the method: cluster mapping and cluster selection.
+"""Step 1, cluster mapping: location quotients, shift-share, the observatory's stars,
+specialisation indices and quadrants, from the ``employment`` sheet (one row per region, sector
+and year).
 
-Mapping works on the ``employment`` sheet (one row per region, sector and year)
-and selection on the ``candidates`` and ``criteria`` sheets. Every function is
-pure: DataFrames in, DataFrames (or matplotlib figures) out, canonical English
-keys, no printing and no file I/O. Computations are vectorised with numpy and
-pandas; no function loops over rows in Python.
+Every function is pure: DataFrames in, DataFrames (or matplotlib figures) out, canonical English
+keys, no printing and no file I/O. Computations are vectorised with numpy and pandas; no function
+loops over rows in Python.
 
 Notation used in the docstrings, for one year: ``e_rs`` is the employment of
 sector ``s`` in region ``r``, ``e_r`` the region's total, ``e_s`` the sector's
@@ -14,28 +14,18 @@ national total and ``e`` the national total.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
-from .errors import StepInputError
-from .i18n import t
+from ..errors import StepInputError
+from ..i18n import t
 
 EMPLOYMENT_COLUMNS = ("region", "sector", "year", "employment")
-CRITERIA_COLUMNS = ("criterion", "weight", "direction", "group")
-CANDIDATE_KEYS = ("candidate_id", "name", "region", "sector")
-DIRECTIONS = ("higher_better", "lower_better")
-NORMALISATIONS = ("minmax", "zscore", "rank")
 QUADRANTS = ("star", "emerging", "mature", "declining")
 SHIFT_SHARE_COMPONENTS = ("national_growth", "industry_mix", "regional_effect")
-
-# Scores of a criterion on which every candidate is equal carry no information;
-# they get the neutral middle of the scale instead of a division by zero.
-_NEUTRAL = {"minmax": 0.5, "rank": 0.5, "zscore": 0.0}
 
 
 # --------------------------------------------------------------------------
@@ -43,7 +33,8 @@ _NEUTRAL = {"minmax": 0.5, "rank": 0.5, "zscore": 0.0}
 # --------------------------------------------------------------------------
 
 
-def _require_columns(frame: pd.DataFrame, columns, sheet: str) -> None:
+def require_columns(frame: pd.DataFrame, columns, sheet: str) -> None:
+    """Raise ValueError naming the columns of ``sheet`` that ``frame`` lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{sheet}: missing column(s) {', '.join(missing)}")
@@ -58,7 +49,8 @@ def _divide(numerator, denominator):
     return np.divide(numerator, denominator, out=out, where=denominator != 0)
 
 
-def _merge_labels(defaults: dict, labels: dict | None) -> dict:
+def merge_labels(defaults: dict, labels: dict | None) -> dict:
+    """A figure's default labels with the caller's own over them."""
     return {**defaults, **(labels or {})}
 
 
@@ -86,7 +78,7 @@ class _Panel:
 
 
 def _panel(employment: pd.DataFrame) -> _Panel:
-    _require_columns(employment, EMPLOYMENT_COLUMNS, "employment")
+    require_columns(employment, EMPLOYMENT_COLUMNS, "employment")
     values = employment["employment"].to_numpy(dtype=float)
     bad = np.isnan(values) | (values < 0)
     if bad.any():
@@ -392,6 +384,23 @@ def mapping_cells(quadrants: pd.DataFrame, stars: pd.DataFrame, shares: pd.DataF
     return cells.sort_values("lq_end", ascending=False, ignore_index=True)
 
 
+def mapping_headline(cells: pd.DataFrame, star_lq: float) -> dict:
+    """What the mapping says first, from :func:`mapping_cells`: the number of pairs, those
+    specialised (``lq_end`` above 1) and strongly so (at least ``star_lq``), the rising stars
+    (quadrant ``star``) and the most specialised pair (``region``, ``sector``, ``lq``)."""
+    best = cells.iloc[0]
+    return {"cells": len(cells), "specialised": int((cells["lq_end"] > 1).sum()),
+            "strong": int((cells["lq_end"] >= star_lq).sum()), "rising": int((cells["quadrant"] == "star").sum()),
+            "region": best["region"], "sector": best["sector"], "lq": float(best["lq_end"])}
+
+
+def own_cell(cells: pd.DataFrame, region, sector) -> tuple[pd.Series, int] | None:
+    """The team's own region-sector pair in :func:`mapping_cells` and its rank by ``lq_end``
+    (1 the most specialised); None when the pair is not in the mapping."""
+    own = cells[(cells["region"] == region) & (cells["sector"] == sector)]
+    return (own.iloc[0], int(own.index[0]) + 1) if len(own) else None
+
+
 def location_quotients(indicators: pd.DataFrame, years) -> pd.DataFrame:
     """The full location-quotient matrix of ``years``, as one long table from
     :func:`mapping_indicators`: ``region, sector, year, employment, lq``, one row per region,
@@ -405,6 +414,13 @@ def shift_share_by_region(shares: pd.DataFrame) -> pd.DataFrame:
     up to ``change``)."""
     columns = ["employment_start", "employment_end", "change", *SHIFT_SHARE_COMPONENTS]
     return shares.groupby("region", sort=True)[columns].sum().reset_index()
+
+
+def regions_by_regional_effect(shares: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """:func:`shift_share_by_region`, the strongest regional effect first, and the national
+    employment growth over the period (end over start, minus 1)."""
+    by_region = shift_share_by_region(shares).sort_values("regional_effect", ascending=False)
+    return by_region, float(shares["employment_end"].sum() / shares["employment_start"].sum() - 1)
 
 
 def specialisation_index(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -429,6 +445,13 @@ def specialisation_index(indicators: pd.DataFrame) -> pd.DataFrame:
     ) + 1
     krugman = krugman.clip(lower=0.0)  # "1 + sum" may land a rounding error below 0 for identical structures
     return krugman.rename("krugman").reset_index().assign(hoover=lambda t: t["krugman"] / 2)
+
+
+def specialisation_ranking(indicators: pd.DataFrame, year) -> pd.DataFrame:
+    """:func:`specialisation_index` of ``year``, the most specialised region first:
+    ``region, hoover, krugman``."""
+    index = specialisation_index(indicators)
+    return index[index["year"] == year].sort_values("hoover", ascending=False)[["region", "hoover", "krugman"]]
 
 
 # --------------------------------------------------------------------------
@@ -466,7 +489,7 @@ def bubble_chart(
     ``labels`` overrides any entry of :data:`BUBBLE_LABELS` (axis titles,
     title, quadrant names).
     """
-    text = _merge_labels(BUBBLE_LABELS, labels)
+    text = merge_labels(BUBBLE_LABELS, labels)
     fig = Figure(figsize=(8, 6), layout="constrained")
     ax = fig.subplots()
     size = 1500 * _divide(quadrants["employment"], quadrants["employment"].max())
@@ -512,23 +535,6 @@ def strongest_specialisations(indicators: pd.DataFrame, year, size: int) -> pd.D
     return indicators[indicators["region"].isin(regions) & indicators["sector"].isin(sectors)]
 
 
-def criterion_labels(criteria: pd.DataFrame, lang: str, workbook_lang: str) -> dict[str, str]:
-    """How a report names each criterion.
-
-    In the workbook's own language, the team's ``label``. In the other language the team's words
-    would be foreign, so the catalogue's ``label.<criterion>``, else the preset catalogue's label,
-    else the criterion key.
-    """
-    from . import i18n
-
-    if lang == workbook_lang and "label" in criteria.columns:
-        return dict(zip(criteria["criterion"], criteria["label"]))
-    presets = {row["criterion"]: row["label"][lang]
-               for preset in selection_presets().values() for row in preset["criteria"]}
-    return {c: i18n.t(f"label.{c}", lang) if i18n.has(f"label.{c}") else presets.get(c, c)
-            for c in criteria["criterion"]}
-
-
 HEATMAP_LABELS = {
     "x": "Sector",
     "y": "Region",
@@ -548,7 +554,7 @@ def lq_heatmap(
     map has at most 400 cells. ``labels`` overrides :data:`HEATMAP_LABELS`;
     ``{year}`` in the title is replaced by the year.
     """
-    text = _merge_labels(HEATMAP_LABELS, labels)
+    text = merge_labels(HEATMAP_LABELS, labels)
     year = indicators["year"].max() if year is None else year
     grid = indicators[indicators["year"] == year].pivot(
         index="region", columns="sector", values="lq"
@@ -578,325 +584,3 @@ def lq_heatmap(
     ax.set_ylabel(text["y"])
     ax.set_title(text["title"].format(year=year))
     return fig
-
-
-# --------------------------------------------------------------------------
-# Selection
-# --------------------------------------------------------------------------
-
-
-def require_criterion_values(candidates: pd.DataFrame, criteria: pd.DataFrame, lang: str = "fr") -> None:
-    """Raise :class:`StepInputError`, in ``lang``, naming each candidate and criterion whose cell
-    is empty: the workbook allows a blank cell, but no candidate can be scored without it."""
-    names = list(criteria["criterion"])
-    gaps = candidates[names].isna().set_axis(candidates["candidate_id"]).stack()
-    cells = [f"{candidate} ({criterion})" for candidate, criterion in gaps[gaps].index]
-    if cells:
-        raise StepInputError(t("selection.input.missing_values", lang, cells=", ".join(cells)))
-
-
-def _check_selection_inputs(candidates: pd.DataFrame, criteria: pd.DataFrame) -> None:
-    _require_columns(criteria, CRITERIA_COLUMNS, "criteria")
-    _require_columns(candidates, ("candidate_id",), "candidates")
-    if criteria.empty:
-        raise ValueError("criteria: at least one criterion is needed")
-    names = criteria["criterion"]
-    if names.duplicated().any():
-        raise ValueError(f"criteria: duplicate criterion {', '.join(names[names.duplicated()])}")
-    unknown = [c for c in names if c not in candidates.columns]
-    if unknown:
-        raise ValueError(f"criteria: no candidates column for {', '.join(unknown)}")
-    wrong = sorted(set(criteria["direction"]) - set(DIRECTIONS))
-    if wrong:
-        raise ValueError(
-            f"criteria: unknown direction {', '.join(map(str, wrong))} "
-            f"(expected {' or '.join(DIRECTIONS)})"
-        )
-    if not (criteria["weight"] > 0).all():
-        raise ValueError("criteria: every weight must be greater than zero")
-    if candidates["candidate_id"].duplicated().any():
-        raise ValueError("candidates: duplicate candidate_id")
-    values = candidates[list(names)]
-    text = [c for c in names if not pd.api.types.is_numeric_dtype(values[c])]
-    if text:
-        raise ValueError(f"candidates: non-numeric values in {', '.join(text)}")
-    gaps = values.isna().set_axis(candidates["candidate_id"]).stack()
-    if gaps.any():
-        shown = ", ".join(f"{cid}/{c}" for cid, c in gaps[gaps].index[:5])
-        raise ValueError(f"candidates: missing criterion values ({shown})")
-
-
-def effective_weights(criteria: pd.DataFrame, weights: dict | None = None) -> pd.Series:
-    """Weights actually used, indexed by criterion and summing to 1.
-
-    ``weights`` (criterion -> weight) overrides the table's weights; an
-    override may be zero, which switches the criterion off. Weights are then
-    divided by their sum: w_c / sum(w).
-    """
-    base = pd.Series(criteria["weight"].to_numpy(dtype=float), index=criteria["criterion"])
-    override = pd.Series(weights or {}, dtype=float)
-    unknown = [str(c) for c in override.index if c not in base.index]
-    if unknown:
-        raise ValueError(f"weights: unknown criterion {', '.join(unknown)}")
-    merged = base.copy()
-    merged[override.index] = override
-    if (merged < 0).any() or not merged.sum() > 0:
-        raise ValueError("weights: weights must be non-negative with a positive total")
-    return (merged / merged.sum()).rename("weight")
-
-
-def eliminations(candidates: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
-    """Eliminatory thresholds: one row per (candidate, criterion) failed.
-
-    A candidate is eliminated on a criterion when its value is strictly below
-    the criterion's ``min_threshold`` (a floor, whatever the direction); a
-    missing threshold never eliminates. Returns ``candidate_id, criterion,
-    value, threshold``.
-    """
-    _check_selection_inputs(candidates, criteria)
-    if "min_threshold" not in criteria.columns:
-        thresholds = pd.Series(np.nan, index=criteria["criterion"])
-    else:
-        thresholds = pd.Series(
-            criteria["min_threshold"].to_numpy(dtype=float), index=criteria["criterion"]
-        )
-    values = candidates.set_index("candidate_id")[list(thresholds.index)].astype(float)
-    failed = values.lt(thresholds, axis=1).stack()
-    long = values.stack()[failed].rename("value").reset_index()
-    long.columns = ["candidate_id", "criterion", "value"]
-    return long.assign(threshold=thresholds.loc[long["criterion"]].to_numpy())
-
-
-def normalise_criteria(
-    candidates: pd.DataFrame, criteria: pd.DataFrame, method: str = "minmax"
-) -> pd.DataFrame:
-    """Normalised criterion values, best = highest whatever the direction.
-
-    Values of a ``lower_better`` criterion are negated first (x -> -x), so the
-    best candidate always gets the highest normalised value. Then, per
-    criterion over the given candidates:
-
-    - ``minmax``: (x - min) / (max - min), in [0, 1];
-    - ``zscore``: (x - mean) / sd, with the population sd;
-    - ``rank``: (rank - 1) / (n - 1), average ranks for ties, in [0, 1].
-
-    A criterion on which all candidates are equal gets 0.5 (minmax, rank) or
-    0 (zscore). Returns a candidate_id x criterion table.
-    """
-    if method not in NORMALISATIONS:
-        raise ValueError(
-            f"unknown normalisation {method!r} (expected {', '.join(NORMALISATIONS)})"
-        )
-    _check_selection_inputs(candidates, criteria)
-    names = list(criteria["criterion"])
-    sign = np.where(criteria["direction"].to_numpy() == "lower_better", -1.0, 1.0)
-    values = candidates.set_index("candidate_id")[names].astype(float) * sign
-    if method == "rank":
-        values = values.rank(method="average")
-        low, spread = 1.0, values.shape[0] - 1.0
-    elif method == "minmax":
-        low, spread = values.min(), values.max() - values.min()
-    else:
-        low, spread = values.mean(), values.std(ddof=0)
-    scaled = values.sub(low).div(spread)
-    flat = values.nunique() <= 1
-    scaled.loc[:, flat] = _NEUTRAL[method]
-    return scaled
-
-
-def score_candidates(
-    candidates: pd.DataFrame,
-    criteria: pd.DataFrame,
-    *,
-    method: str = "minmax",
-    weights: dict | None = None,
-) -> pd.DataFrame:
-    """Weighted multi-criteria score and ranking of candidate clusters.
-
-    1. Eliminatory thresholds (:func:`eliminations`) are applied first.
-    2. The remaining candidates are normalised among themselves with
-       ``method`` (:func:`normalise_criteria`), so an eliminated outlier
-       cannot stretch the scale.
-    3. Weights (:func:`effective_weights`) sum to 1; the score is
-       S_i = sum_c w_c * x_ic, and the subtotal of a group is the same sum
-       restricted to the group's criteria (subtotals add up to the score).
-    4. Rank 1 is the highest score; ties share the best rank.
-
-    Eliminated candidates get no score, subtotal or rank (NaN), and the
-    failed thresholds in ``elimination_reasons`` (a list of dicts with
-    criterion, value, threshold). Returns one row per candidate, sorted by
-    rank (eliminated last): the candidate keys present among
-    ``candidate_id, name, region, sector``, one subtotal column per criterion
-    group (named by the group, in the order of the criteria table),
-    ``score, rank, eliminated, elimination_reasons, normalisation``.
-    """
-    failed = eliminations(candidates, criteria)
-    w = effective_weights(criteria, weights)
-    ids = candidates["candidate_id"]
-    eliminated = ids.isin(failed["candidate_id"]).to_numpy()
-    normalised = normalise_criteria(candidates[~eliminated], criteria, method)
-    groups = pd.Series(criteria["group"].to_numpy(), index=criteria["criterion"])
-    contributions = normalised * w
-    subtotals = contributions.T.groupby(groups, sort=False).sum().T
-    reasons = {
-        cid: rows[["criterion", "value", "threshold"]].to_dict("records")
-        for cid, rows in failed.groupby("candidate_id", sort=False)
-    }
-    keys = [c for c in CANDIDATE_KEYS if c in candidates.columns]
-    result = candidates[keys].set_index("candidate_id", drop=False)
-    result = result.join(subtotals).assign(score=contributions.sum(axis=1))
-    result["rank"] = result["score"].rank(ascending=False, method="min")
-    result["eliminated"] = eliminated
-    result["elimination_reasons"] = [reasons.get(cid, []) for cid in result.index]
-    result["normalisation"] = method
-    return result.sort_values("rank", na_position="last", kind="stable").reset_index(drop=True)
-
-
-def weight_sensitivity(
-    candidates: pd.DataFrame,
-    criteria: pd.DataFrame,
-    n_draws: int = 1000,
-    top_k: int = 3,
-    spread: float = 0.25,
-    seed: int = 0,
-    *,
-    method: str = "minmax",
-    weights: dict | None = None,
-) -> pd.DataFrame:
-    """How stable is the ranking when the weights move?
-
-    Perturbation: multiplicative log-normal noise on the base weights w
-    (:func:`effective_weights`), renormalised to sum to 1:
-    w'_dc = w_c * exp(spread * z_dc) / sum_c(...), z_dc ~ N(0, 1), for draws
-    d = 1..n_draws. ``spread`` is the standard deviation of the log-weight
-    (0.25 moves a weight by about +-25 %); a weight of zero stays zero.
-
-    Scores of all draws are one matrix product, (draws x criteria) @
-    (criteria x candidates), over the candidates that pass the eliminatory
-    thresholds (eliminated candidates are left out). Within a draw, exact ties
-    are broken at random. Returns, per candidate, ``candidate_id`` (and
-    ``name`` when present), ``base_rank`` (rank with the base weights,
-    :func:`score_candidates`), ``p_top_k`` (share of draws in which it ranks
-    in the top ``top_k``; these sum to min(k, number of candidates)) and
-    ``mean_rank``, sorted by decreasing ``p_top_k``. The parameters are in
-    ``result.attrs``. The same seed gives the same result.
-    """
-    if n_draws < 1 or top_k < 1 or spread < 0:
-        raise ValueError("n_draws and top_k must be at least 1 and spread non-negative")
-    base = score_candidates(candidates, criteria, method=method, weights=weights)
-    base = base[~base["eliminated"]]
-    w = effective_weights(criteria, weights).to_numpy()
-    kept = candidates[candidates["candidate_id"].isin(base["candidate_id"])]
-    x = normalise_criteria(kept, criteria, method).to_numpy()
-    rng = np.random.default_rng(seed)
-    draws = w * np.exp(spread * rng.standard_normal((n_draws, len(w))))
-    draws /= draws.sum(axis=1, keepdims=True)
-    # Rounding turns near-ties from floating-point noise into exact ties,
-    # which the random second key then breaks fairly.
-    scores = np.round(draws @ x.T, 12)
-    order = np.lexsort((rng.random(scores.shape), -scores), axis=1)
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, order.shape[1] + 1), axis=1)
-    keys = [c for c in ("candidate_id", "name") if c in kept.columns]
-    result = kept[keys].assign(
-        p_top_k=(ranks <= top_k).mean(axis=0),
-        mean_rank=ranks.mean(axis=0),
-    )
-    result = result.merge(base[["candidate_id", "rank"]], on="candidate_id").rename(
-        columns={"rank": "base_rank"}
-    )
-    result = result[[*keys, "base_rank", "p_top_k", "mean_rank"]].sort_values(
-        ["p_top_k", "mean_rank"], ascending=[False, True], kind="stable"
-    )
-    result.attrs = {
-        "n_draws": n_draws,
-        "top_k": top_k,
-        "spread": spread,
-        "seed": seed,
-        "normalisation": method,
-        "perturbation": "lognormal",
-    }
-    return result.reset_index(drop=True)
-
-
-SENSITIVITY_LABELS = {
-    "x": "Probability of ranking in the top {k}",
-    "title": "Stability of the ranking ({n} weight draws)",
-}
-
-
-def sensitivity_chart(sensitivity: pd.DataFrame, labels: dict | None = None) -> Figure:
-    """Horizontal bar chart of P(top k) from :func:`weight_sensitivity`.
-
-    ``labels`` overrides :data:`SENSITIVITY_LABELS`; ``{k}`` and ``{n}`` are
-    replaced by the top k and the number of draws.
-    """
-    text = _merge_labels(SENSITIVITY_LABELS, labels)
-    k, n = sensitivity.attrs.get("top_k", ""), sensitivity.attrs.get("n_draws", "")
-    names = sensitivity["name"] if "name" in sensitivity else sensitivity["candidate_id"]
-    fig = Figure(figsize=(7, 1.5 + 0.35 * len(sensitivity)), layout="constrained")
-    ax = fig.subplots()
-    ax.barh([str(v) for v in names], sensitivity["p_top_k"], color="#1b9e77")
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel(text["x"].format(k=k, n=n))
-    ax.set_title(text["title"].format(k=k, n=n))
-    return fig
-
-
-# --------------------------------------------------------------------------
-# Orientation presets
-# --------------------------------------------------------------------------
-
-
-def selection_presets() -> dict:
-    """The orientation presets shipped in ``catalogues/selection_presets.yaml``."""
-    source = resources.files("clusterkit.catalogues").joinpath("selection_presets.yaml")
-    return yaml.safe_load(source.read_text(encoding="utf-8"))["presets"]
-
-
-def _preset(preset: str) -> dict:
-    presets = selection_presets()
-    if preset not in presets:
-        raise ValueError(f"unknown preset {preset!r} (expected {', '.join(presets)})")
-    return presets[preset]
-
-
-def preset_criteria(preset: str) -> pd.DataFrame:
-    """The criteria a preset suggests, as a table: ``criterion, group,
-    direction, unit, label_fr, label_en, sources`` (sources as
-    "bibkey l. lines" separated by "; ")."""
-    rows = _preset(preset)["criteria"]
-    return pd.DataFrame(
-        {
-            "criterion": [r["criterion"] for r in rows],
-            "group": [r["group"] for r in rows],
-            "direction": [r["direction"] for r in rows],
-            "unit": [r["unit"] for r in rows],
-            "label_fr": [r["label"]["fr"] for r in rows],
-            "label_en": [r["label"]["en"] for r in rows],
-            "sources": [
-                "; ".join(f"{s['ref']} l. {s['lines']}" for s in r["sources"]) for r in rows
-            ],
-        }
-    )
-
-
-def apply_preset(criteria: pd.DataFrame, preset: str) -> pd.DataFrame:
-    """Reweight a team's criteria table with a preset's group weights.
-
-    Each criterion keeps its share within its group:
-    w'_c = G_g * w_c / sum_{c' in g} w_c', with G_g the preset weight of
-    the criterion's group g. Groups of the preset that the team does not use
-    have their weight shared out in proportion (the new weights are divided
-    by their sum, so they sum to 1). Returns a copy of ``criteria`` with the
-    new ``weight`` column.
-    """
-    _require_columns(criteria, ("criterion", "weight", "group"), "criteria")
-    group_weights = _preset(preset)["group_weights"]
-    unknown = sorted(set(criteria["group"]) - set(group_weights))
-    if unknown:
-        raise ValueError(f"preset {preset!r} has no weight for group {', '.join(unknown)}")
-    within = criteria["weight"] / criteria.groupby("group")["weight"].transform("sum")
-    weight = within * criteria["group"].map(group_weights)
-    return criteria.assign(weight=weight / weight.sum())

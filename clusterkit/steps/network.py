@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from .schema import ENUMS
+from ..schema import ENUMS
 
 RELATION_TYPES = ENUMS["relation_type"]
 LEVELS = ENUMS["level"]

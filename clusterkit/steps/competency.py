@@ -22,10 +22,10 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from . import i18n
-from .errors import InputError
-from .i18n import t
-from .schema import ENUMS, SKILL_COMPETENCY
+from .. import i18n
+from ..errors import InputError
+from ..i18n import t
+from ..schema import ENUMS, SKILL_COMPETENCY
 
 ASSESSORS = ENUMS["assessor"]
 OTHERS = ("peer", "trainer")
@@ -304,59 +304,3 @@ def cohort_heatmap(skill_scores: pd.DataFrame, skill_labels: dict, value: str = 
     colorbar = fig.colorbar(image, ax=ax, ticks=list(LEVELS), shrink=0.8)
     colorbar.set_label(colorbar_label)
     return fig
-
-
-# --------------------------------------------------------------------------------------------
-# The book's table of level descriptors
-# --------------------------------------------------------------------------------------------
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def levels_markdown(lang: str = "fr") -> str:
-    """The level descriptors as MyST Markdown, for the book to include: the 1-5 scale, then one
-    section per competency (level-3 headings) with a table per sub-skill."""
-    lang = i18n.check_lang(lang)
-    profile = catalogue()
-    lines = [t("competency.levels.scale_intro", lang), "",
-             f"| {t('competency.levels.level', lang)} | {t('competency.levels.meaning', lang)} |", "|---|---|"]
-    lines += [f"| {n} — {entry['label'][lang]} | {_md(entry['meaning'][lang])} |"
-              for n, entry in profile["scale"].items()]
-    for competency, entry in profile["competencies"].items():
-        register = profile["registers"][entry["register"]]
-        lines += ["", f"### {entry['label'][lang]}", "",
-                  t("competency.levels.register", lang, register=register["label"][lang],
-                    axis=profile["axes"][register["axis"]]["label"][lang]), ""]
-        for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == competency):
-            data = profile["skills"][skill]
-            lines += [f"**{data['label'][lang]}** (`{skill}`). {_md(data['description'][lang])}", "",
-                      f"| {t('competency.levels.level', lang)} | {t('competency.levels.observed', lang)} |",
-                      "|---|---|"]
-            lines += [f"| {n} | {_md(descriptor(skill, n, lang))} |" for n in LEVELS]
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-SEMICOLON = {"fr": " ; ", "en": "; "}  # French sets a space before the semicolon
-
-
-def _citations(sources: str, lang: str) -> str:
-    """``afd2008 l. 1-2; onudi2010 l. 3`` as MyST citations: {cite:p}`afd2008`, l. 1-2 ; ..."""
-    parts = [part.strip().split(" ", 1) for part in sources.split(";")]
-    return SEMICOLON[lang].join(f"{{cite:p}}`{key}`, {lines}" for key, lines in parts)
-
-
-def activities_markdown(lang: str = "fr") -> str:
-    """The learning activities as a MyST Markdown table, for the book to include: what each
-    consists of, the sub-skills it serves best and its source."""
-    lang = i18n.check_lang(lang)
-    skills = skill_activities().groupby("activity", sort=False)["skill"].agg(list)
-    lines = [f"| {t('competency.activities.activity', lang)} | {t('competency.activities.description', lang)} | "
-             f"{t('competency.activities.skills', lang)} | {t('competency.activities.source', lang)} |",
-             "|---|---|---|---|"]
-    for key, entry in catalogue()["activities"].items():
-        served = t("competency.activities.all", lang) if len(skills[key]) == len(ENUMS["skill"]) \
-            else SEMICOLON[lang].join(t(f"enum.skill.{s}", lang) for s in skills[key])  # labels hold commas
-        lines.append(f"| {entry['label'][lang]} | {_md(entry['description'][lang])} | {served} | "
-                     f"{_citations(entry['sources'], lang)} |")
-    return "\n".join(lines) + "\n"

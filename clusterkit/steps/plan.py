@@ -24,8 +24,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .schema import ENUMS
+from .. import i18n
+from ..i18n import t
+from ..schema import ENUMS
+from ..documents.tables import TableSpec
 
 QUADRANTS = ("do_first", "plan_carefully", "easy_gains", "reconsider")
 DEFAULT_THRESHOLD = 3.5  # on the 1-5 scales: 4 and 5 are high, 1 to 3 low
@@ -355,6 +357,19 @@ def gantt_figure(layout: pd.DataFrame, colour_by: str, colour_labels: dict[str, 
     return fig
 
 
+def gantt(actions: pd.DataFrame, lang: str, colour_by: str = "kind", colours: dict = KIND_COLOURS,
+          enum: str = "action_kind", marker=None):
+    """The Gantt chart of ``actions`` grouped by domain, labelled in ``lang``: bars coloured by
+    the ``colour_by`` column (the action kind unless said otherwise) with ``colours`` and the labels
+    of enumeration ``enum``; ``marker``, a date, is drawn as the follow-up line."""
+    layout = gantt_layout(actions)
+    present = set(layout[colour_by].dropna())
+    return gantt_figure(
+        layout, colour_by, {v: t(f"enum.{enum}.{v}", lang) for v in colours if v in present}, colours,
+        {d: t(f"enum.domain.{d}", lang) for d in layout["domain"].unique()},
+        marker=marker, marker_label=t("implementation.as_of_marker", lang) if marker is not None else "")
+
+
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -450,3 +465,22 @@ def actions_table(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -> 
     columns = ["plan_year", "action_id", "title", "objective_id", "kind", "domain", "lead", "start", "end",
                "budget", "fund"]
     return table.sort_values(["plan_year", "start", "action_id"])[columns].reset_index(drop=True)
+
+
+def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
+                       actors: pd.DataFrame | None = None) -> list[TableSpec]:
+    """The tables of the action plan, in the document's order: the HTML report, the DOCX and the
+    XLSX all show these."""
+    total = {"plan_year": "plan_year", "objective_id": "objective"}  # enumerations so that "total" is translated
+    budgets = {by: budget_by(actions, by) for by in ("plan_year", "domain", "objective_id")}
+    return [
+        TableSpec("plan_objectives", objective_coverage(actions, objectives)),
+        TableSpec("plan_actions", actions_table(actions, actors), enums={"kind": "action_kind", "domain": "domain"}),
+        TableSpec("plan_budget_year", budgets["plan_year"], enums={"plan_year": total["plan_year"]},
+                  percent=("fund_share",)),
+        TableSpec("plan_budget_domain", budgets["domain"], enums={"domain": "domain"}, percent=("fund_share",)),
+        TableSpec("plan_budget_objective", budgets["objective_id"], enums={"objective_id": total["objective_id"]},
+                  percent=("fund_share",)),
+        TableSpec("plan_responsibilities", responsibilities(actions, actors)),
+        TableSpec("plan_who", who_does_what(actions, actors)),
+    ]

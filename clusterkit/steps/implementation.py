@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import i18n
-from .i18n import t
-from .planning import actor_names, plan_years, resolve_actors, with_money
-from .schema import ENUMS
+from .. import i18n
+from ..i18n import t
+from ..schema import ENUMS
+from ..documents.tables import TableSpec
+from .plan import actor_names, gantt, plan_years, resolve_actors, with_money
 
 # The follow-up state of an action, derived from its status, its dates and the follow-up date.
 STATES = ("done", "ongoing", "late", "start_overdue", "planned", "dropped")
@@ -39,18 +40,6 @@ def typology() -> dict:
     """``{domain: {"firm_group": [{fr, en}, ...], "whole_cluster": [...]}}`` in the schema's order."""
     text = resources.files("clusterkit.catalogues").joinpath("typology.yaml").read_text("utf-8")
     return yaml.safe_load(text)
-
-
-def typology_markdown(lang: str = "fr") -> str:
-    """The typology as a MyST Markdown table: one row per domain, both kinds of action."""
-    lang = i18n.check_lang(lang)
-    lines = [f"| {t('implementation.typology.domain', lang)} | {t('implementation.typology.firm_group', lang)} | "
-             f"{t('implementation.typology.whole_cluster', lang)} |", "|---|---|---|"]
-    for domain, kinds in typology().items():
-        cells = ["<br>".join(f"• {item[lang]}" for item in kinds[scope]) for scope in ENUMS["scope"]]
-        name = t(f"enum.domain.{domain}", lang)
-        lines.append(f"| **{name[:1].upper() + name[1:]}** | {cells[0]} | {cells[1]} |")
-    return "\n".join(lines) + "\n"
 
 
 def typology_examples(domains, lang: str = "fr") -> pd.DataFrame:
@@ -230,3 +219,63 @@ def headline(follow: pd.DataFrame, absorption: pd.DataFrame, coverage: pd.DataFr
         "absorption": float(total["absorption"]),
         "domains_active": int((coverage["active"] > 0).sum()), "domains": int(len(coverage)),
     }
+
+
+def follow_up_gantt(follow: pd.DataFrame, lang: str, as_of):
+    """The plan's Gantt chart with bars coloured by follow-up state, ``as_of`` marked."""
+    return gantt(follow, lang, "state", STATE_COLOURS, "implementation_state", marker=as_of)
+
+
+def follow_up_tables(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None) -> dict[str, TableSpec]:
+    """The follow-up's tables at ``as_of``, by name: the HTML report shows them all, the progress
+    note a few."""
+    follow = follow_up(actions, as_of, actors)
+    state = {"state": "implementation_state"}
+    status_columns = ["action_id", "title", "plan_year", "lead", "status", "state", "end", "days_late",
+                      "budget", "spent", "spent_share"]
+    specs = [
+        TableSpec("implementation_summary", status_summary(follow), enums=state,
+                  percent=("spent_share",)),
+        TableSpec("implementation_status", follow[status_columns], enums={**state, "status": "status"},
+                  percent=("spent_share",)),
+        TableSpec("implementation_delays", delays(follow), enums=state),
+        TableSpec("implementation_dropped", dropped_actions(actions, actors)),
+        TableSpec("implementation_absorption", cofinancing_absorption(actions),
+                  enums={"plan_year": "plan_year"}, percent=("absorption",)),
+        TableSpec("implementation_coverage", typology_coverage(actions), enums={"domain": "domain"}),
+        TableSpec("implementation_scopes", scope_split(actions), enums={"scope": "scope"}),
+        TableSpec("implementation_next_quarter", next_quarter(follow, as_of),
+                  enums={"milestone": "implementation_milestone"}),
+    ]
+    return {spec.name: spec for spec in specs}
+
+
+def follow_up_headline(actions: pd.DataFrame, as_of) -> dict:
+    """The figures a steering committee reads first (see :func:`headline`)."""
+    return headline(follow_up(actions, as_of),
+                                   cofinancing_absorption(actions),
+                                   typology_coverage(actions))
+
+
+def quarter_name(as_of, lang: str) -> str:
+    """The quarter of a date as readers of ``lang`` write it (T4 2026, Q4 2026)."""
+    year, number = quarter(as_of)
+    return t("implementation.quarter", lang, year=year, quarter=number)
+
+
+def summary_lines(headline: dict, lang: str, currency: str) -> list[str]:
+    """The note's key figures, one sentence each."""
+    def money(value):
+        return f"{i18n.number(value, lang, 0)} {currency}".strip()
+
+    return [
+        t("implementation.note.line_actions", lang, actions=headline["actions"], done=headline["done"],
+          ongoing=headline["ongoing"] + headline["late"], planned=headline["planned"] + headline["start_overdue"],
+          dropped=headline["dropped"]),
+        t("implementation.note.line_delays", lang, late=headline["late"], start_overdue=headline["start_overdue"]),
+        t("implementation.note.line_money", lang, spent=money(headline["spent"]), budget=money(headline["budget"]),
+          share=i18n.percent(headline["spent_share"], lang)),
+        t("implementation.note.line_fund", lang, absorbed=money(headline["fund_absorbed"]),
+          planned=money(headline["fund_planned"]), share=i18n.percent(headline["absorption"], lang)),
+        t("implementation.note.line_domains", lang, active=headline["domains_active"], domains=headline["domains"]),
+    ]

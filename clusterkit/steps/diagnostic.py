@@ -14,23 +14,21 @@ computes what the report needs, section by section:
 - the interview sample (step 3, l. 3501-3526), the validation lists (l. 3698-3703) and the
   baseline that monitoring reuses (l. 3287, 3427).
 
-The cluster map itself is in :mod:`clusterkit.network`. Functions take typed DataFrames and
+The cluster map itself is in :mod:`clusterkit.steps.network`. Functions take typed DataFrames and
 return DataFrames with canonical column names and values; figures take localised labels.
 """
 from __future__ import annotations
 
 import re
 import textwrap
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..schema import ENUMS
+from ..workbook import BASELINE_COLUMNS
 from . import network
-from .documents.xlsx import write_tables
-from .schema import ENUMS
-from .workbook import excel_safe
 
 # Size classes by employees, the usual micro / small / medium / large thresholds.
 SIZE_BOUNDS = (10, 50, 250)
@@ -568,9 +566,6 @@ def validation_institutions(actors: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- the baseline for monitoring ----------------------------------------------------------------
-BASELINE_COLUMNS = ["key", "value", "unit", "date", "source"]
-
-
 def baseline_table(workbook, date, survey_round: int | None = None,
                    min_betweenness: float = network.BROKER_MIN_BETWEENNESS) -> pd.DataFrame:
     """Every indicator the diagnostic can compute from ``workbook``, dated, for step 5.
@@ -624,7 +619,7 @@ def baseline_table(workbook, date, survey_round: int | None = None,
     frame = pd.DataFrame(rows, columns=["key", "value", "unit", "source"]).astype({"value": "float64"})
     frame = frame[frame["value"].notna()]
     frame["date"] = pd.Timestamp(date).normalize()
-    return frame[BASELINE_COLUMNS].reset_index(drop=True)
+    return frame[list(BASELINE_COLUMNS)].reset_index(drop=True)
 
 
 def baseline_date(value: str, cluster: dict) -> pd.Timestamp:
@@ -635,18 +630,3 @@ def baseline_date(value: str, cluster: dict) -> pd.Timestamp:
     if start is None or pd.isna(start):
         return pd.Timestamp.today().normalize()
     return pd.Timestamp(start).normalize()
-
-
-def write_baseline(baseline: pd.DataFrame, folder) -> list[Path]:
-    """Write the baseline as ``diagnostic-baseline.xlsx`` and ``diagnostic-baseline.csv`` in ``folder``.
-
-    Both keep canonical keys and full precision; the CSV is UTF-8 with ISO dates, and its text
-    cells are neutralised so that a spreadsheet never reads them as formulas.
-    """
-    folder = Path(folder)
-    xlsx = write_tables({"baseline": baseline}, folder / "diagnostic-baseline.xlsx")
-    text = baseline.assign(date=baseline["date"].dt.strftime("%Y-%m-%d"))
-    text = text.apply(lambda c: c.map(excel_safe) if pd.api.types.is_string_dtype(c) else c)
-    csv = folder / "diagnostic-baseline.csv"
-    text.to_csv(csv, index=False, encoding="utf-8")
-    return [xlsx, csv]

@@ -1,0 +1,125 @@
+"""Views of the step modules in a step's HTML report: the functions here take a
+:class:`~clusterkit.documents.report.Report` and show what a step module computed, so that templates stay
+a list of calls and step modules never draw HTML. User text is escaped here."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, display
+
+from .. import i18n
+from ..i18n import t
+from ..steps.monitoring.analysis import OBJECTIVES, STATUS_COLOURS, Assessment
+from ..steps.monitoring.catalogue import catalogue
+from ..steps.monitoring.sheets import MEASUREMENT_COLUMNS, SHEET_FIELDS, IndicatorSheet, field_text
+from .tables import TableSpec, label
+
+
+def show(report, spec: TableSpec) -> None:
+    """Display a document table in a step's HTML report, exactly as the documents show it."""
+    report.table(spec.name, spec.frame, enums=spec.enums, percent=spec.percent, decimals=spec.decimals)
+
+
+# --------------------------------------------------------------------------------------------
+# Step 5, monitoring: the opening, the evaluation summary and the indicator reference sheets
+# --------------------------------------------------------------------------------------------
+def show_overview(report, m: Assessment) -> None:
+    """The opening of the report: what is followed, up to when, and the orientation's batteries."""
+    report.heading("monitoring.intro.title")
+    report.text("monitoring.intro.text", indicators=report.number(len(m.table), 0),
+                measurements=report.number(len(m.measurements), 0), date=i18n.date(m.as_of, report.lang),
+                batteries=report.number(m.table["battery"].nunique(), 0))
+    if m.orientation:
+        followed = set(m.indicators["catalogue_key"].dropna())
+        suggested = catalogue()
+        missing = suggested[suggested["battery"].isin(m.batteries) & ~suggested["key"].isin(followed)]
+        report.text("monitoring.intro.orientation", orientation=t(f"enum.orientation.{m.orientation}", report.lang),
+                    batteries=", ".join(t(f"enum.battery.{b}", report.lang) for b in m.batteries),
+                    followed=report.number(len(followed), 0), missing=report.number(len(missing), 0))
+    else:
+        report.text("monitoring.intro.no_orientation")
+
+
+
+def _formatted(values: dict, report, names: dict[str, str]) -> dict:
+    """A finding's values as text in the report's language."""
+    out = {}
+    for key, value in values.items():
+        if key.endswith("_ids"):
+            out[key] = ", ".join(f"{i} {names.get(i, '')}".strip() for i in value) or "–"
+        elif isinstance(value, (list, tuple)):
+            out[key] = ", ".join(map(str, value)) or "–"
+        elif isinstance(value, (pd.Timestamp, dt.date)):
+            out[key] = i18n.date(value, report.lang)
+        elif key.endswith(("_share", "_progress")):
+            out[key] = report.percent(value)
+        elif isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, (int, np.integer)):
+            out[key] = report.number(value, 0)
+        else:
+            out[key] = report.number(value, 0 if pd.notna(value) and abs(value) >= 100 else 2)
+    return out
+
+
+def show_evaluation(report, summary: pd.DataFrame, names: dict[str, str]) -> None:
+    """Show the evaluation summary: the four objectives, then the four dimensions."""
+    shown_group, shown_section = None, None
+    for row in summary.itertuples():
+        group = "objectives" if row.section in OBJECTIVES else "dimensions"
+        if group != shown_group:
+            report.heading(f"monitoring.eval.{group}", 3)
+            shown_group = group
+        if row.section != shown_section:
+            report.heading(f"monitoring.eval.section.{row.section}", 4)
+            shown_section = row.section
+        report.text(row.key, **_formatted(row.values, report, names))
+
+
+SHEET_STYLE = """<style>
+.ck-sheet { border: 1px solid #bbb; border-radius: 4px; padding: 0.4em 1em 0.8em; margin: 1.2em 0; }
+.ck-sheet h3 { margin-top: 0.4em; }
+.ck-sheet table.ck-sheet-fields th { text-align: left; font-weight: 600; padding-right: 1em; vertical-align: top; }
+.ck-sheet table.ck-sheet-fields td { text-align: left; }
+.ck-sheet table { border-collapse: collapse; }
+.ck-sheet td, .ck-sheet th { padding: 0.15em 0.5em; border-bottom: 1px solid #eee; }
+%s
+@media print {
+  .ck-sheet { break-before: page; page-break-before: always; border: none; margin: 0; }
+  .ck-sheet table { break-inside: avoid; page-break-inside: avoid; }
+}
+</style>""" % "\n".join(f".ck-status-{s} {{ background: #{c}; }}" for s, c in STATUS_COLOURS.items())
+
+
+def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
+    """The reference sheets as HTML, one ``ck-sheet`` section per indicator; when printed, each
+    sheet starts on a new page. User text is escaped."""
+    lang = i18n.check_lang(lang)
+    parts = [SHEET_STYLE]
+    for sheet in sheets:
+        rows = []
+        for key, kind in SHEET_FIELDS:
+            status = f' class="ck-status-{sheet.fields[key]}"' if key == "progress_status" else ""
+            rows.append(f"<tr><th>{html.escape(label(key, lang))}</th>"
+                        f"<td{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</td></tr>")
+        measures = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in (
+                i18n.date(r.date, lang), r.group if isinstance(r.group, str) else "–",
+                field_text("value", "value", r.value, sheet, lang), r.note if isinstance(r.note, str) else "")) + "</tr>"
+            for r in sheet.measurements.itertuples())
+        heads = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in MEASUREMENT_COLUMNS)
+        parts.append(
+            f'<section class="ck-sheet" id="sheet-{html.escape(sheet.indicator_id)}">'
+            f"<h3>{html.escape(sheet.indicator_id)} — {html.escape(sheet.name)}</h3>"
+            f'<table class="ck-sheet-fields">{"".join(rows)}</table>'
+            f'<p class="ck-caption">{html.escape(t("monitoring.sheets.measurements", lang))}</p>'
+            f'<table class="ck-sheet-measurements"><tr>{heads}</tr>{measures}</table></section>')
+    return "\n".join(parts)
+
+
+def show_indicator_sheets(report, sheets: list[IndicatorSheet]) -> None:
+    """Display the reference sheets (:func:`sheets_html`) in the report."""
+    display(HTML(sheets_html(sheets, report.lang)))

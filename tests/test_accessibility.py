@@ -1,0 +1,118 @@
+"""Every page a reader opens, checked by axe-core in Debian's Chromium: each page of both editions,
+opened from disk out of the offline ZIPs (which must load with nothing missing), and each HTML
+report of the example pack. A serious or critical violation fails the test, rule by rule, page by
+page. The scrolling regions and the navigation's buttons are also checked from the keyboard."""
+import os
+import shutil
+import zipfile
+
+import pytest
+
+from clusterkit.editions import EDITIONS, download_name
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SERIOUS = ("serious", "critical")
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("CI must run the accessibility test: install Debian's chromium package (make test does)",
+                    pytrace=False)
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+
+def visit(browser, pages, requests=True):
+    """Open each page from disk; return its serious violations and (``requests``) its failed or
+    outside requests."""
+    axe = axe_playwright.Axe()
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    seen = {"failed": [], "outside": []}
+    page.on("requestfailed", lambda r: seen["failed"].append(f"{r.url} ({r.failure})"))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
+            else seen["outside"].append(r.url))
+    found = {}
+    for path in pages:
+        before = {key: len(value) for key, value in seen.items()}
+        page.goto(path.as_uri(), wait_until="load")
+        page.evaluate("() => window.MathJax?.startup?.promise?.then(() => true)")
+        problems = [f"{key}: {url}" for key in seen for url in seen[key][before[key]:]] if requests else []
+        # axe reads the stylesheets the page already has (no fetching again, which file: URLs refuse)
+        results = axe.run(page, options={"resultTypes": ["violations"], "preload": False})
+        problems += [f"{v['id']} ({v['impact']}): {node['target']}"
+                     for v in results.response["violations"] if v["impact"] in SERIOUS for node in v["nodes"]]
+        found[path] = problems
+    page.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def offline_sites(built_book, tmp_path_factory):
+    """Each edition's offline ZIP, unzipped: the pages a reader opens from disk."""
+    sites = {}
+    for lang in EDITIONS:
+        folder = tmp_path_factory.mktemp(f"offline-{lang}")
+        with zipfile.ZipFile(built_book / download_name(lang, "zip")) as archive:
+            archive.extractall(folder)
+        sites[lang] = folder / f"clusterkit-{lang}"
+    return sites
+
+
+def site_pages(site):
+    """The site's pages, but for the redirections to the first page (they show nothing)."""
+    return sorted(p for p in site.rglob("*.html") if not {"_static", "_sources"} & set(p.parts)
+                  and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8").lower())
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_every_page_of_the_offline_edition_loads_from_disk_and_passes_axe(browser, offline_sites, lang):
+    pages = site_pages(offline_sites[lang])
+    assert len(pages) > 45  # every chapter, worked example, case study and reference page
+    found = visit(browser, pages)
+    problems = {str(path.relative_to(offline_sites[lang])): issues for path, issues in found.items() if issues}
+    assert problems == {}
+
+
+@pytest.fixture(scope="module")
+def example_reports(tmp_path_factory, pool):
+    from clusterkit.running.pack import pack
+
+    result = tmp_path_factory.mktemp("pack") / "example"
+    pack(out_dir=result, lang="fr", pool=pool)
+    return sorted(result.glob("*.html"))
+
+
+def test_every_report_of_the_example_pack_passes_axe(browser, example_reports):
+    assert len(example_reports) >= 7  # the six steps' reports and the pack's index
+    # (the reports' notebook template asks a CDN for require.js and MathJax 2: not this test's subject)
+    problems = {path.name: issues for path, issues in visit(browser, example_reports, requests=False).items()
+                if issues}
+    assert problems == {}
+
+
+def test_landing_page_passes_axe(browser, built_book):
+    assert visit(browser, [built_book / "index.html"]) == {built_book / "index.html": []}
+
+
+def test_wide_tables_and_the_menus_are_reached_with_the_keyboard(browser, offline_sites):
+    """Tab reaches the worked example's wide tables (then the arrow keys scroll them) and opens the
+    download menu, whose whole-edition links are there."""
+    page = browser.new_page(viewport={"width": 900, "height": 900})
+    page.goto((offline_sites["fr"] / "fr" / "book" / "_generated" / "fr" / "monitoring.html").as_uri())
+    regions = page.eval_on_selector_all(
+        "main [tabindex='0']",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => [e.getAttribute('role'), e.getAttribute('aria-label')])")
+    assert regions and all(role == "region" and label for role, label in regions), regions
+    region = page.evaluate_handle(
+        "() => [...document.querySelectorAll(\"main [tabindex='0']\")].find(e => e.scrollWidth > e.clientWidth)")
+    region.as_element().focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("region => region.scrollLeft > 0", arg=region, timeout=5000)  # scrolls smoothly
+    page.focus(".dropdown-download-buttons button")
+    page.keyboard.press("Enter")
+    menu = page.locator(".dropdown-download-buttons .dropdown-menu")
+    menu.wait_for(state="visible")
+    assert "Livre entier (PDF)" in menu.inner_text() and "Site hors ligne (ZIP)" in menu.inner_text()
+    names = page.eval_on_selector_all(".bd-sidebar-primary summary", "els => els.map(e => e.getAttribute('aria-label'))")
+    # the navigation's expand buttons are named after their chapter
+    assert len(names) == 7 and all((name or "").startswith("Sections de «\u202f") for name in names), names
+    page.close()
