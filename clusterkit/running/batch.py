@@ -95,7 +95,9 @@ class _Inline:
     def __init__(self, kernel: Kernel):
         self.kernel = kernel
 
-    def run_all(self, jobs: list[Callable]) -> list:
+    def run_all(self, jobs: list[Callable], meanwhile: Callable[[], object] | None = None) -> list:
+        if meanwhile is not None:
+            meanwhile()
         return [job(self.kernel) for job in jobs]
 
 

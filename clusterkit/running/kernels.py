@@ -193,10 +193,13 @@ class KernelPool:
             for thread in self._threads:
                 thread.join()
 
-    def run_all(self, jobs: list[Callable]) -> list:
-        """The results of ``jobs``, in order; the first failure cancels the jobs not started."""
+    def run_all(self, jobs: list[Callable], meanwhile: Callable[[], object] | None = None) -> list:
+        """The results of ``jobs``, in order; the first failure cancels the jobs not started.
+        ``meanwhile`` is called in this thread while the kernels work."""
         futures = [self.submit(job) for job in jobs]
         try:
+            if meanwhile is not None:
+                meanwhile()
             return [f.result() for f in futures]
         finally:
             for future in futures:

@@ -38,7 +38,8 @@ from .kernels import Kernel, KernelPool
 from .language import user_lang
 from .outputs import (INDEX, MANIFEST, check_out, pack_date, publish, stable_notebook, stable_zip, write_index,
                       write_manifest)
-from .templates import DEFAULT_TIMEOUT, KERNEL, TITLE_CELL, available_template, check_parameters, template_path, titled, to_html
+from .templates import (DEFAULT_TIMEOUT, KERNEL, TITLE_CELL, available_template, check_parameters, prepare_html,
+                        template_path, titled, to_html)
 
 ZIP_SUFFIXES = (".xlsx", ".docx")
 
@@ -258,7 +259,8 @@ def make_pack(source: Path, out: Path, lang: str | None, steps: list[str] | None
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a pack is for sharing
         job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout)
-        outcomes = pool.run_all([lambda k, s=s: _attempt(k, job, s, parameters.get(s, {})) for s in steps])
+        outcomes = pool.run_all([lambda k, s=s: _attempt(k, job, s, parameters.get(s, {})) for s in steps],
+                                meanwhile=prepare_html)
         failures = tuple(o for o in outcomes if isinstance(o, StepFailure))
         made = [s for s, o in zip(steps, outcomes) if not isinstance(o, StepFailure)]
         if pdf and made:

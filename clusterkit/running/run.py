@@ -17,7 +17,7 @@ from ..errors import ExecutionError, InputError
 from ..i18n import t
 from ..workbook import Workbook
 from .edge import open_workbook, output_folder
-from .templates import DEFAULT_TIMEOUT, check_parameters, template_path
+from .templates import DEFAULT_TIMEOUT, check_parameters, prepare_html, template_path
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | 
             pool = step_kernel(step)
         job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout)
         try:
-            produced, = pool.run_all([lambda kernel: execute_step(kernel, job, step, parameters)])
+            produced, = pool.run_all([lambda kernel: execute_step(kernel, job, step, parameters)], meanwhile=prepare_html)
         except ExecutionError:
             failed = staging / f"{step}.failed.ipynb"
             if failed.exists():

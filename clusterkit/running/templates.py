@@ -72,6 +72,12 @@ def titled(notebook, title: str):
     return notebook
 
 
+def prepare_html() -> None:
+    """Import the HTML exporter ahead, while a kernel runs the template: its import (about a
+    second) is then off the path of a run."""
+    import nbconvert  # noqa: F401 - imported for later, in this otherwise idle thread
+
+
 def to_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     """The report a reader opens: outputs only, no code, no prompts."""
     import nbformat
