@@ -33,8 +33,8 @@ from pathlib import Path
 
 import nbformat
 
-from clusterkit.pack import _template_imports
-from clusterkit.runner import available_template, template_parameters, template_path
+from clusterkit.running.kernels import template_imports
+from clusterkit.running.templates import available_template, template_parameters, template_path
 from clusterkit.schema import STEPS
 from clusterkit.workbook import example_path
 
@@ -47,7 +47,7 @@ def floor_script(steps: list[str], workbook: Path, out: Path, lang: str = "fr", 
     as in a pack's warm kernel."""
     parts = ["import json, time", "import matplotlib", "matplotlib.use('Agg')", "seconds = {}"]
     if warm:
-        parts.append(_template_imports())
+        parts.append(template_imports())
     for step in steps:
         declared = template_parameters(step)
         values = {name: json.loads(spec["default"]) for name, spec in declared.items()}
@@ -96,14 +96,14 @@ def per_template(steps: list[str], scratch: Path, repeats: int) -> None:
     code = f"""
 import json, time, tempfile
 from pathlib import Path
-from clusterkit import pack as p
+from clusterkit.running import kernels, outputs, pack as p
 from clusterkit.workbook import example_path, read_workbook
 wb = read_workbook(example_path())
 out = Path(tempfile.mkdtemp(dir={str(scratch)!r}))
 seconds = {{}}
-with p.KernelPool(1) as pool:
+with kernels.KernelPool(1) as pool:
     pool.run_all([lambda k: None])  # warm: started and imports done
-    job = p.StepJob(example_path().resolve(), out, out, "fr", wb.name, p.pack_date(), 600)
+    job = p.StepJob(example_path().resolve(), out, out, "fr", wb.name, outputs.pack_date(), 600)
     for step in {steps!r}:
         start = time.perf_counter()
         pool.run_all([lambda k, s=step: p.execute_step(k, job, s, {{}})])
@@ -121,7 +121,7 @@ print(json.dumps(seconds))
 def pack_against_floor(steps: list[str], scratch: Path, repeats: int) -> None:
     out = scratch / "pack"
     commands = {
-        "pack": f"from clusterkit.pack import pack; pack(out_dir={str(out)!r}, lang='fr')",
+        "pack": f"from clusterkit.running.pack import pack; pack(out_dir={str(out)!r}, lang='fr')",
         "floor": floor_script(steps, example_path(), scratch / "floor-all"),
     }
     m = medians(commands, repeats)
@@ -139,7 +139,7 @@ def batch_throughput(count: int, scratch: Path, repeats: int) -> None:
     for _ in range(repeats):
         for jobs in times:
             out = scratch / f"batch-{jobs}"
-            code = (f"import json; from clusterkit.pack import batch; rows = batch({str(folder)!r}, {str(out)!r}, "
+            code = (f"import json; from clusterkit.running.batch import batch; rows = batch({str(folder)!r}, {str(out)!r}, "
                     f"jobs={jobs}, progress=False); print(json.dumps([r.reason for r in rows if not r.ok]))")
             seconds, failed = wall(code)
             failed = json.loads(failed)

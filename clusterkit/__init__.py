@@ -1,14 +1,28 @@
-"""clusterkit: the UNIDO cluster development method, as a handbook and a toolkit."""
-from .errors import ClusterkitError, ExecutionError, InputError, StepInputError
-from .workbook import Workbook, WorkbookError, read_workbook
+"""clusterkit: the UNIDO cluster development method, as a handbook and a toolkit.
 
-__version__ = "0.1.0"
+The names below are loaded when first used (module ``__getattr__``), so that ``clusterkit --help``
+and ``workbook check`` do not pay for what they do not use.
+"""
+from importlib import import_module, metadata
+
+__version__ = metadata.version("clusterkit")  # the installed distribution's, never a copy of pyproject's
 __all__ = ["ClusterkitError", "ExecutionError", "InputError", "StepInputError", "Workbook", "WorkbookError",
-           "read_workbook", "run", "__version__"]
+           "read_workbook", "run", "pack", "RunResult", "PackResult", "__version__"]
+
+_LAZY = {  # name -> the module that defines it
+    "ClusterkitError": "errors", "ExecutionError": "errors", "InputError": "errors", "StepInputError": "errors",
+    "Workbook": "workbook", "WorkbookError": "workbook", "read_workbook": "workbook",
+    "run": "running.run", "RunResult": "running.run", "pack": "running.pack", "PackResult": "running.pack",
+}
 
 
-def run(*args, **kwargs):
-    """Execute a step's template; see :func:`clusterkit.runner.run`."""
-    from .runner import run as _run  # papermill is heavy: import it only when running
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'clusterkit' has no attribute {name!r}")
+    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value  # once loaded, an ordinary attribute
+    return value
 
-    return _run(*args, **kwargs)
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -32,7 +32,9 @@ import pandas as pd
 from . import i18n
 from .errors import ClusterkitError, InputError
 from .i18n import t
-from .pack import KernelPool, pack, safe_name, steps_present
+from .running.kernels import KernelPool
+from .running.outputs import safe_name
+from .running.pack import pack, steps_present
 from .schema import ENUMS
 from .workbook import WorkbookError, max_bytes, read_workbook
 
@@ -302,7 +304,7 @@ class App:
         self.sorting.layout.display = "flex"
         ordered = self.problems.sort_values(self.sort_by.value, ascending=not self.sort_down.value,
                                             kind="stable", na_position="first")
-        from .exports import write_tables
+        from .documents.xlsx import write_tables
 
         path = write_tables({self.t("app.problems.sheet"): ordered.rename(columns=lambda c: self.t(f"app.col.{c}"))},
                             self.out_path(self.t("app.problems.file")))

@@ -2,7 +2,7 @@
 
 Help texts come from the message catalogue in the language of ``CLUSTERKIT_LANG`` (French by
 default). Each command speaks one language, for its messages and its reports, resolved once by
-:func:`clusterkit.runner.resolve_lang`: ``--lang``, else ``CLUSTERKIT_LANG``, else the workbook's
+:func:`clusterkit.running.language.resolve_lang`: ``--lang``, else ``CLUSTERKIT_LANG``, else the workbook's
 own language. Exit codes: 0 success, 2 bad input (workbook, step, parameter, output path: every
 :class:`~clusterkit.errors.InputError`), 3 a template that failed while it ran, 130 interrupted;
 anything else is a bug and shows its traceback.
@@ -18,7 +18,7 @@ from pathlib import Path
 from . import i18n
 from .errors import ClusterkitError, InputError
 from .i18n import t
-from .runner import open_workbook, resolve_lang, user_lang
+from .running.language import resolve_lang, user_lang
 from .schema import ENUMS, STEPS
 
 
@@ -190,6 +190,8 @@ def _workbook_example(args) -> int:
 
 
 def _workbook_check(args) -> int:
+    from .running.edge import open_workbook
+
     _, wb, lang = open_workbook(args.path, args.lang, args.step)
     for notice in wb.notices:
         print(notice.message(lang))
@@ -199,11 +201,14 @@ def _workbook_check(args) -> int:
 
 
 def _run(args) -> int:
-    from .runner import run_opened
+    from .running.edge import open_workbook
+    from .running.run import run_opened, step_kernel
 
-    source, wb, lang = open_workbook(args.workbook, args.lang, args.step)  # before any kernel
-    parameters = dict(parse_parameter(p, lang) for p in args.parameter)
-    result = run_opened(args.step, source, wb, lang, args.out, parameters=parameters, timeout=args.timeout)
+    with step_kernel(args.step) as pool:  # the kernel starts while the workbook is checked
+        source, wb, lang = open_workbook(args.workbook, args.lang, args.step)
+        parameters = dict(parse_parameter(p, lang) for p in args.parameter)
+        result = run_opened(args.step, source, wb, lang, args.out, parameters=parameters, timeout=args.timeout,
+                            pool=pool)
     print(t("run.done", lang, step=args.step))
     print(t("run.wrote", lang, what=t("run.what.html", lang), path=result.html))
     print(t("run.wrote", lang, what=t("run.what.notebook", lang), path=result.notebook))
@@ -213,7 +218,7 @@ def _run(args) -> int:
 
 
 def _pack(args) -> int:
-    from .pack import pack
+    from .running.pack import pack
 
     result = pack(args.workbook, args.out, lang=args.lang, steps=args.steps, pdf=args.pdf, jobs=args.jobs)
     lang = result.lang
@@ -227,7 +232,7 @@ def _pack(args) -> int:
 
 
 def _batch(args) -> int:
-    from .pack import batch, summary_table
+    from .running.batch import batch, summary_table
 
     rows = batch(args.folder, args.out, jobs=args.jobs, lang=args.lang, steps=args.steps, pdf=args.pdf)
     print(summary_table(rows, resolve_lang(args.lang)))
@@ -292,6 +297,7 @@ def _indicators(args) -> int:
 
 def _kit(args) -> int:
     from . import kit
+    from .running.edge import open_workbook
 
     _, wb, lang = open_workbook(args.workbook, args.lang, "implementation")
     if args.action == "action-sheets":

@@ -102,7 +102,7 @@ def example_notebook(step: str, lang: str = "fr"):
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from .runner import template_path, titled
+    from .running.templates import template_path, titled
 
     notebook = load_notebook_node(str(template_path(step)))  # as papermill itself loads it
     notebook = parameterize_notebook(notebook, {"lang": lang}, report_mode=True)
@@ -192,7 +192,7 @@ def activities_markdown(lang: str = "fr") -> str:
 
 def generate_book_pages(book_dir: Path, lang: str = "fr") -> list[Path]:
     """Write the generated pages of one edition under ``book_dir/_generated/<lang>/``."""
-    from .runner import available_template
+    from .running.templates import available_template
 
     target = Path(book_dir) / "_generated" / lang
     pages = {

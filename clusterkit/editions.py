@@ -23,7 +23,7 @@ import yaml
 
 from . import i18n
 from .i18n import t
-from .pdf import PdfError, html_to_pdf
+from .documents.pdf import PdfError, html_to_pdf
 
 EDITIONS = ("fr", "en")
 DOWNLOADS = "downloads"  # the whole editions, one file per format, next to the editions' folders

@@ -18,13 +18,14 @@ from pathlib import Path
 import pandas as pd
 from docx.shared import Pt
 
-from . import docx_report, i18n
+from . import i18n
+from .documents import docx as docx_report
 from .docs import write_if_changed
 from .errors import InputError
 from .i18n import t
 from .schema import ENUMS
 from .steps import implementation, plan
-from .tables import TableSpec, clean
+from .documents.tables import TableSpec, clean
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
-from .exports import write_tables
+from .documents.xlsx import write_tables
 from .i18n import t
-from .pack import pack_date, steps_present, workbooks_in
+from .running.batch import workbooks_in
+from .running.outputs import pack_date
+from .running.pack import steps_present
 from .schema import ENUMS, STEPS
 from .steps import competency, diagnostic, implementation, monitoring
 from .workbook import Workbook, WorkbookError, read_workbook
@@ -160,7 +162,7 @@ def portfolio(folder, out_dir, lang: str = "fr", pdf: bool = False) -> Portfolio
     page.write_text(page_html(clusters, profiles, totals, unread, lang), encoding="utf-8")
     files.append(page)
     if pdf:
-        from .pdf import html_to_pdf
+        from .documents.pdf import html_to_pdf
 
         files += html_to_pdf([(page, out / PDF_NAME)], t("portfolio.title", lang), lang, pack_date())
     return PortfolioResult(clusters, profiles, totals, unread, tuple(files))

@@ -204,7 +204,7 @@ def show_profile(workbook, person: str, lang: str = "fr", threshold: float = 1.0
     within the notebook's width)."""
     from IPython.display import display
 
-    from .report import Report  # display machinery, only for a live notebook
+    from .documents.report import Report  # display machinery, only for a live notebook
 
     def profile():
         report = Report("competency", str(workbook), lang)

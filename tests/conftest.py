@@ -114,7 +114,7 @@ def browser():
 @pytest.fixture(scope="session")
 def pool():
     """Two warm kernels lent to the packs of test_pack.py and test_security.py."""
-    from clusterkit.pack import KernelPool
+    from clusterkit.running.kernels import KernelPool
 
     with KernelPool(2) as kernels:
         yield kernels

@@ -74,7 +74,7 @@ def test_every_page_of_the_offline_edition_loads_from_disk_and_passes_axe(browse
 
 @pytest.fixture(scope="module")
 def example_reports(tmp_path_factory, pool):
-    from clusterkit.pack import pack
+    from clusterkit.running.pack import pack
 
     result = tmp_path_factory.mktemp("pack") / "example"
     pack(out_dir=result, lang="fr", pool=pool)

@@ -6,7 +6,9 @@ import time
 import pytest
 from bad_input.corpus import CASES, Case
 
-from clusterkit.pack import KernelPool, input_hash, pack
+from clusterkit.running.kernels import KernelPool
+from clusterkit.running.outputs import input_hash
+from clusterkit.running.pack import pack
 from clusterkit.errors import ClusterkitError
 from clusterkit.workbook import WorkbookError, read_workbook
 

@@ -11,7 +11,7 @@ import clusterkit
 from clusterkit.steps import competency
 from clusterkit.docs import example_notebook
 from clusterkit.errors import InputError
-from clusterkit.runner import template_parameters
+from clusterkit.running.templates import template_parameters
 
 EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "competency_self_assessment.ipynb"
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from clusterkit import exports
+from clusterkit.documents import xlsx as exports
 from clusterkit.steps import diagnostic
 
 # Six firms. Hand-computed expectations are in the tests below.

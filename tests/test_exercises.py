@@ -456,7 +456,7 @@ def test_english_joint_action_and_an_unknown_action():
 # -- the self-assessment ---------------------------------------------------------------------------------
 def test_a_lone_self_assessment_is_described_as_such(tmp_path, monkeypatch):
     from clusterkit import questionnaire
-    from clusterkit.report import Report
+    from clusterkit.documents.report import Report
 
     workbook = questionnaire.practice_workbook(tmp_path)
     assert workbook.parent == tmp_path and list(tmp_path.iterdir()) == [workbook]

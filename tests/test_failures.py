@@ -13,9 +13,10 @@ import pytest
 
 import clusterkit
 from clusterkit import cli
-from clusterkit import pack as packing
+from clusterkit.running import pack as packing
 from clusterkit.errors import ClusterkitError, ExecutionError, InputError, StepInputError
-from clusterkit.pack import BatchRow, PackResult, StepFailure, StepJob, pack, summary_table
+from clusterkit.running.batch import BatchRow, summary_table
+from clusterkit.running.pack import PackResult, StepFailure, StepJob, pack
 from clusterkit.workbook import example_path
 
 NOBODY = {"person": "Nobody at all"}  # a person the competencies sheet does not hold: an input error
@@ -111,7 +112,7 @@ def test_a_later_good_run_removes_the_old_failed_notebook(tmp_path, monkeypatch,
 
 def _execute(pool, tmp_path: Path, cells: list):
     """Run ``cells`` (sources; "## ..." ones as Markdown) on a warm kernel; return the notebook, the
-    failure :func:`clusterkit.pack.execute_step` would report for it, and the staging folder."""
+    failure :func:`clusterkit.running.pack.execute_step` would report for it, and the staging folder."""
     tmp_path.mkdir(exist_ok=True)
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell(c) if c.startswith("##") else nbformat.v4.new_code_cell(c) for c in cells])

@@ -189,7 +189,7 @@ def test_headline_figures():
 def test_progress_note_docx(tmp_path, lang, headings):
     from docx import Document
 
-    from clusterkit import docx_report
+    from clusterkit.documents import docx as docx_report
 
     path = docx_report.write_progress_note(tmp_path / "note.docx", lang=lang, cluster={"name": "Cluster test",
                                            "currency": "EUR"}, actions=ACTIONS, as_of=D("2026-07-10"), actors=ACTORS)
@@ -211,7 +211,7 @@ def test_progress_note_docx(tmp_path, lang, headings):
 def test_progress_note_says_so_when_there_is_no_delay(tmp_path):
     from docx import Document
 
-    from clusterkit import docx_report
+    from clusterkit.documents import docx as docx_report
 
     path = docx_report.write_progress_note(tmp_path / "note.docx", lang="fr", cluster={"name": "C"},
                                            actions=ACTIONS, as_of=AS_OF)

@@ -12,7 +12,7 @@ import pytest
 
 import clusterkit
 from clusterkit import i18n
-from clusterkit.runner import available_template
+from clusterkit.running.templates import available_template
 from clusterkit.schema import STEPS
 
 STEPS_WITH_TEMPLATES = [s for s in STEPS if available_template(s)]

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clusterkit import exports
+from clusterkit.documents import xlsx as exports
 from clusterkit.documents import views
 from clusterkit.examples import build_example
 from clusterkit.i18n import t

@@ -8,7 +8,7 @@ import pytest
 
 import clusterkit
 from clusterkit.examples import build_example
-from clusterkit.runner import template_parameters
+from clusterkit.running.templates import template_parameters
 from clusterkit.workbook import write_workbook
 
 SHEETS = ("cluster", "objectives", "actions", "indicators", "measurements", "enterprises", "actors", "relations")

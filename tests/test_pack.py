@@ -11,11 +11,13 @@ import nbformat
 import openpyxl
 import pytest
 
-from clusterkit import __version__, pack as packing
-from clusterkit.pack import (BatchRow, batch, file_label, pack, safe_name, stable_zip, steps_present,
-                             summary_table)
+from clusterkit import __version__
 from clusterkit.errors import ExecutionError, InputError
-from clusterkit.runner import available_template, template_path
+from clusterkit.running import kernels as packing
+from clusterkit.running.batch import BatchRow, batch, summary_table
+from clusterkit.running.outputs import file_label, safe_name, stable_zip
+from clusterkit.running.pack import pack, steps_present
+from clusterkit.running.templates import available_template, template_path
 from clusterkit.schema import STEPS
 from clusterkit.workbook import example_path, read_workbook
 

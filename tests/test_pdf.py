@@ -9,9 +9,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from clusterkit import pdf
+from clusterkit.documents import pdf
 from clusterkit.i18n import t
-from clusterkit.pack import KernelPool, pack
+from clusterkit.running.kernels import KernelPool
+from clusterkit.running.pack import pack
 from clusterkit.workbook import example_path
 
 A4 = (595.92, 842.88)  # points

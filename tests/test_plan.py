@@ -278,7 +278,7 @@ VISION = {"statement": "Vendre sous une marque commune.", "horizon_years": 3}
 
 
 def write_plan(tmp_path, lang, **kwargs):
-    from clusterkit import docx_report
+    from clusterkit.documents import docx as docx_report
 
     warnings = plan.plan_warnings(ACTIONS, OBJECTIVES, "pro_poor")
     return docx_report.write_action_plan(tmp_path / "plan.docx", lang=lang, cluster=CLUSTER, vision=VISION,
@@ -332,7 +332,7 @@ def test_action_plan_docx_for_one_year(tmp_path):
 def test_action_plan_xlsx_keeps_numbers_and_never_makes_formulas(tmp_path):
     import openpyxl
 
-    from clusterkit import docx_report
+    from clusterkit.documents import docx as docx_report
 
     hostile = ACTIONS.assign(title=["=HYPERLINK(\"http://x\")", "Marque", "Caution", "Recyclage"])
     path = docx_report.write_action_plan_xlsx(tmp_path / "plan.xlsx", lang="fr", vision=VISION,
@@ -349,7 +349,7 @@ def test_action_plan_xlsx_keeps_numbers_and_never_makes_formulas(tmp_path):
 
 
 def test_docx_text_drops_characters_xml_refuses():
-    from clusterkit.docx_report import clean
+    from clusterkit.documents.docx import clean
 
     assert clean("a\x00b\x0bc\td\ne") == "abc\td\ne"
 

@@ -8,7 +8,7 @@ import pytest
 
 from clusterkit.cli import main
 from clusterkit.examples import example_portfolio
-from clusterkit.exports import tab_name
+from clusterkit.documents.xlsx import tab_name
 from clusterkit.i18n import t
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

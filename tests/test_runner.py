@@ -15,7 +15,7 @@ import pytest
 import clusterkit
 from clusterkit import cli
 from clusterkit.errors import InputError
-from clusterkit.runner import template_parameters, template_path
+from clusterkit.running.templates import template_parameters, template_path
 from clusterkit.schema import STEPS
 from clusterkit.workbook import WorkbookError, example_path
 

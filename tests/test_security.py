@@ -11,9 +11,9 @@ import nbformat
 import openpyxl
 import pytest
 
-from clusterkit import pdf
-from clusterkit.pack import pack
-from clusterkit.runner import titled, to_html
+from clusterkit.documents import pdf
+from clusterkit.running.pack import pack
+from clusterkit.running.templates import titled, to_html
 from clusterkit.workbook import WorkbookError, example_path, read_workbook
 
 SCRIPT = "<script>alert('{}')</script>"

@@ -307,9 +307,9 @@ def run_in_process(step: str, workbook: Path, lang: str, **parameters) -> dict:
     scope.update({"output_dir": "", **FAST_PARAMETERS.get(step, {}), **parameters,
                   "workbook": str(workbook), "lang": lang})
     with ExitStack() as stack:
-        stack.enter_context(mock.patch("clusterkit.report.display"))
+        stack.enter_context(mock.patch("clusterkit.documents.report.display"))
         stack.enter_context(mock.patch("IPython.display.display"))
-        stack.enter_context(mock.patch("clusterkit.report.Report.figure", _draft))
+        stack.enter_context(mock.patch("clusterkit.documents.report.Report.figure", _draft))
         for cell in cells:
             exec(cell, scope)  # noqa: S102
     plt.close("all")

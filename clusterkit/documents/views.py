@@ -1,5 +1,5 @@
 """Views of the step modules in a step's HTML report: the functions here take a
-:class:`~clusterkit.report.Report` and show what a step module computed, so that templates stay
+:class:`~clusterkit.documents.report.Report` and show what a step module computed, so that templates stay
 a list of calls and step modules never draw HTML. User text is escaped here."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..i18n import t
 from ..steps.monitoring.analysis import OBJECTIVES, STATUS_COLOURS, Assessment
 from ..steps.monitoring.catalogue import catalogue
 from ..steps.monitoring.sheets import MEASUREMENT_COLUMNS, SHEET_FIELDS, IndicatorSheet, field_text
-from ..tables import TableSpec, label
+from .tables import TableSpec, label
 
 
 def show(report, spec: TableSpec) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import i18n
 from ..i18n import t
-from ..report import label
+from ..documents.tables import label
 from ..schema import ENUMS
 from ..steps import diagnostic
 from ..workbook import example_path, read_workbook

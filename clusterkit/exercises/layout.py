@@ -14,7 +14,7 @@ from IPython.display import display
 
 from .. import i18n
 from ..i18n import t
-from ..tables import TableSpec, displayed
+from ..documents.tables import TableSpec, displayed
 
 # -- shared by the exercises below ---------------------------------------------------------------
 WIDE = {"description_width": "initial"}

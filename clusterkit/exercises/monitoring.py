@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import i18n
 from ..i18n import t
-from ..report import label
+from ..documents.tables import label
 from ..steps import monitoring
 from ..workbook import example_path, read_workbook
 from .layout import (

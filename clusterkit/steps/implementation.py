@@ -22,7 +22,7 @@ import yaml
 from .. import i18n
 from ..i18n import t
 from ..schema import ENUMS
-from ..tables import TableSpec
+from ..documents.tables import TableSpec
 from .plan import actor_names, gantt, plan_years, resolve_actors, with_money
 
 # The follow-up state of an action, derived from its status, its dates and the follow-up date.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ... import i18n
-from ...tables import missing, value_label
+from ...documents.tables import missing, value_label
 from .analysis import ENUM_OF, Assessment, origin_label
 from .catalogue import catalogue_entries, unit_kind
 

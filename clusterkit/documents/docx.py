@@ -3,7 +3,7 @@
 The HTML report of a step is for the team; these files are for people who do not open notebooks:
 a steering committee, partners, a funder. Headings, table headers and enumeration labels come from
 the message catalogue in the report's language. Text is stripped of the control characters that
-XML (and therefore Word) refuses; spreadsheet cells go through :func:`clusterkit.exports.write_tables`,
+XML (and therefore Word) refuses; spreadsheet cells go through :func:`clusterkit.documents.xlsx.write_tables`,
 which never lets user text become a formula.
 """
 from __future__ import annotations
@@ -23,21 +23,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from . import exports, i18n
-from .i18n import t
-from .steps import implementation, plan
+from .. import i18n
+from ..i18n import t
+from ..steps import implementation, plan
+from ..workbook import save_atomically
+from . import xlsx
+from .figures import png_bytes
 from .tables import TableSpec, clean, displayed, label, localised
 
 _TAGS = re.compile("</?(strong|em)>")
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
-
-
-def png_bytes(fig) -> bytes:
-    """A matplotlib figure as PNG bytes (the figure stays open for the HTML report)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    return buffer.getvalue()
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -113,7 +109,7 @@ class DocxWriter:
         self.paragraph(caption, italic=True)
 
     def save(self, path) -> Path:
-        return exports.save_atomically(self.document, path)
+        return save_atomically(self.document, path)
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,7 +167,7 @@ def write_action_plan_xlsx(path, *, lang: str, vision: dict | None, actions: pd.
             {label("statement", lang): [vision["statement"]], label("horizon_years", lang): [vision["horizon_years"]]})
     tables = plan.action_plan_tables(plan.actions_of_year(actions, year), objectives, actors)
     sheets.update({t(f"table.{spec.name}", lang): localised(spec, lang) for spec in tables})
-    return exports.write_tables(sheets, path)
+    return xlsx.write_tables(sheets, path)
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, display
 
-matplotlib.use("Agg")  # reports are rendered headless
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from IPython.display import HTML, display  # noqa: E402
-
-from . import exports, i18n  # noqa: E402
-from .errors import InputError  # noqa: E402
-from .i18n import t  # noqa: E402
-from .tables import TableSpec, displayed, label, localised, value_label  # noqa: E402,F401 - re-exported
-from .workbook import example_path, parse_date, read_workbook  # noqa: E402
-
-FIGURE_DPI = 150  # sharp enough to print on A4
+from .. import i18n
+from ..errors import InputError
+from ..i18n import t
+from ..workbook import example_path, parse_date, read_workbook
+from . import xlsx
+from .figures import png_bytes
+from .tables import TableSpec, displayed, localised
 
 
 class Report:
@@ -38,7 +34,6 @@ class Report:
         self.output_dir = Path(output_dir) if output_dir else None
         self.tables: dict[str, pd.DataFrame] = {}
         self.figure_count = 0
-        plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": FIGURE_DPI, "font.size": 10})
 
     # -- text ------------------------------------------------------------------------------
     def t(self, key: str, **values) -> str:
@@ -92,10 +87,8 @@ class Report:
     def figure(self, fig, alt: str, caption: str | None = None) -> None:
         """Show a matplotlib figure as an image with alternative text (and save it when writing)."""
         self.figure_count += 1
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
+        data = png_bytes(fig)
         plt.close(fig)
-        data = buffer.getvalue()
         if self.output_dir is not None:
             (self.output_dir / f"{self.step}-figure-{self.figure_count}.png").write_bytes(data)
         encoded = base64.b64encode(data).decode("ascii")
@@ -107,7 +100,7 @@ class Report:
     def save(self) -> None:
         """Write the tables workbook when the run has an output folder (nothing shown in the report)."""
         if self.output_dir is not None:
-            exports.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx")
+            xlsx.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx")
 
 
 def _escaped(values: dict) -> dict:

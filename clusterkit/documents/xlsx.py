@@ -18,14 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from . import i18n
-from .i18n import t
-from .steps.monitoring.analysis import STATUS_COLOURS, origin_label
-from .steps.monitoring.sheets import FIELD_ENUMS, MEASUREMENT_COLUMNS, SHEET_FIELDS, SUMMARY_COLUMNS, IndicatorSheet
+from .. import i18n
+from ..i18n import t
+from ..steps.monitoring.analysis import STATUS_COLOURS, origin_label
+from ..steps.monitoring.sheets import FIELD_ENUMS, MEASUREMENT_COLUMNS, SHEET_FIELDS, SUMMARY_COLUMNS, IndicatorSheet
+from ..workbook import cell_value, excel_safe, put_cell, save_atomically
 from .tables import label, missing, value_label
-from .workbook import cell_value, excel_safe, put_cell, save_atomically
-
-neutralise = excel_safe  # the name the step modules call it by
 _BAD_TAB_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -83,7 +81,7 @@ def write_baseline(baseline: pd.DataFrame, folder) -> list[Path]:
     folder = Path(folder)
     xlsx = write_tables({"baseline": baseline}, folder / "diagnostic-baseline.xlsx")
     text = baseline.assign(date=baseline["date"].dt.strftime("%Y-%m-%d"))
-    text = text.apply(lambda c: c.map(neutralise) if pd.api.types.is_string_dtype(c) else c)
+    text = text.apply(lambda c: c.map(excel_safe) if pd.api.types.is_string_dtype(c) else c)
     csv = folder / "diagnostic-baseline.csv"
     text.to_csv(csv, index=False, encoding="utf-8")
     return [xlsx, csv]

@@ -15,8 +15,8 @@ import re
 import shutil
 from pathlib import Path
 
-from .errors import InputError
-from .i18n import t
+from ..errors import InputError
+from ..i18n import t
 
 A4_WIDTH_MM, SIDE_MM = 210, 15
 MARGINS = {"top": "20mm", "bottom": "18mm", "left": f"{SIDE_MM}mm", "right": f"{SIDE_MM}mm"}
@@ -82,7 +82,7 @@ def require(lang: str) -> str:
 
 
 def _templates(cluster: str, lang: str, day: dt.date) -> tuple[str, str]:
-    from .i18n import date
+    from ..i18n import date
 
     style = f"font-family:sans-serif;font-size:8pt;color:#555;width:100%;margin:0 {SIDE_MM}mm;display:flex;"
     header = (f'<div style="{style}justify-content:space-between"><span>{html.escape(cluster)}</span>'
@@ -108,7 +108,7 @@ def html_to_pdf(pairs: list[tuple[Path, Path]], cluster: str, lang: str, day: dt
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from .report import FIGURE_DPI  # the reports' figures are drawn at this resolution
+    from .figures import FIGURE_DPI  # the reports' figures are drawn at this resolution
 
     header, footer = _templates(cluster, lang, day)
     try:

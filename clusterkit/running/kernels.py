@@ -1,0 +1,215 @@
+"""Warm kernels: an IPython kernel started once, given the templates' imports before any step is
+ready, then used for one notebook after another (its namespace reset between them); a pool of such
+kernels, each owned by one thread, runs independent steps at the same time."""
+from __future__ import annotations
+
+import ast
+import queue
+import tempfile
+import threading
+import time
+from concurrent.futures import Future
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from .. import i18n
+from ..errors import ExecutionError
+from ..i18n import t
+from ..schema import STEPS
+from .templates import KERNEL, available_template, template_path
+
+STARTUP_TIMEOUT = 60  # seconds for a kernel to answer
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no kernel chatter on the console
+
+
+@lru_cache(maxsize=None)
+def template_imports(steps: tuple[str, ...] = STEPS) -> str:
+    """The import statements of the templates of ``steps`` (default: every template), run in a
+    kernel before a step needs them."""
+    lines = []
+    for step in steps:
+        if not available_template(step):
+            continue
+        for cell in nbformat.read(template_path(step), as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            lines += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return "\n".join(dict.fromkeys(lines))
+
+
+async def _call(client, code: str, timeout: float) -> dict:
+    """Run ``code`` silently in the client's kernel and return the reply's content."""
+    msg_id = client.execute(code, silent=True, store_history=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = await client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]
+
+
+class Kernel:
+    """An IPython kernel started once (retried once: parallel launches race for ports), warmed
+    with the templates' imports, then used for one notebook after another.
+
+    It belongs to the thread that created it: its sockets live on that thread's event loop.
+    """
+
+    def __init__(self, warm: tuple[str, ...] = ()):
+        self.client = None
+        self._start()
+        if warm:  # the imports of the templates of these steps, before any of them is ready
+            try:
+                self._call(template_imports(tuple(warm)), STARTUP_TIMEOUT * 5)
+            except ExecutionError:
+                pass  # a template whose imports fail says so when its step runs
+
+    def _start(self) -> None:
+        from nbclient import NotebookClient
+
+        for attempt in (1, 2):
+            client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=KERNEL, record_timing=False,
+                                    startup_timeout=STARTUP_TIMEOUT, extra_arguments=list(KERNEL_ARGUMENTS))
+            client.km = client.create_kernel_manager()
+            try:
+                client.start_new_kernel(cwd=tempfile.gettempdir())
+                client.start_new_kernel_client()
+                self.client = client
+                return
+            except Exception as error:  # a port taken between its choice and the kernel's bind
+                _stop(client)
+                if attempt == 2:
+                    raise ExecutionError(t("pack.kernel_failed", i18n.DEFAULT_LANG, error=error) + "\n"
+                                         + t("pack.kernel_failed", "en", error=error)) from None
+
+    def _call(self, code: str, timeout: float) -> None:
+        from jupyter_core.utils import run_sync
+
+        content = run_sync(_call)(self.client.kc, code, timeout)
+        if content["status"] != "ok":
+            raise ExecutionError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def execute(self, notebook, cwd: Path, timeout: int):
+        """Execute ``notebook`` in place with a fresh namespace, in ``cwd``, as a new kernel would."""
+        from nbclient.exceptions import DeadKernelError
+
+        if not self.alive():
+            _stop(self.client)
+            self._start()
+        # The counter is reset so that outputs do not depend on which steps ran here before.
+        # The previous step's folder is gone: move first, then forget everything it defined.
+        self._call(f"import os, matplotlib.pyplot\nos.chdir({str(cwd)!r})\nmatplotlib.pyplot.close('all')\n"
+                   f"get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1",
+                   STARTUP_TIMEOUT)
+        self.client.nb = notebook
+        self.client.timeout = timeout
+        try:
+            self.client.execute(cleanup_kc=False)
+        except (DeadKernelError, TimeoutError):
+            _stop(self.client)  # a dead or stuck kernel is replaced before its next notebook
+            raise
+        return notebook
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return self.client is not None and self.client.km is not None and run_sync(self.client.km.is_alive)()
+
+    def shutdown(self) -> None:
+        _stop(self.client)
+
+
+def _stop(client) -> None:
+    from jupyter_core.utils import run_sync
+
+    if client is None or client.km is None:
+        return
+    try:
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if run_sync(client.km.is_alive)():
+            run_sync(client.km.shutdown_kernel)(now=True)
+        run_sync(client.km.cleanup_resources)()
+    except Exception:  # already gone: nothing left to stop
+        pass
+    client.kc = client.km = None
+
+
+class KernelPool:
+    """``size`` kernels, each owned by one thread, running jobs (callables taking the kernel).
+
+    The kernels start, and import what the templates of ``steps`` import, as soon as the pool is
+    created.
+    """
+
+    def __init__(self, size: int = 1, steps: tuple[str, ...] = STEPS):
+        self._steps = tuple(steps)
+        self._jobs: queue.Queue = queue.Queue()
+        self._closed = threading.Event()
+        self._threads = [threading.Thread(target=self._serve, name=f"clusterkit-kernel-{i}")
+                         for i in range(max(1, size))]
+        for thread in self._threads:
+            thread.start()
+
+    def _serve(self) -> None:
+        kernel, failure = None, None
+        try:
+            kernel = Kernel(warm=() if self._closed.is_set() else self._steps)
+        except Exception as error:  # every job this thread takes reports it
+            failure = error
+        try:
+            while (job := self._jobs.get()) is not None:
+                function, future = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    if failure is not None:
+                        raise failure
+                    future.set_result(function(kernel))
+                except BaseException as error:
+                    future.set_exception(error)
+        finally:
+            if kernel is not None:
+                kernel.shutdown()
+
+    def submit(self, function: Callable) -> Future:
+        future: Future = Future()
+        self._jobs.put((function, future))
+        return future
+
+    def close(self, wait: bool = True) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        for _ in self._threads:
+            self._jobs.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+    def run_all(self, jobs: list[Callable], meanwhile: Callable[[], object] | None = None) -> list:
+        """The results of ``jobs``, in order; the first failure cancels the jobs not started.
+        ``meanwhile`` is called in this thread while the kernels work."""
+        futures = [self.submit(job) for job in jobs]
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            return [f.result() for f in futures]
+        finally:
+            for future in futures:
+                future.cancel()
+            for future in futures:
+                if not future.cancelled():
+                    future.exception()  # running steps finish before their folder is removed
+
+    def __enter__(self) -> KernelPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close(wait=exc[0] is None)
