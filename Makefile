@@ -46,6 +46,7 @@ debian:
 	  else echo "missing:$$missing: install these Debian packages to run the browser and LibreOffice tests"; fi; fi
 
 test: setup debian
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:

@@ -27,8 +27,7 @@ import tempfile
 from pathlib import Path
 
 from clusterkit.examples import build_large
-from clusterkit.workbook import example_path
-from clusterkit.workbook import write_workbook
+from clusterkit.workbook import example_path, write_workbook
 
 STEPS = ("selection", "diagnostic", "plan", "implementation", "monitoring", "competency")
 TARGET = 3.0

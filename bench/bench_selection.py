@@ -188,15 +188,15 @@ def main() -> None:
     for strings in (False, True):
         keys = "string" if strings else "categorical"
         employment = employment_table(N_REGIONS, N_SECTORS, N_YEARS, strings=strings)
-        runs = timings(lambda: mapping_and_shift_share(employment))
+        runs = timings(lambda employment=employment: mapping_and_shift_share(employment))
         seconds = statistics.median(runs)
-        peak = traced_peak(lambda: mapping_and_shift_share(employment))
+        peak = traced_peak(lambda employment=employment: mapping_and_shift_share(employment))
         rows.append(
             (f"all mapping + shift-share, {keys} keys", f"{n_rows:,} rows", seconds, "< 5 s",
              f"{peak:,.0f} MB", "< 3 GB", seconds < 5 and peak < 3 * 1024)
         )
         core[keys] = timed(
-            lambda: (mapping.mapping_indicators(employment), mapping.shift_share(employment))
+            lambda employment=employment: (mapping.mapping_indicators(employment), mapping.shift_share(employment))
         )
         rows.append(
             (f"indicators + shift-share, {keys} keys", f"{n_rows:,} rows", core[keys], "< 5 s",
@@ -227,7 +227,10 @@ def main() -> None:
     )
 
     candidates, criteria = candidate_tables(N_CANDIDATES, N_CRITERIA)
-    sensitivity = lambda: sel.weight_sensitivity(candidates, criteria, n_draws=N_DRAWS, top_k=10)
+
+    def sensitivity():
+        return sel.weight_sensitivity(candidates, criteria, n_draws=N_DRAWS, top_k=10)
+
     vectorised_sensitivity = timed(sensitivity)
     peak = traced_peak(sensitivity)
     rows.append(

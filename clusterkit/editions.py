@@ -22,8 +22,8 @@ from pathlib import Path
 import yaml
 
 from . import i18n
-from .i18n import t
 from .documents.pdf import PdfError, html_to_pdf
+from .i18n import t
 
 EDITIONS = ("fr", "en")
 DOWNLOADS = "downloads"  # the whole editions, one file per format, next to the editions' folders

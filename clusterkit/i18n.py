@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -20,7 +20,7 @@ LANGUAGES = ("fr", "en")
 DEFAULT_LANG = "fr"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue() -> dict[str, dict[str, str]]:
     """The whole catalogue, loaded once."""
     text = resources.files("clusterkit.catalogues").joinpath("messages.yaml").read_text("utf-8")

@@ -19,13 +19,13 @@ import pandas as pd
 from docx.shared import Pt
 
 from . import i18n
-from .documents import docx as docx_report
 from .docs import write_if_changed
+from .documents import docx as docx_report
+from .documents.tables import TableSpec, clean
 from .errors import InputError
 from .i18n import t
 from .schema import ENUMS
 from .steps import implementation, plan
-from .documents.tables import TableSpec, clean
 
 
 @dataclass(frozen=True)

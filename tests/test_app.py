@@ -20,8 +20,7 @@ from clusterkit.app import keep_upload, problem_table, table_html
 from clusterkit.errors import InputError
 from clusterkit.examples import build_example
 from clusterkit.i18n import t
-from clusterkit.workbook import WorkbookError, read_workbook
-from clusterkit.workbook import write_workbook
+from clusterkit.workbook import WorkbookError, read_workbook, write_workbook
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "app"

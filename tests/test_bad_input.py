@@ -6,10 +6,10 @@ import time
 import pytest
 from bad_input.corpus import CASES, Case
 
+from clusterkit.errors import ClusterkitError
 from clusterkit.running.kernels import KernelPool
 from clusterkit.running.outputs import input_hash
 from clusterkit.running.pack import pack
-from clusterkit.errors import ClusterkitError
 from clusterkit.workbook import WorkbookError, read_workbook
 
 SURVEY_SECONDS = 120  # a generous bound: catches a reader that turns quadratic, not a slow machine

@@ -29,7 +29,7 @@ def test_each_edition_speaks_to_the_three_readers_in_its_language(built_book):
 
 
 def test_every_page_links_to_its_counterpart(built_book):
-    for lang, other, label in (("fr", "en", "English version of this page"), ("en", "fr", "Version française")):
+    for lang, _other, label in (("fr", "en", "English version of this page"), ("en", "fr", "Version française")):
         for html in (built_book / lang / "book" / lang).rglob("*.html"):
             text = html.read_text(encoding="utf-8")
             assert label in text, html

@@ -8,10 +8,10 @@ import pytest
 from nbclient import NotebookClient
 
 import clusterkit
-from clusterkit.steps import competency
 from clusterkit.docs import example_notebook
 from clusterkit.errors import InputError
 from clusterkit.running.templates import template_parameters
+from clusterkit.steps import competency
 
 EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "competency_self_assessment.ipynb"
 

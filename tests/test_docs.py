@@ -12,7 +12,7 @@ def test_data_dictionary_lists_every_sheet_column_and_enumeration_value():
         assert f"## `{key}`" in text
         for column in sheet.columns:
             assert f"| `{column.key}` |" in text
-    for name, values in ENUMS.items():
+    for values in ENUMS.values():
         for value in values:
             assert f"`{value}`" in text
     assert "| `employees` | effectif | oui | nombre entier au moins 0 |" in text

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 import clusterkit
-from clusterkit.running import pack as pack_module
 from clusterkit import questionnaire
-from clusterkit.running import edge as runner_module
 from clusterkit.cli import main
+from clusterkit.documents.report import Report
 from clusterkit.examples import build_example
 from clusterkit.exercises import plan_prioritisation_widget, swot_sorting_widget
-from clusterkit.documents.report import Report
+from clusterkit.running import edge as runner_module
+from clusterkit.running import pack as pack_module
 from clusterkit.workbook import example_path, read_workbook, write_workbook
 
 # The columns a team types its own words in, by sheet; every other column is a number, a date, an

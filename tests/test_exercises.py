@@ -9,8 +9,16 @@ from nbclient import NotebookClient
 
 from clusterkit import exercises
 from clusterkit.exercises import (
-    EXAMPLE_SHORTLIST, EXAMPLE_TARGETS, MonitoringTargetsExercise, PlanPrioritisationExercise, SwotSortingExercise,
-    joint_action_widget, monitoring_targets_widget, plan_prioritisation_widget, swot_sorting_widget, target_range
+    EXAMPLE_SHORTLIST,
+    EXAMPLE_TARGETS,
+    MonitoringTargetsExercise,
+    PlanPrioritisationExercise,
+    SwotSortingExercise,
+    joint_action_widget,
+    monitoring_targets_widget,
+    plan_prioritisation_widget,
+    swot_sorting_widget,
+    target_range,
 )
 from clusterkit.steps import diagnostic, monitoring, plan
 from clusterkit.workbook import example_path

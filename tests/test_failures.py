@@ -13,8 +13,8 @@ import pytest
 
 import clusterkit
 from clusterkit import cli
-from clusterkit.running import pack as packing
 from clusterkit.errors import ClusterkitError, ExecutionError, InputError, StepInputError
+from clusterkit.running import pack as packing
 from clusterkit.running.batch import BatchRow, summary_table
 from clusterkit.running.pack import PackResult, StepFailure, StepJob, pack
 from clusterkit.workbook import example_path

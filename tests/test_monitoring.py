@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clusterkit.documents import xlsx as exports
 from clusterkit.documents import views
+from clusterkit.documents import xlsx as exports
 from clusterkit.examples import build_example
 from clusterkit.i18n import t
 from clusterkit.schema import ENUMS, SHEETS

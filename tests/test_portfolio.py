@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from clusterkit.cli import main
-from clusterkit.examples import example_portfolio
 from clusterkit.documents.xlsx import tab_name
+from clusterkit.examples import example_portfolio
 from clusterkit.i18n import t
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,7 +1,6 @@
 """Running templates: papermill execution, reports, tables, parameters and errors."""
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys

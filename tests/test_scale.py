@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterkit.steps import monitoring, network
 from clusterkit.examples import LARGE, build_large
 from clusterkit.i18n import t
+from clusterkit.steps import monitoring, network
 
 matplotlib.use("Agg")
 

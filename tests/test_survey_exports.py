@@ -11,8 +11,8 @@ import pytest
 from field_exports import Firm, kobo_csv, kobo_xlsx, odk_central_zip
 from test_survey import rows_of
 
-from clusterkit.steps import network
 from clusterkit.cli import main
+from clusterkit.steps import network
 from clusterkit.survey import enterprise_xlsform, import_export
 from clusterkit.workbook import (
     WorkbookError,

@@ -14,11 +14,15 @@ import pandas as pd
 import pytest
 
 from clusterkit import i18n
-
 from clusterkit.cli import main
 from clusterkit.schema import ENUMS, SHEETS, STEPS
 from clusterkit.workbook import (
-    WorkbookError, example_path, parse_bool, parse_date, parse_number, read_workbook,
+    WorkbookError,
+    example_path,
+    parse_bool,
+    parse_date,
+    parse_number,
+    read_workbook,
 )
 
 # --------------------------------------------------------------------------------------------

@@ -101,8 +101,9 @@ class DocxWriter:
                 for run in cell.paragraphs[0].runs:
                     run.font.size = Pt(8.5)
 
-    def figure(self, png: bytes, caption: str, max_height=Cm(16)) -> None:
-        """A picture as wide as the text allows without passing ``max_height``, and its caption."""
+    def figure(self, png: bytes, caption: str, max_height=None) -> None:
+        """A picture as wide as the text allows without passing ``max_height`` (16 cm), and its caption."""
+        max_height = Cm(16) if max_height is None else max_height
         width, height = _png_size(png)
         shown = min(self.text_width, int(max_height * width / height))
         self.document.add_picture(io.BytesIO(png), width=shown)

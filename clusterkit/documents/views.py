@@ -86,12 +86,12 @@ SHEET_STYLE = """<style>
 .ck-sheet table.ck-sheet-fields td { text-align: left; }
 .ck-sheet table { border-collapse: collapse; }
 .ck-sheet td, .ck-sheet th { padding: 0.15em 0.5em; border-bottom: 1px solid #eee; }
-%s
+STATUS_RULES
 @media print {
   .ck-sheet { break-before: page; page-break-before: always; border: none; margin: 0; }
   .ck-sheet table { break-inside: avoid; page-break-inside: avoid; }
 }
-</style>""" % "\n".join(f".ck-status-{s} {{ background: #{c}; }}" for s, c in STATUS_COLOURS.items())
+</style>""".replace("STATUS_RULES", "\n".join(f".ck-status-{s} {{ background: #{c}; }}" for s, c in STATUS_COLOURS.items()))
 
 
 def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:

@@ -24,6 +24,7 @@ from ..steps.monitoring.analysis import STATUS_COLOURS, origin_label
 from ..steps.monitoring.sheets import FIELD_ENUMS, MEASUREMENT_COLUMNS, SHEET_FIELDS, SUMMARY_COLUMNS, IndicatorSheet
 from ..workbook import cell_value, excel_safe, put_cell, save_atomically
 from .tables import label, missing, value_label
+
 _BAD_TAB_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..i18n import t
 from ..documents.tables import label
+from ..i18n import t
 from ..schema import ENUMS
 from ..steps import diagnostic
 from ..workbook import example_path, read_workbook

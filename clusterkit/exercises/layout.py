@@ -13,8 +13,8 @@ import traitlets
 from IPython.display import display
 
 from .. import i18n
-from ..i18n import t
 from ..documents.tables import TableSpec, displayed
+from ..i18n import t
 
 # -- shared by the exercises below ---------------------------------------------------------------
 WIDE = {"description_width": "initial"}

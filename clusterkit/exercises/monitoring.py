@@ -9,8 +9,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import i18n
-from ..i18n import t
 from ..documents.tables import label
+from ..i18n import t
 from ..steps import monitoring
 from ..workbook import example_path, read_workbook
 from .layout import (

@@ -2,10 +2,10 @@
 workbook that fails never stops the others."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .. import i18n
 from ..errors import ClusterkitError

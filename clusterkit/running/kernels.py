@@ -8,10 +8,10 @@ import queue
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -25,7 +25,7 @@ STARTUP_TIMEOUT = 60  # seconds for a kernel to answer
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no kernel chatter on the console
 
 
-@lru_cache(maxsize=None)
+@cache
 def template_imports(steps: tuple[str, ...] = STEPS) -> str:
     """The import statements of the templates of ``steps`` (default: every template), run in a
     kernel before a step needs them."""

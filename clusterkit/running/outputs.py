@@ -41,7 +41,7 @@ def pack_date() -> dt.date:
     """The day a pack shows: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 
 
@@ -213,7 +213,7 @@ def write_manifest(path: Path, source: Path, steps: list[str], lang: str, pdf: b
         templates[step] = {"file": f"{step}.ipynb", "sha256": file_hash(template_path(step)), "parameters": used}
     manifest = {
         "created": started.isoformat(timespec="seconds"),
-        "seconds": round((dt.datetime.now(dt.timezone.utc) - started).total_seconds(), 1),
+        "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1),
         "input": {"name": source.name, "sha256": input_hash(source)},
         "versions": _versions(),
         "parameters": {"lang": lang, "steps": steps, "pdf": pdf},

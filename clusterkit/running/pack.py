@@ -36,10 +36,28 @@ from ..workbook import example_path
 from .edge import open_workbook, output_folder
 from .kernels import Kernel, KernelPool
 from .language import user_lang
-from .outputs import (INDEX, MANIFEST, check_out, pack_date, publish, stable_notebook, stable_zip, write_index,
-                      write_manifest)
-from .templates import (DEFAULT_TIMEOUT, KERNEL, TITLE_CELL, available_template, check_parameters, prepare_html,
-                        template_path, titled, to_html)
+from .outputs import (
+    INDEX,
+    MANIFEST,
+    check_out,
+    pack_date,
+    publish,
+    stable_notebook,
+    stable_zip,
+    write_index,
+    write_manifest,
+)
+from .templates import (
+    DEFAULT_TIMEOUT,
+    KERNEL,
+    TITLE_CELL,
+    available_template,
+    check_parameters,
+    prepare_html,
+    template_path,
+    titled,
+    to_html,
+)
 
 ZIP_SUFFIXES = (".xlsx", ".docx")
 
@@ -227,7 +245,7 @@ def make_pack(source: Path, out: Path, lang: str | None, steps: list[str] | None
               parameters: dict[str, dict], timeout: int, pool) -> PackResult:
     """The pack of the workbook ``source`` into ``out``, its steps run by ``pool`` (anything with
     ``run_all``): :func:`pack` once its kernels are starting, and each workbook of a batch."""
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     source, wb, lang = open_workbook(source, lang)
     if steps:
         for step in steps:

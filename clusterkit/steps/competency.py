@@ -14,7 +14,7 @@ self-assessment and the others disagree, a training plan, and progress between t
 from __future__ import annotations
 
 import textwrap
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -38,7 +38,7 @@ SERIES_COLOURS = {"self": "#c0392b", "peer": "#2e86c1", "trainer": "#117a65"}
 # --------------------------------------------------------------------------------------------
 # The catalogue
 # --------------------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def catalogue() -> dict:
     """The profile as shipped in ``catalogues/competency.yaml`` (scale, axes, registers,
     competencies, skills, activities), loaded once."""

@@ -12,7 +12,7 @@ time; the day after, it is one day late.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -20,9 +20,9 @@ import pandas as pd
 import yaml
 
 from .. import i18n
+from ..documents.tables import TableSpec
 from ..i18n import t
 from ..schema import ENUMS
-from ..documents.tables import TableSpec
 from .plan import actor_names, gantt, plan_years, resolve_actors, with_money
 
 # The follow-up state of an action, derived from its status, its dates and the follow-up date.
@@ -35,7 +35,7 @@ ACTIVE = ("ongoing", "done")  # statuses of actions that have started and were n
 # --------------------------------------------------------------------------------------------
 # The collective-action typology
 # --------------------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def typology() -> dict:
     """``{domain: {"firm_group": [{fr, en}, ...], "whole_cluster": [...]}}`` in the schema's order."""
     text = resources.files("clusterkit.catalogues").joinpath("typology.yaml").read_text("utf-8")

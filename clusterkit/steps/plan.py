@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..documents.tables import TableSpec
 from ..i18n import t
 from ..schema import ENUMS
-from ..documents.tables import TableSpec
 
 QUADRANTS = ("do_first", "plan_carefully", "easy_gains", "reconsider")
 DEFAULT_THRESHOLD = 3.5  # on the 1-5 scales: 4 and 5 are high, 1 to 3 low

@@ -19,7 +19,16 @@ import pandas as pd
 from ..i18n import t
 from ..schema import SHEETS
 from ..workbook import (
-    ENUM_TABLES, Problem, RawSheet, WorkbookError, cell_text, is_blank, load_sheets, max_bytes, normalise, too_large
+    ENUM_TABLES,
+    Problem,
+    RawSheet,
+    WorkbookError,
+    cell_text,
+    is_blank,
+    load_sheets,
+    max_bytes,
+    normalise,
+    too_large,
 )
 from .xlsform import MULTIPLE, RELATION_FIELDS, REPEAT, question_label, survey_rows
 

@@ -17,12 +17,28 @@ from .. import i18n
 from ..i18n import t
 from ..schema import SHEETS
 from ..workbook import (
-    ENUM_TABLES, Problem, RawSheet, SheetReader, Workbook, WorkbookEditor, WorkbookError, cell_text,
-    check_rules, is_blank, normalise, sheet_title
+    ENUM_TABLES,
+    Problem,
+    RawSheet,
+    SheetReader,
+    Workbook,
+    WorkbookEditor,
+    WorkbookError,
+    cell_text,
+    check_rules,
+    is_blank,
+    normalise,
+    sheet_title,
 )
 from .exports import (
-    ExportTable, SkippedSubmission, Submission, export_error, list_submissions, read_export, select_submissions,
-    submission_id
+    ExportTable,
+    SkippedSubmission,
+    Submission,
+    export_error,
+    list_submissions,
+    read_export,
+    select_submissions,
+    submission_id,
 )
 from .xlsform import RELATION_FIELDS, UUID_COLUMN
 
@@ -296,7 +312,7 @@ class _Merge:
         for row, r in self.records["relations"].items():
             if r.get(UUID_COLUMN):
                 previous.setdefault(r[UUID_COLUMN], []).append(row)
-        for parent, (firm, submission) in accepted.items():
+        for parent, (_firm, submission) in accepted.items():
             slots = sorted(row for i in submission.ids for row in previous.get(i, []))
             rounds = [self.records["relations"][row].get("survey_round") for row in slots]
             survey_round = next((r for r in rounds if r is not None), self.report.survey_round)

@@ -5,14 +5,33 @@ is all most code needs; the modules below say how each part works.
 """
 from .baseline import BASELINE_COLUMNS, read_baseline
 from .cells import (
-    ENUM_TABLES, FORMULA_PREFIXES, AmbiguousValue, UncomputedFormula, cell_text, excel_safe, format_number, is_blank,
-    normalise, parse_bool, parse_date, parse_number
+    ENUM_TABLES,
+    FORMULA_PREFIXES,
+    AmbiguousValue,
+    UncomputedFormula,
+    cell_text,
+    excel_safe,
+    format_number,
+    is_blank,
+    normalise,
+    parse_bool,
+    parse_date,
+    parse_number,
 )
 from .editor import SheetEditor, WorkbookEditor, backup_path
 from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec, render
 from .reader import (
-    RawSheet, SheetReader, Workbook, column_aliases, example_path, find_header, load_sheets,
-    max_bytes, read_workbook, sheet_lookup, too_large
+    RawSheet,
+    SheetReader,
+    Workbook,
+    column_aliases,
+    example_path,
+    find_header,
+    load_sheets,
+    max_bytes,
+    read_workbook,
+    sheet_lookup,
+    too_large,
 )
 from .rules import check_rules
 from .writer import cell_value, header, new_workbook, put_cell, save_atomically, sheet_title, write_workbook

@@ -29,8 +29,19 @@ from .. import i18n
 from ..i18n import t
 from ..schema import SHEETS, STEP_SHEETS, Column, Sheet
 from .cells import (
-    ENUM_TABLES, EXCEL_CELL_LIMIT, FORMULA_ERRORS, MAX_NUMBER, AmbiguousValue, UncomputedFormula, cell_text,
-    format_number, is_blank, normalise, parse_bool, parse_date, parse_number
+    ENUM_TABLES,
+    EXCEL_CELL_LIMIT,
+    FORMULA_ERRORS,
+    MAX_NUMBER,
+    AmbiguousValue,
+    UncomputedFormula,
+    cell_text,
+    format_number,
+    is_blank,
+    normalise,
+    parse_bool,
+    parse_date,
+    parse_number,
 )
 from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec
 from .rules import check_rules

@@ -12,13 +12,12 @@ import copy
 import csv
 import datetime as dt
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
-
 
 from clusterkit.workbook import example_path
 
@@ -31,7 +30,7 @@ EMOJI = "Cordonnerie 👞✂️ Zoé"
 LATIN = "Société Générale des Peaux — Ñandú & Çelik"
 
 
-@lru_cache(maxsize=None)
+@cache
 def example_rows() -> dict[str, tuple[tuple, ...]]:
     """Every sheet of the example as rows of values (read once)."""
     book = openpyxl.load_workbook(example_path())
@@ -467,7 +466,7 @@ CASES: tuple[Case, ...] = (
     # -- files and encodings ----------------------------------------------------------------
     Case("csv_latin1_semicolons", csv_folder("latin1", "latin-1", ";"), check=check_csv),
     Case("csv_utf8_bom_commas", csv_folder("utf8", "utf-8-sig", ","), check=check_csv),
-    Case("text_renamed_xlsx", raw_file("notes.xlsx", "name;value\nnot;excel\n".encode()),
+    Case("text_renamed_xlsx", raw_file("notes.xlsx", b"name;value\nnot;excel\n"),
          problems=("file_unreadable",), says=("remove any password",)),
     Case("password_protected", raw_file("locked.xlsx", OLE_HEADER), problems=("file_unreadable",)),
     Case("truncated_sheet", truncated_sheet, problems=("file_unreadable",)),

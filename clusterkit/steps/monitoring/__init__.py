@@ -5,23 +5,79 @@ tables (:mod:`.sheets`), and the battery edit of ``indicators add`` (:mod:`.batt
 ``from clusterkit.steps import monitoring`` gives every public name of the parts.
 """
 from .analysis import (
-    ASSESSED, AT_RISK_BELOW, DIAGNOSTIC_ORIGIN, DIMENSIONS, ENUM_OF, LEVEL_STAGE, OBJECTIVES, OFF_TRACK_BELOW, STAGES,
-    STATUS_COLOURS, STATUSES, WORKBOOK_ORIGIN, Assessment, assess, baseline_origins, community_size, current_values,
-    disaggregation, effectiveness, efficiency, evaluation_summary, expected_progress, extension, extension_notes,
-    fill_baselines, labels, local_contribution, origin_counts, origin_label, progress_by, progress_table, progress_view,
-    relations_by_round, results_chain, spending, women_share, workbook_baseline
+    ASSESSED,
+    AT_RISK_BELOW,
+    DIAGNOSTIC_ORIGIN,
+    DIMENSIONS,
+    ENUM_OF,
+    LEVEL_STAGE,
+    OBJECTIVES,
+    OFF_TRACK_BELOW,
+    STAGES,
+    STATUS_COLOURS,
+    STATUSES,
+    WORKBOOK_ORIGIN,
+    Assessment,
+    assess,
+    baseline_origins,
+    community_size,
+    current_values,
+    disaggregation,
+    effectiveness,
+    efficiency,
+    evaluation_summary,
+    expected_progress,
+    extension,
+    extension_notes,
+    fill_baselines,
+    labels,
+    local_contribution,
+    origin_counts,
+    origin_label,
+    progress_by,
+    progress_table,
+    progress_view,
+    relations_by_round,
+    results_chain,
+    spending,
+    women_share,
+    workbook_baseline,
 )
 from .battery import add_battery, add_battery_message
 from .catalogue import (
-    REACH_KINDS, UNIT_KINDS, battery_rows, catalogue, catalogue_entries, catalogue_lists, catalogue_table,
-    default_batteries, indicator_names, is_women_group, reach_kind, unit_kind
+    REACH_KINDS,
+    UNIT_KINDS,
+    battery_rows,
+    catalogue,
+    catalogue_entries,
+    catalogue_lists,
+    catalogue_table,
+    default_batteries,
+    indicator_names,
+    is_women_group,
+    reach_kind,
+    unit_kind,
 )
 from .figures import (
-    ACTION_COLOUR, CHAIN_ROW_LIMIT, TREND_PANEL_LIMIT, chain_approximations, chain_nodes_drawn, progress_figure,
-    results_chain_figure, trend_approximations, trend_figure, trend_indicators
+    ACTION_COLOUR,
+    CHAIN_ROW_LIMIT,
+    TREND_PANEL_LIMIT,
+    chain_approximations,
+    chain_nodes_drawn,
+    progress_figure,
+    results_chain_figure,
+    trend_approximations,
+    trend_figure,
+    trend_indicators,
 )
 from .sheets import (
-    FIELD_ENUMS, MEASUREMENT_COLUMNS, SHEET_FIELDS, SUMMARY_COLUMNS, IndicatorSheet, field_text, indicator_sheets
+    FIELD_ENUMS,
+    MEASUREMENT_COLUMNS,
+    SHEET_FIELDS,
+    SUMMARY_COLUMNS,
+    IndicatorSheet,
+    field_text,
+    indicator_sheets,
 )
 
 __all__ = [

@@ -6,7 +6,7 @@ book renders its tables from it, so each list is written once.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -25,13 +25,13 @@ UNIT_KINDS = ("count", "share", "score", "amount", "yes_no")
 # --------------------------------------------------------------------------------------------
 # The catalogue
 # --------------------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _catalogue_file() -> dict:
     text = resources.files("clusterkit.catalogues").joinpath("indicators.yaml").read_text("utf-8")
     return yaml.safe_load(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue_frame() -> pd.DataFrame:
     rows = []
     for entry in _catalogue_file()["indicators"]:
@@ -45,7 +45,7 @@ def _catalogue_frame() -> pd.DataFrame:
     return pd.DataFrame(rows).astype("str")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue_entries() -> pd.DataFrame:
     """The catalogue indexed by its ``key`` (one frame, shared: read it, do not change it)."""
     return _catalogue_frame().set_index("key")
@@ -119,7 +119,7 @@ def catalogue_table(lang: str, followed: set[str] = frozenset()) -> pd.DataFrame
 # --------------------------------------------------------------------------------------------
 # Units
 # --------------------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _words(group: str) -> dict[str, set[str]]:
     return {kind: {normalise(w) for w in words} for kind, words in _catalogue_file()[group].items()}
 
@@ -142,7 +142,7 @@ def reach_kind(unit) -> str | None:
     return next((kind for kind, words in _words("reach_words").items() if first in words), None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _women_groups() -> frozenset[str]:
     return frozenset(normalise(g) for g in _catalogue_file()["women_groups"])
 
