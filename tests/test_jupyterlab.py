@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import browser  # noqa: F401  Debian's Chromium, launched once per module
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
@@ -255,7 +254,7 @@ def shut_down_kernels(url, token):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("name", EXERCISES)
-def test_exercise_in_jupyterlab_at_three_widths(browser, lab, name, lang):  # noqa: F811 (the fixture)
+def test_exercise_in_jupyterlab_at_three_widths(browser, lab, name, lang):
     url, token = lab
     page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900}, locale="en-US")
     try:
@@ -284,7 +283,7 @@ def test_exercise_in_jupyterlab_at_three_widths(browser, lab, name, lang):  # no
 
 
 # -- Voilà ------------------------------------------------------------------------------------------
-def test_an_exercise_renders_as_a_voila_page(browser, tmp_path):  # noqa: F811 (the fixture)
+def test_an_exercise_renders_as_a_voila_page(browser, tmp_path):
     exercise_copies(tmp_path / "notebooks")
     port = free_port()
     server = subprocess.Popen(
