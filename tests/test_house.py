@@ -10,7 +10,6 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "clusterkit"
 MAX_LINES = 700
 DATA_MODULES = {"examples.py"}  # the example cluster's data, written out row by row
-BEING_SPLIT: set[str] = set()  # split in progress (issue 16); the lead removes these
 
 
 def modules() -> list[Path]:
@@ -88,15 +87,8 @@ def test_modules_use_only_public_names_of_other_modules(path):
     assert private_uses(path) == []
 
 
-def _size_cases() -> list:
-    """Every module but the data; those being split are expected to fail, one mark each."""
-    return [pytest.param(path, id=str(path.relative_to(PACKAGE)),
-                         marks=[pytest.mark.xfail(strict=False, reason="being split into a package")]
-                         if path.parent == PACKAGE and path.name in BEING_SPLIT else [])
-            for path in modules() if path.name not in DATA_MODULES]
-
-
-@pytest.mark.parametrize("path", _size_cases())
+@pytest.mark.parametrize("path", [p for p in modules() if p.name not in DATA_MODULES],
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_modules_stay_under_the_size_limit(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.name}: {lines} lines, more than {MAX_LINES}: split it by what each part does"
