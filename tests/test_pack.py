@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
+from test_failures import break_competency
 
 from clusterkit import __version__
 from clusterkit.errors import ExecutionError, InputError
@@ -128,12 +129,15 @@ def test_two_packs_of_the_same_input_are_identical_but_for_the_manifest_times(ex
         assert b"2026-11-19T00:00:00Z</dcterms:modified>" in book.read("docProps/core.xml")
 
 
-def test_a_failed_step_is_listed_and_its_notebook_kept_and_a_good_pack_replaces_it(pool, tmp_path):
+def test_a_failed_step_is_listed_and_its_notebook_kept_and_a_good_pack_replaces_it(pool, tmp_path, monkeypatch):
     source = small_workbook(tmp_path / "team.xlsx")
     out = tmp_path / "reports"
     first = pack(source, out, lang="en", pool=pool)
     assert first.steps == ("competency",) and first.exit_code == 0
-    failed = pack(source, out, lang="en", pool=pool, parameters={"competency": {"person": "Nobody at all"}})
+    (tmp_path / "templates").mkdir()
+    break_competency(monkeypatch, tmp_path / "templates")  # a template with a bug
+    failed = pack(source, out, lang="en", pool=pool)
+    monkeypatch.undo()
     assert failed.steps == () and [f.step for f in failed.failures] == ["competency"]
     assert isinstance(failed.failures[0].error, ExecutionError) and failed.exit_code == 3
     assert str(failed.failures[0].error).startswith("Running the template competency failed at cell ")
