@@ -93,11 +93,11 @@ def test_landing_page_passes_axe(browser, built_book):
     assert visit(browser, [built_book / "index.html"]) == {built_book / "index.html": []}
 
 
-def test_wide_tables_and_the_menus_are_reached_with_the_keyboard(browser, offline_sites):
+def test_wide_tables_and_the_menus_are_reached_with_the_keyboard(browser, offline_sites, lang):
     """Tab reaches the worked example's wide tables (then the arrow keys scroll them) and opens the
     download menu, whose whole-edition links are there."""
     page = browser.new_page(viewport={"width": 900, "height": 900})
-    page.goto((offline_sites["fr"] / "fr" / "book" / "_generated" / "fr" / "monitoring.html").as_uri())
+    page.goto((offline_sites[lang] / lang / "book" / "_generated" / lang / "monitoring.html").as_uri())
     regions = page.eval_on_selector_all(
         "main [tabindex='0']",
         "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => [e.getAttribute('role'), e.getAttribute('aria-label')])")
@@ -111,8 +111,10 @@ def test_wide_tables_and_the_menus_are_reached_with_the_keyboard(browser, offlin
     page.keyboard.press("Enter")
     menu = page.locator(".dropdown-download-buttons .dropdown-menu")
     menu.wait_for(state="visible")
-    assert "Livre entier (PDF)" in menu.inner_text() and "Site hors ligne (ZIP)" in menu.inner_text()
+    pdf, zip_file, sections = {"fr": ("Livre entier (PDF)", "Site hors ligne (ZIP)", "Sections de «\u202f"),
+                               "en": ("Whole book (PDF)", "Offline site (ZIP)", "Sections of “")}[lang]
+    assert pdf in menu.inner_text() and zip_file in menu.inner_text()
     names = page.eval_on_selector_all(".bd-sidebar-primary summary", "els => els.map(e => e.getAttribute('aria-label'))")
-    # the navigation's expand buttons are named after their chapter
-    assert len(names) == 7 and all((name or "").startswith("Sections de «\u202f") for name in names), names
+    # every expand button of the navigation is named after its chapter (the six steps at least)
+    assert len(names) >= 6 and all((name or "").startswith(sections) for name in names), names
     page.close()
