@@ -16,6 +16,7 @@ from workbooks import Shape, build, run_in_process, shapes
 
 from clusterkit.errors import ClusterkitError, InputError, StepInputError
 from clusterkit.schema import STEPS
+from clusterkit.steps import mapping, network
 from clusterkit.workbook import read_workbook
 
 # derandomized: CI draws the same workbooks every run; the database is off so no run depends on another
@@ -54,7 +55,7 @@ def test_a_workbook_of_thousands_of_rows_is_accepted_and_maps(folder):
     wb = read_workbook(generated.path)
     assert (len(wb["enterprises"]), len(wb["actors"]), len(wb["employment"])) == (2000, 2500, 3600)
     scope = run_in_process("selection", generated.path, "en")
-    assert len(scope["selection"].location_quotients(scope["indicators"], (2010, 2020))) == 2400
+    assert len(mapping.location_quotients(scope["indicators"], (2010, 2020))) == 2400
 
 
 # -- every step ------------------------------------------------------------------------------------
@@ -99,9 +100,12 @@ def test_monitoring_as_of_before_every_disaggregated_measurement(folder):
 def test_diagnostic_of_a_cluster_of_600_actors(folder):
     generated = build(Shape(seed=9, rows=100, actors=600, relations=900, rounds=2), folder)
     scope = run_in_process("diagnostic", generated.path, "en")
-    positions = scope["positions"]
-    assert len(positions) == 600
-    assert scope["facts"]["actors"] == 600
+    # the map draws its most linked actors (and says so); the facts count every actor
+    assert len(scope["positions"]) == network.MAP_ACTOR_LIMIT
+    # the first round's map holds the actors tied by then and those never tied (network.on_map)
+    wb = read_workbook(generated.path)
+    first = network.on_map(wb["actors"], wb["relations"], network.survey_rounds(wb["relations"])[0])
+    assert scope["facts"]["actors"] == len(first) and 0 < len(first) <= 600
 
 
 # -- a step that cannot run says why, in the user's words ------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,6 +23,8 @@ from ..workbook import example_path, parse_date, read_workbook
 from . import xlsx
 from .figures import png_bytes
 from .tables import TableSpec, displayed, localised
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a template's date parameter is written
 
 
 class Report:
@@ -59,6 +62,8 @@ class Report:
         if value in ("", None):
             return None
         try:
+            if not ISO_DATE.fullmatch(str(value)):  # a parameter has one form, whatever the language
+                raise ValueError(value)
             return parse_date(value).normalize()
         except (ValueError, OverflowError):
             raise InputError(self.t("report.bad_date", name=name, value=value)) from None
