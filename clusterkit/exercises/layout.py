@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import traitlets
 from IPython.display import display
+from IPython.utils.capture import capture_output
 
 from .. import i18n
 from ..documents.tables import TableSpec, displayed
@@ -78,11 +79,19 @@ def line(max_width: str = "48em") -> widgets.Layout:
 
 def captured(*shown) -> widgets.Output:
     """``shown`` in an Output widget: widgets, DataFrames or anything the notebook can display, or
-    functions called to print or display."""
-    out = widgets.Output()
-    with out:
-        for item in shown:
+    functions called to print or display (what one function prints comes before what it displays).
+
+    The outputs are collected first and then given to the widget: capturing them live (``with out:``)
+    can leave a Voilà page executing forever (voila-dashboards/voila#1428)."""
+    outputs = []
+    for item in shown:
+        with capture_output() as caught:
             item() if callable(item) and not isinstance(item, widgets.Widget) else display(item)
+        if caught.stdout:
+            outputs.append({"output_type": "stream", "name": "stdout", "text": caught.stdout})
+        outputs += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata} for o in caught.outputs]
+    out = widgets.Output()
+    out.outputs = tuple(outputs)
     return out
 
 
