@@ -36,11 +36,11 @@ from .running.kernels import KernelPool
 from .running.outputs import safe_name
 from .running.pack import pack, steps_present
 from .schema import ENUMS
-from .workbook import WorkbookError, max_bytes, read_workbook
+from .workbook import SPREADSHEET_SUFFIXES, WorkbookError, max_bytes, read_workbook
 
 NOTEBOOK = "app.ipynb"
 OUT = "out"  # the only folder of a session that the server lets the browser fetch
-WORKBOOK_SUFFIXES = (".xlsx", ".ods", ".xls", ".csv")
+WORKBOOK_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
 PROBLEM_COLUMNS = ("sheet", "row", "column", "value", "expected", "fix")
 STARTUP_SECONDS = 120
 

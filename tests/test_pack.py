@@ -210,17 +210,20 @@ def test_batch_makes_one_pack_per_workbook_and_a_bad_one_stops_nothing(tmp_path)
     small_workbook(folder / "beta.xlsx", edit=bad_score)
     (folder / "gamma.xlsx").write_text("name;value\nnot;excel\n", encoding="utf-8")
     (folder / "~$alpha.xlsx").write_bytes(b"lock")  # Excel's lock file is not a workbook
+    (folder / "delta.ods").write_bytes(b"not a spreadsheet")  # .ods, .xls and .xlsm are workbooks too
+    (folder / "readme.txt").write_text("notes", encoding="utf-8")
     rows = batch(folder, tmp_path / "packs", jobs=2, lang="en", progress=False)
     assert [(r.workbook.name, r.ok) for r in rows] == [("alpha.xlsx", True), ("beta.xlsx", False),
-                                                       ("gamma.xlsx", False)]
+                                                       ("delta.ods", False), ("gamma.xlsx", False)]
     assert (tmp_path / "packs" / "alpha" / "competency.html").exists()
     assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == ["alpha"]
     assert "beta.xlsx, sheet 'compétences', row 3" in rows[1].reason
-    assert "gamma.xlsx" in rows[2].reason and len(rows[2].reason.splitlines()) == 2
+    assert "delta.ods" in rows[2].reason
+    assert "gamma.xlsx" in rows[3].reason and len(rows[3].reason.splitlines()) == 2
     table = summary_table(rows, "en").splitlines()
     assert table[0].split() == ["Workbook", "Result", "Reason"]
     assert table[2].startswith("alpha.xlsx  ok") and table[3].startswith("beta.xlsx   failed  ")
-    assert table[-1] == "1 ok, 2 failed."
+    assert table[-1] == "1 ok, 3 failed."
 
 
 def test_summary_table_lines():

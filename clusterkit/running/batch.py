@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import i18n
 from ..errors import ClusterkitError
 from ..i18n import t
+from ..workbook import SPREADSHEET_SUFFIXES
 from .edge import output_folder
 from .kernels import Kernel, KernelPool
 from .language import resolve_lang, user_lang
@@ -28,12 +29,13 @@ class BatchRow:
 
 
 def workbooks_in(folder: Path) -> list[Path]:
-    """The team workbooks of a folder: its ``.xlsx`` files and its sub-folders of CSV files."""
+    """The team workbooks of a folder: its spreadsheet files (.xlsx, .xlsm, .xls, .ods) and its
+    sub-folders of CSV files."""
     found = []
     for path in sorted(Path(folder).iterdir()):
         if path.name.startswith((".", "~$")):
             continue  # hidden files and Excel's lock files
-        if path.is_file() and path.suffix.lower() == ".xlsx":
+        if path.is_file() and path.suffix.lower() in SPREADSHEET_SUFFIXES:
             found.append(path)
         elif path.is_dir() and any(path.glob("*.csv")):
             found.append(path)

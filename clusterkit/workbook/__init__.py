@@ -21,6 +21,7 @@ from .cells import (
 from .editor import SheetEditor, WorkbookEditor, backup_path
 from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec, render
 from .reader import (
+    SPREADSHEET_SUFFIXES,
     RawSheet,
     SheetReader,
     Workbook,
@@ -37,7 +38,7 @@ from .rules import check_rules
 from .writer import cell_value, header, new_workbook, put_cell, save_atomically, sheet_title, write_workbook
 
 __all__ = [
-    "BASELINE_COLUMNS", "ENUM_TABLES", "FORMULA_PREFIXES", "AmbiguousValue", "EnumLabels", "Notice", "Problem",
+    "BASELINE_COLUMNS", "ENUM_TABLES", "SPREADSHEET_SUFFIXES", "FORMULA_PREFIXES", "AmbiguousValue", "EnumLabels", "Notice", "Problem",
     "RawSheet", "SheetEditor", "SheetReader", "UncomputedFormula", "Workbook", "WorkbookEditor", "WorkbookError",
     "backup_path", "cell_text", "cell_value", "check_rules", "column_aliases", "example_path", "excel_safe",
     "find_header", "format_number", "header", "is_blank", "kind_spec", "load_sheets", "max_bytes", "new_workbook",

@@ -139,6 +139,9 @@ def too_large(file: str, size: int) -> WorkbookError:
                                   fix=("err.file_too_large.fix", {}))])
 
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # the files read as spreadsheets, CSV aside
+
+
 def load_sheets(path: Path) -> list[RawSheet]:
     """The raw sheets of a workbook file, a CSV file or a folder of CSV files, cells as stored."""
     if path.is_dir():
