@@ -1,4 +1,4 @@
-"""The team workbook layer: cells, problems, the reader, the editor and the writer.
+"""The team workbook layer: cells, problems, the files, the reader, the editor and the writer.
 
 ``from clusterkit.workbook import read_workbook, WorkbookError, Workbook, Problem, example_path``
 is all most code needs; the modules below say how each part works.
@@ -19,21 +19,18 @@ from .cells import (
     parse_number,
 )
 from .editor import SheetEditor, WorkbookEditor, backup_path
-from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec, render
-from .reader import (
+from .files import (
     SPREADSHEET_SUFFIXES,
     RawSheet,
-    SheetReader,
-    Workbook,
     column_aliases,
-    example_path,
     find_header,
     load_sheets,
     max_bytes,
-    read_workbook,
     sheet_lookup,
     too_large,
 )
+from .problems import EnumLabels, Notice, Problem, WorkbookError, kind_spec, range_spec, render
+from .reader import SheetReader, Workbook, example_path, read_workbook
 from .rules import check_rules
 from .writer import cell_value, header, new_workbook, put_cell, save_atomically, sheet_title, write_workbook
 

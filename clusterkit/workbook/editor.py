@@ -18,8 +18,9 @@ from pathlib import Path
 from .. import i18n
 from ..schema import SHEETS
 from .cells import is_blank, normalise
+from .files import column_aliases, find_header, sheet_lookup
 from .problems import Problem, WorkbookError
-from .reader import Workbook, column_aliases, find_header, read_workbook, sheet_lookup
+from .reader import Workbook, read_workbook
 from .writer import cell_value, header, put_cell, save_atomically, sheet_title
 
 
