@@ -235,16 +235,24 @@ def test_a_mapping_counted_in_firms_says_so_and_names_its_columns(tmp_path):
     ("en", "zero", "In the ‘employment’ sheet, total employment in 2015 is zero"),
     ("fr", "apart", ("Dans la feuille « emploi », aucun couple région-secteur n'a d'emplois à la fois en 2010 "
                      "et en 2015 : la cartographie ne peut suivre aucune spécialisation")),
+    # counted in firms, the message speaks of establishments
+    ("en", "firms zero", "In the ‘employment’ sheet, the total number of establishments in 2015 is zero"),
+    ("fr", "firms apart", ("Dans la feuille « emploi », aucun couple région-secteur ne compte d'établissements à la "
+                           "fois en 2010 et en 2015 : la cartographie ne peut suivre aucune spécialisation")),
 ])
 def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, lang, years, message):
     employment = HAND_EMPLOYMENT
+    if isinstance(years, str) and years.startswith("firms"):
+        years = years.split()[1]
+        employment = employment.rename(columns={"employment": "establishments"})
+    counts = "establishments" if "establishments" in employment else "employment"
     if years is None:
         employment = employment[employment["year"] == 2010]
     elif years == "zero":
-        employment = employment.assign(employment=employment["employment"].where(employment["year"] == 2010, 0))
+        employment = employment.assign(**{counts: employment[counts].where(employment["year"] == 2010, 0)})
     elif years == "apart":  # A employs people only in 2010, B only in 2015
-        employment = employment.assign(employment=employment["employment"].where(
-            (employment["region"] == "A") == (employment["year"] == 2010), 0))
+        employment = employment.assign(**{counts: employment[counts].where(
+            (employment["region"] == "A") == (employment["year"] == 2010), 0)})
     path = write({**HAND_SELECTION, "employment": employment}, tmp_path / "one-year.xlsx", lang)
     parameters = {"mapping_years": years} if isinstance(years, list) else {}
     with pytest.raises(StepInputError) as caught:

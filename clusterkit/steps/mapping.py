@@ -144,11 +144,14 @@ def _year_pair(years: pd.Series, start_year, end_year) -> tuple:
     return start, end
 
 
-def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr") -> tuple[int, int]:
+def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr",
+                   basis: str = "employment") -> tuple[int, int]:
     """The start and end years the mapping compares: ``mapping_years`` when given, else the first
     and last years of the sheet. Raises :class:`StepInputError`, in ``lang``, when the sheet cannot
-    give a mapping: a single year, a year asked for that the sheet lacks, a year with no jobs, or
-    no region and sector employing people in both years (no quotient can then change)."""
+    give a mapping: a single year, a year asked for that the sheet lacks, a year with no jobs (no
+    firms on the ``firms`` basis of :func:`mapping_counts`), or no region and sector employing
+    people (counting firms) in both years (no quotient can then change)."""
+    empty = {"employment": ("no_jobs", "no_pair"), "firms": ("no_firms", "no_pair_firms")}[basis]
     years = sorted(int(y) for y in employment["year"].unique())
     shown = ", ".join(map(str, years))
     if len(years) < 2:
@@ -162,10 +165,10 @@ def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr")
     totals = employment.groupby("year")["employment"].sum()
     for year in (start, end):
         if not totals[year] > 0:
-            raise StepInputError(t("selection.input.no_jobs", lang, year=year))
+            raise StepInputError(t(f"selection.input.{empty[0]}", lang, year=year))
     employed = employment[employment["year"].isin([start, end]) & (employment["employment"] > 0)]
     if not employed.groupby(["region", "sector"])["year"].nunique().eq(2).any():
-        raise StepInputError(t("selection.input.no_pair", lang, start=start, end=end))
+        raise StepInputError(t(f"selection.input.{empty[1]}", lang, start=start, end=end))
     return start, end
 
 
