@@ -11,6 +11,7 @@ build); a landing page at the top of the site lets the reader choose.
 from __future__ import annotations
 
 import argparse
+import base64
 import html
 import re
 import shutil
@@ -104,25 +105,94 @@ def download_name(lang: str, kind: str) -> str:
     return f"{DOWNLOADS}/clusterkit-{lang}{SUFFIXES[kind]}"
 
 
-def landing_page() -> str:
-    """The site's entry page: the same invitation in both languages, the two editions and their downloads."""
-    def edition(lang):
-        downloads = " · ".join(f'<a href="{download_name(lang, kind)}">{html.escape(t(f"book.download.{kind}", lang))}</a>'
-                               for kind in SUFFIXES)
-        return (f'<li lang="{lang}"><a href="{lang}/book/{lang}/index.html" hreflang="{lang}">'
-                f'{html.escape(t("book.edition", lang))}</a><br><span class="downloads">'
-                f'{html.escape(t("book.download.title", lang))} {downloads}</span></li>')
+# The look of the book's theme (pydata-sphinx-theme, light mode): its system fonts, text, muted,
+# link, border and surface colours, so that the landing page reads as the book's first page.
+LANDING_CSS = """
+:root{--ck-text:#222832;--ck-muted:#48566b;--ck-link:#0a7d91;--ck-link-dark:#085d6c;--ck-border:#d1d5da;
+--ck-surface:#f3f4f5;--ck-shadow:0 .125rem .25rem rgba(0,0,0,.1)}
+*{box-sizing:border-box}
+body{margin:0;font-family:system-ui,sans-serif,"Apple Color Emoji","Segoe UI Emoji","Segoe UI Symbol",
+"Noto Color Emoji";font-size:1rem;line-height:1.65;color:var(--ck-text);background:#fff}
+a{color:var(--ck-link)}a:hover{color:var(--ck-link-dark)}
+a:focus-visible{outline:3px solid var(--ck-link-dark);outline-offset:2px;border-radius:.25rem}
+header{border-bottom:1px solid var(--ck-border);box-shadow:var(--ck-shadow)}
+.ck-bar,main{max-width:60rem;margin:0 auto;padding:.75rem 1.25rem}
+.ck-bar{display:flex;align-items:center;gap:.75rem;font-weight:600;font-size:1.1rem}
+.ck-bar img{width:2.25rem;height:2.25rem;flex:none}
+main{padding-top:2.5rem;padding-bottom:3rem}
+h1{font-size:2rem;line-height:1.25;margin:0 0 .5rem;overflow-wrap:anywhere}
+.ck-choose{color:var(--ck-muted);margin:0 0 2rem}
+.ck-editions{list-style:none;margin:0;padding:0;display:grid;gap:1.5rem;
+grid-template-columns:repeat(auto-fit,minmax(min(100%,18rem),1fr))}
+.ck-card{border:1px solid var(--ck-border);border-radius:.25rem;box-shadow:var(--ck-shadow);
+padding:1.25rem 1.5rem;display:flex;flex-direction:column}
+.ck-card h2{font-size:1.5rem;margin:0 0 .25rem}
+.ck-card .ck-title{color:var(--ck-muted);margin:0 0 1.25rem;flex:1}
+.ck-read{align-self:flex-start;display:inline-block;background:var(--ck-link-dark);color:#fff;font-weight:600;
+padding:.5rem 1.1rem;border-radius:.25rem;text-decoration:none}
+.ck-read:hover{background:#064652;color:#fff}
+.ck-downloads{margin-top:1.25rem;padding-top:.75rem;border-top:1px solid var(--ck-border)}
+.ck-downloads h3{font-size:.95rem;margin:0 0 .25rem;color:var(--ck-muted)}
+.ck-downloads ul{list-style:none;margin:0;padding:0}
+.ck-downloads li{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 1rem;padding:.3rem 0}
+.ck-downloads li+li{border-top:1px solid var(--ck-surface)}
+.ck-size{color:var(--ck-muted);font-variant-numeric:tabular-nums;white-space:nowrap}
+@media (max-width:35rem){h1{font-size:1.6rem}main{padding-top:1.5rem}}
+"""
 
-    links = "\n".join(edition(lang) for lang in EDITIONS)
-    intro = " / ".join(html.escape(t("book.choose", lang)) for lang in EDITIONS)
+
+def download_size(size: int, lang: str) -> str:
+    """A download's size as its readers write it: kilobytes below one megabyte, else megabytes."""
+    if size < 1_000_000:
+        return t("book.download.kb", lang, size=i18n.number(max(size / 1000, 1), lang, 0))
+    return t("book.download.mb", lang, size=i18n.number(size / 1_000_000, lang, 1))
+
+
+def book_logo(root: Path) -> Path | None:
+    """The book's logo as its configuration names it (``logo``, else the ``html.favicon``); None
+    when it names neither."""
+    settings = yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8"))
+    name = settings.get("logo") or settings.get("html", {}).get("favicon")
+    return Path(root) / name if name else None
+
+
+def landing_page(site: Path | None = None, logo: Path | None = None) -> str:
+    """The site's entry page, in the book's look: a header with the book's logo (``logo``, an SVG),
+    the same invitation in both languages, then one card per edition with the link to read it and
+    its downloads, each with its size when ``site`` (the built site) holds it."""
+    def download(lang, kind):
+        path = None if site is None else Path(site) / download_name(lang, kind)
+        size = (f' <span class="ck-size">{html.escape(download_size(path.stat().st_size, lang))}</span>'
+                if path is not None and path.exists() else "")
+        return (f'<li><a href="{download_name(lang, kind)}">{html.escape(t(f"book.download.{kind}", lang))}</a>'
+                f"{size}</li>")
+
+    def edition(lang):
+        downloads = "".join(download(lang, kind) for kind in SUFFIXES)
+        return (f'<li class="ck-card" lang="{lang}"><h2>{html.escape(t("book.edition", lang))}</h2>'
+                f'<p class="ck-title">{html.escape(t("book.title", lang))}</p>'
+                f'<a class="ck-read" href="{lang}/book/{lang}/index.html" hreflang="{lang}">'
+                f'{html.escape(t("book.read", lang))}</a>'
+                f'<div class="ck-downloads"><h3>{html.escape(t("book.download.heading", lang))}</h3>'
+                f"<ul>{downloads}</ul></div></li>")
+
+    cards = "\n".join(edition(lang) for lang in EDITIONS)
+    intro = " / ".join(f'<span lang="{lang}">{html.escape(t("book.choose", lang))}</span>' for lang in EDITIONS)
     title = html.escape(t("book.title", "fr"))
+    icon = ""
+    if logo is not None and Path(logo).exists():
+        data = base64.b64encode(Path(logo).read_bytes()).decode("ascii")
+        icon = f"data:image/svg+xml;base64,{data}"
+    head_icon = f'<link rel="icon" href="{icon}">' if icon else ""
+    brand = f'<img src="{icon}" alt="">' if icon else ""  # decorative: the name follows
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><link rel="icon" href="fr/_static/favicon.svg">
-<style>body{{font-family:sans-serif;max-width:40em;margin:4em auto;padding:0 1em;line-height:1.5;color:#1a1a1a}}
-li{{font-size:1.3em;margin:.8em 0}} .downloads{{font-size:.75em}} a{{color:#0a4fb4}}</style></head>
-<body><main><h1>{title}</h1><p>{intro}</p><ul>
-{links}
+<title>{title}</title>{head_icon}
+<style>{LANDING_CSS}</style></head>
+<body><header><div class="ck-bar">{brand}<span>clusterkit</span></div></header>
+<main><h1>{title}</h1><p class="ck-choose">{intro}</p>
+<ul class="ck-editions">
+{cards}
 </ul></main></body></html>
 """
 
@@ -210,7 +280,7 @@ def build(root: Path, out: Path, only: str | None = None) -> list[Path]:
         shutil.copyfile(epub, out / download_name(lang, "epub"))
         offline_zip(out, lang)
         built.append(destination)
-    (out / "index.html").write_text(landing_page(), encoding="utf-8")
+    (out / "index.html").write_text(landing_page(out, book_logo(root)), encoding="utf-8")
     return built
 
 

@@ -117,7 +117,7 @@ SHEETS: dict[str, Sheet] = {s.key: s for s in (
     # Step 1: mapping and selection
     Sheet("employment", unique_together=("region", "sector", "year"), columns=(
         C("region", "text"), C("sector", "text"), score("year", 1900, 2100),
-        C("employment", "number", minimum=0), opt("establishments", "number", minimum=0),
+        opt("employment", "number", minimum=0), opt("establishments", "number", minimum=0),
     )),
     Sheet("candidates", id_column="candidate_id", open_numeric=True, columns=(
         C("candidate_id", "id"), C("name", "text"), C("region", "text"), C("sector", "text"),

@@ -5,13 +5,16 @@ page. The scrolling regions and the navigation's buttons are also checked from t
 import os
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from clusterkit.editions import EDITIONS, download_name
+from clusterkit.editions import EDITIONS, book_logo, download_name, landing_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SERIOUS = ("serious", "critical")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
 
 if CHROMIUM is None:
     if os.environ.get("CI"):
@@ -91,6 +94,46 @@ def test_every_report_of_the_example_pack_passes_axe(browser, example_reports):
 
 def test_landing_page_passes_axe(browser, built_book):
     assert visit(browser, [built_book / "index.html"]) == {built_book / "index.html": []}
+
+
+def test_landing_page_looks_like_the_book_on_a_laptop_and_a_phone(browser, tmp_path):
+    """The landing page alone (no build needed): the book's logo, fonts and link colour, one card per
+    edition with its downloads and their sizes, no horizontal scroll at 1280 and 390 px, axe clean.
+    Screenshots: test-artifacts/landing-1280.png and landing-390.png."""
+    sizes = {"pdf": 4_321_000, "epub": 650_000, "zip": 11_800_000}
+    for lang in EDITIONS:
+        for kind, size in sizes.items():
+            path = tmp_path / download_name(lang, kind)
+            path.parent.mkdir(exist_ok=True)
+            with path.open("wb") as file:
+                file.truncate(size)
+    (tmp_path / download_name("en", "zip")).unlink()  # an edition built without its ZIP: no size to give
+    landing = tmp_path / "index.html"
+    landing.write_text(landing_page(tmp_path, book_logo(ROOT)), encoding="utf-8")
+    assert visit(browser, [landing]) == {landing: []}
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(landing.as_uri(), wait_until="load")
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        page.screenshot(path=str(ARTIFACTS / f"landing-{width}.png"), full_page=True)
+        cards = page.eval_on_selector_all(".ck-card", """cards => cards.map(c => [c.lang,
+            c.getBoundingClientRect().top, c.getBoundingClientRect().right, c.querySelector('a.ck-read').href,
+            [...c.querySelectorAll('.ck-downloads li')].map(li => li.innerText.replace(/\\s+/g, ' '))])""")
+        (fr, fr_top, fr_right, fr_href, fr_downloads), (en, en_top, en_right, en_href, en_downloads) = cards
+        assert (fr, en) == ("fr", "en")
+        assert fr_href.endswith("/fr/book/fr/index.html") and en_href.endswith("/en/book/en/index.html")
+        assert fr_downloads == ["Livre entier (PDF) 4,3 Mo", "Livre entier (EPUB) 650 ko", "Site hors ligne (ZIP) 11,8 Mo"]
+        assert en_downloads == ["Whole book (PDF) 4.3 MB", "Whole book (EPUB) 650 kB", "Offline site (ZIP)"]
+        if width == 1280:  # side by side
+            assert fr_top == en_top and fr_right < en_right
+        else:  # one above the other, each as wide as the screen allows
+            assert en_top > fr_top and fr_right == en_right <= width
+        assert page.eval_on_selector(".ck-bar img", "img => img.complete && img.naturalWidth > 0")
+        style = page.evaluate("""() => [getComputedStyle(document.body).fontFamily,
+            getComputedStyle(document.querySelector('.ck-downloads a')).color]""")
+        assert style[0].startswith("system-ui") and style[1] == "rgb(10, 125, 145)"  # the theme's font and link
+        page.close()
 
 
 @pytest.mark.parametrize("lang", EDITIONS)

@@ -8,11 +8,12 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from clusterkit.editions import EDITIONS, download_name, landing_page, prune
+from clusterkit.editions import EDITIONS, book_logo, download_name, landing_page, prune
 from clusterkit.i18n import t
 
 A4 = (595.92, 842.88)  # points
@@ -130,7 +131,7 @@ def test_landing_page_and_every_download_menu_offer_the_whole_editions(built_boo
             links = re.findall(r'href="((?:\.\./)*downloads/[^"]+)"', page.read_text(encoding="utf-8"))
             assert len(links) == 3, page
             assert all((page.parent / link).resolve().exists() for link in links), (page, links)
-    assert landing == landing_page()
+    assert landing == landing_page(built_book, book_logo(Path(__file__).resolve().parent.parent))
 
 
 def test_pruning_removes_only_what_pages_never_load(tmp_path):

@@ -6,9 +6,11 @@ them end to end). The only exceptions allowed are :class:`~clusterkit.errors.Clu
 """
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -74,6 +76,24 @@ def test_monitoring_at_any_date(shape, as_of):
     with tempfile.TemporaryDirectory() as folder:
         generated = build(shape, Path(folder))
         runs_or_explains("monitoring", generated.path, "en", as_of=as_of)
+
+
+@PROPERTY
+@given(shape=shapes(), lang=st.sampled_from(("fr", "en")))
+def test_a_mapping_counted_in_firms_is_computed_on_firms(shape, lang):
+    shape = dataclasses.replace(shape, firms_only=True, sheets=shape.sheets | {"employment"})
+    with tempfile.TemporaryDirectory() as folder:
+        generated = build(shape, Path(folder))
+        try:
+            scope = run_in_process("selection", generated.path, lang)
+        except ClusterkitError as error:  # one year only, no firms in a year...: said in the user's words
+            assert str(error).strip()
+            assert not str(error).startswith(("The mapping is computed on", "La cartographie est calculée sur"))
+            return
+    assert scope["counted"] == "firms"
+    firms = generated.frames["employment"].rename(columns={"establishments": "employment"})
+    expected = mapping.mapping_indicators(firms)["lq"].to_numpy()
+    np.testing.assert_allclose(scope["indicators"]["lq"].to_numpy(), expected, equal_nan=True)
 
 
 @settings(PROPERTY, max_examples=3)

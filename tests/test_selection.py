@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from matplotlib.figure import Figure
 
+from clusterkit.errors import StepInputError
 from clusterkit.steps import mapping
 from clusterkit.steps import selection as sel
 
@@ -105,6 +106,75 @@ def test_missing_cell_gives_nan_growth_not_a_wrong_neighbour():
 def test_establishments_are_kept():
     emp = HAND.assign(establishments=range(8))
     assert mapping.mapping_indicators(emp)["establishments"].tolist() == list(range(8))
+
+
+# The same regions and sectors counted in firms (establishments), as an informal cluster is:
+#
+#            2010          2020
+#            x    y  | n_r  x    y  | n_r
+#   A        4    6  |  10   7    3 |  10
+#   B        2    8  |  10   3    7 |  10
+#   n_s      6   14  |  20  10   10 |  20
+FIRMS = HAND.assign(employment=np.nan, establishments=[4.0, 6, 2, 8, 7, 3, 3, 7])
+
+
+def test_measures_are_computed_on_firm_counts_when_only_they_are_given():
+    counts, basis = mapping.mapping_counts(FIRMS)
+    assert basis == "firms"
+    ind = mapping.mapping_indicators(counts)
+    # LQ = (n_rs / n_r) / (n_s / n)
+    assert _cell(ind, "A", "x", 2010)["lq"] == pytest.approx(float(F(4, 10) / F(6, 20)))  # 4/3
+    assert _cell(ind, "A", "x", 2020)["lq"] == pytest.approx(float(F(7, 10) / F(10, 20)))  # 7/5
+    assert _cell(ind, "B", "y", 2020)["lq"] == pytest.approx(float(F(7, 10) / F(10, 20)))  # 7/5
+    shares = mapping.shift_share(counts).set_index(["region", "sector"])
+    # n grows 0 %, sector x grows 6 -> 10: A/x gains 3 firms, 4 * (10/6 - 1) of them from the industry mix
+    assert shares.loc[("A", "x"), "change"] == 3
+    assert shares.loc[("A", "x"), "national_growth"] == pytest.approx(0)
+    assert shares.loc[("A", "x"), "industry_mix"] == pytest.approx(4 * (10 / 6 - 1))
+    assert shares.loc[("A", "x"), "regional_effect"] == pytest.approx(3 - 4 * (10 / 6 - 1))
+
+
+def test_employment_is_the_basis_whenever_the_sheet_gives_it():
+    both = HAND.assign(establishments=FIRMS["establishments"])
+    counts, basis = mapping.mapping_counts(both)
+    assert basis == "employment" and counts["employment"].tolist() == HAND["employment"].tolist()
+    assert _cell(mapping.mapping_indicators(counts), "A", "x", 2010)["lq"] == pytest.approx(5 / 6)
+    # asked for, the firms basis is used even when employment is there
+    counts, basis = mapping.mapping_counts(both, "firms")
+    assert basis == "firms"
+    assert _cell(mapping.mapping_indicators(counts), "A", "x", 2010)["lq"] == pytest.approx(4 / 3)
+
+
+@pytest.mark.parametrize("lang, table, basis, message", [
+    ("en", "firms", "employment", ("The mapping is computed on employment, but 8 row(s) of the ‘employment’ sheet "
+                                   "have no value in the employment column (region / sector / year: A / x / 2010; "
+                                   "A / y / 2010; B / x / 2010; B / y / 2010; A / x / 2020).")),
+    ("fr", "firms", "employment", ("La cartographie est calculée sur l'emploi, mais 8 ligne(s) de la feuille "
+                                   "« emploi » n'ont pas de valeur dans la colonne emploi")),
+    ("en", "gap", "", "The mapping is computed on the number of firms, but 1 row(s) of the ‘employment’ sheet "
+                      "have no value in the establishments column (region / sector / year: B / y / 2020)."),
+    # employment on some rows only: the fix offers both ways
+    ("fr", "jobs_gap", "", "pas de valeur dans la colonne emploi (région / secteur / année : B / y / 2020). "
+                           "Remplissez ces cases ; ou, si vous ne disposez que du nombre d'entreprises, videz toute "
+                           "la colonne emploi"),
+    ("fr", "both", "jobs", "Le paramètre basis vaut « jobs » ; il attend l'une de ces valeurs : employment, firms"),
+    ("en", "both", "jobs", "The basis parameter is ‘jobs’; it expects one of: employment, firms"),
+])
+def test_a_basis_without_its_counts_says_which_rows_to_fill(lang, table, basis, message):
+    frames = {"firms": FIRMS, "both": HAND.assign(establishments=FIRMS["establishments"]),
+              # firms only, one count missing
+              "gap": FIRMS.assign(establishments=FIRMS["establishments"].where(FIRMS.index != 7)),
+              "jobs_gap": HAND.assign(employment=HAND["employment"].where(HAND.index != 7))}
+    with pytest.raises(StepInputError) as caught:
+        mapping.mapping_counts(frames[table], basis, lang)
+    assert message in str(caught.value)
+
+
+def test_basis_headers_name_the_count_used():
+    shares = mapping.shift_share(HAND)
+    assert list(mapping.basis_headers(shares, "employment").columns) == list(shares.columns)
+    assert list(mapping.basis_headers(shares, "firms").columns[2:5]) == [
+        "establishments_start", "establishments_end", "change"]
 
 
 @pytest.mark.parametrize(

@@ -102,6 +102,7 @@ def test_french_mapping_tables_and_figures(note_fr):
     assert [p.name for p in note_fr.figures] == [f"selection-figure-{n}.png" for n in (1, 2, 3)]
     assert all(p.stat().st_size > 10_000 for p in note_fr.figures)
     html = note_fr.html.read_text(encoding="utf-8")
+    assert "Ces mesures sont calculées sur l'emploi (colonne emploi de la feuille « emploi »)." in html
     alts = re.findall(r'<img[^>]*\salt="([^"]+)"', html)
     assert [a.split(" :")[0] for a in alts] == ["Graphique à bulles", "Carte de chaleur des quotients de "
                                                  "localisation en 2024", "Barres horizontales"]
@@ -197,6 +198,33 @@ def test_tables_workbook_holds_every_quotient_and_every_shift_share_cell(tmp_pat
     assert len(_tab(tables, "Strongest specialisations")) == 4
 
 
+# The same table counted in firms only (the employment column left out), as for an informal cluster.
+HAND_FIRMS = HAND_EMPLOYMENT.drop(columns="employment").assign(establishments=[10.0, 30, 40, 20, 30, 30, 20, 20])
+
+
+def test_a_mapping_counted_in_firms_says_so_and_names_its_columns(tmp_path):
+    path = write({**HAND_SELECTION, "employment": HAND_FIRMS}, tmp_path / "firms.xlsx", "fr")
+    result = clusterkit.run("selection", path, tmp_path / "fr", lang="fr")
+    html = result.html.read_text(encoding="utf-8")
+    assert ("Ces mesures sont calculées sur le nombre d'entreprises (colonne établissements de la feuille "
+            "« emploi »), faute de chiffres d'emploi.") in html
+    assert "calculées sur l'emploi" not in html
+    quotients = _tab(result.tables, "Quotients de localisation")
+    assert list(quotients.columns) == ["Région", "Secteur", "Année", "Établissements", "Quotient de localisation"]
+    by_cell = quotients.set_index(["Année", "Région", "Secteur"])["Quotient de localisation"]
+    # 2010: n_A = 40, n_s1 = 50, n = 100; 2015: n_A = 60, n_s1 = 50, n = 100
+    assert by_cell[(2010, "A", "s1")] == pytest.approx((10 / 40) / (50 / 100))  # 0.5
+    assert by_cell[(2015, "A", "s1")] == pytest.approx((30 / 60) / (50 / 100))  # 1.0
+    shift = _tab(result.tables, "Structurelle-résiduelle, détail")
+    assert {"Établissements au départ", "Établissements à la fin"} <= set(shift.columns)
+    # English: the same basis, the same numbers, the English headers
+    scope = run_in_process("selection", path, "en", output_dir=str(tmp_path))
+    assert scope["counted"] == "firms"
+    top = _tab(tmp_path / "selection-tables.xlsx", "Strongest specialisations")
+    assert "Establishments" in top.columns and "Employment" not in top.columns
+    assert top.set_index(["Region", "Sector"]).loc[("B", "s1"), "Establishments"] == 20
+
+
 @pytest.mark.parametrize("lang, years, message", [
     ("en", None, "The ‘employment’ sheet covers only the year 2010: the mapping compares two years."),
     ("fr", None, "La feuille « emploi » ne couvre que l'année 2010 : la cartographie compare deux années."),
@@ -207,16 +235,24 @@ def test_tables_workbook_holds_every_quotient_and_every_shift_share_cell(tmp_pat
     ("en", "zero", "In the ‘employment’ sheet, total employment in 2015 is zero"),
     ("fr", "apart", ("Dans la feuille « emploi », aucun couple région-secteur n'a d'emplois à la fois en 2010 "
                      "et en 2015 : la cartographie ne peut suivre aucune spécialisation")),
+    # counted in firms, the message speaks of establishments
+    ("en", "firms zero", "In the ‘employment’ sheet, the total number of establishments in 2015 is zero"),
+    ("fr", "firms apart", ("Dans la feuille « emploi », aucun couple région-secteur ne compte d'établissements à la "
+                           "fois en 2010 et en 2015 : la cartographie ne peut suivre aucune spécialisation")),
 ])
 def test_employment_that_cannot_give_a_mapping_says_what_to_fill_in(tmp_path, lang, years, message):
     employment = HAND_EMPLOYMENT
+    if isinstance(years, str) and years.startswith("firms"):
+        years = years.split()[1]
+        employment = employment.rename(columns={"employment": "establishments"})
+    counts = "establishments" if "establishments" in employment else "employment"
     if years is None:
         employment = employment[employment["year"] == 2010]
     elif years == "zero":
-        employment = employment.assign(employment=employment["employment"].where(employment["year"] == 2010, 0))
+        employment = employment.assign(**{counts: employment[counts].where(employment["year"] == 2010, 0)})
     elif years == "apart":  # A employs people only in 2010, B only in 2015
-        employment = employment.assign(employment=employment["employment"].where(
-            (employment["region"] == "A") == (employment["year"] == 2010), 0))
+        employment = employment.assign(**{counts: employment[counts].where(
+            (employment["region"] == "A") == (employment["year"] == 2010), 0)})
     path = write({**HAND_SELECTION, "employment": employment}, tmp_path / "one-year.xlsx", lang)
     parameters = {"mapping_years": years} if isinstance(years, list) else {}
     with pytest.raises(StepInputError) as caught:

@@ -42,6 +42,7 @@ class Shape:
     sectors: int = 2
     years: int = 2
     zero_employment: bool = False       # some region x sector cells employ nobody
+    firms_only: bool = False            # the employment sheet counts establishments, not jobs
     candidates: int = 3
     criteria: int = 2
     thresholds: bool = False
@@ -87,8 +88,10 @@ def frames(shape: Shape) -> dict[str, pd.DataFrame]:
     if shape.zero_employment:
         employment[rng.random(len(cells)) < 0.3] = 0
     out["employment"] = pd.DataFrame(cells, columns=["region", "sector", "year"]).assign(employment=employment)
-    if opt:
+    if opt or shape.firms_only:
         out["employment"]["establishments"] = rng.integers(0, 50, len(cells)).astype(float)
+    if shape.firms_only:
+        out["employment"] = out["employment"].drop(columns="employment")
 
     criteria = [f"crit_{i + 1}" for i in range(shape.criteria)]
     candidates = pd.DataFrame({"candidate_id": _ids("C", shape.candidates),
@@ -265,7 +268,7 @@ def shapes(draw) -> Shape:
         relations=draw(st.one_of(st.just(0), st.integers(1, 60))), rounds=draw(st.integers(1, 3)),
         indicators=draw(st.integers(1, 8)), measurements=draw(st.one_of(st.just(0), st.integers(1, 40))),
         groups=draw(st.booleans()), targets_met=draw(st.booleans()), zero_baselines=draw(st.booleans()),
-        people=draw(st.integers(1, 4)))
+        people=draw(st.integers(1, 4)), firms_only=draw(st.booleans()))
 
 
 @dataclass

@@ -24,6 +24,8 @@ from ..errors import StepInputError
 from ..i18n import t
 
 EMPLOYMENT_COLUMNS = ("region", "sector", "year", "employment")
+# What the measures can count, and the column of the ``employment`` sheet that holds each count.
+BASIS_COLUMNS = {"employment": "employment", "firms": "establishments"}
 QUADRANTS = ("star", "emerging", "mature", "declining")
 SHIFT_SHARE_COMPONENTS = ("national_growth", "industry_mix", "regional_effect")
 
@@ -142,11 +144,14 @@ def _year_pair(years: pd.Series, start_year, end_year) -> tuple:
     return start, end
 
 
-def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr") -> tuple[int, int]:
+def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr",
+                   basis: str = "employment") -> tuple[int, int]:
     """The start and end years the mapping compares: ``mapping_years`` when given, else the first
     and last years of the sheet. Raises :class:`StepInputError`, in ``lang``, when the sheet cannot
-    give a mapping: a single year, a year asked for that the sheet lacks, a year with no jobs, or
-    no region and sector employing people in both years (no quotient can then change)."""
+    give a mapping: a single year, a year asked for that the sheet lacks, a year with no jobs (no
+    firms on the ``firms`` basis of :func:`mapping_counts`), or no region and sector employing
+    people (counting firms) in both years (no quotient can then change)."""
+    empty = {"employment": ("no_jobs", "no_pair"), "firms": ("no_firms", "no_pair_firms")}[basis]
     years = sorted(int(y) for y in employment["year"].unique())
     shown = ", ".join(map(str, years))
     if len(years) < 2:
@@ -160,11 +165,42 @@ def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr")
     totals = employment.groupby("year")["employment"].sum()
     for year in (start, end):
         if not totals[year] > 0:
-            raise StepInputError(t("selection.input.no_jobs", lang, year=year))
+            raise StepInputError(t(f"selection.input.{empty[0]}", lang, year=year))
     employed = employment[employment["year"].isin([start, end]) & (employment["employment"] > 0)]
     if not employed.groupby(["region", "sector"])["year"].nunique().eq(2).any():
-        raise StepInputError(t("selection.input.no_pair", lang, start=start, end=end))
+        raise StepInputError(t(f"selection.input.{empty[1]}", lang, start=start, end=end))
     return start, end
+
+
+def mapping_counts(sheet: pd.DataFrame, basis: str = "", lang: str = "fr") -> tuple[pd.DataFrame, str]:
+    """The ``employment`` sheet ready for the measures, and the basis they are computed on.
+
+    Every measure of this module reads its counts from the ``employment`` column. On the
+    ``firms`` basis that column holds the sheet's number of establishments instead, so each
+    formula reads n_rs (firms of sector s in region r) for e_rs: informal clusters are often
+    counted in workshops, not jobs. ``basis`` empty chooses employment when the sheet gives any,
+    else firms. Raises :class:`StepInputError`, in ``lang``, for an unknown basis and when the
+    column of the basis used has empty cells.
+    """
+    if basis and basis not in BASIS_COLUMNS:
+        raise StepInputError(t("selection.input.basis_unknown", lang, basis=basis,
+                               bases=", ".join(BASIS_COLUMNS)))
+    given = {b: sheet[c].notna() if c in sheet else pd.Series(False, index=sheet.index)
+             for b, c in BASIS_COLUMNS.items()}
+    used = basis or ("employment" if given["employment"].any() else "firms")
+    gaps = sheet.loc[~given[used], ["region", "sector", "year"]]
+    if len(gaps):
+        shown = "; ".join(" / ".join(map(str, row)) for row in gaps.head(5).itertuples(index=False))
+        raise StepInputError(t(f"selection.input.counts_missing.{used}", lang, count=len(gaps), rows=shown))
+    column = BASIS_COLUMNS[used]
+    return (sheet if column == "employment" else sheet.assign(employment=sheet[column])), used
+
+
+def basis_headers(frame: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """``frame`` with its employment columns (``employment``, ``employment_start``...) named after
+    the count of ``basis``, so that a table's headers say what was counted."""
+    column = BASIS_COLUMNS[basis]
+    return frame.rename(columns=lambda c: c.replace("employment", column) if c.startswith("employment") else c)
 
 
 # --------------------------------------------------------------------------
