@@ -241,7 +241,7 @@ def test_heat_map_values_take_the_decimal_comma_and_years_stay_whole():
     figures.png_bytes(fig, "fr")
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["1,23"] * 4
-    assert fig.axes[0].get_title(loc="left") == "Location quotients, 2024"
+    assert fig.axes[0].get_title() == "Location quotients, 2024"
     plt.close("all")
 
 

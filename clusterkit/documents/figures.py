@@ -34,7 +34,6 @@ HOUSE_STYLE = {
     "font.size": 9,
     "axes.titlesize": 9.5,
     "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
     "axes.labelsize": 9,
     "axes.labelcolor": "#333333",
     "axes.edgecolor": "#888888",
