@@ -140,7 +140,9 @@ def priority_figure(matrix: pd.DataFrame, quadrant_labels: dict[str, str], kind_
         ax.scatter(chosen["x"], chosen["y"], s=70, color=colour, label=kind_labels[kind], zorder=3,
                    edgecolor="white")
     for row in points.itertuples(index=False):
-        ax.annotate(row.action_id, (row.x, row.y), xytext=(4, 4), textcoords="offset points", fontsize=8)
+        left = row.x < float(row.feasibility) - 1e-9  # a point spread to the left of its tie: its label too
+        ax.annotate(row.action_id, (row.x, row.y), xytext=(-4 if left else 4, 4), textcoords="offset points",
+                    ha="right" if left else "left", fontsize=8)
     ax.set(xlim=(0.5, 5.5), ylim=(0.5, 5.5), xticks=range(1, 6), yticks=range(1, 6), xlabel=xlabel, ylabel=ylabel)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     fig.tight_layout()
