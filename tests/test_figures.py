@@ -195,6 +195,7 @@ def test_results_chain_draws_every_link_of_any_accepted_workbook(shape):
 def trend_inputs(count: int):
     ids = [f"I{i:02d}" for i in range(count)]
     table = pd.DataFrame({"indicator_id": ids, "name": [f"Indicator number {i} of the cluster" for i in range(count)],
+                          "unit": ["firms"] * (count - 1) + [""],
                           "baseline": 1.0, "baseline_date": pd.Timestamp("2024-12-31"), "target": 3.0,
                           "target_date": pd.Timestamp("2028-12-31"), "progress_status": "on_track"})
     measurements = pd.DataFrame({"indicator_id": ids * 2, "group": None,
@@ -211,7 +212,8 @@ def test_small_multiples_come_nine_to_a_figure_with_ticks_at_8_points():
         ticks = [(t.get_text(), size) for t, size in zip(*_ticks(fig))]
         assert ticks and min(size for _, size in ticks) >= figures.SMALLEST_TEXT
     titles = [ax.get_title(loc="left").replace("\n", " ") for fig in pages for ax in fig.axes if ax.has_data()]
-    assert titles[0] == "I00 Indicator number 0 of the cluster" and len(titles) == 24
+    assert titles[0] == "I00 Indicator number 0 of the cluster (firms)" and len(titles) == 24
+    assert titles[-1] == "I23 Indicator number 23 of the cluster"  # no unit, no brackets
     plt.close("all")
 
 
@@ -231,6 +233,18 @@ def test_french_axes_write_a_decimal_comma_and_thin_space_thousands():
         bars = figures.stacked_bars(pd.DataFrame({"a": [12000.0, 3000.0]}), ["x", "y"], {"a": "A"}, "cat", "value")
         figures.png_bytes(bars, lang)
         assert large in [t.get_text() for t in bars.axes[0].get_xticklabels()]
+    plt.close("all")
+
+
+def test_a_share_is_drawn_in_percent_as_the_tables_write_it():
+    table, measurements = trend_inputs(1)
+    table = table.assign(unit="%", baseline=0.2, target=0.6)
+    measurements = measurements.assign(value=[0.3, 0.45])
+    for lang, expected in (("fr", "45\xa0%"), ("en", "45%")):
+        fig = monitoring.trend_figures(table, measurements, {}, {"measured": "m", "target": "t", "expected": "e"})[0]
+        figures.png_bytes(fig, lang)
+        values = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert expected in values, values
     plt.close("all")
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 from cycler import cycler
 from matplotlib.figure import Figure
-from matplotlib.ticker import ScalarFormatter
+from matplotlib.ticker import PercentFormatter, ScalarFormatter
 
 FIGURE_DPI = 150  # sharp enough to print on A4
 PRINT_WIDTH = 16 / 2.54  # inches: the A4 text width a report figure is printed at (at most)
@@ -122,6 +122,23 @@ class NumberFormatter(ScalarFormatter):
         return localised_digits(super().__call__(x, pos), self.lang)
 
 
+class ShareFormatter(PercentFormatter):
+    """Shares (0.45) as percentages (45 %), written for ``lang`` once :func:`localise_numbers` gives it."""
+
+    def __init__(self, lang: str = "en"):
+        super().__init__(xmax=1)
+        self.lang = lang
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        whole = all(abs(v * 100 - round(v * 100)) < 1e-6 for v in locs)
+        self.decimals = 0 if whole else 1  # 15 %, not 15,0 %
+
+    def __call__(self, x, pos=None):
+        text = localised_digits(super().__call__(x, pos), self.lang)
+        return text.replace("%", "\xa0%") if self.lang == "fr" else text  # as the tables write it
+
+
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -149,6 +166,8 @@ def localise_numbers(fig, lang: str) -> None:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ScalarFormatter:
                 axis.set_major_formatter(NumberFormatter(lang))
+            elif isinstance(axis.get_major_formatter(), ShareFormatter):
+                axis.get_major_formatter().lang = lang
     for text in fig.findobj(Text):
         if _DECIMAL.fullmatch(text.get_text()):
             text.set_text(localised_digits(text.get_text(), lang))

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ...documents.figures import PALETTE, PRINT_WIDTH, house_figure, wrapped
+from ...documents.figures import PALETTE, PRINT_WIDTH, ShareFormatter, house_figure, wrapped
 from .analysis import STAGES, STATUS_COLOURS, STATUSES
+from .catalogue import unit_kind
 
 ACTION_COLOUR = "D6EAF8"
 CHAIN_PAGE_HEIGHT = 8.6  # inches of boxes in one results chain figure: the A4 text height, less the captions
@@ -256,10 +257,11 @@ def trend_figures(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[s
                   labels: dict[str, str], tick_format=None) -> list:
     """One small chart per indicator, :data:`TREND_PANELS` to a figure: its whole measurements
     over time, the baseline, the target (dashed) and the straight path from baseline to target
-    (dotted), under the indicator's full name. ``labels`` holds the legend labels ``measured``,
+    (dotted), under the indicator's full name and its unit. ``labels`` holds the legend labels ``measured``,
     ``target`` and ``expected``. Beyond ``TREND_PANEL_LIMIT`` indicators, only those most behind
     schedule are drawn (:func:`trend_indicators`). ``tick_format(indicator_id, value)``, when
-    given, writes the value axis as the tables do (19,1 % rather than 0.19)."""
+    given, writes the value axis as the tables do (19,1 % rather than 0.19); without it, the axis
+    of a share is in percent."""
     table = trend_indicators(table)
     totals = measurements[measurements["group"].isna()].sort_values("date")
     by_indicator = dict(tuple(totals.groupby("indicator_id", sort=False)))
@@ -275,7 +277,7 @@ def _trend_page(table, by_indicator, nothing, names, labels, tick_format):
     columns = min(3, count)
     grid_rows = -(-count // columns)
     panel_width = PRINT_WIDTH / columns
-    titles = [wrapped(f"{row.indicator_id} {names.get(row.indicator_id, row.name)}", panel_width - 0.3)
+    titles = [wrapped(f"{row.indicator_id} {names.get(row.indicator_id, row.name)}{_unit(row)}", panel_width - 0.3)
               for row in table.itertuples()]
     title_lines = max([t.count("\n") + 1 for t in titles] or [1])
     chart, gap = 1.0, 0.3 + 0.16 * title_lines  # inches: a chart's height; below it, ticks, then the next title
@@ -298,12 +300,20 @@ def _trend_page(table, by_indicator, nothing, names, labels, tick_format):
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         if tick_format is not None:
             ax.yaxis.set_major_formatter(lambda value, _, ident=row.indicator_id: tick_format(ident, value))
+        elif unit_kind(getattr(row, "unit", None)) == "share":
+            ax.yaxis.set_major_formatter(ShareFormatter())
         ax.yaxis.set_major_locator(plt.MaxNLocator(4))
     for ax in list(axes.flat)[count:]:
         ax.axis("off")
     handles, legend_labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, legend_labels, loc="lower center", ncol=3)
     return fig
+
+
+def _unit(row) -> str:
+    """The unit of the values a chart shows, after its title: the axis of a small chart has no room."""
+    unit = getattr(row, "unit", None)
+    return f" ({unit})" if isinstance(unit, str) and unit.strip() else ""
 
 
 def _years(ax) -> int:
