@@ -50,7 +50,7 @@ def test_template_declares_its_parameters():
 def test_french_run_writes_report_sheets_tables_and_figures(french):
     out = french.html.parent
     assert sorted(p.name for p in out.iterdir()) == [
-        "monitoring-figure-1.png", "monitoring-figure-2.png", "monitoring-figure-3.png",
+        *(f"monitoring-figure-{n}.png" for n in range(1, 7)),  # progress, three of trends, two of the chain
         "monitoring-indicators.xlsx", "monitoring-tables.xlsx", "monitoring.html", "monitoring.ipynb"]
     text = text_of(french)
     for heading in ("Ce qui est suivi", "Progression et respect du calendrier", "Tableau de bord",

@@ -156,9 +156,9 @@ def test_the_map_draws_with_its_legend():
     labels = dict(type_labels={t: t.upper() for t in network.TYPE_COLOURS},
                   relation_labels={t: t.upper() for t in network.RELATION_TYPES},
                   level_labels={t: t.upper() for t in network.LEVELS},
-                  marker_labels={"lead_firm": "LEAD", "broker": "BROKER", "intensity": "INTENSITY"})
+                  marker_labels={"lead_firm": "LEAD", "broker": "BROKER", "intensity": "INTENSITY", "key": "KEY"})
     fig = network.cluster_map(graph(1), **labels, broker_ids=["A"])
-    legend_text = {t.get_text() for legend in fig.axes[1].get_children()
+    legend_text = {t.get_text() for ax in fig.axes[1:] for legend in ax.get_children()
                    if isinstance(legend, matplotlib.legend.Legend) for t in legend.get_texts()}
     # only the types and relation types present are in the legend
     assert {"ENTERPRISE", "ASSOCIATION", "LEAD", "BROKER", "SUPPLY", "INFORMATION", "INTENSITY 3"} <= legend_text

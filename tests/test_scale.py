@@ -88,7 +88,7 @@ def test_large_map_draws_its_most_linked_actors_and_says_so():
     assert set(positions) == set(drawn)
     labels = {"type_labels": {"enterprise": "Firm"}, "relation_labels": {"supply": "Supply"},
               "level_labels": {level: level for level in network.LEVELS},
-              "marker_labels": {"lead_firm": "lead", "broker": "broker", "intensity": "intensity"}}
+              "marker_labels": {"lead_firm": "lead", "broker": "broker", "intensity": "intensity", "key": "key"}}
     figure = network.cluster_map(graph, **labels, positions=positions)
     texts = {text.get_text() for text in figure.axes[0].texts}
     assert set(drawn) <= texts and not (set(graph) - set(drawn)) & texts
@@ -112,21 +112,3 @@ def test_trend_figure_shows_the_indicators_most_behind_first():
     assert monitoring.trend_approximations(table.iloc[:24]) == []
     assert "n'en montre que 24," in t("monitoring.trends.subset", "fr", shown=24, indicators=60)
     assert "shows only 24 of them" in t("monitoring.trends.subset", "en", shown=24, indicators=60)
-
-
-def test_results_chain_figure_keeps_the_groups_most_behind():
-    statuses = ["on_track", "off_track", "at_risk", "achieved"]
-    table = pd.DataFrame({
-        "indicator_id": [f"I{i:02d}" for i in range(48)], "name": "x",
-        "level": ["activity"] * 40 + ["output"] * 8,
-        "action_id": [f"ACT{i // 4}" for i in range(40)] + [None] * 8,
-        "progress_status": [statuses[(i // 4) % 4] if i < 40 else "on_track" for i in range(48)],
-    })
-    nodes, _ = monitoring.results_chain(table)
-    drawn = monitoring.chain_nodes_drawn(nodes, limit=12)
-    # 10 actions of 4 indicators: 50 boxes; the off-track groups (ACT1, ACT5, ACT9) come first,
-    # then at risk (ACT2, ACT6, ACT10) as long as whole groups fit in 12 boxes
-    assert list(drawn.loc[drawn["stage"] == "activities", "node"]) == [
-        "ACT1", "I04", "I05", "I06", "I07", "ACT5", "I20", "I21", "I22", "I23"]
-    assert list(drawn.loc[drawn["stage"] == "results", "node"]) == [f"I{i}" for i in range(40, 48)]
-    assert monitoring.chain_nodes_drawn(nodes, limit=60).equals(nodes)

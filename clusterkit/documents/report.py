@@ -92,7 +92,7 @@ class Report:
     def figure(self, fig, alt: str, caption: str | None = None) -> None:
         """Show a matplotlib figure as an image with alternative text (and save it when writing)."""
         self.figure_count += 1
-        data = png_bytes(fig)
+        data = png_bytes(fig, self.lang)
         plt.close(fig)
         if self.output_dir is not None:
             (self.output_dir / f"{self.step}-figure-{self.figure_count}.png").write_bytes(data)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..documents.figures import PALETTE, PRINT_WIDTH, house_figure
 from ..documents.tables import label
 from ..i18n import t
 from ..schema import ENUMS
@@ -152,19 +153,19 @@ class JointActionExercise:
         self.table_view.value = table_html(self.schedule, self.lang, percent=("fund_share", "local_share"))
         self.chart.value = png(self._figure())
 
+    @house_figure
     def _figure(self):
         """The yearly budget as bars: the fund's part below, the firms' part above."""
-        figure, ax = plt.subplots(figsize=(6.4, 2.6))
+        figure, ax = plt.subplots(figsize=(PRINT_WIDTH, 2.6))
         years = [t("exercise.joint.action_year", self.lang, number=y, start=i18n.date(a, self.lang),
                    end=i18n.date(b, self.lang)).replace(" : ", "\n").replace(": ", "\n")
                  for y, a, b in zip(self.schedule["year"], self.schedule["start"], self.schedule["end"])]
-        ax.bar(years, self.schedule["fund"], color="#2e86c1", label=label("fund", self.lang))
-        ax.bar(years, self.schedule["local"], bottom=self.schedule["fund"], color="#f0b27a",
+        ax.bar(years, self.schedule["fund"], color=PALETTE[0], label=label("fund", self.lang))
+        ax.bar(years, self.schedule["local"], bottom=self.schedule["fund"], color=PALETTE[1],
                label=label("local", self.lang))
         ax.yaxis.set_major_formatter(lambda value, _: i18n.number(value, self.lang, 0))
-        ax.tick_params(labelsize=8)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(fontsize=8, frameon=False)
+        ax.xaxis.grid(False)
+        ax.legend()
         return figure
 
     def _repr_mimebundle_(self, **kwargs):

@@ -60,7 +60,7 @@ class MonitoringTargetsExercise:
     Each change calls :meth:`update`, which recomputes :attr:`progress`
     (:func:`monitoring.progress_table`: latest value, progress, expected progress and schedule
     status) with the chosen targets and dates, and redraws the trends
-    (:func:`monitoring.trend_figure`). A cleared date, or one before the baseline, takes back
+    (:func:`monitoring.trend_figures`). A cleared date, or one before the baseline, takes back
     the workbook's date.
     """
 
@@ -131,9 +131,8 @@ class MonitoringTargetsExercise:
             statuses=listed)))
         self.table_view.value = self._table_html()
         labels = monitoring.labels("monitoring.trends", ("measured", "target", "expected"), self.lang)
-        self.chart.value = png(monitoring.trend_figure(self.progress, self.measurements, self.names, labels,
-                                                        columns=min(3, max(1, len(self.progress))),
-                                                        tick_format=self.written, title_width=40))
+        self.chart.value = png(monitoring.trend_figures(self.progress, self.measurements, self.names, labels,
+                                                        tick_format=self.written)[0])
 
     def written(self, ident: str, value) -> str:
         """An indicator's value as the exercise writes it: a percentage for a share, else a number."""

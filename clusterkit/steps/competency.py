@@ -13,7 +13,6 @@ self-assessment and the others disagree, a training plan, and progress between t
 """
 from __future__ import annotations
 
-import textwrap
 from functools import cache
 from importlib import resources
 
@@ -23,6 +22,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from .. import i18n
+from ..documents.figures import PALETTE, PRINT_WIDTH, house_figure, wrapped
 from ..errors import InputError
 from ..i18n import t
 from ..schema import ENUMS, SKILL_COMPETENCY
@@ -32,7 +32,7 @@ OTHERS = ("peer", "trainer")
 LEVELS = (1, 2, 3, 4, 5)
 BY = ("skill", "competency", "register")
 SCORE_COLUMNS = (*ASSESSORS, "others", "self_gap")
-SERIES_COLOURS = {"self": "#c0392b", "peer": "#2e86c1", "trainer": "#117a65"}
+SERIES_COLOURS = {"self": PALETTE[4], "peer": PALETTE[0], "trainer": PALETTE[3]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,6 +251,7 @@ def person_rows(competencies: pd.DataFrame, person: str, lang: str = "fr") -> pd
 # --------------------------------------------------------------------------------------------
 # Figures (labels arrive already localised)
 # --------------------------------------------------------------------------------------------
+@house_figure
 def radar_chart(skill_scores: pd.DataFrame, skill_labels: dict, series_labels: dict,
                 title: str = "") -> Figure:
     """One person's sub-skill scores on a polar chart, one line per kind of assessor.
@@ -261,7 +262,7 @@ def radar_chart(skill_scores: pd.DataFrame, skill_labels: dict, series_labels: d
     """
     table = skill_scores.set_index("skill").reindex(list(ENUMS["skill"]))
     angles = np.linspace(0, 2 * np.pi, len(table), endpoint=False)
-    fig = Figure(figsize=(8, 8), layout="constrained")
+    fig = Figure(figsize=(PRINT_WIDTH, PRINT_WIDTH), layout="constrained")
     ax = fig.add_subplot(projection="polar")
     for assessor in ASSESSORS:
         values = table[assessor].to_numpy(dtype="float64")
@@ -276,14 +277,15 @@ def radar_chart(skill_scores: pd.DataFrame, skill_labels: dict, series_labels: d
     ax.set_yticks(list(LEVELS))
     ax.set_rlabel_position(180 / len(table))  # the level numbers sit between the first two sub-skills
     ax.set_xticks(angles)
-    ax.set_xticklabels([textwrap.fill(skill_labels[s], 22) for s in table.index], fontsize=8)
-    ax.tick_params(axis="x", pad=14)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False)
+    ax.set_xticklabels([wrapped(skill_labels[s], 1.25) for s in table.index], fontsize=8)
+    ax.tick_params(axis="x", pad=12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3)
     if title:
         ax.set_title(title, pad=24)
     return fig
 
 
+@house_figure
 def cohort_heatmap(skill_scores: pd.DataFrame, skill_labels: dict, value: str = "others",
                    colorbar_label: str = "", number=lambda v: f"{v:.1f}") -> Figure:
     """People (rows) x sub-skills (columns), coloured by ``value`` of :func:`scores` by sub-skill
@@ -291,14 +293,15 @@ def cohort_heatmap(skill_scores: pd.DataFrame, skill_labels: dict, value: str = 
     people = list(dict.fromkeys(skill_scores["person"]))
     matrix = skill_scores.pivot(index="person", columns="skill", values=value) \
         .reindex(index=people, columns=list(ENUMS["skill"]))
-    fig = Figure(figsize=(10, 2.8 + 0.45 * len(people)), layout="constrained")
+    fig = Figure(figsize=(PRINT_WIDTH, 2.4 + 0.3 * len(people)), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(matrix.to_numpy(dtype="float64"), cmap="RdYlGn", vmin=1, vmax=5, aspect="auto")
+    ax.grid(False)
     for (row, col), v in np.ndenumerate(matrix.to_numpy(dtype="float64")):
         if not np.isnan(v):  # white on the darkest reds and greens, black elsewhere
             ax.text(col, row, number(v), ha="center", va="center", fontsize=8,
                     color="white" if v < 1.6 or v > 4.4 else "black")
-    ax.set_xticks(range(matrix.shape[1]), [textwrap.fill(skill_labels[s], 24) for s in matrix.columns],
+    ax.set_xticks(range(matrix.shape[1]), [wrapped(skill_labels[s], 1.6, lines=2) for s in matrix.columns],
                   rotation=50, ha="right", rotation_mode="anchor", fontsize=8)
     ax.set_yticks(range(len(people)), people)
     colorbar = fig.colorbar(image, ax=ax, ticks=list(LEVELS), shrink=0.8)

@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..documents.figures import PRINT_WIDTH, house_figure
 from ..schema import ENUMS
 from ..workbook import BASELINE_COLUMNS
 from . import network
@@ -267,7 +268,8 @@ def swot_gaps(swot: pd.DataFrame) -> pd.DataFrame:
     return table.loc[gaps, ["theme", "weakness", "threat", "votes"]].reset_index(drop=True)
 
 
-def swot_matrix(ranked: pd.DataFrame, titles: dict, top: int = 5, width: int = 54):
+@house_figure
+def swot_matrix(ranked: pd.DataFrame, titles: dict, top: int = 5, width: int = 36):
     """The SWOT matrix: four quadrants, each with its ``top`` statements by votes.
 
     ``ranked`` comes from :func:`swot_ranked`; ``titles`` maps each category to its localised
@@ -284,14 +286,14 @@ def swot_matrix(ranked: pd.DataFrame, titles: dict, top: int = 5, width: int = 5
             lines.append(f"{row.rank}. " + "\n    ".join(wrapped))
         blocks[category] = "\n".join(lines)
     longest = max(block.count("\n") + 1 for block in blocks.values())
-    fig, axes = plt.subplots(2, 2, figsize=(12, 2 * (0.7 + 0.235 * longest)))
+    fig, axes = plt.subplots(2, 2, figsize=(PRINT_WIDTH, 2 * (0.55 + 0.16 * longest)))
     for ax, category in zip(axes.flat, ENUMS["swot_category"]):
         ax.set_facecolor(colours[category])
         ax.set_xticks([])
         ax.set_yticks([])
         count = int((ranked["category"] == category).sum())
-        ax.set_title(f"{titles[category]} ({count})", loc="left", fontsize=12, fontweight="bold")
-        ax.text(0.02, 0.95, blocks[category], transform=ax.transAxes, va="top", ha="left", fontsize=10.5,
+        ax.set_title(f"{titles[category]} ({count})", loc="left", fontsize=9.5, fontweight="bold")
+        ax.text(0.02, 0.95, blocks[category], transform=ax.transAxes, va="top", ha="left", fontsize=8,
                 linespacing=1.3, parse_math=False)
     fig.tight_layout()
     return fig

@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from .. import i18n
+from ..documents.figures import PALETTE
 from ..documents.tables import TableSpec
 from ..i18n import t
 from ..schema import ENUMS
@@ -27,8 +28,8 @@ from .plan import actor_names, gantt, plan_years, resolve_actors, with_money
 
 # The follow-up state of an action, derived from its status, its dates and the follow-up date.
 STATES = ("done", "ongoing", "late", "start_overdue", "planned", "dropped")
-STATE_COLOURS = {"done": "#117a65", "ongoing": "#2e86c1", "late": "#c0392b", "start_overdue": "#f0b27a",
-                 "planned": "#85c1e9", "dropped": "#999999"}
+STATE_COLOURS = {"done": PALETTE[3], "ongoing": PALETTE[0], "late": PALETTE[4], "start_overdue": PALETTE[1],
+                 "planned": PALETTE[2], "dropped": "#999999"}
 ACTIVE = ("ongoing", "done")  # statuses of actions that have started and were not dropped
 
 

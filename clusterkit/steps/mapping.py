@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 
+from ..documents.figures import PALETTE, PRINT_WIDTH, house_figure
 from ..errors import StepInputError
 from ..i18n import t
 
@@ -495,9 +496,9 @@ def specialisation_ranking(indicators: pd.DataFrame, year) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 _QUADRANT_COLOURS = {
-    "star": "#1b9e77",
-    "emerging": "#7570b3",
-    "mature": "#d95f02",
+    "star": PALETTE[3],
+    "emerging": PALETTE[0],
+    "mature": PALETTE[1],
     "declining": "#999999",
 }
 
@@ -512,6 +513,7 @@ BUBBLE_LABELS = {
 }
 
 
+@house_figure
 def bubble_chart(
     quadrants: pd.DataFrame, labels: dict | None = None, *, annotate: int = 5
 ) -> Figure:
@@ -526,9 +528,9 @@ def bubble_chart(
     title, quadrant names).
     """
     text = merge_labels(BUBBLE_LABELS, labels)
-    fig = Figure(figsize=(8, 6), layout="constrained")
+    fig = Figure(figsize=(PRINT_WIDTH, 5.0), layout="constrained")
     ax = fig.subplots()
-    size = 1500 * _divide(quadrants["employment"], quadrants["employment"].max())
+    size = 900 * _divide(quadrants["employment"], quadrants["employment"].max())
     for quadrant in QUADRANTS:
         cells = quadrants["quadrant"] == quadrant
         if cells.any():
@@ -571,6 +573,8 @@ def strongest_specialisations(indicators: pd.DataFrame, year, size: int) -> pd.D
     return indicators[indicators["region"].isin(regions) & indicators["sector"].isin(sectors)]
 
 
+HEATMAP_VALUE_COLUMNS = 12  # sectors up to which each cell shows its value: beyond, it would not fit at 8 pt
+
 HEATMAP_LABELS = {
     "x": "Sector",
     "y": "Region",
@@ -579,6 +583,7 @@ HEATMAP_LABELS = {
 }
 
 
+@house_figure
 def lq_heatmap(
     indicators: pd.DataFrame, year=None, labels: dict | None = None
 ) -> Figure:
@@ -587,7 +592,7 @@ def lq_heatmap(
     Takes the output of :func:`mapping_indicators`; ``year`` defaults to the
     last year of the table. The colour scale is centred on LQ = 1 (as
     specialised as the country). Values are printed in the cells when the
-    map has at most 400 cells. ``labels`` overrides :data:`HEATMAP_LABELS`;
+    map has at most :data:`HEATMAP_VALUE_COLUMNS` sectors. ``labels`` overrides :data:`HEATMAP_LABELS`;
     ``{year}`` in the title is replaced by the year.
     """
     text = merge_labels(HEATMAP_LABELS, labels)
@@ -599,17 +604,18 @@ def lq_heatmap(
         raise ValueError(f"employment: no rows for year {year}")
     values = grid.to_numpy(dtype=float)
     top = max(2.0, float(np.nanmax(values)))
-    # at most 9 inches wide: in a page column a wider figure shrinks its values below legibility
+    # at most the printed text width: a wider figure would shrink its values below legibility
     fig = Figure(
-        figsize=(min(4 + 0.6 * grid.shape[1], 9), min(3 + 0.4 * grid.shape[0], 20)),
+        figsize=(min(3 + 0.45 * grid.shape[1], PRINT_WIDTH), 2.6 + 0.3 * grid.shape[0]),
         layout="constrained",
     )
     ax = fig.subplots()
     norm = TwoSlopeNorm(1.0, 0.0, top)
     image = ax.imshow(values, cmap="RdBu_r", norm=norm, aspect="auto")
+    ax.grid(False)
     ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=45, ha="right")
     ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
-    if values.size <= 400:
+    if grid.shape[1] <= HEATMAP_VALUE_COLUMNS:
         for (i, j), lq in np.ndenumerate(values):
             if not np.isnan(lq):
                 # White text on the dark ends of the colour scale.

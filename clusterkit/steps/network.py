@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ..documents.figures import PALETTE, PRINT_WIDTH, house_figure, wrapped
 from ..schema import ENUMS
 
 RELATION_TYPES = ENUMS["relation_type"]
@@ -370,8 +371,9 @@ def new_brokers(before: nx.Graph, after: nx.Graph, min_betweenness: float = BROK
 
 
 # -- the figure --------------------------------------------------------------------------------
-TYPE_COLOURS = dict(zip(ENUMS["actor_type"], (
-    "#1f77b4", "#d62728", "#8c564b", "#2ca02c", "#ff7f0e", "#9467bd", "#e377c2", "#17becf", "#7f7f7f")))
+TYPE_COLOURS = dict(zip(ENUMS["actor_type"], (*PALETTE[:2], "#8c564b", *PALETTE[3:6], PALETTE[2], PALETTE[6],
+                                              "#999999")))
+_LIGHT = {PALETTE[1], PALETTE[2], PALETTE[6], "#999999"}  # colours that take a dark label
 # Colour carries the relation type; the line style groups the types (market, support,
 # cooperation, governance) so that a grey print still reads.
 RELATION_STYLES = {
@@ -380,9 +382,10 @@ RELATION_STYLES = {
     "information": ("#c0392b", "dotted"), "joint_action": ("#e67e22", "solid"),
     "governance": ("#566573", "dashdot"),
 }
-_PER_ROW = 8  # nodes per row inside a level band before another row is opened
+_PER_ROW = 10  # nodes per row inside a level band before another row is opened
 _ROW_GAP = 0.32  # vertical distance between two rows of a band
 _SMALL_MAP = 20  # actors up to which a map counts as small
+_MAP_SCALE = 1.5  # inches per unit of the layout's height
 MAP_ACTOR_LIMIT = 120  # actors drawn at most: beyond, a map shows its most linked actors
 
 
@@ -444,37 +447,53 @@ def layout_by_level(graph: nx.Graph, seed: int = 1) -> dict:
     return positions
 
 
+KEY_ACTORS = 12  # actors a map names in its key: brokers, lead firms, then the most linked
+
+
+def key_actors(graph: nx.Graph, broker_ids=(), count: int = KEY_ACTORS) -> list:
+    """The actors that matter on a map, named in its key: brokers, then lead firms, then the
+    others by number of partners (ties by id), ``count`` at most."""
+    brokers = set(broker_ids)
+    rank = {n: (n not in brokers, graph.nodes[n]["role"] != "lead_firm", -graph.degree(n), str(n)) for n in graph}
+    return sorted(graph, key=rank.get)[:count]
+
+
+@house_figure
 def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level_labels: dict,
                 marker_labels: dict, broker_ids=(), positions: dict | None = None, seed: int = 1):
     """Draw the map: actors coloured by type in micro / meso / macro bands, relations coloured
     and styled by type with a width growing with intensity, lead firms as squares, brokers ringed.
 
     Labels are already localised: ``type_labels`` (actor type -> text), ``relation_labels``,
-    ``level_labels`` and ``marker_labels`` (keys ``lead_firm``, ``broker``, ``intensity``).
-    Nodes show actor ids; the report lists the names. Edges are slightly curved so that a tie
-    between two actors of the same row never hides the actors between them. Give the
-    ``positions`` of another round's map (:func:`layout_by_level`) to draw both rounds alike: the
-    same actors are drawn. A large map draws its most linked actors only (:func:`map_actors`).
+    ``level_labels`` and ``marker_labels`` (keys ``lead_firm``, ``broker``, ``intensity`` and
+    ``key``, the title of the key). Nodes show actor ids; under the legends, a key names the
+    actors that matter (:func:`key_actors`); the report's table lists them all. Edges are
+    slightly curved so that a tie between two actors of the same row never hides the actors
+    between them. Give the ``positions`` of another round's map (:func:`layout_by_level`) to draw
+    both rounds alike: the same actors are drawn. A large map draws its most linked actors only
+    (:func:`map_actors`). The map is as wide as the printed text, its labels at 8 points or more.
     """
     graph = _drawn(graph, positions)
     positions = positions or layout_by_level(graph, seed)
     bands = _bands(graph)
     bottom = min(centre - half for centre, half, _ in bands.values())
-    small = len(graph) <= _SMALL_MAP  # a small map is drawn narrower, with bigger actors and labels
-    width, label_size, base_size, legend_size = (8, 9, 480, 9.5) if small else (12, 6.5, 220, 8.5)
+    small = len(graph) <= _SMALL_MAP  # a small map has bigger actors
+    base_size = 520 if small else 330
     types = [t for t in ENUMS["actor_type"] if any(d["type"] == t for _, d in graph.nodes(data=True))]
     kinds = [k for k in RELATION_TYPES if any(d["main_type"] == k for _, _, d in graph.edges(data=True))]
-    # legends side by side under a wide map, one above the other under a small one
-    node_rows, edge_rows = math.ceil((len(types) + 2) / 3), math.ceil((len(kinds) + 2) / (3 if small else 2))
-    legend_height = 0.3 + (0.31 * (node_rows + edge_rows) if small else 0.22 * max(node_rows, edge_rows))
-    fig = plt.figure(figsize=(width, 1.9 * -bottom + legend_height))
-    grid = fig.add_gridspec(2, 1, height_ratios=[1.9 * -bottom, legend_height], hspace=0.02)
-    ax, legend_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    broker_ids = set(broker_ids)
+    key = key_actors(graph, broker_ids)
+    # under the map, one above the other: actor legend, tie legend, key (inches)
+    heights = [_MAP_SCALE * -bottom, 0.2 * math.ceil((len(types) + 2) / 3) + 0.1,
+               0.2 * math.ceil((len(kinds) + 2) / 3) + 0.1, 0.2 * (math.ceil(len(key) / 2) + 1) + 0.1]
+    fig = plt.figure(figsize=(PRINT_WIDTH, sum(heights)))
+    grid = fig.add_gridspec(4, 1, height_ratios=heights, hspace=0.0, left=0.01, right=0.99, top=0.99, bottom=0.01)
+    ax = fig.add_subplot(grid[0])
     for band, (level, (centre, half, _)) in enumerate(bands.items()):
         ax.axhspan(centre - half, centre + half, color="#f4f6f7" if band % 2 == 0 else "#eaeded", zorder=0)
-        ax.text(-0.06, centre, level_labels[level], ha="right", va="center", fontsize=10, fontweight="bold",
-                color="#444")
-    sizes = {n: base_size + 45 * min(graph.degree(n), 12) for n in graph}
+        ax.text(-0.05, centre, level_labels[level], ha="right", va="center", fontsize=9, fontweight="bold",
+                color="#444444")
+    sizes = {n: base_size + 30 * min(graph.degree(n), 12) for n in graph}
     for kind in RELATION_TYPES:
         for same_band, bend in ((False, 0.12), (True, 0.3)):  # ties inside a band bend more
             edges = [(a, b) for a, b, d in graph.edges(data=True) if d["main_type"] == kind
@@ -482,10 +501,9 @@ def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level
             if edges:
                 colour, style = RELATION_STYLES[kind]
                 nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, edge_color=colour, style=style,
-                                       width=[0.6 + 0.8 * graph.edges[e]["intensity"] for e in edges], alpha=0.6,
+                                       width=[0.5 + 0.6 * graph.edges[e]["intensity"] for e in edges], alpha=0.6,
                                        arrows=True, arrowstyle="-", connectionstyle=f"arc3,rad={bend}",
                                        node_size=[sizes[n] for n in graph])
-    broker_ids = set(broker_ids)
     for shape, is_lead in (("o", False), ("s", True)):
         nodes = [n for n, d in graph.nodes(data=True) if (d["role"] == "lead_firm") == is_lead]
         if nodes:
@@ -494,24 +512,36 @@ def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level
                 node_color=[TYPE_COLOURS[graph.nodes[n]["type"]] for n in nodes],
                 node_size=[sizes[n] for n in nodes],
                 edgecolors=["black" if n in broker_ids else "white" for n in nodes],
-                linewidths=[2.8 if n in broker_ids else 0.8 for n in nodes])
-    nx.draw_networkx_labels(graph, positions, ax=ax, font_size=label_size, font_color="white", font_weight="bold")
-    ax.set_xlim(-0.16, 1.04)
+                linewidths=[2.4 if n in broker_ids else 0.8 for n in nodes])
+    for colour in ("white", "black"):  # dark text on the light colours of the palette
+        nodes = [n for n in graph if (TYPE_COLOURS[graph.nodes[n]["type"]] in _LIGHT) == (colour == "black")]
+        nx.draw_networkx_labels(graph, positions, labels={n: n for n in nodes}, ax=ax, font_size=8,
+                                font_color=colour, font_weight="bold")
+    ax.set_xlim(-0.2, 1.04)
     ax.set_ylim(bottom, 0)
     ax.axis("off")
-    legend_ax.axis("off")
     node_handles = [_marker("o", TYPE_COLOURS[t], "white", type_labels[t]) for t in types]
     node_handles += [_marker("s", "#bbbbbb", "white", marker_labels["lead_firm"]),
                      _marker("o", "#bbbbbb", "black", marker_labels["broker"], edge_width=2.5)]
     edge_handles = [Line2D([], [], color=RELATION_STYLES[k][0], linestyle=RELATION_STYLES[k][1], linewidth=2,
                            label=relation_labels[k]) for k in kinds]
-    edge_handles += [Line2D([], [], color="#555", linewidth=0.6 + 0.8 * i, label=f"{marker_labels['intensity']} {i}")
+    edge_handles += [Line2D([], [], color="#555555", linewidth=0.5 + 0.6 * i, label=f"{marker_labels['intensity']} {i}")
                      for i in (1, 3)]
-    nodes_legend = legend_ax.legend(handles=node_handles, loc="upper left", ncol=3, frameon=False,
-                                    fontsize=legend_size)
-    legend_ax.add_artist(nodes_legend)
-    legend_ax.legend(handles=edge_handles, loc="lower left" if small else "upper right", ncol=3 if small else 2,
-                     frameon=False, fontsize=legend_size)
+    for row, handles in ((1, node_handles), (2, edge_handles)):
+        legend_ax = fig.add_subplot(grid[row])
+        legend_ax.axis("off")
+        legend_ax.legend(handles=handles, loc="upper left", ncol=3, fontsize=8, borderaxespad=0.1,
+                         handlelength=2.2, columnspacing=1.2)
+    key_ax = fig.add_subplot(grid[3])
+    key_ax.axis("off")
+    key_ax.text(0.0, 1.0, marker_labels["key"], ha="left", va="top", fontsize=8, fontweight="bold",
+                transform=key_ax.transAxes)
+    half = math.ceil(len(key) / 2)
+    for column in (0, 1):
+        names = [wrapped(f"{n} {graph.nodes[n]['name']}", PRINT_WIDTH / 2 - 0.2, 8, lines=1)
+                 for n in key[column * half:(column + 1) * half]]
+        key_ax.text(0.5 * column, 1.0 - 0.2 / heights[3], "\n".join(names), ha="left", va="top", fontsize=8,
+                    linespacing=1.45, transform=key_ax.transAxes)
     return fig
 
 

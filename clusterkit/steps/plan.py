@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..documents.figures import PALETTE, PRINT_WIDTH, house_figure, wrapped
 from ..documents.tables import TableSpec
 from ..i18n import t
 from ..schema import ENUMS
@@ -35,8 +36,8 @@ LINKAGE_CHECKS = ("action_without_objective", "objective_without_action", "swot_
                   "swot_not_addressed")
 SWOT_PROBLEMS = ("weakness", "threat")
 WARNINGS = ("no_quick_win_first_year", "no_gender_objective", "no_lead", "past_horizon", "over_capacity")
-KIND_COLOURS = {"quick_win": "#f0b27a", "structuring": "#1f4e79"}
-TITLE_WIDTH = 42  # characters of an action's title shown beside its Gantt bar
+KIND_COLOURS = {"quick_win": PALETTE[1], "structuring": PALETTE[0]}
+TITLE_WIDTH = 2.3  # inches beside the Gantt bars for an action's code and title, on two lines at most
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,10 +123,11 @@ def _spread(points: pd.DataFrame, radius: float = 0.25) -> pd.DataFrame:
                          y=points["impact"].astype(float) + offset * np.sin(angle))
 
 
+@house_figure
 def priority_figure(matrix: pd.DataFrame, quadrant_labels: dict[str, str], kind_labels: dict[str, str],
                     xlabel: str, ylabel: str, threshold: float = DEFAULT_THRESHOLD):
     """The prioritisation matrix: one labelled point per action, the four quadrants named."""
-    fig, ax = plt.subplots(figsize=(7, 6))
+    fig, ax = plt.subplots(figsize=(PRINT_WIDTH, 5.6))
     ax.axvline(threshold, color="#888888", lw=1)
     ax.axhline(threshold, color="#888888", lw=1)
     corners = {"do_first": (5.45, 5.45, "right", "top"), "plan_carefully": (0.55, 5.45, "left", "top"),
@@ -138,10 +140,11 @@ def priority_figure(matrix: pd.DataFrame, quadrant_labels: dict[str, str], kind_
         ax.scatter(chosen["x"], chosen["y"], s=70, color=colour, label=kind_labels[kind], zorder=3,
                    edgecolor="white")
     for row in points.itertuples(index=False):
-        ax.annotate(row.action_id, (row.x, row.y), xytext=(4, 4), textcoords="offset points", fontsize=7)
+        left = row.x < float(row.feasibility) - 1e-9  # a point spread to the left of its tie: its label too
+        ax.annotate(row.action_id, (row.x, row.y), xytext=(-4 if left else 4, 4), textcoords="offset points",
+                    ha="right" if left else "left", fontsize=8)
     ax.set(xlim=(0.5, 5.5), ylim=(0.5, 5.5), xticks=range(1, 6), yticks=range(1, 6), xlabel=xlabel, ylabel=ylabel)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     fig.tight_layout()
     return fig
 
@@ -319,6 +322,7 @@ def gantt_layout(actions: pd.DataFrame) -> pd.DataFrame:
     return layout[["position", "line", *columns, "days"]]
 
 
+@house_figure
 def gantt_figure(layout: pd.DataFrame, colour_by: str, colour_labels: dict[str, str],
                  colours: dict[str, str], domain_labels: dict[str, str], marker: pd.Timestamp | None = None,
                  marker_label: str = ""):
@@ -328,17 +332,17 @@ def gantt_figure(layout: pd.DataFrame, colour_by: str, colour_labels: dict[str, 
     values to a colour and a legend label (legend in that order); ``marker`` draws a vertical
     line at a date (the follow-up date).
     """
-    height = 0.28 * len(layout) + 1.4
-    fig, ax = plt.subplots(figsize=(9, height))
+    height = 0.3 * len(layout) + 1.2
+    fig, ax = plt.subplots(figsize=(PRINT_WIDTH, height))
     bars = layout[layout["line"] == "action"]
     for value, legend in colour_labels.items():
         chosen = bars[bars[colour_by] == value]
         if len(chosen):
             ax.barh(chosen["position"], chosen["days"].astype(float), left=mdates.date2num(chosen["start"]),
                     height=0.6, color=colours[value], label=legend)
-    labels = [domain_labels[row.domain] if row.line == "domain" else _short(f"{row.action_id} {row.title}", TITLE_WIDTH)
+    labels = [domain_labels[row.domain] if row.line == "domain" else wrapped(f"{row.action_id} {row.title}", TITLE_WIDTH, 8, lines=2)
               for row in layout.itertuples(index=False)]
-    ax.set_yticks(layout["position"], labels, fontsize=8)
+    ax.set_yticks(layout["position"], labels, fontsize=8, linespacing=1.0)
     for tick, line in zip(ax.get_yticklabels(), layout["line"]):
         if line == "domain":
             tick.set_fontweight("bold")
@@ -348,11 +352,10 @@ def gantt_figure(layout: pd.DataFrame, colour_by: str, colour_labels: dict[str, 
     ax.xaxis.set_major_locator(mdates.YearLocator())
     ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.grid(axis="x", which="major", color="#cccccc", lw=0.8)
+    ax.yaxis.grid(False)
     if marker is not None:
-        ax.axvline(mdates.date2num(pd.Timestamp(marker)), color="#c0392b", lw=1.2, ls="--", label=marker_label)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / height), ncol=4, frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
+        ax.axvline(mdates.date2num(pd.Timestamp(marker)), color=PALETTE[4], lw=1.2, ls="--", label=marker_label)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45 / height), ncol=3)
     fig.tight_layout()
     return fig
 
@@ -368,10 +371,6 @@ def gantt(actions: pd.DataFrame, lang: str, colour_by: str = "kind", colours: di
         layout, colour_by, {v: t(f"enum.{enum}.{v}", lang) for v in colours if v in present}, colours,
         {d: t(f"enum.domain.{d}", lang) for d in layout["domain"].unique()},
         marker=marker, marker_label=t("implementation.as_of_marker", lang) if marker is not None else "")
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def responsibilities(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:

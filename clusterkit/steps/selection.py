@@ -16,6 +16,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from .. import i18n
+from ..documents.figures import PALETTE, PRINT_WIDTH, house_figure
 from ..errors import StepInputError
 from ..i18n import t
 from .mapping import merge_labels, require_columns
@@ -306,6 +307,7 @@ SENSITIVITY_LABELS = {
 }
 
 
+@house_figure
 def sensitivity_chart(sensitivity: pd.DataFrame, labels: dict | None = None) -> Figure:
     """Horizontal bar chart of P(top k) from :func:`weight_sensitivity`.
 
@@ -315,9 +317,10 @@ def sensitivity_chart(sensitivity: pd.DataFrame, labels: dict | None = None) -> 
     text = merge_labels(SENSITIVITY_LABELS, labels)
     k, n = sensitivity.attrs.get("top_k", ""), sensitivity.attrs.get("n_draws", "")
     names = sensitivity["name"] if "name" in sensitivity else sensitivity["candidate_id"]
-    fig = Figure(figsize=(7, 1.5 + 0.35 * len(sensitivity)), layout="constrained")
+    fig = Figure(figsize=(PRINT_WIDTH, 1.3 + 0.3 * len(sensitivity)), layout="constrained")
     ax = fig.subplots()
-    ax.barh([str(v) for v in names], sensitivity["p_top_k"], color="#1b9e77")
+    ax.barh([str(v) for v in names], sensitivity["p_top_k"], color=PALETTE[3])
+    ax.yaxis.grid(False)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel(text["x"].format(k=k, n=n))

@@ -60,14 +60,13 @@ from .catalogue import (
 )
 from .figures import (
     ACTION_COLOUR,
-    CHAIN_ROW_LIMIT,
+    CHAIN_PAGE_HEIGHT,
     TREND_PANEL_LIMIT,
-    chain_approximations,
-    chain_nodes_drawn,
+    TREND_PANELS,
     progress_figure,
-    results_chain_figure,
+    results_chain_figures,
     trend_approximations,
-    trend_figure,
+    trend_figures,
     trend_indicators,
 )
 from .sheets import (
@@ -81,16 +80,16 @@ from .sheets import (
 )
 
 __all__ = [
-    "ACTION_COLOUR", "ASSESSED", "AT_RISK_BELOW", "Assessment", "CHAIN_ROW_LIMIT", "DIAGNOSTIC_ORIGIN",
+    "ACTION_COLOUR", "ASSESSED", "AT_RISK_BELOW", "Assessment", "CHAIN_PAGE_HEIGHT", "DIAGNOSTIC_ORIGIN",
     "DIMENSIONS", "ENUM_OF", "FIELD_ENUMS", "IndicatorSheet", "LEVEL_STAGE", "MEASUREMENT_COLUMNS", "OBJECTIVES",
     "OFF_TRACK_BELOW", "REACH_KINDS", "SHEET_FIELDS", "STAGES", "STATUSES", "STATUS_COLOURS", "SUMMARY_COLUMNS",
-    "TREND_PANEL_LIMIT", "UNIT_KINDS", "WORKBOOK_ORIGIN", "add_battery", "add_battery_message", "assess",
-    "baseline_origins", "battery_rows", "catalogue", "catalogue_entries", "catalogue_lists", "catalogue_table", "chain_approximations",
-    "chain_nodes_drawn", "community_size", "current_values", "default_batteries", "disaggregation",
+    "TREND_PANEL_LIMIT", "TREND_PANELS", "UNIT_KINDS", "WORKBOOK_ORIGIN", "add_battery", "add_battery_message", "assess",
+    "baseline_origins", "battery_rows", "catalogue", "catalogue_entries", "catalogue_lists", "catalogue_table",
+    "community_size", "current_values", "default_batteries", "disaggregation",
     "effectiveness", "efficiency", "evaluation_summary", "expected_progress", "extension",
     "extension_notes", "field_text", "fill_baselines", "indicator_names", "indicator_sheets", "is_women_group",
     "labels", "local_contribution", "origin_counts", "origin_label", "progress_by", "progress_figure",
     "progress_table", "progress_view", "reach_kind", "relations_by_round", "results_chain",
-    "results_chain_figure", "spending", "trend_approximations", "trend_figure", "trend_indicators", "unit_kind",
+    "results_chain_figures", "spending", "trend_approximations", "trend_figures", "trend_indicators", "unit_kind",
     "women_share", "workbook_baseline"
 ]
