@@ -97,3 +97,15 @@ def test_implementation_report_in_english_on_a_chosen_date(runs):
     assert document.paragraphs[0].text.startswith("Progress note Q2 2026 — ")
     tabs = openpyxl.load_workbook(result.tables).sheetnames
     assert "Co-financing absorbed" in tabs and "Typology coverage" in tabs
+
+
+def test_the_command_line_tells_the_team_the_points_to_watch(tmp_path, capsys):
+    from clusterkit import cli
+
+    assert cli.main(["run", "plan", "--out", str(tmp_path), "--lang", "fr"]) == 0
+    printed = capsys.readouterr().out
+    assert f"Note de travail de l'équipe : {tmp_path / 'plan-team-notes.docx'}" in printed
+    assert "Points d'attention du plan, pour l'équipe" in printed
+    lines = [line for line in printed.splitlines() if line.startswith("  - ")]
+    assert lines[0].startswith("  - Actions au-delà de l'horizon de la vision : ")  # the template's capacity, 10
+    assert any(line.startswith("  - Trop d'actions en 2026 : ") for line in lines) and "<strong>" not in printed

@@ -210,7 +210,7 @@ def write_team_notes(path, *, lang: str, cluster: dict, warnings) -> Path:
     doc = DocxWriter(lang, t("plan.notes.title", lang, cluster=name), header=name)
     doc.paragraph(t("plan.notes.intro", lang, date=i18n.date(dt.date.today(), lang)), italic=True)
     if warnings:
-        doc.bullets(t(f"plan.warning.{w.key}", lang, **w.values_for(lang)) for w in warnings)
+        doc.bullets(w.text(lang) for w in warnings)
     else:
         doc.paragraph(t("plan.warnings.none", lang))
     return doc.save(path)
