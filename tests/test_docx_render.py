@@ -50,6 +50,18 @@ def test_columns_get_their_longest_word_then_share_what_is_left_by_their_text():
     assert style.fit_columns([short, need(1000, 1000)], 2400) == [1400, 1000]
 
 
+def test_a_table_turns_sideways_for_its_words_or_when_that_saves_more_than_half_a_page():
+    words = style.column_needs(["Internationalisation"] * 12, [["x"] * 12])
+    assert style.turn_sideways(words, [["x"] * 12])  # twelve long words do not fit side by side upright
+    cell = "mission de prospection commerciale en Europe"  # 4 lines in a seventh of an upright page, 2 sideways
+    for rows, lines, sideways in ((2, (8, 4), False), (30, (120, 60), True)):
+        body = [[cell] * 7 for _ in range(rows)]
+        needs = style.column_needs(["Colonne"] * 7, body)
+        upright, flat = style.fit_columns(needs, 9638), style.fit_columns(needs, 14570)  # 17 and 25.7 cm
+        assert (style.lines_needed(body, upright), style.lines_needed(body, flat)) == lines
+        assert style.turn_sideways(needs, body) is sideways  # two rows: the turn would cost more than it saves
+
+
 # --------------------------------------------------------------------------------------------
 # The documents, built from the example and from a cluster of long names and large amounts
 # --------------------------------------------------------------------------------------------

@@ -113,8 +113,7 @@ class DocxWriter:
         upright page is too narrow); ``right`` aligns the columns of numbers right."""
         header, rows = [clean(h) for h in header], [[clean(c) for c in row] for row in rows]
         needs = style.column_needs(header, rows, size)
-        upright = style.text_width_of(self.document.sections[0])
-        if sum(n.least for n in needs) > upright and not self.landscape:
+        if not self.landscape and style.turn_sideways(needs, rows, size):
             self._turn(True)
         if self._block_start is not None:  # the heading and text that introduce the table stay with it
             for element in [self._block_start, *self._block_start.itersiblings(qn("w:p"))]:

@@ -33,7 +33,8 @@ TABLE_SIZE = 8.5
 CELL_PADDING = 2 * 108        # twips: the left and right cell margins Word and LibreOffice put by default
 ROOM_TO_WRITE = Cm(3.0) // 635  # twips: what an empty cell of a form asks for, room for a pen
 SHORT_CELL = Cm(1.9) // 635    # twips: a cell this short (a date, an amount) stays on one line when it can
-KEEP_TOGETHER_ROWS = 8         # a table this short is not split across pages
+KEEP_TOGETHER_ROWS = 8
+HALF_PAGE_LINES = 30            # table lines in half an upright page         # a table this short is not split across pages
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 
 
@@ -115,6 +116,25 @@ def fit_columns(needs: list[ColumnNeed], available: int) -> list[int]:
     whole = [int(w) for w in widths]
     whole[max(range(len(whole)), key=lambda i: widths[i])] += available - sum(whole)  # rounding, to the widest
     return whole
+
+
+def lines_needed(rows: list[list[str]], widths: list[int], size: float = TABLE_SIZE) -> int:
+    """About how many lines a table's body takes with these column widths: each row as tall as
+    its tallest cell (a floor: words that wrap take a little more)."""
+    return sum(max(max(1, -(-text_width(cell, size) // max(width - CELL_PADDING, 1))) for cell, width in zip(row, widths))
+               for row in rows)
+
+
+def turn_sideways(needs: list[ColumnNeed], rows: list[list[str]], size: float = TABLE_SIZE) -> bool:
+    """Whether a table goes on a page on its side: when an upright page cannot hold its longest
+    words, or when it would be much taller upright (1.6 times) than on its side and turning saves
+    more than the half page the turn costs (the pages on either side of it end early)."""
+    upright, sideways = (A4[0] - 2 * MARGIN) // 635, (A4[1] - 2 * MARGIN) // 635
+    if sum(n.least for n in needs) > upright:
+        return True
+    tall = lines_needed(rows, fit_columns(needs, upright), size)
+    flat = lines_needed(rows, fit_columns(needs, sideways), size)
+    return tall > 1.6 * flat and tall - flat > HALF_PAGE_LINES
 
 
 # --------------------------------------------------------------------------------------------
