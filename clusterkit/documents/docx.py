@@ -42,8 +42,9 @@ def _png_size(png: bytes) -> tuple[int, int]:
 class DocxWriter:
     """A Word document in the house style (:mod:`.docx_style`), built block by block in one language.
 
-    Pages are upright; a table too wide for an upright page gets a section on its side, which its
-    heading joins, and the next first-level heading turns the page upright again.
+    Pages are upright; a table too wide for an upright page, or much taller on it
+    (:func:`.docx_style.turn_sideways`), gets a section on its side, which its heading joins, and
+    the next first-level heading turns the page upright again.
     """
 
     def __init__(self, lang: str, title: str, header: str = ""):
