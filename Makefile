@@ -36,11 +36,12 @@ portfolio: setup debian
 
 # Debian packages (root only): Chromium prints the PDF editions and reports and runs the browser
 # tests; epubcheck validates the EPUB editions; LibreOffice Calc makes the .ods and .xls files the
-# reader is tested on.
-DEBIAN_PACKAGES := chromium:chromium epubcheck:epubcheck libreoffice-calc-nogui:soffice
+# reader is tested on, LibreOffice Writer renders the Word documents, and poppler-utils reads the
+# rendered pages back (pdftotext, pdftoppm). Checked by package: Calc and Writer share one command.
+DEBIAN_PACKAGES := chromium epubcheck libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils
 debian:
-	@missing=""; for entry in $(DEBIAN_PACKAGES); do \
-	  command -v "$${entry#*:}" >/dev/null 2>&1 || missing="$$missing $${entry%%:*}"; done; \
+	@missing=""; for package in $(DEBIAN_PACKAGES); do \
+	  dpkg -s "$$package" >/dev/null 2>&1 || missing="$$missing $$package"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing:$$missing: install these Debian packages to run the browser and LibreOffice tests"; fi; fi

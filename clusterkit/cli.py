@@ -214,7 +214,24 @@ def _run(args) -> int:
     print(t("run.wrote", lang, what=t("run.what.notebook", lang), path=result.notebook))
     if result.tables:
         print(t("run.wrote", lang, what=t("run.what.tables", lang), path=result.tables))
+    if args.step == "plan":
+        _plan_warnings(wb, parameters, result.html.parent, lang)
     return 0
+
+
+def _plan_warnings(wb, parameters: dict, out: Path, lang: str) -> None:
+    """The plan's points to watch, for the team at the terminal, with the working note that keeps them."""
+    from .running.templates import template_parameters
+    from .steps import plan
+
+    capacity = parameters.get("capacity", json.loads(template_parameters("plan")["capacity"]["default"]))
+    warnings = plan.workbook_warnings(wb, capacity)
+    notes = out / "plan-team-notes.docx"
+    if notes.exists():
+        print(t("run.wrote", lang, what=t("pack.file.team-notes", lang), path=notes))
+    print(t("run.plan.warnings", lang) if warnings else t("plan.warnings.none", lang))
+    for warning in warnings:
+        print(f"  - {warning.text(lang)}")
 
 
 def _pack(args) -> int:

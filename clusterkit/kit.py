@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from docx.shared import Pt
 
 from . import i18n
 from .docs import write_if_changed
 from .documents import docx as docx_report
-from .documents.tables import TableSpec, clean
+from .documents.tables import TableSpec
 from .errors import InputError
 from .i18n import t
 from .schema import ENUMS
@@ -96,41 +95,26 @@ FORMS: dict[str, tuple[Part, ...]] = {
 # --------------------------------------------------------------------------------------------
 # Writing a form
 # --------------------------------------------------------------------------------------------
-def _grid(doc: docx_report.DocxWriter, headers: list[str], rows: list[list[str]]) -> None:
-    """A bordered table, its header row in bold; empty cells are left for the pen."""
-    table = doc.document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers):
-        cell.paragraphs[0].add_run(clean(text)).bold = True
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row):
-            cell.text = clean(text)
-    for row in table.rows:
-        for cell in row.cells:
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(9)
-
-
 def form_document(form: str, lang: str, title: str | None = None, values: dict[str, str] | None = None,
-                  rows: dict[str, list[list[str]]] | None = None) -> docx_report.DocxWriter:
+                  rows: dict[str, list[list[str]]] | None = None, cluster: str = "") -> docx_report.DocxWriter:
     """The form in ``lang``: blank, or with ``values`` (field -> text) and ``rows`` (part -> grid
-    rows, written before the part's items and blank rows)."""
+    rows, written before the part's items and blank rows) for ``cluster`` (named in the header)."""
     lang = i18n.check_lang(lang)
     values, rows = values or {}, rows or {}
-    doc = docx_report.DocxWriter(lang, title or t(f"kit.form.{form}", lang))
+    doc = docx_report.DocxWriter(lang, title or t(f"kit.form.{form}", lang), header=cluster)
     doc.paragraph(t(f"kit.intro.{form}", lang), italic=True)
     for part in FORMS[form]:
         doc.heading(t(f"kit.part.{part.key}", lang))
         doc.paragraph(t(f"kit.guide.{form}.{part.key}", lang), italic=True)
         if part.fields:
-            _grid(doc, [t("kit.field.field", lang), t("kit.field.entry", lang)],
-                  [[t(f"kit.field.{f}", lang), values.get(f, "")] for f in part.fields])
+            doc.grid([t("kit.field.field", lang), t("kit.field.entry", lang)],
+                     [[t(f"kit.field.{f}", lang), values.get(f, "")] for f in part.fields], size=9)
             doc.paragraph("")
         if part.columns:
             blank = [""] * (len(part.columns) - 1)
             body = rows.get(part.key, []) + [[t(item, lang), *blank] for item in part.items]
             body += [[""] * len(part.columns)] * part.blank_rows
-            _grid(doc, [t(f"kit.field.{c}", lang) for c in part.columns], body)
+            doc.grid([t(f"kit.field.{c}", lang) for c in part.columns], body, size=9)
     return doc
 
 
@@ -229,7 +213,7 @@ def action_sheets(wb, out_dir, lang: str, force: bool = False) -> list[Path]:
     for path, (_, action) in zip(paths, actions.iterrows()):
         title = t("kit.action_sheet.title", lang, action=action["action_id"], title=action["title"])
         doc = form_document("action_sheet", lang, title, action_sheet_fields(action, lang, currency, objectives, names),
-                            {"indicators": _indicator_rows(indicators, action["action_id"], lang)})
+                            {"indicators": _indicator_rows(indicators, action["action_id"], lang)}, wb.name)
         doc.save(path)
     return paths
 
@@ -262,7 +246,8 @@ def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
         _refuse_existing([out_file], lang)
     date = follow_up_date(wb, as_of, lang)
     actions, actors = wb["actions"], wb["actors"] if wb.has("actors") else None
-    doc = docx_report.DocxWriter(lang, t("kit.agenda.title", lang, cluster=wb.name, date=i18n.date(date, lang)))
+    doc = docx_report.DocxWriter(lang, t("kit.agenda.title", lang, cluster=wb.name, date=i18n.date(date, lang)),
+                                 header=wb.name)
     doc.paragraph(t("kit.agenda.intro", lang, date=i18n.date(date, lang)), italic=True)
     doc.heading(t("kit.agenda.items", lang))
     doc.bullets(t(key, lang) for key in _keys("kit.agenda.item", 7))
@@ -283,6 +268,6 @@ def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
     else:
         doc.paragraph(t("implementation.note.nothing_next", lang))
     doc.heading(t("kit.agenda.decisions", lang))
-    _grid(doc, [t("kit.field.decision", lang), t("kit.field.responsible", lang), t("kit.field.due", lang)],
-          [["", "", ""]] * 5)
+    doc.grid([t("kit.field.decision", lang), t("kit.field.responsible", lang), t("kit.field.due", lang)],
+             [["", "", ""]] * 5, size=9)
     return doc.save(out_file), delays

@@ -244,6 +244,7 @@ def test_summary_table_lines():
     ("diagnostic-figure-12.png", "diagnostic", "en", "Figure 12"),
     ("diagnostic-baseline.csv", "diagnostic", "fr", "Situation de référence (CSV)"),
     ("plan-action-plan.docx", "plan", "en", "Action plan (DOCX)"),
+    ("plan-team-notes.docx", "plan", "fr", "Note de travail de l'équipe (DOCX)"),
     ("monitoring-indicators.xlsx", "monitoring", "fr", "Fiches des indicateurs (XLSX)"),
     ("plan-unheard-of.docx", "plan", "en", "Document (DOCX)"),
     ("plan-notes.txt", "plan", "en", "plan-notes.txt"),

@@ -280,31 +280,28 @@ VISION = {"statement": "Vendre sous une marque commune.", "horizon_years": 3}
 def write_plan(tmp_path, lang, **kwargs):
     from clusterkit.documents import docx as docx_report
 
-    warnings = plan.plan_warnings(ACTIONS, OBJECTIVES, "pro_poor")
     return docx_report.write_action_plan(tmp_path / "plan.docx", lang=lang, cluster=CLUSTER, vision=VISION,
                                          actions=ACTIONS, objectives=OBJECTIVES, actors=ACTORS,
-                                         warnings=warnings, horizon_end=D("2028-01-01"), **kwargs)
+                                         horizon_end=D("2028-01-01"), **kwargs)
 
 
 @pytest.mark.parametrize("lang, headings, actions_header", [
     ("fr", ["Plan d'action — Cluster test", "Vision", "Objectifs", "Actions", "Calendrier", "Budget",
-            "Qui fait quoi", "Points d'attention"],
+            "Qui fait quoi"],
      ["Année du plan", "Action", "Intitulé", "Objectif", "Nature", "Domaine", "Chef de file", "Début", "Fin",
       "Budget", "Fonds d'appui"]),
     ("en", ["Action plan — Cluster test", "Vision", "Objectives", "Actions", "Calendar", "Budget",
-            "Who does what", "Points to watch"],
+            "Who does what"],
      ["Plan year", "Action", "Title", "Objective", "Kind", "Domain", "Lead", "Start", "End", "Budget",
       "Support fund"]),
 ])
 def test_action_plan_docx_reopens_with_its_headings_and_tables(tmp_path, lang, headings, actions_header):
     from docx import Document
-    from docx.enum.section import WD_ORIENT
 
     document = Document(write_plan(tmp_path, lang))
     titles = [p.text for p in document.paragraphs if p.style.name in ("Title", "Heading 1")]
     assert titles == headings
     assert document.core_properties.language == lang
-    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
     objectives, actions, by_year, by_domain, by_objective, who, by_actor = document.tables
     assert [c.text for c in actions.rows[0].cells] == actions_header
     assert len(actions.rows) == 1 + 4 and len(objectives.rows) == 1 + 3 and len(by_actor.rows) == 1 + 4
@@ -316,8 +313,26 @@ def test_action_plan_docx_reopens_with_its_headings_and_tables(tmp_path, lang, h
     assert total[0] == ("Total") and total[-1] == ("53\xa0%" if lang == "fr" else "53%")  # 82 000 / 155 000
     assert [c.text for c in who.rows[3].cells][2] == "Atelier Sow"
     assert len(document.inline_shapes) == 1  # the Gantt chart
+    assert not [p.text for p in document.paragraphs if p.style.name == "List Bullet"]  # no advice to the team
+
+
+@pytest.mark.parametrize("lang, title, start", [
+    ("fr", "Points d'attention du plan d'action — Cluster test", "Pas d'objectif de genre."),
+    ("en", "Action plan: points to watch — Cluster test", "No gender objective."),
+])
+def test_the_points_to_watch_go_to_the_teams_working_note(tmp_path, lang, title, start):
+    from docx import Document
+
+    from clusterkit.documents import docx as docx_report
+
+    warnings = plan.plan_warnings(ACTIONS, OBJECTIVES, "pro_poor")
+    document = Document(docx_report.write_team_notes(tmp_path / "notes.docx", lang=lang, cluster=CLUSTER,
+                                                     warnings=warnings))
+    assert document.paragraphs[0].text == title
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert len(bullets) == 1 and "<strong>" not in bullets[0]  # the gender warning, without HTML
+    assert len(bullets) == 1 and bullets[0].startswith(start) and "<strong>" not in bullets[0]
+    sound = Document(docx_report.write_team_notes(tmp_path / "sound.docx", lang=lang, cluster=CLUSTER, warnings=[]))
+    assert sound.paragraphs[-1].text.startswith("Aucun point d'attention" if lang == "fr" else "Nothing to watch")
 
 
 def test_action_plan_docx_for_one_year(tmp_path):

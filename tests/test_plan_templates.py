@@ -52,9 +52,13 @@ def test_plan_report_in_french(runs):
         assert text in html, text
     assert "2\u202f026" not in html  # years are labels, not numbers with a thousands separator
     out = result.html.parent
-    assert {"plan-action-plan.docx", "plan-action-plan.xlsx", "plan-tables.xlsx"} <= {p.name for p in out.iterdir()}
+    assert {"plan-action-plan.docx", "plan-action-plan.xlsx", "plan-tables.xlsx",
+            "plan-team-notes.docx"} <= {p.name for p in out.iterdir()}
     document = Document(out / "plan-action-plan.docx")
     assert document.paragraphs[0].text.startswith("Plan d'action — Cluster du cuir")
+    assert not any("Trop d'actions" in p.text for p in document.paragraphs)  # the advice stays with the team
+    assert any(p.text.startswith("Trop d'actions en 2026") for p in Document(out / "plan-team-notes.docx").paragraphs)
+    assert "plan-team-notes.docx, une note de travail pour l'équipe" in html
     assert len(document.tables[1].rows) == 1 + 22  # every action of the example
     assert openpyxl.load_workbook(out / "plan-action-plan.xlsx").sheetnames[0] == "Vision"
 
@@ -93,3 +97,15 @@ def test_implementation_report_in_english_on_a_chosen_date(runs):
     assert document.paragraphs[0].text.startswith("Progress note Q2 2026 — ")
     tabs = openpyxl.load_workbook(result.tables).sheetnames
     assert "Co-financing absorbed" in tabs and "Typology coverage" in tabs
+
+
+def test_the_command_line_tells_the_team_the_points_to_watch(tmp_path, capsys):
+    from clusterkit import cli
+
+    assert cli.main(["run", "plan", "--out", str(tmp_path), "--lang", "fr"]) == 0
+    printed = capsys.readouterr().out
+    assert f"Note de travail de l'équipe : {tmp_path / 'plan-team-notes.docx'}" in printed
+    assert "Points d'attention du plan, pour l'équipe" in printed
+    lines = [line for line in printed.splitlines() if line.startswith("  - ")]
+    assert lines[0].startswith("  - Actions au-delà de l'horizon de la vision : ")  # the template's capacity, 10
+    assert any(line.startswith("  - Trop d'actions en 2026 : ") for line in lines) and "<strong>" not in printed

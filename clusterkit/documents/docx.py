@@ -19,7 +19,6 @@ import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -27,13 +26,12 @@ from .. import i18n
 from ..i18n import t
 from ..steps import implementation, plan
 from ..workbook import save_atomically
+from . import docx_style as style
 from . import xlsx
 from .figures import png_bytes
 from .tables import TableSpec, clean, displayed, label, localised
 
 _TAGS = re.compile("</?(strong|em)>")
-A4 = (Cm(21.0), Cm(29.7))
-MARGIN = Cm(2.0)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -42,72 +40,120 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 
 class DocxWriter:
-    """A Word document built section by section, in one language."""
+    """A Word document in the house style (:mod:`.docx_style`), built block by block in one language.
 
-    def __init__(self, lang: str, title: str, landscape: bool = False):
+    Pages are upright; a table too wide for an upright page, or much taller on it
+    (:func:`.docx_style.turn_sideways`), gets a section on its side, which its heading joins, and
+    the next first-level heading turns the page upright again.
+    """
+
+    def __init__(self, lang: str, title: str, header: str = ""):
         self.lang = i18n.check_lang(lang)
         self.document = Document()
         self.document.core_properties.title = clean(title)
         self.document.core_properties.language = self.lang
+        style.apply_house_style(self.document, self.lang)
         section = self.document.sections[0]
-        if landscape:
-            section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_height, section.page_width = (A4[0], A4[1]) if landscape else (A4[1], A4[0])
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, MARGIN)
-        self.document.styles["Normal"].font.size = Pt(10)
+        style.page_setup(section)
+        style.header_and_footer(section, clean(header), t("docx.page", self.lang, page="{page}", pages="{pages}"))
+        self._last_heading = ""
+        self._block_start = None  # the last heading and what follows it, until a table or a figure
         self.document.add_heading(clean(title), level=0)
 
     @property
+    def landscape(self) -> bool:
+        return self.document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+
+    @property
     def text_width(self):
-        section = self.document.sections[0]
+        section = self.document.sections[-1]
         return section.page_width - section.left_margin - section.right_margin
 
+    def _turn(self, landscape: bool) -> None:
+        """A new section upright or on its side; the heading being written moves into it."""
+        moving = []
+        if self._block_start is not None:
+            moving = [self._block_start, *self._block_start.itersiblings()]
+        style.new_section(self.document, landscape)
+        body_end = self.document.element.body.sectPr
+        for element in moving:
+            if element is not body_end and element.getparent() is not None:
+                body_end.addprevious(element)
+
     def heading(self, text: str, level: int = 1) -> None:
-        self.document.add_heading(clean(text), level=level)
+        if level == 1 and self.landscape:
+            self._turn(False)
+        paragraph = self.document.add_heading(clean(text), level=level)
+        self._last_heading = paragraph.text
+        self._block_start = paragraph._p
+
+    def _starts_block(self, paragraph) -> None:
+        if self._block_start is None:
+            self._block_start = paragraph._p
 
     def paragraph(self, text: str, italic: bool = False) -> None:
-        run = self.document.add_paragraph().add_run(clean(text))
-        run.italic = italic
+        paragraph = self.document.add_paragraph()
+        paragraph.add_run(clean(text)).italic = italic
+        self._starts_block(paragraph)
 
     def bullets(self, items) -> None:
         """One bulleted paragraph per item; the catalogue's HTML emphasis is dropped."""
         for item in items:
             self.document.add_paragraph(clean(_TAGS.sub("", item)), style="List Bullet")
 
-    def table(self, spec: TableSpec) -> None:
-        """The table's title, then the table, its header row repeated on every page."""
-        frame = displayed(spec, self.lang)
-        self.paragraph(t(f"table.{spec.name}", self.lang), italic=True)
-        table = self.document.add_table(rows=1, cols=len(frame.columns))
+    def caption(self, text: str, keep_with_next: bool) -> None:
+        """A table's title (above it, kept with it) or a figure's (below); none that repeats the heading above."""
+        if clean(text).casefold() != self._last_heading.casefold():
+            paragraph = self.document.add_paragraph(clean(text), style="Caption")
+            paragraph.paragraph_format.keep_with_next = keep_with_next
+            self._starts_block(paragraph)
+
+    def grid(self, header: list[str], rows: list[list[str]], right: list[bool] | None = None,
+             size: float = style.TABLE_SIZE) -> None:
+        """A table of text, its columns as wide as their words need (on a page on its side when an
+        upright page is too narrow); ``right`` aligns the columns of numbers right."""
+        header, rows = [clean(h) for h in header], [[clean(c) for c in row] for row in rows]
+        needs = style.column_needs(header, rows, size)
+        if not self.landscape and style.turn_sideways(needs, rows, size):
+            self._turn(True)
+        if self._block_start is not None:  # the heading and text that introduce the table stay with it
+            for element in [self._block_start, *self._block_start.itersiblings(qn("w:p"))]:
+                element.get_or_add_pPr().keepNext_val = True
+        table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
-        numeric = [pd.api.types.is_numeric_dtype(spec.frame[c]) and c not in spec.enums for c in spec.frame.columns]
-        header = table.rows[0]
-        for cell, text in zip(header.cells, frame.columns):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(clean(text))
-            run.bold = True
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header._tr.get_or_add_trPr().append(repeat)
-        for record in frame.itertuples(index=False):
-            cells = table.add_row().cells
-            for cell, text, right in zip(cells, record, numeric):
+        for cell, text in zip(table.rows[0].cells, header):
+            cell.paragraphs[0].add_run(text).bold = True
+        right = right or [False] * len(header)
+        for record in rows:
+            for cell, text, to_right in zip(table.add_row().cells, record, right):
                 cell.text = text
-                if right:
+                if to_right:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row in table.rows:
             for cell in row.cells:
                 for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(8.5)
+                    run.font.size = Pt(size)
+        style.shape_table(table, style.fit_columns(needs, style.text_width_of(self.document.sections[-1])))
+        self._block_start = None
+
+    def table(self, spec: TableSpec) -> None:
+        """The table's title, then the table, its header row repeated on every page."""
+        frame = displayed(spec, self.lang)
+        self.caption(t(f"table.{spec.name}", self.lang), keep_with_next=True)
+        numeric = [pd.api.types.is_numeric_dtype(spec.frame[c]) and c not in spec.enums for c in spec.frame.columns]
+        self.grid(list(frame.columns), [list(record) for record in frame.itertuples(index=False)], numeric)
 
     def figure(self, png: bytes, caption: str, max_height=None) -> None:
-        """A picture as wide as the text allows without passing ``max_height`` (16 cm), and its caption."""
-        max_height = Cm(16) if max_height is None else max_height
+        """A picture as wide as the text allows without passing ``max_height`` (20 cm), its caption below it."""
+        max_height = Cm(20) if max_height is None else max_height
         width, height = _png_size(png)
         shown = min(self.text_width, int(max_height * width / height))
         self.document.add_picture(io.BytesIO(png), width=shown)
-        self.paragraph(caption, italic=True)
+        picture = self.document.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.keep_with_next = True
+        self.caption(caption, keep_with_next=False)
+        self._block_start = None
 
     def save(self, path) -> Path:
         return save_atomically(self.document, path)
@@ -117,19 +163,20 @@ class DocxWriter:
 # The action plan
 # --------------------------------------------------------------------------------------------
 def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, actions: pd.DataFrame,
-                      objectives: pd.DataFrame, actors: pd.DataFrame | None = None, warnings=(),
+                      objectives: pd.DataFrame, actors: pd.DataFrame | None = None,
                       horizon_end: pd.Timestamp | None = None, year: int = 0) -> Path:
-    """The action plan as a Word document for stakeholders.
+    """The action plan as a Word document for stakeholders: it states the plan, its advice to
+    the team goes to :func:`write_team_notes`.
 
-    Sections: vision, objectives, actions, calendar (the Gantt chart), budget, who does what, and
-    the plan's warnings when there are any. ``vision`` holds ``statement`` and ``horizon_years``;
-    ``year`` restricts the document to one yearly plan (0: the whole plan).
+    Sections: vision, objectives, actions, calendar (the Gantt chart), budget, who does what.
+    ``vision`` holds ``statement`` and ``horizon_years``; ``year`` restricts the document to one
+    yearly plan (0: the whole plan).
     """
     chosen = plan.actions_of_year(actions, year)
     tables = {spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors)}
     name = cluster.get("name", "")
     doc = DocxWriter(lang, t("plan.doc.title_year", lang, cluster=name, year=year) if year
-                     else t("plan.doc.title", lang, cluster=name), landscape=True)
+                     else t("plan.doc.title", lang, cluster=name), header=name)
     doc.paragraph(t("plan.doc.produced", lang, date=i18n.date(dt.date.today(), lang)), italic=True)
     if vision:
         doc.heading(t("plan.doc.vision", lang))
@@ -153,9 +200,19 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     doc.heading(t("plan.doc.responsibilities", lang))
     doc.table(tables["plan_responsibilities"])
     doc.table(tables["plan_who"])
+    return doc.save(path)
+
+
+def write_team_notes(path, *, lang: str, cluster: dict, warnings) -> Path:
+    """The plan's points to watch (:func:`plan.plan_warnings`) as a working note for the team, to
+    discuss before the plan is adopted; the document sent to stakeholders does not carry them."""
+    name = cluster.get("name", "")
+    doc = DocxWriter(lang, t("plan.notes.title", lang, cluster=name), header=name)
+    doc.paragraph(t("plan.notes.intro", lang, date=i18n.date(dt.date.today(), lang)), italic=True)
     if warnings:
-        doc.heading(t("plan.doc.warnings", lang))
-        doc.bullets(t(f"plan.warning.{w.key}", lang, **w.values_for(lang)) for w in warnings)
+        doc.bullets(w.text(lang) for w in warnings)
+    else:
+        doc.paragraph(t("plan.warnings.none", lang))
     return doc.save(path)
 
 
@@ -182,7 +239,7 @@ def write_progress_note(path, *, lang: str, cluster: dict, actions: pd.DataFrame
     as_of = pd.Timestamp(as_of)
     tables = implementation.follow_up_tables(actions, as_of, actors)
     doc = DocxWriter(lang, t("implementation.note.title", lang, quarter=implementation.quarter_name(as_of, lang),
-                             cluster=cluster.get("name", "")))
+                             cluster=cluster.get("name", "")), header=cluster.get("name", ""))
     doc.paragraph(t("implementation.note.as_of", lang, date=i18n.date(as_of, lang)), italic=True)
     doc.heading(t("implementation.note.summary", lang))
     doc.bullets(implementation.summary_lines(implementation.follow_up_headline(actions, as_of), lang, cluster.get("currency") or ""))

@@ -17,6 +17,7 @@ Conventions used throughout:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import matplotlib.dates as mdates
@@ -232,6 +233,10 @@ class PlanWarning:
 
         return {"actions": ", ".join(self.items), **{k: written(v) for k, v in self.values.items()}}
 
+    def text(self, lang: str) -> str:
+        """The warning as plain text, for a document or the terminal (the report's emphasis dropped)."""
+        return re.sub("</?strong>", "", t(f"plan.warning.{self.key}", lang, **self.values_for(lang)))
+
 
 def horizon_end(horizon_years, start_date, actions: pd.DataFrame) -> pd.Timestamp | None:
     """The date the vision's horizon closes: ``horizon_years`` after the cluster's start date, or
@@ -297,6 +302,14 @@ def plan_warnings(actions: pd.DataFrame, objectives: pd.DataFrame, orientation: 
                 warnings.append(PlanWarning("over_capacity", tuple(running["action_id"]),
                                             {"year": str(year), "count": int(count), "capacity": int(capacity)}))
     return warnings
+
+
+def workbook_warnings(wb, capacity: int = 0) -> list[PlanWarning]:
+    """:func:`plan_warnings` for a team's workbook: its actions and objectives, the cluster's
+    orientation and start date, the vision's horizon."""
+    horizon = wb["vision"].iloc[0]["horizon_years"] if wb.has("vision") else None
+    return plan_warnings(wb["actions"], wb["objectives"], wb.cluster.get("orientation"), horizon,
+                         wb.cluster.get("start_date"), capacity)
 
 
 # --------------------------------------------------------------------------------------------
