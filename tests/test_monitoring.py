@@ -428,7 +428,7 @@ def test_baselines_from_what_the_diagnostic_writes(example_workbook, tmp_path):
     from clusterkit.steps import diagnostic
 
     table = diagnostic.baseline_table(example_workbook, pd.Timestamp("2024-12-31"))
-    csv, xlsx = sorted(exports.write_baseline(table, tmp_path), key=lambda p: p.suffix)
+    csv, xlsx = sorted(exports.write_baseline(table, tmp_path, "fr"), key=lambda p: p.suffix)
     pd.testing.assert_frame_equal(read_baseline(csv), read_baseline(xlsx))
     indicators = example_workbook["indicators"].copy()
     indicators["baseline"] = np.nan  # as if the team had left every baseline to the diagnostic
