@@ -131,7 +131,7 @@ def _shown_text(value, fmt: str | None) -> str:
 
 def _lines(text: str, width: float) -> int:
     """Lines a text takes once wrapped in a column ``width`` characters wide."""
-    per_line = max(1, int(width) - 1)
+    per_line = max(1, int(width))  # the average letter is narrower than the digit a width counts in
     return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
 
 
