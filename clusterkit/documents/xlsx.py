@@ -176,7 +176,7 @@ def _fit_columns(ws, header_row: int | None, first_row: int = 1, page_width: int
                 longest = max((len(w) for w in text.split()), default=0)
                 need = (len(text) if len(text) <= HEADER_WORDS else longest) * 1.1 + 2
             elif isinstance(cell.value, str):
-                need = max(len(line) for line in text.split("\n")) + 2
+                need = max(len(line) for line in text.split("\n")) + 3  # with the indent off the rule
             else:
                 need = len(text) + 3
             if need > widths.get(cell.column, MIN_WIDTH):
@@ -347,7 +347,8 @@ def _write_reference_sheet(ws, sheet: IndicatorSheet, lang: str) -> None:
     title = f"{sheet.indicator_id} — {sheet.name}"
     put_cell(ws, 1, 1, title).font = _bold(13)
     for row, (key, kind) in enumerate(SHEET_FIELDS, start=3):
-        put_cell(ws, row, 1, label(key, lang)).font = _bold()
+        field = put_cell(ws, row, 1, label(key, lang))
+        field.font, field.alignment = _bold(), Alignment(vertical="top")
         cell = _put_value(ws, row, 2, key, kind, sheet.fields[key], sheet, lang)
         cell.alignment = Alignment(vertical="top", horizontal="left")
     status_row = 3 + [k for k, _ in SHEET_FIELDS].index("progress_status")
