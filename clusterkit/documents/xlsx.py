@@ -181,7 +181,10 @@ def _fit_columns(ws, header_row: int | None, first_row: int = 1, page_width: int
                 need = len(text) + 3
             if need > widths.get(cell.column, MIN_WIDTH):
                 widths[cell.column] = need
-                (texts.add if isinstance(cell.value, str) and cell.row != header_row else texts.discard)(cell.column)
+                if isinstance(cell.value, str) and cell.row != header_row:
+                    texts.add(cell.column)
+                else:
+                    texts.discard(cell.column)
     cap = MAX_WIDTH
     while cap > NARROWEST_TEXT and sum(min(w, cap) if c in texts else w for c, w in widths.items()) > page_width:
         cap -= 2
