@@ -307,7 +307,7 @@ class App:
         from .documents.xlsx import write_tables
 
         path = write_tables({self.t("app.problems.sheet"): ordered.rename(columns=lambda c: self.t(f"app.col.{c}"))},
-                            self.out_path(self.t("app.problems.file")))
+                            self.out_path(self.t("app.problems.file")), self.lang)
         self.problem_box.value = (table_html(ordered, self.lang)
                                   + f'<p class="ck-links">{self.link(path, self.t("app.problems.download"))}</p>')
 

@@ -157,7 +157,7 @@ def portfolio(folder, out_dir, lang: str = "fr", pdf: bool = False) -> Portfolio
     totals = programme_totals(clusters)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = [write_tables(_xlsx_tables(clusters, profiles, totals, unread, lang), out / XLSX_NAME)]
+    files = [write_tables(_xlsx_tables(clusters, profiles, totals, unread, lang), out / XLSX_NAME, lang)]
     page = out / HTML_NAME
     page.write_text(page_html(clusters, profiles, totals, unread, lang), encoding="utf-8")
     files.append(page)

@@ -386,7 +386,7 @@ def test_baseline_date():
 def test_write_baseline_neutralises_csv_text(tmp_path):
     baseline = pd.DataFrame({"key": ["=HYPERLINK(1)", "employees"], "value": [1.0, 207.0], "unit": ["x", "people"],
                              "date": pd.to_datetime(["2025-03-31"] * 2), "source": ["@bad", "enterprises"]})
-    xlsx, csv = exports.write_baseline(baseline, tmp_path)
+    xlsx, csv = exports.write_baseline(baseline, tmp_path, "en")
     assert (xlsx.name, csv.name) == ("diagnostic-baseline.xlsx", "diagnostic-baseline.csv")
     lines = Path(csv).read_text(encoding="utf-8").splitlines()
     assert lines[0] == "key,value,unit,date,source"

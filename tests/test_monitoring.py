@@ -428,7 +428,7 @@ def test_baselines_from_what_the_diagnostic_writes(example_workbook, tmp_path):
     from clusterkit.steps import diagnostic
 
     table = diagnostic.baseline_table(example_workbook, pd.Timestamp("2024-12-31"))
-    csv, xlsx = sorted(exports.write_baseline(table, tmp_path), key=lambda p: p.suffix)
+    csv, xlsx = sorted(exports.write_baseline(table, tmp_path, "fr"), key=lambda p: p.suffix)
     pd.testing.assert_frame_equal(read_baseline(csv), read_baseline(xlsx))
     indicators = example_workbook["indicators"].copy()
     indicators["baseline"] = np.nan  # as if the team had left every baseline to the diagnostic
@@ -603,11 +603,11 @@ def test_reference_sheets_xlsx_has_tabs_and_status_formats(example_assessment, t
     fields = {row[0].value: row[1] for row in sheet.iter_rows(min_row=3, max_row=23)}
     assert fields["Statut"].value == labels["off_track"]
     assert [str(cf.sqref) for cf in sheet.conditional_formatting] == [fields["Statut"].coordinate]
-    assert fields["Progression"].number_format == "0%"
+    assert fields["Progression"].number_format == "[$-40C]0%"
     assert fields["Référence"].value == 4200
     assert fields["Définition"].value is None  # a count of m³ has no catalogue definition
     share = {row[0].value: row[1] for row in book["I22"].iter_rows(min_row=3, max_row=23)}
-    assert share["Référence"].number_format == "0.0%" and share["Clé du catalogue"].value == "women_owned_firm_share"
+    assert share["Référence"].number_format == "[$-40C]0.0%" and share["Clé du catalogue"].value == "women_owned_firm_share"
     assert share["Définition"].value.startswith("Entreprises bénéficiaires appartenant à des femmes")
 
 

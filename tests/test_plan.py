@@ -347,11 +347,11 @@ def test_action_plan_docx_for_one_year(tmp_path):
 def test_action_plan_xlsx_keeps_numbers_and_never_makes_formulas(tmp_path):
     import openpyxl
 
-    from clusterkit.documents import docx as docx_report
+    from clusterkit.documents import xlsx
 
     hostile = ACTIONS.assign(title=["=HYPERLINK(\"http://x\")", "Marque", "Caution", "Recyclage"])
-    path = docx_report.write_action_plan_xlsx(tmp_path / "plan.xlsx", lang="fr", vision=VISION,
-                                              actions=hostile, objectives=OBJECTIVES, actors=ACTORS)
+    path = xlsx.write_action_plan_xlsx(tmp_path / "plan.xlsx", lang="fr", vision=VISION,
+                                       actions=hostile, objectives=OBJECTIVES, actors=ACTORS)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Vision", "Objectifs et actions", "Actions du plan", "Budget par année du plan",
                                "Budget par domaine", "Budget par objectif", "Qui fait quoi, par action",

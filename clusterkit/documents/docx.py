@@ -1,10 +1,10 @@
-"""Documents for stakeholders: the action plan (DOCX and XLSX) and the quarterly progress note (DOCX).
+"""Word documents for stakeholders: the action plan and the quarterly progress note (the action
+plan's workbook is :func:`clusterkit.documents.xlsx.write_action_plan_xlsx`).
 
 The HTML report of a step is for the team; these files are for people who do not open notebooks:
 a steering committee, partners, a funder. Headings, table headers and enumeration labels come from
 the message catalogue in the report's language. Text is stripped of the control characters that
-XML (and therefore Word) refuses; spreadsheet cells go through :func:`clusterkit.documents.xlsx.write_tables`,
-which never lets user text become a formula.
+XML (and therefore Word) refuses.
 """
 from __future__ import annotations
 
@@ -27,9 +27,8 @@ from ..i18n import t
 from ..steps import implementation, plan
 from ..workbook import save_atomically
 from . import docx_style as style
-from . import xlsx
 from .figures import png_bytes
-from .tables import TableSpec, clean, displayed, label, localised
+from .tables import TableSpec, clean, displayed
 
 _TAGS = re.compile("</?(strong|em)>")
 
@@ -214,18 +213,6 @@ def write_team_notes(path, *, lang: str, cluster: dict, warnings) -> Path:
     else:
         doc.paragraph(t("plan.warnings.none", lang))
     return doc.save(path)
-
-
-def write_action_plan_xlsx(path, *, lang: str, vision: dict | None, actions: pd.DataFrame,
-                           objectives: pd.DataFrame, actors: pd.DataFrame | None = None, year: int = 0) -> Path:
-    """The action plan's tables as a workbook, one tab each, the vision first."""
-    sheets = {}
-    if vision:
-        sheets[t("plan.doc.vision", lang)] = pd.DataFrame(
-            {label("statement", lang): [vision["statement"]], label("horizon_years", lang): [vision["horizon_years"]]})
-    tables = plan.action_plan_tables(plan.actions_of_year(actions, year), objectives, actors)
-    sheets.update({t(f"table.{spec.name}", lang): localised(spec, lang) for spec in tables})
-    return xlsx.write_tables(sheets, path)
 
 
 # --------------------------------------------------------------------------------------------

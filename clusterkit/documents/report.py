@@ -22,7 +22,7 @@ from ..i18n import t
 from ..workbook import example_path, parse_date, read_workbook
 from . import xlsx
 from .figures import png_bytes
-from .tables import TableSpec, displayed, localised
+from .tables import TableSpec, displayed
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a template's date parameter is written
 
@@ -35,7 +35,7 @@ class Report:
         self.lang = i18n.check_lang(lang)
         self.workbook = read_workbook(workbook or example_path(self.lang), lang=self.lang, step=step)
         self.output_dir = Path(output_dir) if output_dir else None
-        self.tables: dict[str, pd.DataFrame] = {}
+        self.tables: dict[str, TableSpec] = {}
         self.figure_count = 0
 
     # -- text ------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ class Report:
         """Show ``frame`` with localised headers and values, and keep it for the tables workbook.
 
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
-        columns holding shares. The kept copy has localised headers and full-precision values.
+        columns holding shares. The kept table is written with localised headers and full-precision values.
         """
         spec = self.keep(name, frame, enums, percent, decimals)
         title = caption or self.t(f"table.{name}")
@@ -85,7 +85,7 @@ class Report:
              percent: tuple[str, ...] = (), decimals: int = 1) -> TableSpec:
         """Keep ``frame`` for the tables workbook only: the full detail a report shows in short."""
         spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals)
-        self.tables[self.t(f"table.{name}")] = localised(spec, self.lang)
+        self.tables[self.t(f"table.{name}")] = spec
         return spec
 
     # -- figures ---------------------------------------------------------------------------
@@ -105,7 +105,8 @@ class Report:
     def save(self) -> None:
         """Write the tables workbook when the run has an output folder (nothing shown in the report)."""
         if self.output_dir is not None:
-            xlsx.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx")
+            xlsx.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx", self.lang,
+                              self.workbook.cluster.get("currency"))
 
 
 def _escaped(values: dict) -> dict:
