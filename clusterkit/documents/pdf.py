@@ -33,11 +33,11 @@ html, body { background: #fff !important; }
 th, td { white-space: normal !important; }
 img { max-width: 100% !important; height: auto !important; }
 """
-FIGURE_MAX_HEIGHT_MM = 130  # a figure leaves room on its page for its heading and the text before it
+FIGURE_MAX_HEIGHT_MM = 110  # a figure leaves room on its page for its heading and the text before it
 # Figures at their drawn size (pixels / dpi), no wider than the page nor taller than FIGURE_MAX_HEIGHT_MM;
 # a table still wider than the page gets a slightly smaller font (never under 8 pt), then may break its
 # long tokens (keys, names in one piece) anywhere.
-FIT = """([dpi, lang, tallest]) => {
+FIT = r"""([dpi, lang, tallest]) => {
   document.documentElement.lang = lang;
   for (const img of document.images) {
     if (img.naturalWidth) {
