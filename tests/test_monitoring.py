@@ -611,13 +611,15 @@ def test_reference_sheets_xlsx_has_tabs_and_status_formats(example_assessment, t
     assert share["Définition"].value.startswith("Entreprises bénéficiaires appartenant à des femmes")
 
 
-def test_reference_sheets_html_break_pages_and_escape(example_assessment):
+def test_reference_sheets_html_list_the_fields_and_escape(example_assessment):
     sheets = monitoring.indicator_sheets(example_assessment, "en", {"I01": "<b>Meetings</b>"})
     page = views.sheets_html(sheets, "en")
     assert page.count('<section class="ck-sheet"') == len(example_assessment.table)
-    assert "page-break-before: always" in page and "@media print" in page
+    assert page.count('<dl class="ck-sheet-fields">') == len(example_assessment.table)
+    assert page.count("<dt>") == len(example_assessment.table) * len(monitoring.SHEET_FIELDS)
     assert "&lt;b&gt;Meetings&lt;/b&gt;" in page and "<b>Meetings" not in page
-    assert 'class="ck-status-off_track">off track<' in page
+    assert '<dd class="ck-status-off_track">off track<' in page
+    assert ".ck-status-off_track { background: #F1948A; }" in page
 
 
 def test_dashboard_exercise_of_the_book():

@@ -17,43 +17,44 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..i18n import t
+from ..static import house_style
 
 A4_WIDTH_MM, SIDE_MM = 210, 15
-MARGINS = {"top": "20mm", "bottom": "18mm", "left": f"{SIDE_MM}mm", "right": f"{SIDE_MM}mm"}
+MARGINS = {"top": "17mm", "bottom": "15mm", "left": f"{SIDE_MM}mm", "right": f"{SIDE_MM}mm"}  # as report.css's @page
 # Layout is measured at the printed width (CSS pixels are 1/96 inch), so that what fits here fits on paper.
 PRINT_WIDTH = round((A4_WIDTH_MM - 2 * SIDE_MM) / 25.4 * 96)
+# The house style (clusterkit/static/report.css) holds the print rules; these only undo, on paper,
+# what a page shows on screen: a notebook's spacing and prompts, scrolling boxes.
 PRINT_CSS = """
 html, body { background: #fff !important; }
-body { font-size: 10pt; }
-.jp-Notebook, .jp-Cell, .jp-OutputArea-output {
-  padding: 0 !important; margin: 0 !important; overflow: visible !important;
-}
+.jp-Notebook, .jp-Cell, .jp-OutputArea-output { padding: 0 !important; margin: 0 !important; overflow: visible !important; }
 .jp-OutputPrompt, .jp-InputPrompt { display: none !important; }
-.jp-OutputArea-child { break-inside: auto !important; }  /* a long table starts on its page, not the next */
-.ck-table-wrap { overflow: visible !important; max-width: 100% !important; }
-table { max-width: 100% !important; border-collapse: collapse; font-size: 8pt; }
-th, td { white-space: normal !important; overflow-wrap: break-word; hyphens: auto; padding: 2px 4px !important; }
-thead { display: table-header-group; }
-tr, img, figure { break-inside: avoid; }
-h1, h2, h3, h4, .ck-caption { break-after: avoid; }
+.ck-table-wrap { overflow: visible !important; }
+th, td { white-space: normal !important; }
 img { max-width: 100% !important; height: auto !important; }
-a { color: inherit; text-decoration: none; }
 """
-# Figures at their drawn size (pixels / dpi), no wider than the page; a table still wider than
-# the page gets a smaller font, then may break its words anywhere.
-FIT = """([dpi, lang]) => {
+FIGURE_MAX_HEIGHT_MM = 110  # a figure leaves room on its page for its heading and the text before it
+# Figures at their drawn size (pixels / dpi), no wider than the page nor taller than FIGURE_MAX_HEIGHT_MM;
+# a table still wider than the page gets a slightly smaller font (never under 8 pt), then may break its
+# long tokens (keys, names in one piece) anywhere.
+FIT = r"""([dpi, lang, tallest]) => {
   document.documentElement.lang = lang;
   for (const img of document.images) {
-    if (img.naturalWidth) img.style.width = `min(100%, ${img.naturalWidth / dpi}in)`;
+    if (img.naturalWidth) {
+      const ratio = img.naturalWidth / img.naturalHeight;
+      img.style.width = `min(100%, ${img.naturalWidth / dpi}in, ${tallest * ratio}mm)`;
+    }
   }
   const width = document.documentElement.clientWidth;
   for (const table of document.querySelectorAll('table')) {
-    for (const size of ['7pt', '6pt']) {
+    for (const size of ['8.5pt', '8pt']) {
       if (table.getBoundingClientRect().right <= width + 1) break;
       table.style.fontSize = size;
     }
-    if (table.getBoundingClientRect().right > width + 1) {
-      for (const cell of table.querySelectorAll('th, td')) cell.style.overflowWrap = 'anywhere';
+    if (table.getBoundingClientRect().right > width + 1) {  // long tokens only: a word stays whole
+      for (const cell of table.querySelectorAll('th, td')) {
+        if (/\S{16,}/.test(cell.textContent)) cell.style.overflowWrap = 'anywhere';
+      }
     }
   }
 }"""
@@ -84,12 +85,17 @@ def require(lang: str) -> str:
 def _templates(cluster: str, lang: str, day: dt.date) -> tuple[str, str]:
     from ..i18n import date
 
-    style = f"font-family:sans-serif;font-size:8pt;color:#555;width:100%;margin:0 {SIDE_MM}mm;display:flex;"
-    header = (f'<div style="{style}justify-content:space-between"><span>{html.escape(cluster)}</span>'
+    # the house style's font and colours (Chromium prints the running head and foot without the page's
+    # stylesheets); a hairline sets them off the text
+    font = re.search(r"--ck-font: ([^;]+);", house_style()).group(1).replace('"', "'")
+    style = (f"font-family:{font};font-size:8pt;color:#555;width:100%;margin:0 {SIDE_MM}mm;display:flex;"
+             "padding:1.5mm 0;")
+    header = (f'<div style="{style}justify-content:space-between;border-bottom:0.5pt solid #c9d2dc">'
+              f'<span style="font-weight:600;color:#1f4e79">{html.escape(cluster)}</span>'
               f"<span>{html.escape(date(day, lang))}</span></div>")
     page = html.escape(t("pdf.page", lang, page="\0", pages="\1"))
     page = page.replace("\0", '<span class="pageNumber"></span>').replace("\1", '<span class="totalPages"></span>')
-    footer = f'<div style="{style}justify-content:center"><span>{page}</span></div>'
+    footer = f'<div style="{style}justify-content:flex-end;border-top:0.5pt solid #c9d2dc"><span>{page}</span></div>'
     return header, footer
 
 
@@ -123,9 +129,9 @@ def html_to_pdf(pairs: list[tuple[Path, Path]], cluster: str, lang: str, day: dt
                            else route.abort())
                 for source, target in pairs:
                     page.goto(Path(source).resolve().as_uri(), wait_until="load")
-                    page.evaluate("() => window.MathJax?.startup?.promise?.then(() => true)")  # formulas typeset, if any
-                    page.add_style_tag(content=PRINT_CSS)
-                    page.evaluate(FIT, [FIGURE_DPI, lang])
+                    page.evaluate("() => window.MathJax?.startup?.promise?.then(() => true)")  # the book's formulas
+                    page.add_style_tag(content=house_style() + PRINT_CSS)
+                    page.evaluate(FIT, [FIGURE_DPI, lang, FIGURE_MAX_HEIGHT_MM])
                     page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
                              header_template=header, footer_template=footer, margin=MARGINS,
                              outline=True, tagged=True)  # bookmarks from the headings

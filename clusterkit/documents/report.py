@@ -25,6 +25,7 @@ from .figures import png_bytes
 from .tables import TableSpec, displayed
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a template's date parameter is written
+KEY_JOINT = re.compile(r"(?<=\w)_(?=\w)(?=[^<>]*<)")  # an underscore inside a word of a cell's text
 
 
 class Report:
@@ -79,6 +80,7 @@ class Report:
         spec = self.keep(name, frame, enums, percent, decimals)
         title = caption or self.t(f"table.{name}")
         body = displayed(spec, self.lang).to_html(index=False, escape=True, border=0, classes="ck-table")
+        body = KEY_JOINT.sub("_<wbr>", body)  # a key (firms_reached) may wrap after its underscores
         display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
 
     def keep(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,

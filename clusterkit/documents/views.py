@@ -79,44 +79,36 @@ def show_evaluation(report, summary: pd.DataFrame, names: dict[str, str]) -> Non
         report.text(row.key, **_formatted(row.values, report, names))
 
 
-SHEET_STYLE = """<style>
-.ck-sheet { border: 1px solid #bbb; border-radius: 4px; padding: 0.4em 1em 0.8em; margin: 1.2em 0; }
-.ck-sheet h3 { margin-top: 0.4em; }
-.ck-sheet table.ck-sheet-fields th { text-align: left; font-weight: 600; padding-right: 1em; vertical-align: top; }
-.ck-sheet table.ck-sheet-fields td { text-align: left; }
-.ck-sheet table { border-collapse: collapse; }
-.ck-sheet td, .ck-sheet th { padding: 0.15em 0.5em; border-bottom: 1px solid #eee; }
-STATUS_RULES
-@media print {
-  .ck-sheet { break-before: page; page-break-before: always; border: none; margin: 0; }
-  .ck-sheet table { break-inside: avoid; page-break-inside: avoid; }
-}
-</style>""".replace("STATUS_RULES", "\n".join(f".ck-status-{s} {{ background: #{c}; }}" for s, c in STATUS_COLOURS.items()))
+# The sheets' layout is the house style's (clusterkit/static/report.css); the status colours are the step's.
+STATUS_STYLE = "<style>{}</style>".format(" ".join(f".ck-status-{s} {{ background: #{c}; }}"
+                                                   for s, c in STATUS_COLOURS.items()))
 
 
 def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
-    """The reference sheets as HTML, one ``ck-sheet`` section per indicator; when printed, each
-    sheet starts on a new page. User text is escaped."""
+    """The reference sheets as HTML, one ``ck-sheet`` section per indicator: its fields as a list of
+    label and value, then its measurements (side by side in print, where a sheet is never split and
+    three share a page). User text is escaped."""
     lang = i18n.check_lang(lang)
-    parts = [SHEET_STYLE]
+    parts = [STATUS_STYLE]
+    heads = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in MEASUREMENT_COLUMNS)
     for sheet in sheets:
-        rows = []
+        fields = []
         for key, kind in SHEET_FIELDS:
             status = f' class="ck-status-{sheet.fields[key]}"' if key == "progress_status" else ""
-            rows.append(f"<tr><th>{html.escape(label(key, lang))}</th>"
-                        f"<td{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</td></tr>")
+            fields.append(f'<div class="ck-field-{key}"><dt>{html.escape(label(key, lang))}</dt>'
+                          f"<dd{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</dd></div>")
         measures = "".join(
             "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in (
                 i18n.date(r.date, lang), r.group if isinstance(r.group, str) else "–",
                 field_text("value", "value", r.value, sheet, lang), r.note if isinstance(r.note, str) else "")) + "</tr>"
             for r in sheet.measurements.itertuples())
-        heads = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in MEASUREMENT_COLUMNS)
         parts.append(
             f'<section class="ck-sheet" id="sheet-{html.escape(sheet.indicator_id)}">'
             f"<h3>{html.escape(sheet.indicator_id)} — {html.escape(sheet.name)}</h3>"
-            f'<table class="ck-sheet-fields">{"".join(rows)}</table>'
-            f'<p class="ck-caption">{html.escape(t("monitoring.sheets.measurements", lang))}</p>'
-            f'<table class="ck-sheet-measurements"><tr>{heads}</tr>{measures}</table></section>')
+            f'<dl class="ck-sheet-fields">{"".join(fields)}</dl>'
+            f'<div class="ck-sheet-measures"><p class="ck-caption">{html.escape(t("monitoring.sheets.measurements", lang))}</p>'
+            f'<table class="ck-table ck-sheet-measurements">'
+            f"<thead><tr>{heads}</tr></thead><tbody>{measures}</tbody></table></div></section>")
     return "\n".join(parts)
 
 

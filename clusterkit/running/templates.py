@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..i18n import t
 from ..schema import STEPS
+from ..static import house_style
 
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 600  # seconds per cell
@@ -78,18 +79,37 @@ def prepare_html() -> None:
     import nbconvert  # noqa: F401 - imported for later, in this otherwise idle thread
 
 
+# The reports' page: JupyterLab's export without its scripts (require.js, MathJax, mermaid and the
+# widgets' manager all come from a CDN, and the reports hold no formula, diagram or widget) and
+# without its stylesheet: the house style alone, inlined, so a report opens and prints offline.
+REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block notebook_css -%}<style>
+{{ resources.house_style }}</style>
+{%- endblock notebook_css -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block body_header -%}<body class="jp-Notebook ck-report"><main>{%- endblock body_header -%}
+"""
+
+
 def to_html(notebook_path: Path, html_path: Path, title: str) -> Path:
-    """The report a reader opens: outputs only, no code, no prompts."""
+    """The report a reader opens: outputs only, no code, no prompts, one self-contained file."""
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name="lab", template_file="clusterkit-report.html.j2",
+                            extra_loaders=[jinja2.DictLoader({"clusterkit-report.html.j2": REPORT_TEMPLATE})],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            exclude_anchor_links=True,
+                            config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}))  # code colours: no code
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.cells = [_without_stderr(c) for c in notebook.cells]
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    style = resources.files("clusterkit.static").joinpath("report.css").read_text(encoding="utf-8")
-    body = body.replace("</head>", f"<style>\n{style}</style>\n</head>", 1)  # one self-contained file
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title},
+                                                               "house_style": house_style()})
     html_path.write_text(body, encoding="utf-8")
     return html_path
 
