@@ -109,7 +109,7 @@ def test_action_sheet_in_french_with_french_numbers(tmp_path, wb):
     assert values["Partenaires"] == "Agence nationale de promotion des exportations; Cabinet Gestion Plus"
     assert values["Budget"] == f"88{NB}800 EUR" and values["Taux de cofinancement"] == "55\xa0%"
     assert values["Part du fonds d’appui"] == f"48{NB}840 EUR" and values["Contribution locale"] == f"39{NB}960 EUR"
-    assert values["Année du plan"] == "2" and values["Début"] == "1 janv. 2026"
+    assert values["Année du plan"] == "2" and values["Début"] == "1er janv. 2026"
     assert grid_after(consortium, "Indicateurs liés")[1][0] == "I06"
     assert len(paths) == 22
 
@@ -158,17 +158,17 @@ def test_command_line_writes_refuses_and_explains_in_the_users_language(tmp_path
     out = tmp_path / "agenda.docx"
     argv = ["kit", "steering-agenda", "--workbook", str(example_path()), "--out", str(out), "--as-of", "2027-03-31"]
     assert cli.main(argv) == 0
-    assert "(7 action(s) en retard ou à risque)" in capsys.readouterr().out
+    assert "(7 actions en retard ou à risque)" in capsys.readouterr().out
     before = out.read_bytes()
     assert cli.main(argv) == 2
-    assert f"existe déjà (1 fichier(s) de sortie existent){NB}: rien n’a été écrit" in capsys.readouterr().err
+    assert f"existe déjà (1 fichier de sortie existe){NB}: rien n’a été écrit" in capsys.readouterr().err
     assert out.read_bytes() == before
     assert cli.main(argv + ["--force", "--lang", "en", "--as-of", "2027-02-30"]) == 2
     assert "Unreadable follow-up date: '2027-02-30'" in capsys.readouterr().err
     assert out.read_bytes() == before
     sheets = tmp_path / "sheets"
     assert cli.main(["kit", "action-sheets", "--workbook", str(example_path()), "--out", str(sheets), "--lang", "en"]) == 0
-    assert "22 action sheet(s) written" in capsys.readouterr().out
+    assert "22 action sheets written" in capsys.readouterr().out
     assert cli.main(["kit", "action-sheets", "--workbook", str(example_path()), "--out", str(out)]) == 2
     assert "agenda.docx est un fichier, pas un dossier" in capsys.readouterr().err  # the workbook speaks French
 

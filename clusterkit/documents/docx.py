@@ -139,7 +139,7 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     doc.heading(t("plan.doc.objectives", lang))
     doc.table(tables["plan_objectives"])
     gender = plan.gender_objectives(objectives)
-    doc.paragraph(t("plan.doc.gender", lang, objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
+    doc.paragraph(t("plan.doc.gender", lang, count=len(gender), objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
     doc.heading(t("plan.doc.actions", lang))
     doc.table(tables["plan_actions"])
     doc.heading(t("plan.doc.calendar", lang))
