@@ -80,11 +80,12 @@ def has(key: str) -> bool:
     return key in catalogue()
 
 
-def number(value, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
-    """A number written the way readers of ``lang`` expect; missing values give an en dash."""
+def number(value, lang: str = DEFAULT_LANG, decimals: int = 1, fixed: bool = False) -> str:
+    """A number written the way readers of ``lang`` expect, with up to ``decimals`` decimals (exactly
+    that many when ``fixed``, so that a column keeps one precision); missing values give an en dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals > 0 else "")
     return format_decimal(value, format=pattern, locale=check_lang(lang))
 
 
@@ -109,8 +110,6 @@ def date(value, lang: str = DEFAULT_LANG) -> str:
     the first of a month as French writes it (1er sept. 2026)."""
     if value is None or value != value:  # None, NaT
         return "–"
-    if isinstance(value, str):
-        value = _dt.date.fromisoformat(value[:10])
     if isinstance(value, _dt.datetime):  # also pandas Timestamps
         value = value.date()
     pattern = "d'er' MMM y" if check_lang(lang) == "fr" and value.day == 1 else "medium"

@@ -29,7 +29,7 @@ from ..steps import implementation, plan
 from ..workbook import save_atomically
 from . import xlsx
 from .figures import png_bytes
-from .tables import TableSpec, clean, displayed, label, localised
+from .tables import NUMBER_KINDS, TableSpec, clean, column_kind, displayed, label, localised
 
 _TAGS = re.compile("</?(strong|em)>")
 A4 = (Cm(21.0), Cm(29.7))
@@ -81,7 +81,7 @@ class DocxWriter:
         self.paragraph(t(f"table.{spec.name}", self.lang), italic=True)
         table = self.document.add_table(rows=1, cols=len(frame.columns))
         table.style = "Table Grid"
-        numeric = [pd.api.types.is_numeric_dtype(spec.frame[c]) and c not in spec.enums for c in spec.frame.columns]
+        numeric = [column_kind(spec, c) in NUMBER_KINDS for c in spec.frame.columns]
         header = table.rows[0]
         for cell, text in zip(header.cells, frame.columns):
             cell.text = ""
@@ -126,7 +126,7 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     ``year`` restricts the document to one yearly plan (0: the whole plan).
     """
     chosen = plan.actions_of_year(actions, year)
-    tables = {spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors)}
+    tables = {spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors, cluster.get("currency") or "")}
     name = cluster.get("name", "")
     doc = DocxWriter(lang, t("plan.doc.title_year", lang, cluster=name, year=year) if year
                      else t("plan.doc.title", lang, cluster=name), landscape=True)
@@ -180,7 +180,7 @@ def write_progress_note(path, *, lang: str, cluster: dict, actions: pd.DataFrame
     the dropped actions, the next quarter's milestones and the balance between initiatives of
     groups of firms and projects for the whole cluster."""
     as_of = pd.Timestamp(as_of)
-    tables = implementation.follow_up_tables(actions, as_of, actors)
+    tables = implementation.follow_up_tables(actions, as_of, actors, cluster.get("currency") or "")
     doc = DocxWriter(lang, t("implementation.note.title", lang, quarter=implementation.quarter_name(as_of, lang),
                              cluster=cluster.get("name", "")))
     doc.paragraph(t("implementation.note.as_of", lang, date=i18n.date(as_of, lang)), italic=True)
