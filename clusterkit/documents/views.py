@@ -15,7 +15,7 @@ from ..i18n import t
 from ..steps.monitoring.analysis import OBJECTIVES, STATUS_COLOURS, Assessment
 from ..steps.monitoring.catalogue import catalogue
 from ..steps.monitoring.sheets import MEASUREMENT_COLUMNS, SHEET_FIELDS, IndicatorSheet, field_text
-from .tables import TableSpec, label
+from .tables import TableSpec, label, value_label
 
 
 def show(report, spec: TableSpec) -> None:
@@ -107,7 +107,7 @@ def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
                         f"<td{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</td></tr>")
         measures = "".join(
             "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in (
-                i18n.date(r.date, lang), r.group if isinstance(r.group, str) else "–",
+                i18n.date(r.date, lang), value_label("measurement_group", r.group, lang) if isinstance(r.group, str) else "–",
                 field_text("value", "value", r.value, sheet, lang), r.note if isinstance(r.note, str) else "")) + "</tr>"
             for r in sheet.measurements.itertuples())
         heads = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in MEASUREMENT_COLUMNS)
