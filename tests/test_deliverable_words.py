@@ -15,6 +15,9 @@ from workbooks import Shape, frames, write
 
 from clusterkit import i18n
 from clusterkit.documents.tables import COLUMN_KINDS, TableSpec, cell_text, column_kind, displayed, html_table, label
+from clusterkit.examples import example_portfolio
+from clusterkit.i18n import t
+from clusterkit.portfolio import portfolio
 from clusterkit.running.pack import pack
 from clusterkit.schema import ENUMS
 
@@ -131,12 +134,14 @@ AMOUNT_COLUMNS = ("budget", "spent", "fund", "local", "fund_planned", "fund_abso
 
 
 def _english_only_values() -> set[str]:
-    """Enumeration values and English labels that are no French word of the catalogue."""
-    french = {entry["fr"] for key, entry in i18n.catalogue().items() if key.startswith("enum.")}
+    """Enumeration values and English labels that French does not write (ratio, information and
+    national are French words too: a team's own unit may say them)."""
+    french = {entry["fr"] for entry in i18n.catalogue().values()}
+    french |= {word for text in french for word in re.findall(r"\w+", text.lower())}
     english = {v for values in ENUMS.values() for v in values}
     english |= {entry["en"] for key, entry in i18n.catalogue().items() if key.startswith("enum.")}
     english |= {key.rsplit(".", 1)[1] for key in i18n.catalogue() if key.startswith("enum.")}
-    return {v for v in english if v not in french and len(v) > 2}
+    return {v for v in english if v.lower() not in french and len(v) > 2}
 
 
 def _html_texts(path: Path) -> tuple[str, list[tuple[str, list[str]]]]:
@@ -237,3 +242,19 @@ def test_numbers_are_right_aligned_in_report_tables_and_the_portfolio(packs):
     budget = next(th for th in soup.select("table.ck-table th") if th.get_text() == label("budget", "fr"))
     assert budget["class"] == ["ck-num"]
     assert soup.select("table.ck-table td.ck-num") and soup.select("table.ck-table td.ck-text")
+
+
+def test_portfolio_numbers_are_right_aligned_and_amounts_carry_their_currency(tmp_path):
+    example_portfolio(tmp_path / "clusters")
+    result = portfolio(tmp_path / "clusters", tmp_path / "out", lang="fr")
+    page = next(p for p in result.files if p.suffix == ".html")
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    assert "td.ck-num{text-align:right}" in soup.find("style").get_text()
+    spending = soup.find_all("table")[2]
+    heads = [th.get_text() for th in spending.find_all("th")]
+    budget = heads.index(t("portfolio.col.budget", "fr"))
+    assert spending.find_all("th")[budget]["class"] == ["ck-num"]
+    assert spending.find_all("th")[0]["class"] == ["ck-text"]
+    budgets = [tr.find_all("td")[budget].get_text() for tr in spending.find_all("tr")[1:]]
+    assert budgets and all(b == "–" or re.fullmatch(r"[\d\u202f]+\u00a0EUR", b) for b in budgets), budgets
+    assert word_problems(page.parent, "fr", "EUR") == []

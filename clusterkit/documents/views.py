@@ -44,6 +44,9 @@ def show_overview(report, m: Assessment) -> None:
 
 
 
+AMOUNTS = ("spent", "budget", "lowest", "highest")  # findings' values in the workbook's currency
+
+
 def _formatted(values: dict, report, names: dict[str, str]) -> dict:
     """A finding's values as text in the report's language."""
     out = {}
@@ -56,6 +59,8 @@ def _formatted(values: dict, report, names: dict[str, str]) -> dict:
             out[key] = i18n.date(value, report.lang)
         elif key.endswith(("_share", "_progress")):
             out[key] = report.percent(value)
+        elif key in AMOUNTS:
+            out[key] = i18n.amount(value, values["currency"], report.lang)
         elif isinstance(value, str):
             out[key] = value
         elif isinstance(value, (int, np.integer)):
