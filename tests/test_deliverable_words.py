@@ -204,6 +204,7 @@ def _synthetic_workbook(folder: Path) -> Path:
     cluster["currency"] = "XOF"
     made["cluster"] = cluster.rename_axis("key").reset_index()
     made["actions"]["budget"] = made["actions"]["budget"] * 1000 + 0.37
+    made["narratives"]["text"] = "La filière s'est structurée autour de trois coopératives de transformatrices."
     return write(made, folder / "karite.xlsx", "fr")
 
 

@@ -73,15 +73,15 @@ class TableSpec:
 COLUMN_KINDS: dict[str, str] = {
     **dict.fromkeys(("budget", "spent", "fund", "local", "fund_planned", "fund_absorbed", "turnover", "exports",
                      "median_turnover", "cost_per_result"), "amount"),
+    # indices; averages of 1-5 scores and of headcounts take the table's decimals
     **dict.fromkeys(("lq", "lq_end", "lq_change", "hoover", "krugman", "score", "mean_rank", "economic", "pro_poor",
                      "institutional", "environment", "degree_centrality", "betweenness", "network_density",
-                     "cooperation_density", "mean_intensity", "satisfaction", "mean_score", "self_gap",
-                     "score_before", "score_after", "score_change", "employees_per_firm", "sampling_weight"),
-                    "index"),
+                     "cooperation_density", "sampling_weight"), "index"),
     **dict.fromkeys(("progress", "expected_progress", "median_progress", "median_expected", "absorption",
                      "growth", "weight", "p_top_k", "cost_recovery"), "share"),
     **dict.fromkeys(("employment", "employment_start", "employment_end", "change", "national_growth",
-                     "industry_mix", "regional_effect", "employees", "median_employees"), "count"),
+                     "industry_mix", "regional_effect", "employees", "median_employees", "rank", "base_rank"),
+                    "count"),
     # an indicator's or a criterion's own unit, which changes from row to row
     **dict.fromkeys(("value", "threshold", "min_threshold", "baseline", "target", "current_value", "total",
                      "before", "after"), "measure"),
