@@ -21,6 +21,7 @@ from clusterkit.portfolio import portfolio
 from clusterkit.running.pack import pack
 from clusterkit.schema import ENUMS
 
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "values"
 NB, NNB = "\u00a0", "\u202f"  # Babel's no-break space (before a currency, a % sign) and narrow one (thousands)
 
 
@@ -245,12 +246,18 @@ def test_numbers_are_right_aligned_in_report_tables_and_the_portfolio(packs):
     assert soup.select("table.ck-table td.ck-num") and soup.select("table.ck-table td.ck-text")
 
 
-def test_portfolio_numbers_are_right_aligned_and_amounts_carry_their_currency(tmp_path):
+def test_portfolio_numbers_are_right_aligned_and_amounts_carry_their_currency(tmp_path, browser):
     example_portfolio(tmp_path / "clusters")
     result = portfolio(tmp_path / "clusters", tmp_path / "out", lang="fr")
     page = next(p for p in result.files if p.suffix == ".html")
+    shown = browser.new_page(viewport={"width": 1200, "height": 900})
+    shown.goto(page.as_uri())
+    aligned = shown.eval_on_selector_all("td", "cells => cells.map(c => [c.className, getComputedStyle(c).textAlign])")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shown.screenshot(path=ARTIFACTS / "portfolio-fr.png", full_page=True)
+    shown.close()
+    assert {tuple(cell) for cell in aligned} == {("ck-num", "right"), ("ck-text", "left")} and len(aligned) > 20
     soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
-    assert "td.ck-num{text-align:right}" in soup.find("style").get_text()
     spending = soup.find_all("table")[2]
     heads = [th.get_text() for th in spending.find_all("th")]
     budget = heads.index(t("portfolio.col.budget", "fr"))

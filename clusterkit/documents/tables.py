@@ -155,8 +155,8 @@ def displayed(spec: TableSpec, lang: str) -> pd.DataFrame:
     for source, column in zip(spec.frame.columns, frame.columns):
         kind = column_kind(spec, source)
         values = frame[column] if kind == "text" else spec.frame[source]
-        frame[column] = [cell_text(v, kind, lang, spec.currency, spec.decimals) for v in values]
-        frame[column] = frame[column].astype(object)
+        frame[column] = pd.Series([cell_text(v, kind, lang, spec.currency, spec.decimals) for v in values],
+                                  index=frame.index, dtype=object)
     return frame
 
 
@@ -168,4 +168,3 @@ def html_table(spec: TableSpec, lang: str) -> str:
     body = "".join("<tr>" + "".join(f'<td class="{c}">{html.escape(v)}</td>' for c, v in zip(classes, row))
                    + "</tr>\n" for row in frame.itertuples(index=False))
     return f'<table class="ck-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'
-
