@@ -138,7 +138,7 @@ def _english_only_values() -> set[str]:
     """Enumeration values and English labels that French does not write (ratio, information and
     national are French words too: a team's own unit may say them)."""
     french = {entry["fr"] for entry in i18n.catalogue().values()}
-    french |= {word for text in french for word in re.findall(r"\w+", text.lower())}
+    french |= {word for text in french for word in re.findall(r"\w+", re.sub(r"\{[^}]*\}", "", text).lower())}
     english = {v for values in ENUMS.values() for v in values}
     english |= {entry["en"] for key, entry in i18n.catalogue().items() if key.startswith("enum.")}
     english |= {key.rsplit(".", 1)[1] for key in i18n.catalogue() if key.startswith("enum.")}
@@ -206,6 +206,8 @@ def _synthetic_workbook(folder: Path) -> Path:
     made["cluster"] = cluster.rename_axis("key").reset_index()
     made["actions"]["budget"] = made["actions"]["budget"] * 1000 + 0.37
     made["narratives"]["text"] = "La filière s'est structurée autour de trois coopératives de transformatrices."
+    made["indicators"]["unit"] = made["indicators"]["unit"].replace(  # units as a French team writes them
+        {"firms": "entreprises", "people": "personnes", "count": "nombre"})
     return write(made, folder / "karite.xlsx", "fr")
 
 
