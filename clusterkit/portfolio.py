@@ -179,12 +179,12 @@ def _header(column: str, lang: str) -> str:
 
 
 def _shown(value, kind: str, lang: str, currency: str) -> str:
-    """A cell as the reports write a value of its kind (a competency score is an index)."""
+    """A cell as the reports write a value of its kind (a mean competency score with one decimal)."""
     if kind == "step" and not missing(value):
         return t(f"step.{value}.title", lang)
     if kind == "date" and not missing(value):
         value = pd.Timestamp(value)
-    return cell_text(value, {"score": "index", "step": "text"}.get(kind, kind), lang, currency)
+    return cell_text(value, {"score": "number", "step": "text"}.get(kind, kind), lang, currency, decimals=1)
 
 
 def _table(frame: pd.DataFrame, kinds: dict[str, str], lang: str, currencies=None) -> str:
