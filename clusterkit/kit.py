@@ -157,7 +157,7 @@ def _refuse_existing(paths: list[Path], lang: str) -> None:
 
 
 def _money(value, currency: str, lang: str) -> str:
-    return "" if pd.isna(value) else f"{i18n.number(value, lang, 0)} {currency}".strip()
+    return "" if pd.isna(value) else i18n.amount(value, currency, lang)
 
 
 def _text(value) -> str:
@@ -252,13 +252,13 @@ def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
     doc.heading(t("kit.agenda.items", lang))
     doc.bullets(t(key, lang) for key in _keys("kit.agenda.item", 7))
     doc.heading(t("kit.agenda.figures", lang))
-    doc.bullets(implementation.summary_lines(implementation.follow_up_headline(actions, date), lang,
-                                          wb.cluster.get("currency") or ""))
-    tables = implementation.follow_up_tables(actions, date, actors)
+    currency = wb.cluster.get("currency") or ""
+    doc.bullets(implementation.summary_lines(implementation.follow_up_headline(actions, date), lang, currency))
+    tables = implementation.follow_up_tables(actions, date, actors, currency)
     doc.heading(t("kit.agenda.delays", lang))
     delays = late_or_at_risk(actions, tables["implementation_delays"].frame)
     if len(delays):
-        doc.table(TableSpec("kit_agenda_delays", delays, enums={"state": "implementation_state"}))
+        doc.table(TableSpec("kit_agenda_delays", delays, enums={"state": "implementation_state"}, currency=currency))
     else:
         doc.paragraph(t("implementation.note.no_delays", lang))
     doc.heading(t("implementation.note.next", lang))

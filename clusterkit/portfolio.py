@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
+from .documents.tables import NUMBER_KINDS, cell_text, missing
 from .documents.xlsx import write_tables
 from .i18n import t
 from .running.batch import workbooks_in
@@ -177,28 +178,26 @@ def _header(column: str, lang: str) -> str:
     return t(f"portfolio.col.{column}", lang)
 
 
-def _shown(value, kind: str, lang: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    if kind == "step":
+def _shown(value, kind: str, lang: str, currency: str) -> str:
+    """A cell as the reports write a value of its kind (a mean competency score with one decimal)."""
+    if kind == "step" and not missing(value):
         return t(f"step.{value}.title", lang)
-    if kind == "date":
-        return i18n.date(pd.Timestamp(value), lang)
-    if kind == "share":
-        return i18n.percent(value, lang)
-    if kind == "count":
-        return i18n.number(value, lang, 0)
-    if kind in ("amount", "score"):
-        return i18n.number(value, lang, 0 if kind == "amount" else 1)
-    return str(value)
+    if kind == "date" and not missing(value):
+        value = pd.Timestamp(value)
+    return cell_text(value, {"score": "number", "step": "text"}.get(kind, kind), lang, currency, decimals=1)
 
 
-def _table(frame: pd.DataFrame, kinds: dict[str, str], lang: str) -> str:
+def _table(frame: pd.DataFrame, kinds: dict[str, str], lang: str, currencies=None) -> str:
+    """An HTML table; amounts in each row's currency (``currencies``, else the column ``currency``)."""
     e = html.escape
-    head = "".join(f"<th>{e(_header(c, lang))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{e(_shown(v, kinds.get(c, 'score'), lang))}</td>"
-                                    for c, v in zip(frame.columns, record)) + "</tr>\n"
-                   for record in frame.itertuples(index=False))
+    if currencies is None:
+        currencies = frame["currency"] if "currency" in frame else [""] * len(frame)
+    classes = ["ck-num" if kinds.get(c, "score") in (*NUMBER_KINDS, "score") else "ck-text" for c in frame.columns]
+    head = "".join(f'<th class="{k}">{e(_header(c, lang))}</th>' for k, c in zip(classes, frame.columns))
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{k}">{e(_shown(v, kinds.get(c, "score"), lang, currency))}</td>'
+                         for k, c, v in zip(classes, frame.columns, record)) + "</tr>\n"
+        for record, currency in zip(frame.itertuples(index=False), currencies))
     return f'<table>\n<tr>{head}</tr>\n{body}</table>\n'
 
 
@@ -213,6 +212,7 @@ SECTIONS = {  # the cluster table's columns, shown in four smaller tables
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%;margin-bottom:1.2rem;font-size:.92rem}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd}th{background:#f3f3f3}
+th.ck-num,td.ck-num{text-align:right}
 .ck-note{color:#444;font-size:.92rem}"""
 
 
@@ -234,7 +234,9 @@ def page_html(clusters: pd.DataFrame, profiles: pd.DataFrame, totals: pd.DataFra
     parts.append(f"<h2>{e(t('portfolio.section.programme', lang))}</h2>\n"
                  f'<p class="ck-note">{e(t("portfolio.note.programme", lang))}</p>\n')
     shown = totals.assign(figure=totals["figure"].map(lambda c: _header(c, lang)))
-    parts.append(_table(shown, {"figure": "text", "value": "amount", "clusters": "count"}, lang))
+    currency = next(iter(set(clusters["currency"].dropna())), "")  # amounts add up only in one currency
+    parts.append(_table(shown, {"figure": "text", "value": "amount", "clusters": "count"}, lang,
+                        [currency if KINDS[f] == "amount" else "" for f in totals["figure"]]))
     if len(unread):
         parts.append(f"<h2>{e(t('portfolio.section.unread', lang))}</h2>\n")
         parts.append(_table(unread, {"file": "text", "reason": "text"}, lang))

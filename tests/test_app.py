@@ -127,12 +127,12 @@ def _listening(port: int) -> list[str]:
 
 
 TEXT = {"fr": {"title": "l'application de l'équipe", "blank": "Classeur vierge", "send": "Envoyer un classeur",
-               "problems": "problème(s) à corriger", "ok": "aucun problème", "make": "Produire les rapports",
+               "problems": "problèmes à corriger", "ok": "aucun problème", "make": "Produire les rapports",
                "download_problems": "Télécharger la liste des problèmes", "zip": "Télécharger tous les rapports",
                "report": "Profil de compétences de l'animateur", "sort": "Trier par", "row": "Ligne",
                "down": "ordre décroissant"},
         "en": {"title": "the team's app", "blank": "Blank workbook", "send": "Send a workbook",
-               "problems": "problem(s) to fix", "ok": "no problem", "make": "Produce the reports",
+               "problems": "problems to fix", "ok": "no problem", "make": "Produce the reports",
                "download_problems": "Download the list of problems", "zip": "Download all the reports",
                "report": "Facilitator competency profile", "sort": "Sort by", "row": "Row",
                "down": "descending"}}
@@ -283,7 +283,7 @@ def test_survey_import_and_battery_work_on_copies_the_team_downloads(tmp_path):
     assert 'download="updated-workbook.xlsx"' in app.survey_box.value
     app.battery.value = "governance"
     app.add_indicators()
-    assert "12 indicator(s) added, 3 already there" in app.battery_box.value
+    assert "12 indicators added, 3 already there" in app.battery_box.value
     assert app.pack_button.disabled, "the new indicators need their targets before any report"
     with pytest.raises(WorkbookError) as caught:
         read_workbook(updated, lang="en")

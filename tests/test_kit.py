@@ -91,8 +91,8 @@ def test_one_sheet_per_action_filled_from_the_workbook(tmp_path, wb):
     assert values["Lead"] == "Association des artisans chausseurs de Tamsa"
     assert values["Partners"] == "Centre technique du cuir et de la chaussure; Atelier Forme, bureau de design"
     assert (values["Start"], values["End"], values["Plan year"]) == ("Jun 1, 2025", "May 31, 2027", "1")
-    assert (values["Currency"], values["Budget"], values["Co-financing rate"]) == ("EUR", "131,100 EUR", "73%")
-    assert (values["Support fund's share"], values["Local contribution"]) == ("95,703 EUR", "35,397 EUR")
+    assert (values["Currency"], values["Budget"], values["Co-financing rate"]) == ("EUR", "131,100\u00a0EUR", "73%")
+    assert (values["Support fund's share"], values["Local contribution"]) == ("95,703\u00a0EUR", "35,397\u00a0EUR")
     assert values["Kind"] == "structuring project" and values["Status"] == "ongoing"
     indicators = grid_after(brand, "Linked indicators")
     assert indicators[1] == ["I09", "Entreprises autorisées à utiliser la marque collective", "entreprises",
@@ -107,9 +107,9 @@ def test_action_sheet_in_french_with_french_numbers(tmp_path, wb):
     # hand-checked: 88 800 at 55 % -> 48 840 from the fund, 39 960 locally, in plan year 2
     assert values["Chef de file"] == "Manufacture Masson"
     assert values["Partenaires"] == "Agence nationale de promotion des exportations; Cabinet Gestion Plus"
-    assert values["Budget"] == f"88{NB}800 EUR" and values["Taux de cofinancement"] == "55\xa0%"
-    assert values["Part du fonds d’appui"] == f"48{NB}840 EUR" and values["Contribution locale"] == f"39{NB}960 EUR"
-    assert values["Année du plan"] == "2" and values["Début"] == "1 janv. 2026"
+    assert values["Budget"] == f"88{NB}800\u00a0EUR" and values["Taux de cofinancement"] == "55\xa0%"
+    assert values["Part du fonds d’appui"] == f"48{NB}840\u00a0EUR" and values["Contribution locale"] == f"39{NB}960\u00a0EUR"
+    assert values["Année du plan"] == "2" and values["Début"] == "1er janv. 2026"
     assert grid_after(consortium, "Indicateurs liés")[1][0] == "I06"
     assert len(paths) == 22
 
@@ -158,17 +158,17 @@ def test_command_line_writes_refuses_and_explains_in_the_users_language(tmp_path
     out = tmp_path / "agenda.docx"
     argv = ["kit", "steering-agenda", "--workbook", str(example_path()), "--out", str(out), "--as-of", "2027-03-31"]
     assert cli.main(argv) == 0
-    assert "(7 action(s) en retard ou à risque)" in capsys.readouterr().out
+    assert "(7 actions en retard ou à risque)" in capsys.readouterr().out
     before = out.read_bytes()
     assert cli.main(argv) == 2
-    assert f"existe déjà (1 fichier(s) de sortie existent){NB}: rien n’a été écrit" in capsys.readouterr().err
+    assert f"existe déjà (1 fichier de sortie existe){NB}: rien n’a été écrit" in capsys.readouterr().err
     assert out.read_bytes() == before
     assert cli.main(argv + ["--force", "--lang", "en", "--as-of", "2027-02-30"]) == 2
     assert "Unreadable follow-up date: '2027-02-30'" in capsys.readouterr().err
     assert out.read_bytes() == before
     sheets = tmp_path / "sheets"
     assert cli.main(["kit", "action-sheets", "--workbook", str(example_path()), "--out", str(sheets), "--lang", "en"]) == 0
-    assert "22 action sheet(s) written" in capsys.readouterr().out
+    assert "22 action sheets written" in capsys.readouterr().out
     assert cli.main(["kit", "action-sheets", "--workbook", str(example_path()), "--out", str(out)]) == 2
     assert "agenda.docx est un fichier, pas un dossier" in capsys.readouterr().err  # the workbook speaks French
 

@@ -234,7 +234,7 @@ def test_summary_table_lines():
         "-" * 45,
         "a.xlsx          réussi",
         "long-name.xlsx  échec     line one | line two",
-        "1 réussi(s), 1 en échec.",
+        "1 réussite, 1 échec.",
     ]
 
 

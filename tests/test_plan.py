@@ -307,8 +307,8 @@ def test_action_plan_docx_reopens_with_its_headings_and_tables(tmp_path, lang, h
     assert len(actions.rows) == 1 + 4 and len(objectives.rows) == 1 + 3 and len(by_actor.rows) == 1 + 4
     first = [c.text for c in actions.rows[1].cells]
     assert first[:3] == ["1", "A1", "Stand commun"] and first[6] == "Association A"
-    assert first[9] == ("10\u202f000" if lang == "fr" else "10,000")
-    assert first[7] == ("1 janv. 2025" if lang == "fr" else "Jan 1, 2025")
+    assert first[9] == ("10\u202f000\u00a0EUR" if lang == "fr" else "10,000\u00a0EUR")
+    assert first[7] == ("1er janv. 2025" if lang == "fr" else "Jan 1, 2025")
     total = [c.text for c in by_year.rows[-1].cells]
     assert total[0] == ("Total") and total[-1] == ("53\xa0%" if lang == "fr" else "53%")  # 82 000 / 155 000
     assert [c.text for c in who.rows[3].cells][2] == "Atelier Sow"

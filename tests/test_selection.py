@@ -146,15 +146,15 @@ def test_employment_is_the_basis_whenever_the_sheet_gives_it():
 
 
 @pytest.mark.parametrize("lang, table, basis, message", [
-    ("en", "firms", "employment", ("The mapping is computed on employment, but 8 row(s) of the ‘employment’ sheet "
-                                   "have no value in the employment column (region / sector / year: A / x / 2010; "
+    ("en", "firms", "employment", ("The mapping is computed on employment, but the ‘employment’ sheet has 8 rows "
+                                   "with no value in the employment column (region / sector / year: A / x / 2010; "
                                    "A / y / 2010; B / x / 2010; B / y / 2010; A / x / 2020).")),
-    ("fr", "firms", "employment", ("La cartographie est calculée sur l'emploi, mais 8 ligne(s) de la feuille "
-                                   "« emploi » n'ont pas de valeur dans la colonne emploi")),
-    ("en", "gap", "", "The mapping is computed on the number of firms, but 1 row(s) of the ‘employment’ sheet "
-                      "have no value in the establishments column (region / sector / year: B / y / 2020)."),
+    ("fr", "firms", "employment", ("La cartographie est calculée sur l'emploi, mais la feuille « emploi » a 8 "
+                                   "lignes sans valeur dans la colonne emploi")),
+    ("en", "gap", "", "The mapping is computed on the number of firms, but the ‘employment’ sheet has 1 row "
+                      "with no value in the establishments column (region / sector / year: B / y / 2020)."),
     # employment on some rows only: the fix offers both ways
-    ("fr", "jobs_gap", "", "pas de valeur dans la colonne emploi (région / secteur / année : B / y / 2020). "
+    ("fr", "jobs_gap", "", "sans valeur dans la colonne emploi (région / secteur / année : B / y / 2020). "
                            "Remplissez ces cases ; ou, si vous ne disposez que du nombre d'entreprises, videz toute "
                            "la colonne emploi"),
     ("fr", "both", "jobs", "Le paramètre basis vaut « jobs » ; il attend l'une de ces valeurs : employment, firms"),

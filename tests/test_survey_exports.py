@@ -117,9 +117,9 @@ def test_an_export_imports_exactly_the_accepted_submissions_and_an_edit_updates_
     fr, en = report.format("fr"), report.format("en")
     assert "Soumissions laissées de côté : 2" in fr and "Submissions left out: 2" in en
     assert "ligne 2 de l'export (E11) : rejetée à la validation (ReviewState ou _validation_status) ; " \
-           "ses 2 relation(s) aussi" in fr
+           "2 relations liées écartées aussi" in fr
     assert "export row 6 (E12): older submission of the same firm as row 3, imported instead; " \
-           "so are its 1 relation(s)" in en
+           "so are its 1 relation" in en
     assert "E10 → A01 (approvisionnement)" in fr and "E10 → A01 (supply)" in en
     assert "Relations enregistrées dans le tour d'enquête 1 : le classeur n'a pas d'autre tour" in fr
 

@@ -815,9 +815,9 @@ def test_every_problem_is_collected_not_just_the_first(make_xlsx):
         ("date_order", "actions", 2, "end"),
     ]
     lines = str(error).splitlines()
-    assert lines[0] == "5 problem(s) in the workbook book.xlsx:"
+    assert lines[0] == "5 problems in the workbook book.xlsx:"
     assert lines[1:] == ["- " + p.message("en") for p in error.problems]
-    assert error.format("fr").splitlines()[0] == "5 problème(s) dans le classeur book.xlsx :"
+    assert error.format("fr").splitlines()[0] == "5 problèmes dans le classeur book.xlsx :"
 
 
 def test_messages_follow_the_workbook_language_unless_told(make_xlsx):
@@ -825,10 +825,10 @@ def test_messages_follow_the_workbook_language_unless_told(make_xlsx):
               "enterprises": edit(ENTERPRISES, {(2, "employees"): "abc"})}
     with pytest.raises(WorkbookError) as caught:
         read_workbook(make_xlsx(sheets))
-    assert str(caught.value).startswith("1 problem(s) in the workbook book.xlsx:")
+    assert str(caught.value).startswith("1 problem in the workbook book.xlsx:")
     with pytest.raises(WorkbookError) as caught:
         read_workbook(make_xlsx(sheets, name="b.xlsx"), lang="fr")
-    assert str(caught.value).startswith("1 problème(s) dans le classeur b.xlsx :")
+    assert str(caught.value).startswith("1 problème dans le classeur b.xlsx :")
 
 
 def test_reading_never_modifies_the_file(make_xlsx, tmp_path):
@@ -868,7 +868,7 @@ def test_cli_check_prints_every_problem_and_exits_2(make_xlsx, capsys):
     with pytest.raises(WorkbookError) as caught:
         read_workbook(path)
     assert out == ""
-    assert err.splitlines() == ["2 problem(s) in the workbook book.xlsx:"] + [
+    assert err.splitlines() == ["2 problems in the workbook book.xlsx:"] + [
         "- " + p.message("en") for p in caught.value.problems]
     assert "row 2, column 'employees': found 'abc'" in err and "did you mean 'producer'?" in err
 
@@ -878,5 +878,5 @@ def test_cli_check_with_a_step_needs_its_sheets(make_xlsx, capsys):
     assert main(["workbook", "check", str(path)]) == 0
     assert main(["workbook", "check", str(path), "--step", "diagnostic"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("1 problème(s) dans le classeur book.xlsx :")
+    assert err.startswith("1 problème dans le classeur book.xlsx :")
     assert "nécessaire à l'étape diagnostic" in err

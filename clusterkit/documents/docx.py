@@ -28,7 +28,7 @@ from ..steps import implementation, plan
 from ..workbook import save_atomically
 from . import docx_style as style
 from .figures import png_bytes
-from .tables import TableSpec, clean, displayed
+from .tables import NUMBER_KINDS, TableSpec, clean, column_kind, displayed
 
 _TAGS = re.compile("</?(strong|em)>")
 
@@ -139,7 +139,7 @@ class DocxWriter:
         """The table's title, then the table, its header row repeated on every page."""
         frame = displayed(spec, self.lang)
         self.caption(t(f"table.{spec.name}", self.lang), keep_with_next=True)
-        numeric = [pd.api.types.is_numeric_dtype(spec.frame[c]) and c not in spec.enums for c in spec.frame.columns]
+        numeric = [column_kind(spec, c) in NUMBER_KINDS for c in spec.frame.columns]
         self.grid(list(frame.columns), [list(record) for record in frame.itertuples(index=False)], numeric)
 
     def figure(self, png: bytes, caption: str, max_height=None) -> None:
@@ -172,7 +172,7 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     yearly plan (0: the whole plan).
     """
     chosen = plan.actions_of_year(actions, year)
-    tables = {spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors)}
+    tables = {spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors, cluster.get("currency") or "")}
     name = cluster.get("name", "")
     doc = DocxWriter(lang, t("plan.doc.title_year", lang, cluster=name, year=year) if year
                      else t("plan.doc.title", lang, cluster=name), header=name)
@@ -185,7 +185,7 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     doc.heading(t("plan.doc.objectives", lang))
     doc.table(tables["plan_objectives"])
     gender = plan.gender_objectives(objectives)
-    doc.paragraph(t("plan.doc.gender", lang, objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
+    doc.paragraph(t("plan.doc.gender", lang, count=len(gender), objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
     doc.heading(t("plan.doc.actions", lang))
     doc.table(tables["plan_actions"])
     doc.heading(t("plan.doc.calendar", lang))
@@ -224,7 +224,7 @@ def write_progress_note(path, *, lang: str, cluster: dict, actions: pd.DataFrame
     the dropped actions, the next quarter's milestones and the balance between initiatives of
     groups of firms and projects for the whole cluster."""
     as_of = pd.Timestamp(as_of)
-    tables = implementation.follow_up_tables(actions, as_of, actors)
+    tables = implementation.follow_up_tables(actions, as_of, actors, cluster.get("currency") or "")
     doc = DocxWriter(lang, t("implementation.note.title", lang, quarter=implementation.quarter_name(as_of, lang),
                              cluster=cluster.get("name", "")), header=cluster.get("name", ""))
     doc.paragraph(t("implementation.note.as_of", lang, date=i18n.date(as_of, lang)), italic=True)

@@ -22,7 +22,7 @@ from ..i18n import t
 from ..workbook import example_path, parse_date, read_workbook
 from . import xlsx
 from .figures import png_bytes
-from .tables import TableSpec, displayed
+from .tables import TableSpec, html_table
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # how a template's date parameter is written
 KEY_JOINT = re.compile(r"(?<=\w)_(?=\w)(?=[^<>]*<)")  # an underscore inside a word of a cell's text
@@ -38,6 +38,7 @@ class Report:
         self.output_dir = Path(output_dir) if output_dir else None
         self.tables: dict[str, TableSpec] = {}
         self.figure_count = 0
+        self.currency = self.workbook.cluster.get("currency") or ""  # written after every amount
 
     # -- text ------------------------------------------------------------------------------
     def t(self, key: str, **values) -> str:
@@ -79,14 +80,13 @@ class Report:
         """
         spec = self.keep(name, frame, enums, percent, decimals)
         title = caption or self.t(f"table.{name}")
-        body = displayed(spec, self.lang).to_html(index=False, escape=True, border=0, classes="ck-table")
-        body = KEY_JOINT.sub("_<wbr>", body)  # a key (firms_reached) may wrap after its underscores
+        body = KEY_JOINT.sub("_<wbr>", html_table(spec, self.lang))  # a key (firms_reached) may wrap after its underscores
         display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
 
     def keep(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,
              percent: tuple[str, ...] = (), decimals: int = 1) -> TableSpec:
         """Keep ``frame`` for the tables workbook only: the full detail a report shows in short."""
-        spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals)
+        spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals, self.currency)
         self.tables[self.t(f"table.{name}")] = spec
         return spec
 

@@ -3,10 +3,17 @@
 A :class:`TableSpec` carries the data (canonical column names and values) and how to show its
 columns. :func:`localised` gives headers and enumeration labels in the reader's language with values
 kept as values (for spreadsheets); :func:`displayed` writes every cell as text the way readers of
-that language expect (for HTML and Word).
+that language expect (for HTML and Word); :func:`html_table` is the HTML table of a report.
+
+Each column has one kind of quantity (:func:`column_kind`), and each kind one way of being written
+(:func:`cell_text`), so a column never mixes precisions: counts without decimals, amounts in whole
+units of the workbook's currency, shares as percentages, indices with two decimals, dates in the
+report's one date form. Numbers are ``ck-num`` cells (right-aligned), the rest ``ck-text``.
 """
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -47,13 +54,86 @@ def value_label(enum: str, value, lang: str) -> str:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A table: catalogue name (``table.<name>``), data, and how to show its columns."""
+    """A table: catalogue name (``table.<name>``), data, and how to show its columns.
+
+    ``percent`` lists columns of shares the names do not tell; ``decimals`` is the precision of
+    numeric columns of no known kind; ``currency`` the workbook's, written after every amount.
+    """
 
     name: str
     frame: pd.DataFrame
     enums: dict = field(default_factory=dict)
     percent: tuple = ()
     decimals: int = 0
+    currency: str = ""
+
+
+# The kind of quantity of each column whose name says it, whatever the table. Columns not named
+# here: ``*_share`` are shares, integers are counts, other numbers take the table's decimals.
+COLUMN_KINDS: dict[str, str] = {
+    **dict.fromkeys(("budget", "spent", "fund", "local", "fund_planned", "fund_absorbed", "turnover", "exports",
+                     "median_turnover", "cost_per_result"), "amount"),
+    # indices; averages of 1-5 scores and of headcounts take the table's decimals
+    **dict.fromkeys(("lq", "lq_end", "lq_change", "hoover", "krugman", "score", "mean_rank", "economic", "pro_poor",
+                     "institutional", "environment", "degree_centrality", "betweenness", "network_density",
+                     "cooperation_density", "sampling_weight"), "index"),
+    **dict.fromkeys(("progress", "expected_progress", "median_progress", "median_expected", "absorption",
+                     "growth", "weight", "p_top_k", "cost_recovery"), "share"),
+    **dict.fromkeys(("employment", "employment_start", "employment_end", "change", "national_growth",
+                     "industry_mix", "regional_effect", "employees", "median_employees", "rank", "base_rank"),
+                    "count"),
+    # an indicator's or a criterion's own unit, which changes from row to row
+    **dict.fromkeys(("value", "threshold", "min_threshold", "baseline", "target", "current_value", "total",
+                     "before", "after"), "measure"),
+    **dict.fromkeys(("year", "plan_year", "survey_round", "year_founded", "horizon_years"), "year"),
+}
+NUMBER_KINDS = ("count", "amount", "share", "index", "measure", "number", "year")
+
+
+def column_kind(spec: TableSpec, column: str) -> str:
+    """The kind of quantity ``column`` of ``spec`` holds: ``text``, ``date``, ``count``, ``amount``,
+    ``share``, ``index`` (two decimals), ``measure`` (each row in its own unit), ``year`` or
+    ``number`` (the table's decimals). The DOCX and XLSX writers format and align by it too."""
+    values = spec.frame[column]
+    if column in spec.enums or pd.api.types.is_bool_dtype(values):
+        return "text"
+    if pd.api.types.is_datetime64_any_dtype(values) or (
+            values.dtype == object and len(values.dropna()) and values.dropna().map(
+                lambda v: isinstance(v, dt.date)).all()):
+        return "date"
+    if column in spec.percent:
+        return "share"
+    if not pd.api.types.is_numeric_dtype(values):
+        return "text"
+    if column in COLUMN_KINDS:  # a score of whole points (1 to 5) is a count of points
+        kind = COLUMN_KINDS[column]
+        return "count" if kind == "index" and pd.api.types.is_integer_dtype(values) else kind
+    if column.endswith("_share"):
+        return "share"
+    return "count" if pd.api.types.is_integer_dtype(values) else "number"
+
+
+def cell_text(value, kind: str, lang: str, currency: str = "", decimals: int = 0) -> str:
+    """One value of a column of ``kind`` written for readers of ``lang``; missing values as a dash."""
+    if missing(value):
+        return "–"
+    if kind == "date":
+        return i18n.date(value, lang)
+    if kind == "share":
+        return i18n.percent(value, lang)
+    if kind == "amount":
+        return i18n.amount(value, currency, lang)
+    if kind == "count":
+        return i18n.number(value, lang, 0)
+    if kind == "index":
+        return i18n.number(value, lang, 2, fixed=True)
+    if kind == "number":
+        return i18n.number(value, lang, decimals, fixed=True)
+    if kind == "measure":
+        return i18n.number(value, lang, decimals)
+    if kind == "year":
+        return str(int(value)) if float(value).is_integer() else clean(value)
+    return clean(value)
 
 
 def localised(spec: TableSpec, lang: str) -> pd.DataFrame:
@@ -73,21 +153,18 @@ def displayed(spec: TableSpec, lang: str) -> pd.DataFrame:
     """Every cell written as text for readers of ``lang`` (for HTML and DOCX); missing values as a dash."""
     frame = localised(spec, lang)
     for source, column in zip(spec.frame.columns, frame.columns):
-        values = spec.frame[source]
-        if source in spec.percent:
-            def writer(v):
-                return i18n.percent(None if missing(v) else v, lang)
-        elif source in spec.enums or pd.api.types.is_bool_dtype(values) or not (
-                pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)):
-            def writer(v):
-                return "–" if missing(v) else clean(v)
-        elif pd.api.types.is_datetime64_any_dtype(values):
-            def writer(v):
-                return i18n.date(None if missing(v) else v, lang)
-        else:
-            decimals = 0 if pd.api.types.is_integer_dtype(values) else spec.decimals
-
-            def writer(v, decimals=decimals):
-                return i18n.number(None if missing(v) else v, lang, decimals)
-        frame[column] = frame[column].map(writer).astype(object)
+        kind = column_kind(spec, source)
+        values = frame[column] if kind == "text" else spec.frame[source]
+        frame[column] = pd.Series([cell_text(v, kind, lang, spec.currency, spec.decimals) for v in values],
+                                  index=frame.index, dtype=object)
     return frame
+
+
+def html_table(spec: TableSpec, lang: str) -> str:
+    """The table as HTML for a report: every cell escaped, numbers ``ck-num`` and text ``ck-text``."""
+    frame = displayed(spec, lang)
+    classes = ["ck-num" if column_kind(spec, c) in NUMBER_KINDS else "ck-text" for c in spec.frame.columns]
+    head = "".join(f'<th class="{c}">{html.escape(h)}</th>' for c, h in zip(classes, frame.columns))
+    body = "".join("<tr>" + "".join(f'<td class="{c}">{html.escape(v)}</td>' for c, v in zip(classes, row))
+                   + "</tr>\n" for row in frame.itertuples(index=False))
+    return f'<table class="ck-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'

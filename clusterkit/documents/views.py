@@ -15,7 +15,7 @@ from ..i18n import t
 from ..steps.monitoring.analysis import OBJECTIVES, STATUS_COLOURS, Assessment
 from ..steps.monitoring.catalogue import catalogue
 from ..steps.monitoring.sheets import MEASUREMENT_COLUMNS, SHEET_FIELDS, IndicatorSheet, field_text
-from .tables import TableSpec, label
+from .tables import TableSpec, label, value_label
 
 
 def show(report, spec: TableSpec) -> None:
@@ -44,6 +44,9 @@ def show_overview(report, m: Assessment) -> None:
 
 
 
+AMOUNTS = ("spent", "budget", "lowest", "highest")  # findings' values in the workbook's currency
+
+
 def _formatted(values: dict, report, names: dict[str, str]) -> dict:
     """A finding's values as text in the report's language."""
     out = {}
@@ -56,6 +59,8 @@ def _formatted(values: dict, report, names: dict[str, str]) -> dict:
             out[key] = i18n.date(value, report.lang)
         elif key.endswith(("_share", "_progress")):
             out[key] = report.percent(value)
+        elif key in AMOUNTS:
+            out[key] = i18n.amount(value, values["currency"], report.lang)
         elif isinstance(value, str):
             out[key] = value
         elif isinstance(value, (int, np.integer)):
@@ -99,7 +104,7 @@ def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
                           f"<dd{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</dd></div>")
         measures = "".join(
             "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in (
-                i18n.date(r.date, lang), r.group if isinstance(r.group, str) else "–",
+                i18n.date(r.date, lang), value_label("measurement_group", r.group, lang) if isinstance(r.group, str) else "–",
                 field_text("value", "value", r.value, sheet, lang), r.note if isinstance(r.note, str) else "")) + "</tr>"
             for r in sheet.measurements.itertuples())
         parts.append(

@@ -12,6 +12,7 @@ time; the day after, it is one day late.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 
@@ -227,9 +228,10 @@ def follow_up_gantt(follow: pd.DataFrame, lang: str, as_of):
     return gantt(follow, lang, "state", STATE_COLOURS, "implementation_state", marker=as_of)
 
 
-def follow_up_tables(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None) -> dict[str, TableSpec]:
+def follow_up_tables(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None,
+                     currency: str = "") -> dict[str, TableSpec]:
     """The follow-up's tables at ``as_of``, by name: the HTML report shows them all, the progress
-    note a few."""
+    note a few; amounts in the workbook's ``currency``."""
     follow = follow_up(actions, as_of, actors)
     state = {"state": "implementation_state"}
     status_columns = ["action_id", "title", "plan_year", "lead", "status", "state", "end", "days_late",
@@ -248,7 +250,7 @@ def follow_up_tables(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None =
         TableSpec("implementation_next_quarter", next_quarter(follow, as_of),
                   enums={"milestone": "implementation_milestone"}),
     ]
-    return {spec.name: spec for spec in specs}
+    return {spec.name: replace(spec, currency=currency) for spec in specs}
 
 
 def follow_up_headline(actions: pd.DataFrame, as_of) -> dict:
@@ -267,7 +269,7 @@ def quarter_name(as_of, lang: str) -> str:
 def summary_lines(headline: dict, lang: str, currency: str) -> list[str]:
     """The note's key figures, one sentence each."""
     def money(value):
-        return f"{i18n.number(value, lang, 0)} {currency}".strip()
+        return i18n.amount(value, currency, lang)
 
     return [
         t("implementation.note.line_actions", lang, actions=headline["actions"], done=headline["done"],

@@ -18,7 +18,7 @@ Conventions used throughout:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -480,12 +480,12 @@ def actions_table(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -> 
 
 
 def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
-                       actors: pd.DataFrame | None = None) -> list[TableSpec]:
+                       actors: pd.DataFrame | None = None, currency: str = "") -> list[TableSpec]:
     """The tables of the action plan, in the document's order: the HTML report, the DOCX and the
-    XLSX all show these."""
+    XLSX all show these; amounts in the workbook's ``currency``."""
     total = {"plan_year": "plan_year", "objective_id": "objective"}  # enumerations so that "total" is translated
     budgets = {by: budget_by(actions, by) for by in ("plan_year", "domain", "objective_id")}
-    return [
+    specs = [
         TableSpec("plan_objectives", objective_coverage(actions, objectives)),
         TableSpec("plan_actions", actions_table(actions, actors), enums={"kind": "action_kind", "domain": "domain"}),
         TableSpec("plan_budget_year", budgets["plan_year"], enums={"plan_year": total["plan_year"]},
@@ -496,3 +496,4 @@ def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
         TableSpec("plan_responsibilities", responsibilities(actions, actors)),
         TableSpec("plan_who", who_does_what(actions, actors)),
     ]
+    return [replace(spec, currency=currency) for spec in specs]

@@ -102,14 +102,14 @@ def battery_rows(battery: str, lang: str = "fr") -> pd.DataFrame:
 
 
 def catalogue_table(lang: str, followed: set[str] = frozenset()) -> pd.DataFrame:
-    """The catalogue as a reader's table in ``lang``: key, name, list, level, dimension, battery,
-    unit and whether the team already follows it (``true``/``false``). The source lines stay in the
+    """The catalogue as a reader's table in ``lang``: name, list, level, dimension, battery, unit
+    and whether the team already follows it (``true``/``false``). Keys and source lines stay in the
     catalogue file, for maintainers: readers get the section in the chapter's citation."""
     lang = i18n.check_lang(lang)
     entries = _catalogue_frame()
     lists = catalogue_lists().set_index("list")[f"name_{lang}"]
     return pd.DataFrame({
-        "catalogue_key": entries["key"], "name": entries[f"name_{lang}"],
+        "name": entries[f"name_{lang}"],
         "indicator_list": entries["list"].map(lists), "level": entries["level"],
         "dimension": entries["dimension"], "battery": entries["battery"], "unit": entries[f"unit_{lang}"],
         "followed": entries["key"].isin(followed).map({True: "true", False: "false"}).astype("str"),

@@ -14,14 +14,16 @@ from .catalogue import catalogue_entries, unit_kind
 
 # The fields of a reference sheet, in order, and how each value is shown.
 SHEET_FIELDS = (
-    ("definition", "text"), ("catalogue_key", "text"), ("level", "enum"), ("dimension", "enum"),
+    ("definition", "text"), ("level", "enum"), ("dimension", "enum"),
     ("battery", "enum"), ("unit", "text"), ("baseline", "value"), ("baseline_date", "date"),
     ("baseline_origin", "origin"), ("target", "value"), ("target_date", "date"), ("source", "text"),
-    ("frequency", "text"), ("responsible", "text"), ("disaggregation", "text"), ("action_id", "text"),
+    ("frequency", "enum"), ("responsible", "text"), ("disaggregation", "enum"), ("action_id", "text"),
     ("current_value", "value"), ("measured_on", "date"), ("progress", "percent"),
     ("expected_progress", "percent"), ("progress_status", "enum"),
 )
-FIELD_ENUMS = {**ENUM_OF, "progress_status": "monitoring_status"}
+# frequency and disaggregation are free text: the usual words are translated, others shown as written
+FIELD_ENUMS = {**ENUM_OF, "progress_status": "monitoring_status", "frequency": "frequency",
+               "disaggregation": "disaggregation"}
 SUMMARY_COLUMNS = ("indicator_id", "name", "level", "dimension", "battery", "unit", "baseline", "target",
                    "current_value", "measured_on", "progress", "expected_progress", "progress_status")
 MEASUREMENT_COLUMNS = ("date", "group", "value", "note")
