@@ -33,7 +33,7 @@ SYNTHETIC = TableSpec("synthetic", pd.DataFrame({
     "satisfaction": [3.456, 4.0, 2.5],
     "start_date": pd.to_datetime(["2026-12-31", "2025-01-15", "2024-06-30"]),
     "plan_year": [2026, 2025, 2024],
-}), percent=("fund_share",))
+}), percent=("fund_share",), decimals=2)  # the table's own precision for plain numbers
 
 
 @dataclass

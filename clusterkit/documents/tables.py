@@ -72,7 +72,7 @@ class TableSpec:
 # here: ``*_share`` are shares, integers are counts, other numbers take the table's decimals.
 COLUMN_KINDS: dict[str, str] = {
     **dict.fromkeys(("budget", "spent", "fund", "local", "fund_planned", "fund_absorbed", "turnover", "exports",
-                     "median_turnover", "cost_per_result"), "amount"),
+                     "median_turnover", "cost_per_result", "fund_amount", "local_amount", "amount"), "amount"),
     # indices; averages of 1-5 scores and of headcounts take the table's decimals
     **dict.fromkeys(("lq", "lq_end", "lq_change", "hoover", "krugman", "score", "mean_rank", "economic", "pro_poor",
                      "institutional", "environment", "degree_centrality", "betweenness", "network_density",

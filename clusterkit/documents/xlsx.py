@@ -33,14 +33,10 @@ from ..steps import plan
 from ..steps.monitoring.analysis import STATUS_COLOURS, origin_label
 from ..steps.monitoring.sheets import FIELD_ENUMS, MEASUREMENT_COLUMNS, SHEET_FIELDS, SUMMARY_COLUMNS, IndicatorSheet
 from ..workbook import cell_value, excel_safe, put_cell, save_atomically
-from .tables import TableSpec, label, localised, missing, value_label
+from .tables import TableSpec, column_kind, label, localised, missing, value_label
 
 _BAD_TAB_CHARS = re.compile(r"[\[\]:*?/\\]")
 
-# Amount columns of the step tables (in the workbook's currency); every other number is a count,
-# a share (the table says which) or an index.
-AMOUNTS = frozenset({"budget", "spent", "fund", "local", "turnover", "cost_per_result", "fund_amount",
-                     "local_amount", "amount"})
 # Formats carry the language (Excel's locale tag), so that a spreadsheet that honours it (LibreOffice)
 # writes separators and month names the reader's way whatever its own settings.
 LOCALES = {"fr": "[$-40C]", "en": "[$-409]"}
@@ -74,32 +70,14 @@ def tab_name(title: str, taken: set[str]) -> str:
 # --------------------------------------------------------------------------------------------
 # Column kinds and their formats
 # --------------------------------------------------------------------------------------------
-def column_kind(name: str, values: pd.Series, percent=()) -> str:
-    """How a column reads: ``amount``, ``count``, ``share``, ``index``, ``year``, ``date`` or ``text``.
-
-    ``name`` is the canonical column name; ``percent`` the columns the table declares as shares.
-    A float column whose values are all whole numbers (a count with gaps) is a count.
-    """
-    if name in percent:
-        return "share"
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return "date"
-    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-        present = values.dropna()
-        dated = len(present) and all(isinstance(v, dt.date) for v in present)
-        return "date" if dated else "text"
-    if name in AMOUNTS:
-        return "amount"
-    if name == "year" or name.endswith("_year") or name.startswith("year_"):
-        return "year"
-    present = values.dropna()
-    return "count" if (present == present.round()).all() else "index"
-
-
-def number_format(kind: str, lang: str, currency: str | None = None) -> str | None:
-    """The cell format of a column kind; amounts carry the workbook's currency when it has one."""
+def number_format(kind: str, lang: str, currency: str | None = None, decimals: int = 0) -> str | None:
+    """The cell format of a column kind (:func:`~clusterkit.documents.tables.column_kind`); amounts
+    carry the workbook's currency when it has one, plain numbers the table's ``decimals``; a measure
+    (each row in its own unit) keeps the spreadsheet's general format."""
     lang = i18n.check_lang(lang)
-    if kind == "amount":
+    if kind == "number":
+        form = "#,##0" + ("." + "0" * decimals if decimals else "")
+    elif kind == "amount":
         code = (currency or "").replace('"', "").strip()
         form = f'#,##0 "{code}"' if code else "#,##0"
     elif kind == "date":
@@ -247,13 +225,6 @@ def _cell(ws, row: int, col: int, value, fmt: str | None = None) -> None:
     put_cell(ws, row, col, value, fmt)
 
 
-def _table_of(table: TableSpec | pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
-    """The frame as written (headers and labels in ``lang``) and the kind of each column."""
-    if isinstance(table, TableSpec):
-        return localised(table, lang), [column_kind(c, table.frame[c], table.percent) for c in table.frame.columns]
-    return table, [column_kind(str(c), table[c]) for c in table.columns]
-
-
 def write_tables(tables: dict[str, TableSpec | pd.DataFrame], path, lang: str, currency: str | None = None) -> Path:
     """One tab per table, in the workbook conventions: headers in ``lang``, values at full
     precision shown in the format of their column's kind (amounts in ``currency``). A table given
@@ -265,9 +236,11 @@ def write_tables(tables: dict[str, TableSpec | pd.DataFrame], path, lang: str, c
     book.remove(book.active)
     taken: set[str] = set()
     for title, table in tables.items():
-        frame, kinds = _table_of(table, lang)
+        spec = table if isinstance(table, TableSpec) else TableSpec("", table, decimals=2)
+        frame = localised(spec, lang) if isinstance(table, TableSpec) else table
         ws = book.create_sheet(tab_name(title, taken))
-        formats = [number_format(kind, lang, currency) for kind in kinds]
+        formats = [number_format(column_kind(spec, c), lang, spec.currency or currency, spec.decimals)
+                   for c in spec.frame.columns]
         for c, name in enumerate(frame.columns, start=1):
             _cell(ws, 1, c, str(name))
         for r, record in enumerate(frame.itertuples(index=False), start=2):
