@@ -271,11 +271,7 @@ def _survey(args, lang: str | None) -> int:
         from .questionnaire import append_submissions
 
         lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
-        try:
-            added = append_submissions(args.export, args.workbook, lang)
-        except (ValueError, OSError) as error:
-            print(error, file=sys.stderr)
-            return 2
+        added = append_submissions(args.export, args.workbook, lang)
         print(t("cli.survey.competency_import.done", lang, rows=added, path=args.workbook))
         return 0
     report = survey.import_export(args.export, args.workbook, lang, args.survey_round)
@@ -287,10 +283,7 @@ def _indicators(args) -> int:
     from .steps.monitoring import add_battery, add_battery_message
 
     lang = resolve_lang(args.lang)
-    try:
-        added, kept = add_battery(args.workbook, args.battery, user_lang(args.lang))
-    except ValueError as error:  # monitoring's user errors are translated ValueErrors
-        raise InputError(str(error)) from None
+    added, kept = add_battery(args.workbook, args.battery, user_lang(args.lang))
     print(add_battery_message(added, kept, args.workbook, lang))
     return 0
 
