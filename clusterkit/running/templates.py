@@ -14,6 +14,7 @@ from ..schema import STEPS
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 RESERVED_PARAMETERS = ("workbook", "lang", "output_dir")  # set by the runner, never by the user
+FILE_PARAMETERS = ("baseline",)  # templates' parameters that name a file the user gives
 TITLE_CELL = "clusterkit-title"  # the id of the heading cell added before a template's own cells
 
 
@@ -48,6 +49,13 @@ def check_parameters(step: str, parameters: dict, lang: str) -> None:
     for name, value in parameters.items():
         if not _is_json_value(value):
             raise InputError(t("run.parameter_not_json", lang, name=name, kind=type(value).__name__))
+
+
+def resolve_files(parameters: dict) -> dict:
+    """The parameters with each file path (:data:`FILE_PARAMETERS`) made absolute: a path is
+    given from the user's folder, and the template runs in another one."""
+    return {name: str(Path(value).resolve()) if name in FILE_PARAMETERS and isinstance(value, str) and value
+            else value for name, value in parameters.items()}
 
 
 def _is_json_value(value) -> bool:
