@@ -98,11 +98,8 @@ def append_assessment(workbook, rows: pd.DataFrame, lang: str = "fr") -> Path:
     workbook without the sheet gets one, headed in ``lang``. The file as it was is copied to
     ``<name>.bak.xlsx`` first. Returns the backup's path.
     """
-    path = Path(workbook)
-    if path.resolve() in {example_path(code).resolve() for code in i18n.LANGUAGES}:
-        raise InputError(t("competency.form.example_readonly", lang))
     check_rows(rows, lang)
-    edit = WorkbookEditor(path, lang)
+    edit = WorkbookEditor(workbook, lang)
     sheet = edit.sheet("competencies", lang)
     for record in rows.reindex(columns=COLUMNS).to_dict("records"):
         sheet.append(record)
@@ -344,9 +341,10 @@ def _submission_rows(raw: RawSheet) -> pd.DataFrame:
     frame, _ = SheetReader(RawSheet(raw.title, [head, *body], raw.file), SHEETS["competencies"], problems,
                            []).read_table()
     if problems:
-        raise WorkbookError([p if p.row == 1 else replace(p, row=origin[p.row - 2][0],
-                                                          column=origin[p.row - 2][1].get(p.column, p.column))
-                             for p in problems])
+        located = [p if p.row == 1 else replace(p, row=origin[p.row - 2][0],
+                                                column=origin[p.row - 2][1].get(p.column, p.column))
+                   for p in problems]
+        raise WorkbookError(sorted(located, key=lambda p: p.row))  # stable: a row's columns stay in order
     return frame[COLUMNS]
 
 
