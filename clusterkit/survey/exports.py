@@ -177,8 +177,9 @@ def _odk_zip(path: Path) -> list[RawSheet] | None:
 def export_sheets(path: Path) -> list[RawSheet]:
     """The sheets of a field export, cells as stored: a KoboToolbox XLSX or CSV file, ODK Central's
     CSV with its repeat files ``<form>-<repeat>.csv`` beside it, or Central's "all data" ZIP.
-    Raises :class:`WorkbookError` when the file is missing or unreadable."""
-    if not path.is_file():  # a folder too: an export is one file
+    A folder is read as the CSV files of an unpacked ZIP. Raises :class:`WorkbookError` when the
+    file is missing or unreadable."""
+    if not path.exists():
         raise export_error(path.name, "export_missing", str(path))
     raws = _odk_zip(path) if path.suffix.lower() == ".zip" else None
     if raws is None:
