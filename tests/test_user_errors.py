@@ -11,7 +11,8 @@ from field_exports import competency_kobo_xlsx, competency_odk_zip
 
 from clusterkit import questionnaire
 from clusterkit.cli import main
-from clusterkit.errors import InputError
+from clusterkit.errors import InputError, StepInputError
+from clusterkit.exercises import swot_sorting_widget
 from clusterkit.steps import monitoring
 from clusterkit.workbook import WorkbookError, backup_path, example_path, read_baseline, read_workbook
 
@@ -223,3 +224,13 @@ def test_a_batch_of_a_missing_folder(capsys, tmp_path, lang, says):
 def test_a_form_written_over_a_folder(capsys, tmp_path, lang, says, command):
     refused(capsys, ["survey", command, "--out", tmp_path], lang, says)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lang, text", [("fr", "Le classeur n'a pas de feuille « swot »"),
+                                        ("en", "The workbook has no 'swot' sheet")])
+def test_the_swot_exercise_on_a_workbook_without_swot(team, lang, text):
+    book = openpyxl.load_workbook(team)
+    del book["swot"]
+    book.save(team)
+    with pytest.raises(StepInputError, match=text):
+        swot_sorting_widget(team, lang)
