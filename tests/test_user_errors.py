@@ -234,3 +234,14 @@ def test_the_swot_exercise_on_a_workbook_without_swot(team, lang, text):
     book.save(team)
     with pytest.raises(StepInputError, match=text):
         swot_sorting_widget(team, lang)
+
+
+@pytest.mark.parametrize("lang, says", [
+    ("fr", ["Le paramètre « draws » de l'étape selection attend un nombre (par défaut : 1000), pas \"mille\"."]),
+    ("en", ["The parameter 'community' of the step monitoring takes a JSON object (name: value pairs in braces) "
+            "(default: {}), not 3."])])
+def test_a_parameter_of_the_wrong_kind_is_refused_before_the_template_runs(capsys, tmp_path, team, lang, says):
+    step, parameter = ("selection", "draws=mille") if lang == "fr" else ("monitoring", "community=3")
+    out = tmp_path / "reports"
+    refused(capsys, ["run", step, "--workbook", team, "--out", out, "-p", parameter], lang, says, untouched=[team],
+            not_written=[out])

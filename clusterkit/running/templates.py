@@ -3,6 +3,7 @@ cell added before its own cells, and its executed notebook as the HTML report a 
 from __future__ import annotations
 
 import html
+import json
 import re
 from importlib import resources
 from pathlib import Path
@@ -49,6 +50,20 @@ def check_parameters(step: str, parameters: dict, lang: str) -> None:
     for name, value in parameters.items():
         if not _is_json_value(value):
             raise InputError(t("run.parameter_not_json", lang, name=name, kind=type(value).__name__))
+        default = declared[name]["default"]  # a JSON literal: the parameters cell holds JSON values only
+        expected = _json_kind(json.loads(default))
+        if _json_kind(value) != expected:  # caught here, not as a failure deep in the template
+            raise InputError(t("run.parameter_kind", lang, name=name, step=step, default=default,
+                               expected=t(f"run.kind.{expected}", lang), value=json.dumps(value, ensure_ascii=False)))
+
+
+def _json_kind(value) -> str:
+    """text, number (whole or not), bool, list, object or null."""
+    if isinstance(value, bool) or value is None:
+        return "bool" if value is not None else "null"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "text", list: "list", dict: "object"}[type(value)]
 
 
 def resolve_files(parameters: dict) -> dict:
