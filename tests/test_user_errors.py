@@ -245,3 +245,12 @@ def test_a_parameter_of_the_wrong_kind_is_refused_before_the_template_runs(capsy
     out = tmp_path / "reports"
     refused(capsys, ["run", step, "--workbook", team, "--out", out, "-p", parameter], lang, says, untouched=[team],
             not_written=[out])
+
+
+@pytest.mark.parametrize("lang, says", [
+    ("fr", ["empty : valeur trouvée « empty ». Attendu : un dossier de fichiers CSV, un par feuille"]),
+    ("en", ["empty: found 'empty'. Expected: a folder of CSV files, one per sheet"])])
+def test_a_folder_without_csv_files_is_not_a_workbook(capsys, tmp_path, lang, says):
+    (tmp_path / "empty").mkdir()
+    refused(capsys, ["workbook", "check", tmp_path / "empty"], lang, says)
+    assert list((tmp_path / "empty").iterdir()) == []
