@@ -109,7 +109,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     _lang_option(competency_form, lang)
     competency_import = survey_actions.add_parser("competency-import", help=t("cli.survey.competency_import.help", lang),
                                                   description=t("cli.survey.competency_import.help", lang))
-    competency_import.add_argument("export", metavar="EXPORT.csv", help=t("cli.arg.competency_export", lang))
+    competency_import.add_argument("export", metavar="EXPORT", help=t("cli.arg.competency_export", lang))
     competency_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
     _lang_option(competency_import, lang)
 
