@@ -412,9 +412,6 @@ class App:
         try:
             target = self.updated_copy()
             added, kept = add_battery(target, self.battery.value, self.lang)
-        except ValueError as error:  # add_battery's own refusals (not an .xlsx file...)
-            self.battery_box.value = self.failure(InputError(str(error)))
-            return
         except ClusterkitError as error:
             self.battery_box.value = self.failure(error)
             return

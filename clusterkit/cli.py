@@ -109,7 +109,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     _lang_option(competency_form, lang)
     competency_import = survey_actions.add_parser("competency-import", help=t("cli.survey.competency_import.help", lang),
                                                   description=t("cli.survey.competency_import.help", lang))
-    competency_import.add_argument("export", metavar="EXPORT.csv", help=t("cli.arg.competency_export", lang))
+    competency_import.add_argument("export", metavar="EXPORT", help=t("cli.arg.competency_export", lang))
     competency_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
     _lang_option(competency_import, lang)
 
@@ -156,13 +156,13 @@ def parse_parameter(text: str, lang: str) -> tuple[str, object]:
     return name.strip(), value
 
 
-def _new_file(args, lang: str, write) -> Path:
-    """Write a workbook at ``args.path`` with ``write(path)``; an existing file only with --force
+def _new_file(path, force: bool, lang: str, write) -> Path:
+    """Write a workbook at ``path`` with ``write(path)``; an existing file only with ``force``
     (the writer replaces it in one rename, so it is never left half-written)."""
-    path = Path(args.path)
+    path = Path(path)
     if path.is_dir():
         raise InputError(t("cli.workbook.is_folder", lang, path=path))
-    if path.exists() and not args.force:
+    if path.exists() and not force:
         raise InputError(t("cli.workbook.exists", lang, path=path))
     try:
         return write(path)
@@ -174,7 +174,7 @@ def _workbook_new(args) -> int:
     from .workbook import new_workbook
 
     lang = resolve_lang(args.lang)
-    path = _new_file(args, lang, lambda p: new_workbook(p, lang))
+    path = _new_file(args.path, args.force, lang, lambda p: new_workbook(p, lang))
     print(t("cli.workbook.new.done", lang, path=path))
     return 0
 
@@ -184,7 +184,7 @@ def _workbook_example(args) -> int:
     from .workbook import write_workbook
 
     lang = resolve_lang(args.lang)
-    path = _new_file(args, lang, lambda p: write_workbook(build_example(lang=lang), p, lang))
+    path = _new_file(args.path, args.force, lang, lambda p: write_workbook(build_example(lang=lang), p, lang))
     print(t("cli.workbook.example.done", lang, path=path))
     return 0
 
@@ -282,17 +282,14 @@ def _survey(args, lang: str | None) -> int:
 
         lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
         write = survey.enterprise_xlsform if args.action == "xlsform" else competency_xlsform
-        print(t("cli.survey.xlsform.done", lang, path=write(args.out, lang)))
+        # a form made again replaces the previous one: its questions come from the catalogue
+        print(t("cli.survey.xlsform.done", lang, path=_new_file(args.out, True, lang, lambda p: write(p, lang))))
         return 0
     if args.action == "competency-import":
         from .questionnaire import append_submissions
 
         lang = i18n.check_lang(lang or os.environ.get("CLUSTERKIT_LANG"))
-        try:
-            added = append_submissions(args.export, args.workbook, lang)
-        except (ValueError, OSError) as error:
-            print(error, file=sys.stderr)
-            return 2
+        added = append_submissions(args.export, args.workbook, lang)
         print(t("cli.survey.competency_import.done", lang, rows=added, path=args.workbook))
         return 0
     report = survey.import_export(args.export, args.workbook, lang, args.survey_round)
@@ -304,10 +301,7 @@ def _indicators(args) -> int:
     from .steps.monitoring import add_battery, add_battery_message
 
     lang = resolve_lang(args.lang)
-    try:
-        added, kept = add_battery(args.workbook, args.battery, user_lang(args.lang))
-    except ValueError as error:  # monitoring's user errors are translated ValueErrors
-        raise InputError(str(error)) from None
+    added, kept = add_battery(args.workbook, args.battery, user_lang(args.lang))
     print(add_battery_message(added, kept, args.workbook, lang))
     return 0
 

@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -25,17 +26,28 @@ import openpyxl
 import pandas as pd
 
 from . import i18n
-from .errors import ClusterkitError
+from .errors import ClusterkitError, InputError
 from .exercises import DateField, captured, exercise_box, line
 from .i18n import t
 from .schema import ENUMS, SHEETS, SKILL_COMPETENCY
 from .steps import competency
 from .steps.competency import LEVELS, catalogue, descriptor
-from .workbook import WorkbookEditor, example_path, save_atomically
+from .workbook import (
+    Problem,
+    RawSheet,
+    SheetReader,
+    WorkbookEditor,
+    WorkbookError,
+    cell_text,
+    example_path,
+    is_blank,
+    save_atomically,
+)
 
 COLUMNS = [c.key for c in SHEETS["competencies"].columns]
 REQUIRED = [c.key for c in SHEETS["competencies"].columns if c.required]
 ENUM_COLUMNS = {c.key: c.enum for c in SHEETS["competencies"].columns if c.kind == "enum"}
+FIELDS = ("person", "assessor", "date")  # the questions asked once per assessment
 XLSFORM_ID = "clusterkit_competency"
 
 
@@ -55,25 +67,26 @@ def assessment_rows(person: str, assessor: str, date, levels: dict, evidence: di
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def check_rows(rows: pd.DataFrame) -> None:
-    """Raise ValueError unless every row is a valid ``competencies`` row in canonical form."""
+def check_rows(rows: pd.DataFrame, lang: str = "fr") -> None:
+    """Raise :class:`InputError` unless every row is a valid ``competencies`` row in canonical form."""
     problems = []
     for key in REQUIRED:
         if key not in rows.columns or rows[key].isna().any() or (rows[key].astype(str).str.strip() == "").any():
-            problems.append(f"{key}: a value is required on every row")
+            problems.append(t("competency.rows.required", lang, column=key))
     for key, enum in ENUM_COLUMNS.items():
         if key in rows.columns:
             unknown = sorted(set(rows[key].dropna()) - set(ENUMS[enum]))
             if unknown:
-                problems.append(f"{key}: unknown values {', '.join(map(str, unknown))}")
+                problems.append(t("competency.rows.unknown", lang, column=key, values=", ".join(map(str, unknown)),
+                                  expected=", ".join(ENUMS[enum])))
     if {"skill", "competency"} <= set(rows.columns):
         wrong = rows["skill"].map(SKILL_COMPETENCY) != rows["competency"]
         if wrong.any():
-            problems.append("competency: does not match the sub-skill on some rows")
+            problems.append(t("competency.rows.mismatch", lang))
     if "score" in rows.columns and not rows["score"].dropna().isin(LEVELS).all():
-        problems.append("score: whole numbers from 1 to 5 only")
+        problems.append(t("competency.rows.score", lang))
     if problems:
-        raise ValueError("; ".join(problems))
+        raise InputError(t("competency.rows.invalid", lang, problems="; ".join(problems)))
 
 
 def append_assessment(workbook, rows: pd.DataFrame, lang: str = "fr") -> Path:
@@ -85,11 +98,8 @@ def append_assessment(workbook, rows: pd.DataFrame, lang: str = "fr") -> Path:
     workbook without the sheet gets one, headed in ``lang``. The file as it was is copied to
     ``<name>.bak.xlsx`` first. Returns the backup's path.
     """
-    path = Path(workbook)
-    if path.resolve() in {example_path(code).resolve() for code in i18n.LANGUAGES}:
-        raise ValueError(t("competency.form.example_readonly", lang))
-    check_rows(rows)
-    edit = WorkbookEditor(path, lang)
+    check_rows(rows, lang)
+    edit = WorkbookEditor(workbook, lang)
     sheet = edit.sheet("competencies", lang)
     for record in rows.reindex(columns=COLUMNS).to_dict("records"):
         sheet.append(record)
@@ -173,7 +183,7 @@ class CompetencyForm:
             return self._fail(self._t("no_level"))
         try:
             backup = append_assessment(self.workbook, rows, self.lang)
-        except (OSError, ValueError, ClusterkitError) as error:  # a file open in Excel, a workbook to fix
+        except (OSError, ClusterkitError) as error:  # a file open in Excel, a workbook to fix
             return self._fail(self._t("write_failed", error=str(error)))
         for widget in self.levels.values():  # cleared so that a second click cannot add the rows twice
             widget.value = None
@@ -243,7 +253,7 @@ def competency_xlsform(path, lang: str = "fr") -> Path:
 
     Field names are the canonical keys (``person``, ``assessor``, ``date`` and one question per
     sub-skill, grouped by competency, with ``<skill>_evidence``); choice names are canonical
-    values, so exported submissions read back with :func:`submissions_to_rows`.
+    values, so exported submissions read back with :func:`read_submissions`.
     """
     lang = i18n.check_lang(lang)
     profile = catalogue()
@@ -272,24 +282,76 @@ def competency_xlsform(path, lang: str = "fr") -> Path:
     return save_atomically(book, path)
 
 
-def submissions_to_rows(submissions: pd.DataFrame) -> pd.DataFrame:
-    """Submissions exported from ODK or KoboToolbox (one row per form, XML names and values)
-    as ``competencies`` rows. Group prefixes (``coach/coaching``, ``coach-coaching``) are
-    ignored; sub-skills left blank are not assessed."""
-    short = {column: str(column).replace("-", "/").rsplit("/", 1)[-1] for column in submissions.columns}
-    frame = submissions.rename(columns=short)
-    parts = []
-    for _, answer in frame.iterrows():
-        levels = {s: int(float(answer[s])) for s in ENUMS["skill"]
-                  if s in frame and pd.notna(answer[s]) and str(answer[s]).strip() != ""}
-        notes = {s: answer.get(f"{s}_evidence") for s in levels if pd.notna(answer.get(f"{s}_evidence"))}
-        parts.append(assessment_rows(str(answer["person"]), answer["assessor"], answer["date"], levels, notes))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+def _field(header) -> str:
+    """A question's own name, without the group path KoboToolbox (``coach/coaching``) or ODK
+    Central (``coach-coaching``) puts before it."""
+    return cell_text(header).replace("-", "/").rsplit("/", 1)[-1]
 
 
-def append_submissions(submissions_csv, workbook, lang: str = "fr") -> int:
-    """Append the submissions of an exported CSV file to the workbook; return the rows added."""
-    rows = submissions_to_rows(pd.read_csv(submissions_csv, dtype=str))
+def read_submissions(export, lang: str = "fr") -> pd.DataFrame:
+    """The submissions of a field export of :func:`competency_xlsform` as ``competencies`` rows.
+
+    The export is what the servers give (KoboToolbox XLSX or CSV with XML headers, ODK Central CSV
+    or "all data" ZIP; see :func:`clusterkit.survey.export_sheets`); group paths before question
+    names are ignored, sub-skills left blank are not assessed. Every answer is read as the
+    workbook's own cell would be: :class:`WorkbookError` names the export's file, sheet, row and
+    column of each one that cannot be, in ``lang``.
+    """
+    from .survey import export_error, export_sheets
+
+    path = Path(export)
+    wanted = {*FIELDS, *ENUMS["skill"]}
+    try:
+        raws = export_sheets(path)
+        raw = next((r for r in raws if r.rows and wanted & {_field(c) for c in r.rows[0] if not is_blank(c)}), None)
+        if raw is None:
+            found = [cell_text(c) for r in raws[:1] for c in (r.rows[0] if r.rows else ()) if not is_blank(c)]
+            raise export_error(path.name, "competency_export", ", ".join(found), skills=", ".join(ENUMS["skill"]))
+        return _submission_rows(raw)
+    except WorkbookError as error:
+        raise WorkbookError(error.problems, lang) from None
+
+
+def _submission_rows(raw: RawSheet) -> pd.DataFrame:
+    """One ``competencies`` row per sub-skill scored in each submission, read by the workbook's
+    :class:`SheetReader`; its problems point back to the export's own rows and headers."""
+    positions: dict[str, int] = {}
+    for pos, cell in enumerate(raw.rows[0]):
+        if not is_blank(cell):
+            positions.setdefault(_field(cell), pos)
+    headers = {name: cell_text(raw.rows[0][pos]) for name, pos in positions.items()}
+
+    def answer(cells: tuple, name: str):
+        pos = positions.get(name)
+        return cells[pos] if pos is not None and pos < len(cells) else None
+
+    body, origin = [], []
+    for number, cells in enumerate(raw.rows[1:], start=2):
+        for skill in ENUMS["skill"]:
+            if is_blank(answer(cells, skill)):
+                continue
+            values = {**{name: answer(cells, name) for name in FIELDS}, "competency": SKILL_COMPETENCY[skill],
+                      "skill": skill, "score": answer(cells, skill), "evidence": answer(cells, f"{skill}_evidence")}
+            body.append(tuple(values[key] for key in COLUMNS))
+            origin.append((number, {**headers, "score": headers[skill],
+                                    "evidence": headers.get(f"{skill}_evidence", f"{skill}_evidence")}))
+    # a question missing from the export leaves its header blank, for the reader to report
+    head = tuple(None if key in FIELDS and key not in positions else key for key in COLUMNS)
+    problems: list[Problem] = []
+    frame, _ = SheetReader(RawSheet(raw.title, [head, *body], raw.file), SHEETS["competencies"], problems,
+                           []).read_table()
+    if problems:
+        located = [p if p.row == 1 else replace(p, row=origin[p.row - 2][0],
+                                                column=origin[p.row - 2][1].get(p.column, p.column))
+                   for p in problems]
+        raise WorkbookError(sorted(located, key=lambda p: p.row))  # stable: a row's columns stay in order
+    return frame[COLUMNS]
+
+
+def append_submissions(export, workbook, lang: str = "fr") -> int:
+    """Append the submissions of a field export (see :func:`read_submissions`) to the workbook
+    (see :func:`append_assessment`); return the rows added."""
+    rows = read_submissions(export, lang)
     if rows.empty:
         return 0
     append_assessment(workbook, rows, lang)

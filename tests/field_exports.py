@@ -155,3 +155,55 @@ def kobo_csv(path, firms: list[Firm], labels: dict | None = None, multiple: str 
     main, _ = _kobo_tables(firms, labels, multiple)
     path.write_bytes(_csv(main, ";"))
     return path
+
+
+# --------------------------------------------------------------------------------------------
+# The competency questionnaire (clusterkit_competency): no repeat; each sub-skill's question and
+# its evidence sit in the group of their competency, so the servers prefix them with its name.
+# --------------------------------------------------------------------------------------------
+COMPETENCY_FORM = "clusterkit_competency"
+
+
+def _competency_questions() -> list[tuple[str, str]]:
+    """(group, question) in the form's order; the group is "" for the questions asked once."""
+    from clusterkit.schema import ENUMS, SKILL_COMPETENCY
+
+    questions = [("", "person"), ("", "assessor"), ("", "date")]
+    for group in dict.fromkeys(SKILL_COMPETENCY[s] for s in ENUMS["skill"]):
+        for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == group):
+            questions += [(group, skill), (group, f"{skill}_evidence")]
+    return questions
+
+
+def competency_odk_zip(path, answers: list[dict]):
+    """ODK Central's "all data" ZIP of the competency form: ``answers`` maps question names to
+    values as Collect sends them; group paths joined with ``-``."""
+    questions = _competency_questions()
+    main = [["SubmissionDate", *(f"{g}-{q}" if g else q for g, q in questions), "meta-instanceID", "KEY",
+             "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
+             "DeviceID", "Edits", "FormVersion"]]
+    for n, answer in enumerate(answers, start=1):
+        key = f"uuid:5d0c1e7a-0000-4000-8000-{n:012d}"
+        main.append(["2026-02-03T09:12:44.000Z", *(answer.get(q) for _, q in questions), key, key, 7, "Formatrice",
+                     0, 0, None, None, "collect:Xy12", 0, "1"])
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(f"{COMPETENCY_FORM}.csv", _csv(main))
+    return path
+
+
+def competency_kobo_xlsx(path, answers: list[dict], title: str = "Évaluation des compétences"):
+    """A Kobo XLSX export of the competency form, "XML values and headers", groups joined with ``/``;
+    dates as text (the export's default)."""
+    questions = _competency_questions()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(["start", "end", *(f"{g}/{q}" if g else q for g, q in questions), "__version__", "_id", "_uuid",
+                  "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "_tags", "_index"])
+    for n, answer in enumerate(answers, start=1):
+        sheet.append(["2026-02-03T08:00:00.000+01:00", "2026-02-03T08:30:00.000+01:00",
+                      *(answer.get(q) for _, q in questions), "vK3mP9", 4100 + n,
+                      f"9b2f6a1c-0000-4000-8000-{n:012d}", "2026-02-03T07:31:02", None, None,
+                      "submitted_via_web", "formatrice", None, n])
+    book.save(path)
+    return path

@@ -335,9 +335,9 @@ def test_the_form_refuses_incomplete_answers_and_the_packaged_example(team_workb
     example = questionnaire.competency_form(example_path(), "en", person="Ann")
     example.levels["coaching"].value = 3
     assert example.submit() == 0 and "is not modified" in example.status.value
-    with pytest.raises(ValueError, match="score: whole numbers from 1 to 5"):
-        questionnaire.check_rows(questionnaire.assessment_rows("Ann", "self", D2, {"coaching": 6}))
-    with pytest.raises(ValueError, match="assessor: unknown values boss"):
+    with pytest.raises(InputError, match="competencies sheet: scores are whole numbers from 1 to 5"):
+        questionnaire.check_rows(questionnaire.assessment_rows("Ann", "self", D2, {"coaching": 6}), "en")
+    with pytest.raises(InputError, match=r"valeurs inconnues dans la colonne assessor : boss \(attendu : self, "):
         questionnaire.check_rows(questionnaire.assessment_rows("Ann", "boss", D2, {"coaching": 3}))
 
 

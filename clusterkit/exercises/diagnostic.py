@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import i18n
 from ..documents.tables import label
+from ..errors import StepInputError
 from ..i18n import t
 from ..schema import ENUMS
 from ..steps import diagnostic
@@ -133,5 +134,5 @@ def swot_sorting_widget(workbook=None, lang: str = "fr", **options) -> SwotSorti
     lang = i18n.check_lang(lang)
     book = read_workbook(workbook or example_path(lang), lang=lang, step="diagnostic")
     if not book.has("swot"):
-        raise ValueError(t("diagnostic.swot.missing", lang))
+        raise StepInputError(t("diagnostic.swot.missing", lang))
     return SwotSortingExercise(book["swot"], lang, book.lang, **options)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import i18n
-from ..errors import ClusterkitError
+from ..errors import ClusterkitError, InputError
 from ..i18n import t
 from ..workbook import SPREADSHEET_SUFFIXES
 from .edge import output_folder
@@ -58,6 +58,8 @@ def batch(folder: str | Path, out_dir: str | Path, jobs: int = 1, lang: str | No
     from tqdm import tqdm
 
     lang = user_lang(lang)  # else each pack speaks its workbook's language
+    if not Path(folder).is_dir():
+        raise InputError(t("portfolio.no_folder", resolve_lang(lang), path=folder))
     out = output_folder(out_dir, resolve_lang(lang))
     books = workbooks_in(Path(folder))
     if not books:

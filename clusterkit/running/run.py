@@ -8,6 +8,7 @@ succeeded; a template that fails leaves its executed notebook there as ``<step>.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from ..errors import ExecutionError, InputError
 from ..i18n import t
 from ..workbook import Workbook
 from .edge import open_workbook, output_folder
-from .templates import DEFAULT_TIMEOUT, check_parameters, prepare_html, template_path
+from .templates import DEFAULT_TIMEOUT, check_parameters, prepare_html, resolve_files, template_path
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,26 @@ def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | 
                parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT, pool=None) -> RunResult:
     """:func:`run` on a workbook already opened by :func:`open_workbook`: a pack of one step, run by
     ``pool`` (:func:`step_kernel`; one of its own when None)."""
-    from .outputs import pack_date
-    from .pack import StepJob, execute_step
-
     parameters = dict(parameters or {})
     template_path(step)
     check_parameters(step, parameters, lang)
+    parameters = resolve_files(parameters)
+    created = not Path(out_dir).exists()
     out = output_folder(out_dir, lang)
+    try:
+        return _run_in(out, step, source, wb, lang, parameters, timeout, pool)
+    except BaseException:
+        if created:  # a refused run leaves no empty folder behind (a failed one keeps its notebook there)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
+
+
+def _run_in(out: Path, step: str, source: Path, wb: Workbook, lang: str, parameters: dict, timeout: int,
+            pool) -> RunResult:
+    from .outputs import pack_date
+    from .pack import StepJob, execute_step
+
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{step}-", dir=out)).resolve()  # the kernel runs elsewhere
     except OSError as error:

@@ -3,6 +3,7 @@ cell added before its own cells, and its executed notebook as the HTML report a 
 from __future__ import annotations
 
 import html
+import json
 import re
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,7 @@ from ..static import house_style
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 600  # seconds per cell
 RESERVED_PARAMETERS = ("workbook", "lang", "output_dir")  # set by the runner, never by the user
+FILE_PARAMETERS = ("baseline",)  # templates' parameters that name a file the user gives
 TITLE_CELL = "clusterkit-title"  # the id of the heading cell added before a template's own cells
 
 
@@ -49,6 +51,27 @@ def check_parameters(step: str, parameters: dict, lang: str) -> None:
     for name, value in parameters.items():
         if not _is_json_value(value):
             raise InputError(t("run.parameter_not_json", lang, name=name, kind=type(value).__name__))
+        default = declared[name]["default"]  # a JSON literal: the parameters cell holds JSON values only
+        expected = _json_kind(json.loads(default))
+        if _json_kind(value) != expected:  # caught here, not as a failure deep in the template
+            raise InputError(t("run.parameter_kind", lang, name=name, step=step, default=default,
+                               expected=t(f"run.kind.{expected}", lang), value=json.dumps(value, ensure_ascii=False)))
+
+
+def _json_kind(value) -> str:
+    """text, number (whole or not), bool, list, object or null."""
+    if isinstance(value, bool) or value is None:
+        return "bool" if value is not None else "null"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "text", list: "list", dict: "object"}[type(value)]
+
+
+def resolve_files(parameters: dict) -> dict:
+    """The parameters with each file path (:data:`FILE_PARAMETERS`) made absolute: a path is
+    given from the user's folder, and the template runs in another one."""
+    return {name: str(Path(value).resolve()) if name in FILE_PARAMETERS and isinstance(value, str) and value
+            else value for name, value in parameters.items()}
 
 
 def _is_json_value(value) -> bool:

@@ -174,14 +174,25 @@ def _odk_zip(path: Path) -> list[RawSheet] | None:
         return None
 
 
-def read_export(path: Path) -> tuple[ExportTable, ExportTable]:
-    """The main sheet and the relations repeat sheet of an XLSX, CSV or ODK Central ZIP export."""
+def export_sheets(path: Path) -> list[RawSheet]:
+    """The sheets of a field export, cells as stored: a KoboToolbox XLSX or CSV file, ODK Central's
+    CSV with its repeat files ``<form>-<repeat>.csv`` beside it, or Central's "all data" ZIP.
+    A folder is read as the CSV files of an unpacked ZIP. Raises :class:`WorkbookError` when the
+    file is missing or unreadable."""
+    if not path.exists():
+        raise export_error(path.name, "export_missing", str(path))
     raws = _odk_zip(path) if path.suffix.lower() == ".zip" else None
     if raws is None:
         raws = load_sheets(path)
     if path.suffix.lower() == ".csv":  # ODK Central names repeat files <form>-<repeat>.csv
         siblings = sorted(path.parent.glob(f"{glob.escape(path.stem)}?*.csv"))
         raws += [r for sibling in siblings for r in load_sheets(sibling)]
+    return raws
+
+
+def read_export(path: Path) -> tuple[ExportTable, ExportTable]:
+    """The main sheet and the relations repeat sheet of an XLSX, CSV or ODK Central ZIP export."""
+    raws = export_sheets(path)
     main_aliases = _aliases(tuple(c.key for c in SHEETS["enterprises"].columns))
     repeat_aliases = _aliases(RELATION_FIELDS)
     main = repeat = None

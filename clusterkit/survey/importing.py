@@ -368,15 +368,18 @@ def import_export(export_path, workbook_path, lang: str | None = None, survey_ro
     export_path, workbook_path = Path(export_path), Path(workbook_path)
     edit = WorkbookEditor(workbook_path, lang)
     lang = edit.lang
-    chosen = _round(edit.workbook, survey_round, workbook_path)
-    main, repeat = read_export(export_path)
-    found = list_submissions(main)
-    kept, skipped = select_submissions(found)
-    report = ImportReport(export_path, workbook_path, lang, chosen, survey_round is not None, skipped=skipped,
-                          ignored_columns=main.ignored + repeat.ignored)
-    merge = _Merge(edit, report)
-    accepted = merge.submissions(main, kept)
-    merge.relations(main, repeat, found, accepted)
+    try:
+        chosen = _round(edit.workbook, survey_round, workbook_path)
+        main, repeat = read_export(export_path)
+        found = list_submissions(main)
+        kept, skipped = select_submissions(found)
+        report = ImportReport(export_path, workbook_path, lang, chosen, survey_round is not None, skipped=skipped,
+                              ignored_columns=main.ignored + repeat.ignored)
+        merge = _Merge(edit, report)
+        accepted = merge.submissions(main, kept)
+        merge.relations(main, repeat, found, accepted)
+    except WorkbookError as error:  # the export's problems, said in the command's language
+        raise WorkbookError(error.problems, lang) from None
     if report.changed:
         report.backup = edit.save()
     return report

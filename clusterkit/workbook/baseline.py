@@ -1,56 +1,48 @@
-"""The diagnostic's baseline table as a file a team hands to step 5: CSV or XLSX with the columns
-key, value, unit, date, source (the diagnostic writes it; monitoring reads it back)."""
+"""The diagnostic's baseline table as a file a team hands to step 5: CSV, XLSX, XLS or ODS with the
+columns key, value, unit, date, source (the diagnostic writes it; monitoring reads it back)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..i18n import t
-from .cells import cell_text, normalise, parse_date, parse_number
+from ..schema import Column, Sheet
+from .files import column_aliases, find_header, load_sheets
+from .problems import Problem, WorkbookError
+from .reader import SheetReader
 
 BASELINE_COLUMNS = ("key", "value", "unit", "date", "source")
+# values may be blank (a baseline the diagnostic could not compute), their column may not
+BASELINE = Sheet("baseline", (Column("key", "text"), Column("value", "number", required=False),
+                              Column("unit", "text", required=False), Column("date", "date", required=False),
+                              Column("source", "text", required=False)))
 
 
 def read_baseline(path, lang: str = "fr") -> pd.DataFrame | None:
-    """The diagnostic's baseline table (CSV or XLSX with columns key, value, unit, date, source);
-    None when ``path`` is empty. Values and dates are read like the workbook's own cells."""
+    """The diagnostic's baseline table (the first sheet of a workbook, or a CSV file, with columns
+    key, value, unit, date, source); None when ``path`` is empty. It is read as the workbook is,
+    cells typed in French. Raises :class:`InputError` when ``path`` is not a file and
+    :class:`WorkbookError` naming the sheet, row and column of every cell that cannot be read."""
     if not path:
         return None
     path = Path(path)
     if not path.is_file():
-        raise ValueError(t("monitoring.baseline.missing_file", lang, path=path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw = pd.read_excel(path, dtype=object)
-    else:
-        raw = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-    raw.columns = [normalise(c) for c in raw.columns]
-    missing = [c for c in ("key", "value") if c not in raw.columns]
-    if missing:
-        raise ValueError(t("monitoring.baseline.columns", lang, path=path.name, columns=", ".join(BASELINE_COLUMNS)))
-    raw = raw.reindex(columns=list(BASELINE_COLUMNS)).dropna(subset=["key"])
-    bad = []
-
-    def read(cell, parse, row):
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)) or str(cell).strip() == "":
-            return None
-        try:
-            return parse(cell)
-        except (ValueError, TypeError):
-            bad.append(str(row))
-            return None
-
-    values = [read(v, parse_number, k) for v, k in zip(raw["value"], raw["key"])]
-    dates = [read(v, parse_date, k) for v, k in zip(raw["date"], raw["key"])]
-    if bad:
-        raise ValueError(t("monitoring.baseline.bad_values", lang, path=path.name, keys=", ".join(bad)))
-    return pd.DataFrame({
-        "key": raw["key"].map(cell_text).astype("str"),
-        "value": pd.Series(values, dtype="float64"),
-        "unit": raw["unit"].astype("str"),
-        "date": pd.to_datetime(pd.Series(dates, dtype="object")).astype("datetime64[ns]"),
-        "source": raw["source"].astype("str"),
-    })
-
-
+        raise InputError(t("monitoring.baseline.missing_file", lang, path=path))
+    try:
+        raw = load_sheets(path)[0]
+    except WorkbookError as error:
+        raise WorkbookError(error.problems, lang) from None
+    problems: list[Problem] = []
+    reader = SheetReader(raw, BASELINE, problems, [], "fr")
+    frame, _ = reader.read_table()
+    if reader.titles and "value" not in reader.titles:
+        header_row = find_header(raw.rows, column_aliases(BASELINE)) + 1
+        problems.append(Problem("column_missing", raw.file, raw.title, header_row, "value",
+                                ", ".join(reader.titles.values()),
+                                expected=("err.column_missing.expected", {"column": "value", "alias": t("col.value", "fr")}),
+                                fix=("err.column_missing.fix", {})))
+    if problems:
+        raise WorkbookError(problems, lang)
+    return frame[list(BASELINE_COLUMNS)]

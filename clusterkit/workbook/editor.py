@@ -20,7 +20,7 @@ from ..schema import SHEETS
 from .cells import is_blank, normalise
 from .files import column_aliases, find_header, sheet_lookup
 from .problems import Problem, WorkbookError
-from .reader import Workbook, read_workbook
+from .reader import Workbook, example_path, read_workbook
 from .writer import cell_value, header, put_cell, save_atomically, sheet_title
 
 
@@ -43,7 +43,8 @@ def _header_language(key: str, head: tuple, default: str) -> str:
 class WorkbookEditor:
     """One edit of a team workbook (.xlsx): checked before, edited sheet by sheet, checked after.
 
-    ``lang`` is the language of the messages (default: the workbook's). ``allow`` names the
+    The packaged example workbooks are never edited. ``lang`` is the language of the messages
+    (default: the workbook's). ``allow`` names the
     problem codes the edit may start from and leave behind, when the caller's own rows create
     them (a battery of indicators whose targets the team fills in later: ``value_required``);
     any other problem raises :class:`WorkbookError` before anything is written.
@@ -51,6 +52,10 @@ class WorkbookEditor:
 
     def __init__(self, path, lang: str | None = None, allow: frozenset[str] = frozenset()):
         self.path, self.allow = Path(path), frozenset(allow)
+        if self.path.resolve() in {example_path(code).resolve() for code in i18n.LANGUAGES}:
+            raise WorkbookError([Problem("example_readonly", self.path.name, value=str(self.path),
+                                         expected=("err.example_readonly.expected", {}),
+                                         fix=("err.example_readonly.fix", {}))], lang)
         self.workbook: Workbook | None = self._check(self.path, lang)
         self.lang = i18n.check_lang(lang or (self.workbook.lang if self.workbook else None))
         if self.path.suffix.lower() != ".xlsx":  # calamine reads .xls and .ods; openpyxl writes only .xlsx

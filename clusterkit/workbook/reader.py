@@ -365,6 +365,10 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
         raw_sheets = load_sheets(path)
     except WorkbookError as error:
         raise WorkbookError(error.problems, lang) from None
+    if not raw_sheets:  # a folder without a CSV file: nothing would be checked
+        raise WorkbookError([Problem("folder_empty", path.name, value=path.name,
+                                     expected=("err.folder_empty.expected", {}), fix=("err.folder_empty.fix", {}))],
+                            lang)
     problems: list[Problem] = []
     notices: list[Notice] = []
     lookup = sheet_lookup()

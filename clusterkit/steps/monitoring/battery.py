@@ -3,11 +3,8 @@
 formula-injection guard)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from ... import i18n
 from ...i18n import t
-from ...schema import ENUMS
 from ...workbook import WorkbookEditor, backup_path, cell_text
 from .catalogue import battery_rows
 
@@ -20,18 +17,13 @@ def add_battery(workbook_path, battery: str, lang: str | None = None) -> tuple[l
     the header's language (names, units and sources in ``lang``, by default that language too);
     a missing ``catalogue_key`` column is added at the end of the header. The workbook is
     checked first: blank required cells are allowed (the rows added leave their targets for the
-    team to fill), any other problem raises :class:`~clusterkit.workbook.WorkbookError`. The
+    team to fill), any other problem (a missing file, one that is not .xlsx) raises
+    :class:`~clusterkit.workbook.WorkbookError`, an unknown battery :class:`~clusterkit.errors.InputError`. The
     previous file is copied to ``<name>.bak.xlsx`` and the workbook is written atomically.
     Returns the catalogue keys added and those kept out.
     """
-    path = Path(workbook_path)
     message_lang = i18n.check_lang(lang)
-    if path.suffix.lower() != ".xlsx" or not path.is_file():
-        raise ValueError(t("monitoring.add.not_xlsx", message_lang, path=path))
-    if battery not in ENUMS["battery"]:
-        raise ValueError(t("monitoring.add.unknown_battery", message_lang, battery=battery,
-                           batteries=", ".join(ENUMS["battery"])))
-    edit = WorkbookEditor(path, message_lang, allow=frozenset({"value_required"}))
+    edit = WorkbookEditor(workbook_path, message_lang, allow=frozenset({"value_required"}))
     sheet = edit.sheet("indicators", message_lang)
     known = {cell_text(v) for key in ("indicator_id", "catalogue_key") for v in sheet.values(key) if v not in (None, "")}
     rows = battery_rows(battery, i18n.check_lang(lang or sheet.lang))

@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from ... import i18n
+from ...errors import InputError
 from ...i18n import t
 from ...schema import ENUMS, SHEETS
 from ...workbook import normalise
@@ -84,7 +85,7 @@ def battery_rows(battery: str, lang: str = "fr") -> pd.DataFrame:
     """
     lang = i18n.check_lang(lang)
     if battery not in ENUMS["battery"]:
-        raise ValueError(t("monitoring.add.unknown_battery", lang, battery=battery,
+        raise InputError(t("monitoring.add.unknown_battery", lang, battery=battery,
                            batteries=", ".join(ENUMS["battery"])))
     entries = _catalogue_frame()
     entries = entries[entries["battery"] == battery].reset_index(drop=True)
