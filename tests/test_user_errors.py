@@ -58,9 +58,9 @@ def test_a_battery_into_a_missing_workbook(capsys, tmp_path, lang, says):
 
 
 @pytest.mark.parametrize("lang, says", [
-    ("fr", ["1 problème(s) dans le classeur team.csv", "un classeur .xlsx, que clusterkit complète sur place",
+    ("fr", ["1 problème dans le classeur team.csv", "un classeur .xlsx, que clusterkit complète sur place",
             "enregistrez le classeur au format .xlsx"]),
-    ("en", ["1 problem(s) in the workbook team.csv", "an .xlsx workbook, which clusterkit completes in place",
+    ("en", ["1 problem in the workbook team.csv", "an .xlsx workbook, which clusterkit completes in place",
             "save the workbook as .xlsx"])])
 def test_a_battery_into_a_csv_file_says_what_the_survey_import_says(capsys, tmp_path, lang, says):
     csv = tmp_path / "team.csv"
@@ -123,11 +123,11 @@ def test_a_file_that_is_not_the_competency_export(capsys, tmp_path, team, lang, 
 
 
 @pytest.mark.parametrize("lang, says", [
-    ("fr", ["2 problème(s) dans le classeur kobo.xlsx",
+    ("fr", ["2 problèmes dans le classeur kobo.xlsx",
             "kobo.xlsx, feuille « Évaluation », ligne 3, colonne « coach/coaching » : valeur trouvée « 7 »",
             "Attendu : entre 1 et 5",
             "kobo.xlsx, feuille « Évaluation », ligne 4, colonne « person » : valeur trouvée « (vide) »"]),
-    ("en", ["2 problem(s) in the workbook kobo.xlsx",
+    ("en", ["2 problems in the workbook kobo.xlsx",
             "kobo.xlsx, sheet 'Évaluation', row 3, column 'coach/coaching': found '7'", "Expected: between 1 and 5",
             "kobo.xlsx, sheet 'Évaluation', row 4, column 'person': found '(empty)'"])])
 def test_bad_answers_are_named_by_the_exports_own_row_and_column(capsys, tmp_path, team, lang, says):
