@@ -293,7 +293,7 @@ def test_interview_sample_allocation_and_reproducibility():
                           "employees": pd.array(employees, dtype="Int64"), "owner_stratum": None})
     # strata of 1, 10, 6 and 3 firms; 12 to draw: one each, then 8 shared in proportion to 0, 9, 5, 2
     # (quotas 0, 4.5, 2.5, 1: floors 0, 4, 2, 1 and the last one to the first largest remainder)
-    assert diagnostic._allocate([1, 10, 6, 3], 12) == [1, 6, 3, 2]
+    assert diagnostic.fieldwork._allocate([1, 10, 6, 3], 12) == [1, 6, 3, 2]
     sample = diagnostic.interview_sample(firms, size=12, seed=3)
     assert sample.groupby("stratum").size().to_dict() == {1: 1, 2: 6, 3: 3, 4: 2}
     assert sorted(sample.head(4)["stratum"]) == [1, 2, 3, 4]  # the first round of interviews mixes all strata

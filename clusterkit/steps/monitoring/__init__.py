@@ -1,5 +1,6 @@
 """Step 5, monitoring and evaluation, in four parts: the indicator catalogue (:mod:`.catalogue`),
-the analysis (:mod:`.analysis`), its figures (:mod:`.figures`), the indicator reference sheets as
+the analysis (:mod:`.analysis`, and :mod:`.evaluation` for extension, efficiency and
+sustainability), its figures (:mod:`.figures`), the indicator reference sheets as
 tables (:mod:`.sheets`), and the battery edit of ``indicators add`` (:mod:`.battery`).
 
 ``from clusterkit.steps import monitoring`` gives every public name of the parts.
@@ -20,26 +21,19 @@ from .analysis import (
     Assessment,
     assess,
     baseline_origins,
-    community_size,
     current_values,
     disaggregation,
     effectiveness,
-    efficiency,
     evaluation_summary,
     expected_progress,
-    extension,
-    extension_notes,
     fill_baselines,
     labels,
-    local_contribution,
     origin_counts,
     origin_label,
     progress_by,
     progress_table,
     progress_view,
-    relations_by_round,
     results_chain,
-    spending,
     women_share,
     workbook_baseline,
 )
@@ -57,6 +51,15 @@ from .catalogue import (
     is_women_group,
     reach_kind,
     unit_kind,
+)
+from .evaluation import (
+    community_size,
+    efficiency,
+    extension,
+    extension_notes,
+    local_contribution,
+    relations_by_round,
+    spending,
 )
 from .figures import (
     ACTION_COLOUR,
