@@ -3,7 +3,9 @@
 The names below are loaded when first used (module ``__getattr__``), so that ``clusterkit --help``
 and ``workbook check`` do not pay for what they do not use.
 """
-from importlib import import_module, metadata
+from importlib import metadata
+
+from .lazy import lazy_names
 
 __version__ = metadata.version("clusterkit")  # the installed distribution's, never a copy of pyproject's
 __all__ = ["ClusterkitError", "ExecutionError", "InputError", "StepInputError", "Workbook", "WorkbookError",
@@ -16,13 +18,4 @@ _LAZY = {  # name -> the module that defines it
 }
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'clusterkit' has no attribute {name!r}")
-    value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    globals()[name] = value  # once loaded, an ordinary attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -200,6 +200,23 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch):
         packing.Kernel()
 
 
+def test_each_notebook_finds_a_new_kernel_s_namespace(tmp_path):
+    """The templates' imports warm a kernel without leaving names behind, and a notebook sees
+    nothing the previous one defined; the cells are numbered from 1 every time."""
+    names = "print(sorted(n for n in globals() if not n.startswith('_')))"
+    kernel = packing.Kernel(warm=("diagnostic",))
+    try:
+        seen = []
+        for cells in ([names, "from clusterkit.documents.report import Report\nleft = 1"], [names]):
+            notebook = kernel.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]),
+                                      tmp_path, 60)
+            seen.append(notebook.cells[0].outputs[0]["text"])
+            assert [c.execution_count for c in notebook.cells] == list(range(1, len(cells) + 1))
+    finally:
+        kernel.shutdown()
+    assert seen[0] == seen[1] == "['In', 'Out', 'exit', 'get_ipython', 'open', 'quit']\n"
+
+
 def test_batch_makes_one_pack_per_workbook_and_a_bad_one_stops_nothing(tmp_path):
     folder = tmp_path / "teams"
     folder.mkdir()

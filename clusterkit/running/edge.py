@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..i18n import t
-from ..workbook import Workbook, example_path, read_workbook
 from .language import resolve_lang, user_lang
+
+if TYPE_CHECKING:
+    from ..workbook import Workbook
 
 
 def output_folder(path: str | Path, lang: str) -> Path:
@@ -31,6 +34,8 @@ def open_workbook(workbook: str | Path | None, lang: str | None = None,
                   step: str | None = None) -> tuple[Path, Workbook, str]:
     """The edge of a command: the workbook's path (the packaged example when None), the workbook
     read and checked (for ``step`` when given), and the command's language (:func:`resolve_lang`)."""
+    from ..workbook import example_path, read_workbook  # pandas: only once a workbook is read
+
     source = (Path(workbook) if workbook else example_path(user_lang(lang))).resolve()
     wb = read_workbook(source, lang=user_lang(lang), step=step)
     return source, wb, resolve_lang(lang, wb)

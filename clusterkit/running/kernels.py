@@ -12,8 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from functools import cache
 from pathlib import Path
-
-import nbformat
+from types import SimpleNamespace
 
 from .. import i18n
 from ..errors import ExecutionError
@@ -22,13 +21,16 @@ from ..schema import STEPS
 from .templates import KERNEL, available_template, template_path
 
 STARTUP_TIMEOUT = 60  # seconds for a kernel to answer
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no kernel chatter on the console
+# no kernel chatter on the console, no history file (as nbclient starts its kernels)
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 
 
 @cache
 def template_imports(steps: tuple[str, ...] = STEPS) -> str:
     """The import statements of the templates of ``steps`` (default: every template), run in a
     kernel before a step needs them."""
+    import nbformat
+
     lines = []
     for step in steps:
         if not available_template(step):
@@ -65,25 +67,30 @@ class Kernel:
         self.client = None
         self._start()
         if warm:  # the imports of the templates of these steps, before any of them is ready
-            try:
-                self._call(template_imports(tuple(warm)), STARTUP_TIMEOUT * 5)
+            try:  # in a namespace of their own: the kernel's stays as new, its first notebook needs no reset
+                self._call(f"exec({template_imports(tuple(warm))!r}, {{}})", STARTUP_TIMEOUT * 5)
             except ExecutionError:
                 pass  # a template whose imports fail says so when its step runs
 
     def _start(self) -> None:
-        from nbclient import NotebookClient
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
+        self.used = False  # no notebook has run in this kernel yet
         for attempt in (1, 2):
-            client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=KERNEL, record_timing=False,
-                                    startup_timeout=STARTUP_TIMEOUT, extra_arguments=list(KERNEL_ARGUMENTS))
-            client.km = client.create_kernel_manager()
+            km, client = AsyncKernelManager(kernel_name=KERNEL), None
             try:
-                client.start_new_kernel(cwd=tempfile.gettempdir())
+                run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=tempfile.gettempdir())
+                import nbformat  # the notebook stack (about 0.3 s) loads while the kernel starts
+                from nbclient import NotebookClient
+
+                client = NotebookClient(nbformat.v4.new_notebook(), km=km, kernel_name=KERNEL, record_timing=False,
+                                        startup_timeout=STARTUP_TIMEOUT)
                 client.start_new_kernel_client()
                 self.client = client
                 return
             except Exception as error:  # a port taken between its choice and the kernel's bind
-                _stop(client)
+                _stop(client or SimpleNamespace(km=km, kc=None))
                 if attempt == 2:
                     raise ExecutionError(t("pack.kernel_failed", i18n.DEFAULT_LANG, error=error) + "\n"
                                          + t("pack.kernel_failed", "en", error=error)) from None
@@ -95,18 +102,26 @@ class Kernel:
         if content["status"] != "ok":
             raise ExecutionError(f"{content.get('ename')}: {content.get('evalue')}")
 
-    def execute(self, notebook, cwd: Path, timeout: int):
-        """Execute ``notebook`` in place with a fresh namespace, in ``cwd``, as a new kernel would."""
+    def execute(self, notebook, cwd: Path, timeout: int, lent: Path | None = None):
+        """Execute ``notebook`` in place with a fresh namespace, in ``cwd``, as a new kernel would;
+        ``lent``: the workbook the runner read, lent to the notebook's first read of that file
+        (:mod:`clusterkit.workbook.lending`)."""
         from nbclient.exceptions import DeadKernelError
 
         if not self.alive():
             _stop(self.client)
             self._start()
         # The counter is reset so that outputs do not depend on which steps ran here before.
-        # The previous step's folder is gone: move first, then forget everything it defined.
-        self._call(f"import os, matplotlib.pyplot\nos.chdir({str(cwd)!r})\nmatplotlib.pyplot.close('all')\n"
-                   f"get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1",
+        # The previous step's folder is gone: move first, then forget everything it defined (a
+        # reset costs a full garbage collection: a kernel that ran nothing yet has nothing to forget).
+        setup = f"import os, matplotlib.pyplot\nos.chdir({str(cwd)!r})\nmatplotlib.pyplot.close('all')\n"
+        if self.used:
+            setup += "get_ipython().run_line_magic('reset', '-f')\n"
+        if lent is not None:
+            setup += f"import clusterkit.workbook.lending\nclusterkit.workbook.lending.borrow({str(lent)!r})\n"
+        self._call(f"exec({setup + 'get_ipython().execution_count = 1'!r}, {{'get_ipython': get_ipython}})",
                    STARTUP_TIMEOUT)
+        self.used = True
         self.client.nb = notebook
         self.client.timeout = timeout
         try:

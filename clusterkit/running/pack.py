@@ -26,13 +26,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from .. import i18n
 from ..errors import ClusterkitError, ExecutionError, InputError, StepInputError
 from ..i18n import t
 from ..schema import STEP_SHEETS, STEPS
-from ..workbook import example_path
+from ..workbook import lend
 from .edge import open_workbook, output_folder
 from .kernels import Kernel, KernelPool
 from .language import user_lang
@@ -102,6 +100,7 @@ class StepJob:
     cluster: str
     day: dt.date
     timeout: int
+    lent: Path | None = None  # the workbook as the runner read it, for the templates (lending.py)
 
 
 def execute_step(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> list[Path]:
@@ -112,6 +111,7 @@ def execute_step(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> l
     any other failure leaves the executed notebook as ``<step>.failed.ipynb`` in the staging folder
     and raises :class:`ExecutionError` naming the cell that failed.
     """
+    import nbformat
     from papermill.parameterize import parameterize_notebook
 
     scratch = job.staging / f".{step}"
@@ -125,7 +125,7 @@ def execute_step(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> l
     notebook = parameterize_notebook(notebook, {**parameters, "workbook": str(job.source), "lang": job.lang,
                                                 "output_dir": "."}, report_mode=True, kernel_name=KERNEL)
     try:
-        kernel.execute(notebook, scratch, job.timeout)
+        kernel.execute(notebook, scratch, job.timeout, job.lent)
     except Exception as error:  # a cell that raised, a dead kernel, a cell over its time limit
         shutil.rmtree(scratch, ignore_errors=True)
         raise step_failure(notebook, job, step, error) from None
@@ -153,6 +153,8 @@ INPUT_ERRORS = {cls.__name__: cls for cls in (InputError, StepInputError)} | {"W
 def step_failure(notebook, job: StepJob, step: str, error: Exception) -> ClusterkitError:
     """The error a failed step reaches the user as; keeps the executed notebook unless the
     template only met input it cannot use (an error of the input family)."""
+    import nbformat
+
     index, output = next(((i, o) for i, c in enumerate(notebook.cells) if c.cell_type == "code"
                                 for o in c.get("outputs", []) if o.get("output_type") == "error"),
                                (None, None))
@@ -222,6 +224,8 @@ def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", la
         wanted = steps or [s for s in STEPS if available_template(s)]
         pool = KernelPool(min(jobs or min(os.cpu_count() or 1, 4), max(1, len(wanted))), steps=tuple(wanted))
     try:
+        from ..workbook import example_path  # pandas: once the kernels are starting
+
         source = (Path(workbook) if workbook else example_path(user_lang(lang))).resolve()
         result = make_pack(source, Path(out_dir).resolve(), lang, steps, pdf, parameters or {}, timeout, pool)
     except BaseException:
@@ -276,9 +280,11 @@ def make_pack(source: Path, out: Path, lang: str | None, steps: list[str] | None
         raise InputError(t("out.cannot_create", lang, path=out, reason=error.strerror or error)) from None
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a pack is for sharing
-        job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout)
+        job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout, lend(wb, staging))
         outcomes = pool.run_all([lambda k, s=s: _attempt(k, job, s, parameters.get(s, {})) for s in steps],
                                 meanwhile=prepare_html)
+        if job.lent is not None:
+            job.lent.unlink()  # not part of the pack
         failures = tuple(o for o in outcomes if isinstance(o, StepFailure))
         made = [s for s, o in zip(steps, outcomes) if not isinstance(o, StepFailure)]
         if pdf and made:

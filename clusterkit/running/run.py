@@ -13,12 +13,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ExecutionError, InputError
 from ..i18n import t
-from ..workbook import Workbook
+from ..workbook import lend
 from .edge import open_workbook, output_folder
 from .templates import DEFAULT_TIMEOUT, check_parameters, prepare_html, resolve_files, template_path
+
+if TYPE_CHECKING:
+    from ..workbook import Workbook
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def _run_in(out: Path, step: str, source: Path, wb: Workbook, lang: str, paramet
     try:
         if own_pool:
             pool = step_kernel(step)
-        job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout)
+        job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout, lend(wb, staging))
         try:
             produced, = pool.run_all([lambda kernel: execute_step(kernel, job, step, parameters)], meanwhile=prepare_html)
         except ExecutionError:

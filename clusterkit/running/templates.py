@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -96,10 +98,36 @@ def titled(notebook, title: str):
     return notebook
 
 
+_EXPORTING = threading.Lock()  # the exporter registers per-notebook filters: one export at a time
+
+
+@cache
+def _html_exporter():
+    """The exporter of every report of this process, made once: a first export of a notebook like
+    a report (a Markdown title, HTML outputs) compiles its templates and its Markdown parser, about
+    half a second each time an exporter is made."""
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    v4 = nbformat.v4
+    exporter = HTMLExporter(template_name="lab", template_file="clusterkit-report.html.j2",
+                            extra_loaders=[jinja2.DictLoader({"clusterkit-report.html.j2": REPORT_TEMPLATE})],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            exclude_anchor_links=True,
+                            config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}))  # code colours: no code
+    output = v4.new_output("display_data", data={"text/html": "<p>x</p>", "text/plain": "x"})
+    exporter.from_notebook_node(v4.new_notebook(cells=[v4.new_markdown_cell("# x"), v4.new_code_cell(outputs=[output])]),
+                                resources={"house_style": ""})
+    return exporter
+
+
 def prepare_html() -> None:
-    """Import the HTML exporter ahead, while a kernel runs the template: its import (about a
-    second) is then off the path of a run."""
-    import nbconvert  # noqa: F401 - imported for later, in this otherwise idle thread
+    """Make the HTML exporter ahead, while a kernel runs the template: its import and its
+    templates (about a second and a half) are then off the path of a run."""
+    with _EXPORTING:
+        _html_exporter()
 
 
 # The reports' page: JupyterLab's export without its scripts (require.js, MathJax, mermaid and the
@@ -119,20 +147,13 @@ REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 
 def to_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     """The report a reader opens: outputs only, no code, no prompts, one self-contained file."""
-    import jinja2
     import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
-    exporter = HTMLExporter(template_name="lab", template_file="clusterkit-report.html.j2",
-                            extra_loaders=[jinja2.DictLoader({"clusterkit-report.html.j2": REPORT_TEMPLATE})],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            exclude_anchor_links=True,
-                            config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}))  # code colours: no code
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.cells = [_without_stderr(c) for c in notebook.cells]
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title},
-                                                               "house_style": house_style()})
+    with _EXPORTING:
+        body, _ = _html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title},
+                                                                          "house_style": house_style()})
     html_path.write_text(body, encoding="utf-8")
     return html_path
 
