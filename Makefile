@@ -48,6 +48,7 @@ debian:
 
 test: setup debian
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 clean:

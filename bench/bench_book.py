@@ -9,6 +9,7 @@ repository), without ``book/_generated``, then built with warnings as errors, ex
 Makefile does. The clean build executes every worked example and fills Jupyter Book's cache; the
 rebuilds change nothing and should only re-read the cache. Target: under 15 s for the rebuild.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,12 @@ JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
 def build(folder: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run([str(JUPYTER_BOOK), "build", str(folder), "-W", "-n", "--keep-going"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(folder), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     if done.returncode:
         print(done.stdout[-3000:], done.stderr[-3000:], sep="\n")

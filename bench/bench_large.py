@@ -15,6 +15,7 @@ Then each step runs alone (``clusterkit run STEP``) on the large workbook, for t
 times. If a pack fails, its time is not a pack time: the script says so and compares the sums
 of the per-step runs instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,7 @@ def measured(arguments: list[str]) -> tuple[float, float, float, int, str]:
     done = subprocess.run(["/usr/bin/time", "-v", str(CLI), *arguments], check=False, capture_output=True, text=True)
     report = done.stderr
     clock = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", report).group(1)
-    seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(clock.split(":"))))
+    seconds = sum(float(part) * 60**i for i, part in enumerate(reversed(clock.split(":"))))
     cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", report).group(1)) for kind in ("User", "System"))
     peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", report).group(1)) / 1024
     lines = [line for line in report.splitlines() if line.strip() and not line.startswith("\t")]
@@ -58,8 +59,10 @@ def main() -> None:
     args = parser.parse_args()
     scratch = Path(args.keep or tempfile.mkdtemp(prefix="bench-large-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"python {platform.python_version()}, {load()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"python {platform.python_version()}, {load()}"
+    )
     big = write_workbook(build_large(), scratch / "large.xlsx")
     print(f"large workbook: {big} ({big.stat().st_size / 2**20:.1f} MB)")
 
@@ -68,25 +71,34 @@ def main() -> None:
         for name, workbook in (("example", example_path()), ("large", big)):
             packs[name] = measured(["pack", "--workbook", str(workbook), "--out", str(scratch / f"pack-{name}")])
             seconds, cpu, peak, status, error = packs[name]
-            print(f"pack, {name:<8} {seconds:7.1f} s (CPU {cpu:6.1f} s), peak {peak:6.0f} MB"
-                  + (f"  FAILED (exit {status}): {error}" if status else "") + f"  [{load()}]")
+            print(
+                f"pack, {name:<8} {seconds:7.1f} s (CPU {cpu:6.1f} s), peak {peak:6.0f} MB"
+                + (f"  FAILED (exit {status}): {error}" if status else "")
+                + f"  [{load()}]"
+            )
 
     print("\nthe large workbook, one step at a time (clusterkit run STEP):")
     steps = {}
     for step in STEPS:
         steps[step] = measured(["run", step, "--workbook", str(big), "--out", str(scratch / f"run-{step}")])
         seconds, cpu, peak, status, error = steps[step]
-        print(f"  {step:<15} {seconds:7.1f} s (CPU {cpu:6.1f} s), peak {peak:6.0f} MB"
-              + (f"  FAILED (exit {status}): {error}" if status else ""))
+        print(
+            f"  {step:<15} {seconds:7.1f} s (CPU {cpu:6.1f} s), peak {peak:6.0f} MB"
+            + (f"  FAILED (exit {status}): {error}" if status else "")
+        )
     total, cpu = (sum(figures[i] for figures in steps.values()) for i in (0, 1))
-    print(f"  {'sum':<15} {total:7.1f} s (CPU {cpu:6.1f} s), "
-          f"peak {max(figures[2] for figures in steps.values()):6.0f} MB  [{load()}]")
+    print(
+        f"  {'sum':<15} {total:7.1f} s (CPU {cpu:6.1f} s), "
+        f"peak {max(figures[2] for figures in steps.values()):6.0f} MB  [{load()}]"
+    )
 
     if packs and not any(figures[3] for figures in packs.values()):
         ratio = packs["large"][0] / packs["example"][0]
         cpu_ratio = packs["large"][1] / packs["example"][1]
-        print(f"\npack ratio, large / example: {ratio:.2f} (target <= {TARGET:g}): {'met' if ratio <= TARGET else 'not met'}; "
-              f"in CPU time {cpu_ratio:.2f}")
+        print(
+            f"\npack ratio, large / example: {ratio:.2f} (target <= {TARGET:g}): {'met' if ratio <= TARGET else 'not met'}; "
+            f"in CPU time {cpu_ratio:.2f}"
+        )
     elif packs:
         print("\na pack failed: its time is not comparable; see the per-step runs above")
 

@@ -17,6 +17,7 @@ Every time is the wall-clock time of a whole command (``python -c ...`` in a sub
 start-up to exit), the median of REPEATS runs; the runs of the compared commands alternate so
 that a change in the machine's load hits both alike. The ratios are computed in the same run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,12 +53,18 @@ def floor_script(steps: list[str], workbook: Path, out: Path, lang: str = "fr", 
         declared = template_parameters(step)
         values = {name: json.loads(spec["default"]) for name, spec in declared.items()}
         values.update(workbook=str(workbook), lang=lang, output_dir=str(out / step))
-        cells = [c.source for c in nbformat.read(template_path(step), as_version=4).cells
-                 if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+        cells = [
+            c.source
+            for c in nbformat.read(template_path(step), as_version=4).cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+        ]
         code = "\n".join(f"{k} = {v!r}" for k, v in values.items()) + "\n" + "\n".join(cells)
-        parts += [f"import os; os.makedirs({str(out / step)!r}, exist_ok=True)", "start = time.perf_counter()",
-                  f"exec(compile({code!r}, {step!r}, 'exec'), {{}})",
-                  f"seconds[{step!r}] = time.perf_counter() - start"]
+        parts += [
+            f"import os; os.makedirs({str(out / step)!r}, exist_ok=True)",
+            "start = time.perf_counter()",
+            f"exec(compile({code!r}, {step!r}, 'exec'), {{}})",
+            f"seconds[{step!r}] = time.perf_counter() - start",
+        ]
     parts.append("print(json.dumps(seconds))")
     return "\n".join(parts)
 
@@ -114,8 +121,10 @@ print(json.dumps(seconds))
     warm_floor = json.loads(wall(floor_script(steps, example_path(), scratch / "floor-warm", warm=True))[1])
     print("   in a pack (warm kernel) against a warm process, one run:")
     for step in steps:
-        print(f"   {step:<16}{warm_pack[step]:>12.2f} s{warm_floor[step]:>10.2f} s"
-              f"{warm_pack[step] - warm_floor[step]:>8.2f} s")
+        print(
+            f"   {step:<16}{warm_pack[step]:>12.2f} s{warm_floor[step]:>10.2f} s"
+            f"{warm_pack[step] - warm_floor[step]:>8.2f} s"
+        )
 
 
 def pack_against_floor(steps: list[str], scratch: Path, repeats: int) -> None:
@@ -139,13 +148,17 @@ def batch_throughput(count: int, scratch: Path, repeats: int) -> None:
     for _ in range(repeats):
         for jobs in times:
             out = scratch / f"batch-{jobs}"
-            code = (f"import json; from clusterkit.running.batch import batch; rows = batch({str(folder)!r}, {str(out)!r}, "
-                    f"jobs={jobs}, progress=False); print(json.dumps([r.reason for r in rows if not r.ok]))")
+            code = (
+                f"import json; from clusterkit.running.batch import batch; rows = batch({str(folder)!r}, {str(out)!r}, "
+                f"jobs={jobs}, progress=False); print(json.dumps([r.reason for r in rows if not r.ok]))"
+            )
             seconds, failed = wall(code)
             failed = json.loads(failed)
             times[jobs].append(seconds)
-            print(f"   {jobs} worker(s): {seconds:.1f} s for {count} workbooks ({count - len(failed)} ok), "
-                  f"{count / seconds * 60:.1f} workbooks/min")
+            print(
+                f"   {jobs} worker(s): {seconds:.1f} s for {count} workbooks ({count - len(failed)} ok), "
+                f"{count / seconds * 60:.1f} workbooks/min"
+            )
             for reason in sorted(set(failed)):
                 print(f"      failed ({failed.count(reason)}): {reason}")
     one, two = (statistics.median(times[j]) for j in (1, 2))
@@ -160,8 +173,10 @@ def main() -> None:
     parser.add_argument("--parts", default="123", help="which of the three measures to run, e.g. 3")
     args = parser.parse_args()
     steps = [s for s in STEPS if available_template(s)]
-    print(f"machine: {os.cpu_count()} cores, python {platform.python_version()}, "
-          f"load average at start {os.getloadavg()[0]:.1f}; templates: {', '.join(steps)}")
+    print(
+        f"machine: {os.cpu_count()} cores, python {platform.python_version()}, "
+        f"load average at start {os.getloadavg()[0]:.1f}; templates: {', '.join(steps)}"
+    )
     scratch = Path(tempfile.mkdtemp(prefix="bench-pack-"))
     try:
         if "1" in args.parts:

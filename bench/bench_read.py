@@ -11,6 +11,7 @@ packaged example and a large synthetic workbook from ``clusterkit.examples.build
 written once by ``clusterkit.workbook.write_workbook``. Both readers must return the same frames
 (checked before timing). The ratio is the time before over the time after.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def reader_before(folder: Path):
     """``read_workbook`` of commit BEFORE, imported as a module of the package (its relative imports hold)."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{BEFORE}:clusterkit/workbook.py"],
-                            check=True, capture_output=True, text=True).stdout
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BEFORE}:clusterkit/workbook.py"], check=True, capture_output=True, text=True
+    ).stdout
     path = folder / "workbook_before.py"
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("clusterkit.workbook_before", path)
@@ -73,18 +75,23 @@ def main() -> None:
         folder = Path(folder)
         readers = {"before (openpyxl)": reader_before(folder), "after (calamine)": workbook.read_workbook}
         start = time.perf_counter()
-        frames = build_synthetic(n_firms=args.firms, n_indicators=200, n_rounds=40, n_regions=50, n_sectors=20,
-                                 n_years=10, n_candidates=500)
+        frames = build_synthetic(
+            n_firms=args.firms, n_indicators=200, n_rounds=40, n_regions=50, n_sectors=20, n_years=10, n_candidates=500
+        )
         large = write_workbook(frames, folder / "synthetic.xlsx")
         rows = sum(len(f) for f in frames.values())
-        print(f"synthetic workbook: {rows:,} rows, {large.stat().st_size / 1e6:.1f} MB, "
-              f"written in {time.perf_counter() - start:.1f} s")
+        print(
+            f"synthetic workbook: {rows:,} rows, {large.stat().st_size / 1e6:.1f} MB, "
+            f"written in {time.perf_counter() - start:.1f} s"
+        )
         for label, path in (("example", workbook.example_path()), ("synthetic", large)):
             same(*(read(path) for read in readers.values()))
             medians = median_times(readers, path, args.repeats)
             before, after = medians.values()
-            print(f"{label}: before {before:.2f} s, after {after:.2f} s, ratio {before / after:.1f} "
-                  f"(medians of {args.repeats})")
+            print(
+                f"{label}: before {before:.2f} s, after {after:.2f} s, ratio {before / after:.1f} "
+                f"(medians of {args.repeats})"
+            )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 

@@ -17,6 +17,7 @@ limit" rather than left to run for hours; it is also timed on smaller maps to sh
 Peak memory is tracemalloc's peak for each step (numpy
 and pandas report their buffers to it); the process's maximum resident size is printed at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,18 @@ from clusterkit.workbook import Workbook
 REPEATS = 3
 NETWORK_LIMIT = 120  # seconds
 SMALL_MAPS = (1_000, 4_000)  # firms: how the network analyses grow, next to the full size
-SHEETS = ("cluster", "enterprises", "actors", "relations", "swot", "services", "narratives", "actions",
-          "indicators", "measurements")
+SHEETS = (
+    "cluster",
+    "enterprises",
+    "actors",
+    "relations",
+    "swot",
+    "services",
+    "narratives",
+    "actions",
+    "indicators",
+    "measurements",
+)
 
 
 DTYPES = {"integer": "Int64", "number": "float64", "share": "float64", "bool": "boolean", "date": "datetime64[ns]"}
@@ -100,8 +111,7 @@ def diagnostic_tables(wb: Workbook) -> dict:
 
 def monitoring_core(wb: Workbook):
     """The monitoring assessment as the template runs it, without the network (timed apart)."""
-    without_map = Workbook(wb.source, wb.cluster, {k: v for k, v in wb.sheets.items() if k != "relations"},
-                           {}, {}, [])
+    without_map = Workbook(wb.source, wb.cluster, {k: v for k, v in wb.sheets.items() if k != "relations"}, {}, {}, [])
     return monitoring.assess(without_map)
 
 
@@ -137,13 +147,17 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
     start = time.perf_counter()
     frames = build_synthetic(n_firms=args.firms, n_indicators=args.indicators, n_rounds=args.rounds, sheets=SHEETS)
     wb = workbook_of(frames)
-    print(f"synthetic cluster built in {time.perf_counter() - start:.1f} s: "
-          + ", ".join(f"{k} {len(v):,}" for k, v in wb.sheets.items()))
+    print(
+        f"synthetic cluster built in {time.perf_counter() - start:.1f} s: "
+        + ", ".join(f"{k} {len(v):,}" for k, v in wb.sheets.items())
+    )
 
     print("\ndiagnostic, one function at a time (median s, peak MB):")
     total = 0.0
@@ -155,8 +169,10 @@ def main() -> None:
     print(f"diagnostic tables, whole step:  {seconds:.2f} s, peak {peak:.0f} MB (target < 10 s, < 2 GB)")
 
     seconds, peak = timed(lambda: monitoring_core(wb), repeats=1)
-    print(f"monitoring assessment (no map): {seconds:.2f} s, peak {peak:.0f} MB (target < 10 s, < 2 GB) "
-          f"on {len(wb['indicators'])} indicators x {len(wb['measurements']):,} measurements")
+    print(
+        f"monitoring assessment (no map): {seconds:.2f} s, peak {peak:.0f} MB (target < 10 s, < 2 GB) "
+        f"on {len(wb['indicators'])} indicators x {len(wb['measurements']):,} measurements"
+    )
 
     for firms in (*SMALL_MAPS, args.firms):
         small = wb if firms == args.firms else workbook_of(build_synthetic(n_firms=firms, sheets=SHEETS))

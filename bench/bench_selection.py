@@ -45,9 +45,7 @@ LOOP_DRAWS = 100  # draws timed with the per-draw loop
 REPEATS = 3
 
 
-def employment_table(
-    n_regions: int, n_sectors: int, n_years: int, *, strings: bool
-) -> pd.DataFrame:
+def employment_table(n_regions: int, n_sectors: int, n_years: int, *, strings: bool) -> pd.DataFrame:
     """A full region x sector x year table built with numpy."""
     rng = np.random.default_rng(0)
     n = n_regions * n_sectors * n_years
@@ -130,9 +128,7 @@ def candidate_tables(n_candidates: int, n_criteria: int):
             "weight": rng.uniform(1, 5, n_criteria),
             "direction": np.resize(["higher_better", "lower_better"], n_criteria),
             "min_threshold": np.nan,
-            "group": np.resize(
-                ["economic", "pro_poor", "institutional", "environment"], n_criteria
-            ),
+            "group": np.resize(["economic", "pro_poor", "institutional", "environment"], n_criteria),
         }
     )
     return candidates, criteria
@@ -178,8 +174,7 @@ def max_rss_mb() -> float:
 
 def main() -> None:
     print(
-        f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-        f"{os.cpu_count()} CPU(s)"
+        f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, {os.cpu_count()} CPU(s)"
     )
     rows = []
     n_rows = N_REGIONS * N_SECTORS * N_YEARS
@@ -192,15 +187,21 @@ def main() -> None:
         seconds = statistics.median(runs)
         peak = traced_peak(lambda employment=employment: mapping_and_shift_share(employment))
         rows.append(
-            (f"all mapping + shift-share, {keys} keys", f"{n_rows:,} rows", seconds, "< 5 s",
-             f"{peak:,.0f} MB", "< 3 GB", seconds < 5 and peak < 3 * 1024)
+            (
+                f"all mapping + shift-share, {keys} keys",
+                f"{n_rows:,} rows",
+                seconds,
+                "< 5 s",
+                f"{peak:,.0f} MB",
+                "< 3 GB",
+                seconds < 5 and peak < 3 * 1024,
+            )
         )
         core[keys] = timed(
             lambda employment=employment: (mapping.mapping_indicators(employment), mapping.shift_share(employment))
         )
         rows.append(
-            (f"indicators + shift-share, {keys} keys", f"{n_rows:,} rows", core[keys], "< 5 s",
-             "", "", core[keys] < 5)
+            (f"indicators + shift-share, {keys} keys", f"{n_rows:,} rows", core[keys], "< 5 s", "", "", core[keys] < 5)
         )
         print(
             f"{keys} keys: all mapping + shift-share, runs {', '.join(f'{t:.2f}' for t in runs)} s;"
@@ -221,10 +222,7 @@ def main() -> None:
     regional = mapping.shift_share(subset)["regional_effect"].to_numpy()
     effect_gap = np.abs(np.array([s[4] for s in loop_shares]) - regional).max()
     loop_full = loop_seconds / len(subset) * n_rows
-    rows.append(
-        ("per-row loop, same arithmetic", f"{len(subset):,} rows timed", loop_seconds, "",
-         "", "", None)
-    )
+    rows.append(("per-row loop, same arithmetic", f"{len(subset):,} rows timed", loop_seconds, "", "", "", None))
 
     candidates, criteria = candidate_tables(N_CANDIDATES, N_CRITERIA)
 
@@ -234,16 +232,20 @@ def main() -> None:
     vectorised_sensitivity = timed(sensitivity)
     peak = traced_peak(sensitivity)
     rows.append(
-        ("weight sensitivity", f"{N_DRAWS:,} draws x {N_CANDIDATES} candidates",
-         vectorised_sensitivity, "< 2 s", f"{peak:,.0f} MB", "", vectorised_sensitivity < 2)
+        (
+            "weight sensitivity",
+            f"{N_DRAWS:,} draws x {N_CANDIDATES} candidates",
+            vectorised_sensitivity,
+            "< 2 s",
+            f"{peak:,.0f} MB",
+            "",
+            vectorised_sensitivity < 2,
+        )
     )
     normalised = sel.normalise_criteria(candidates, criteria).to_numpy().tolist()
     weights = sel.effective_weights(criteria).tolist()
     loop_draw_seconds = timed(lambda: loop_sensitivity(normalised, weights, LOOP_DRAWS, 10))
-    rows.append(
-        ("per-draw loop, same arithmetic", f"{LOOP_DRAWS} draws timed", loop_draw_seconds, "",
-         "", "", None)
-    )
+    rows.append(("per-draw loop, same arithmetic", f"{LOOP_DRAWS} draws timed", loop_draw_seconds, "", "", "", None))
 
     print()
     header = ("step", "size", "time", "target", "peak (traced)", "target", "met")
@@ -251,8 +253,15 @@ def main() -> None:
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
     print("  ".join("-" * w for w in widths))
     for step, size, seconds, t_target, peak, m_target, met in rows:
-        cells = (step, size, f"{seconds:.2f} s", t_target, peak, m_target,
-                 "" if met is None else ("yes" if met else "NO"))
+        cells = (
+            step,
+            size,
+            f"{seconds:.2f} s",
+            t_target,
+            peak,
+            m_target,
+            "" if met is None else ("yes" if met else "NO"),
+        )
         print("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)))
 
     print()
@@ -264,8 +273,7 @@ def main() -> None:
         f"{vectorised_mapping:.2f} s measured (string keys) "
         f"-> {loop_full / vectorised_mapping:.0f}x"
     )
-    print(f"loop and vectorised agree: max |LQ gap| {lq_gap:.1e}, max |regional effect gap| "
-          f"{effect_gap:.1e}")
+    print(f"loop and vectorised agree: max |LQ gap| {lq_gap:.1e}, max |regional effect gap| {effect_gap:.1e}")
     loop_draws_full = loop_draw_seconds / LOOP_DRAWS * N_DRAWS
     print(
         f"per-draw loop: {loop_draw_seconds / LOOP_DRAWS * 1e3:.1f} ms/draw on {LOOP_DRAWS} draws, "

@@ -17,6 +17,7 @@ temporary folder put first on ``PYTHONPATH`` (the kernels inherit it); "after" i
 working tree. The floors run the working tree's templates: the step code they call is the same
 in both. The runs of the compared commands alternate, so that the machine's load hits them alike.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def extract(ref: str, folder: Path) -> Path:
     """REF's package, templates and example data, laid out as the installed package expects."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "clusterkit", "templates", "data"],
-                             capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "clusterkit", "templates", "data"], capture_output=True, check=True
+    ).stdout
     folder.mkdir(parents=True)
     archive_path = folder / "before.tar"
     archive_path.write_bytes(archive)
@@ -93,34 +95,50 @@ def main() -> None:
     before_env = {**after_env, "PYTHONPATH": str(extract(args.before, scratch / "before"))}
     envs = {"before": before_env, "after": after_env}
     example = str(example_path())
-    print(f"machine: {os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f}; "
-          f"before = {args.before}, after = the working tree")
+    print(
+        f"machine: {os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f}; "
+        f"before = {args.before}, after = the working tree"
+    )
     try:
         if "1" in args.parts:
             print(f"\n1. CPU seconds of the whole command, median of {3 * args.repeats} runs")
             for label, argv in (("--help", ["--help"]), ("workbook check", ["workbook", "check", example])):
                 m = alternate({w: (command(argv), env) for w, env in envs.items()}, 3 * args.repeats)
-                print(f"   {label:<16} before {m['before'][1]:.2f} s, after {m['after'][1]:.2f} s CPU "
-                      f"(wall {m['before'][0]:.2f} s and {m['after'][0]:.2f} s)")
+                print(
+                    f"   {label:<16} before {m['before'][1]:.2f} s, after {m['after'][1]:.2f} s CPU "
+                    f"(wall {m['before'][0]:.2f} s and {m['after'][0]:.2f} s)"
+                )
         if "2" in args.parts:
-            runs = {w: (command(["run", args.step, "--out", str(scratch / f"run-{w}")]), env) for w, env in envs.items()}
-            runs["floor"] = ([sys.executable, "-c", floor_script([args.step], example_path(), scratch / "floor-run")],
-                             after_env)
+            runs = {
+                w: (command(["run", args.step, "--out", str(scratch / f"run-{w}")]), env) for w, env in envs.items()
+            }
+            runs["floor"] = (
+                [sys.executable, "-c", floor_script([args.step], example_path(), scratch / "floor-run")],
+                after_env,
+            )
             m = alternate(runs, args.repeats)
             print(f"\n2. Cold `clusterkit run {args.step}` against the in-process floor, median of {args.repeats} runs")
             for w in envs:
-                print(f"   {w:<7} {m[w][0]:.2f} s against {m['floor'][0]:.2f} s: ratio {m[w][0] / m['floor'][0]:.2f} "
-                      f"(target <= 1.5); CPU {m[w][1]:.2f} s against {m['floor'][1]:.2f} s")
+                print(
+                    f"   {w:<7} {m[w][0]:.2f} s against {m['floor'][0]:.2f} s: ratio {m[w][0] / m['floor'][0]:.2f} "
+                    f"(target <= 1.5); CPU {m[w][1]:.2f} s against {m['floor'][1]:.2f} s"
+                )
         if "3" in args.parts:
             runs = {w: (command(["pack", "--out", str(scratch / f"pack-{w}")]), env) for w, env in envs.items()}
-            runs["floor"] = ([sys.executable, "-c", floor_script(steps, example_path(), scratch / "floor-pack")],
-                             after_env)
+            runs["floor"] = (
+                [sys.executable, "-c", floor_script(steps, example_path(), scratch / "floor-pack")],
+                after_env,
+            )
             m = alternate(runs, args.repeats)
-            print(f"\n3. Pack of the example ({len(steps)} steps, no PDF) against the serial in-process floor, "
-                  f"median of {args.repeats} runs")
+            print(
+                f"\n3. Pack of the example ({len(steps)} steps, no PDF) against the serial in-process floor, "
+                f"median of {args.repeats} runs"
+            )
             for w in envs:
-                print(f"   {w:<7} {m[w][0]:.2f} s against {m['floor'][0]:.2f} s: ratio {m[w][0] / m['floor'][0]:.2f} "
-                      f"(target <= 0.8); CPU {m[w][1]:.2f} s against {m['floor'][1]:.2f} s")
+                print(
+                    f"   {w:<7} {m[w][0]:.2f} s against {m['floor'][0]:.2f} s: ratio {m[w][0] / m['floor'][0]:.2f} "
+                    f"(target <= 0.8); CPU {m[w][1]:.2f} s against {m['floor'][1]:.2f} s"
+                )
         print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

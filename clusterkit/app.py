@@ -8,6 +8,7 @@ uploads larger than the reader's limit are refused; every value shown is HTML-es
 team downloads or opens (workbooks, reports, the pack's ZIP) are served by Voilà's file handler
 from the session's ``out`` folder only: the page works offline.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -94,8 +95,10 @@ def table_html(frame: pd.DataFrame, lang: str) -> str:
     """A table with translated headers; every value escaped (a ``<script>`` stays text)."""
     e = html.escape
     head = "".join(f"<th>{e(t(f'app.col.{c}', lang))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{e('' if pd.isna(v) else str(v))}</td>" for v in record) + "</tr>"
-                   for record in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e('' if pd.isna(v) else str(v))}</td>" for v in record) + "</tr>"
+        for record in frame.itertuples(index=False)
+    )
     return f'<table class="ck-problems"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -150,8 +153,8 @@ class App:
         self.session = Path(tempfile.mkdtemp(prefix="s-", dir=self.root))
         atexit.register(shutil.rmtree, self.session, True)
         (self.session / OUT).mkdir()
-        self.workbook: Path | None = None   # the session's copy of the team's workbook
-        self.read = None                    # and what the reader made of it
+        self.workbook: Path | None = None  # the session's copy of the team's workbook
+        self.read = None  # and what the reader made of it
         self.problems: pd.DataFrame | None = None
         self.build()
 
@@ -174,8 +177,9 @@ class App:
 
         T = self.t
         wide = w.Layout(width="auto")
-        self.language = w.ToggleButtons(options=[("Français", "fr"), ("English", "en")], value=self.lang,
-                                        description=T("app.language"))
+        self.language = w.ToggleButtons(
+            options=[("Français", "fr"), ("English", "en")], value=self.lang, description=T("app.language")
+        )
         self.language.observe(self.switch_language, "value")
         # 1. blank workbook
         self.blank_button = w.Button(description=T("app.blank.button"), icon="download", layout=wide)
@@ -184,59 +188,90 @@ class App:
         self.blank_button.on_click(lambda _: self.write_blank(example=False))
         self.example_button.on_click(lambda _: self.write_blank(example=True))
         # 2. upload and check
-        self.upload = w.FileUpload(accept=",".join((*WORKBOOK_SUFFIXES, ".zip")), multiple=False,
-                                   description=T("app.upload.button"),
-                                   layout=w.Layout(width="20rem"))
+        self.upload = w.FileUpload(
+            accept=",".join((*WORKBOOK_SUFFIXES, ".zip")),
+            multiple=False,
+            description=T("app.upload.button"),
+            layout=w.Layout(width="20rem"),
+        )
         self.upload.observe(self.receive_workbook, "value")
         self.check_status = w.HTML()
-        self.sort_by = w.Dropdown(options=[(T(f"app.col.{c}"), c) for c in PROBLEM_COLUMNS], value="sheet",
-                                  description=T("app.sort"))
+        self.sort_by = w.Dropdown(
+            options=[(T(f"app.col.{c}"), c) for c in PROBLEM_COLUMNS], value="sheet", description=T("app.sort")
+        )
         self.sort_down = w.Checkbox(value=False, description=T("app.sort_down"))
         for control in (self.sort_by, self.sort_down):
             control.observe(lambda _: self.show_problems(), "value")
         self.problem_box = w.HTML()
         self.sorting = w.HBox([self.sort_by, self.sort_down], layout=w.Layout(display="none"))
         # 3. pack
-        self.steps = w.SelectMultiple(options=[], rows=6, description=T("app.pack.steps"),
-                                      layout=w.Layout(width="24rem"))
-        self.report_lang = w.Dropdown(options=[("Français", "fr"), ("English", "en")], value=self.lang,
-                                      description=T("app.pack.lang"), style={"description_width": "initial"})
+        self.steps = w.SelectMultiple(
+            options=[], rows=6, description=T("app.pack.steps"), layout=w.Layout(width="24rem")
+        )
+        self.report_lang = w.Dropdown(
+            options=[("Français", "fr"), ("English", "en")],
+            value=self.lang,
+            description=T("app.pack.lang"),
+            style={"description_width": "initial"},
+        )
         self.pdf = w.Checkbox(value=False, description=T("app.pack.pdf"))
-        self.pack_button = w.Button(description=T("app.pack.button"), icon="play", button_style="primary",
-                                    disabled=True, layout=wide)
+        self.pack_button = w.Button(
+            description=T("app.pack.button"), icon="play", button_style="primary", disabled=True, layout=wide
+        )
         self.pack_button.on_click(lambda _: self.make_pack())
         self.bars = w.VBox()
         self.pack_links = w.HTML()
         # 4. survey import, 5. indicator battery
-        self.survey_upload = w.FileUpload(accept=".zip,.csv,.xlsx", multiple=False,
-                                          description=T("app.survey.button"), disabled=True,
-                                          layout=w.Layout(width="20rem"))
+        self.survey_upload = w.FileUpload(
+            accept=".zip,.csv,.xlsx",
+            multiple=False,
+            description=T("app.survey.button"),
+            disabled=True,
+            layout=w.Layout(width="20rem"),
+        )
         self.survey_upload.observe(self.import_survey, "value")
-        self.survey_round = w.BoundedIntText(value=0, min=0, max=99, description=T("app.survey.round"),
-                                             style={"description_width": "initial"}, layout=w.Layout(width="12rem"))
+        self.survey_round = w.BoundedIntText(
+            value=0,
+            min=0,
+            max=99,
+            description=T("app.survey.round"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="12rem"),
+        )
         self.survey_box = w.HTML()
-        self.battery = w.Dropdown(options=[(t(f"enum.battery.{b}", self.lang), b) for b in ENUMS["battery"]],
-                                  description=T("app.battery.label"))
-        self.battery_button = w.Button(description=T("app.battery.button"), icon="plus", disabled=True,
-                                         layout=wide)
+        self.battery = w.Dropdown(
+            options=[(t(f"enum.battery.{b}", self.lang), b) for b in ENUMS["battery"]],
+            description=T("app.battery.label"),
+        )
+        self.battery_button = w.Button(description=T("app.battery.button"), icon="plus", disabled=True, layout=wide)
         self.battery_button.on_click(lambda _: self.add_indicators())
         self.battery_box = w.HTML()
 
         def section(key, *children):
             return w.VBox([w.HTML(f"<h2>{html.escape(T(key))}</h2>"), *children])
 
-        self.page = w.VBox([
-            w.HTML(_STYLE + f'<h1>{html.escape(T("app.title"))}</h1><p>{html.escape(T("app.intro"))}</p>'),
-            self.language,
-            section("app.blank.title", w.HBox([self.blank_button, self.example_button]), self.blank_links),
-            section("app.upload.title", self.upload, self.check_status,
-                    self.sorting, self.problem_box),
-            section("app.pack.title", w.HBox([self.steps, w.VBox([self.report_lang, self.pdf, self.pack_button])]),
-                    self.bars, self.pack_links),
-            section("app.survey.title", w.HTML(f'<p>{html.escape(T("app.survey.note"))}</p>'),
-                    w.HBox([self.survey_round, self.survey_upload]), self.survey_box),
-            section("app.battery.title", w.HBox([self.battery, self.battery_button]), self.battery_box),
-        ], layout=w.Layout(max_width="70rem"))
+        self.page = w.VBox(
+            [
+                w.HTML(_STYLE + f"<h1>{html.escape(T('app.title'))}</h1><p>{html.escape(T('app.intro'))}</p>"),
+                self.language,
+                section("app.blank.title", w.HBox([self.blank_button, self.example_button]), self.blank_links),
+                section("app.upload.title", self.upload, self.check_status, self.sorting, self.problem_box),
+                section(
+                    "app.pack.title",
+                    w.HBox([self.steps, w.VBox([self.report_lang, self.pdf, self.pack_button])]),
+                    self.bars,
+                    self.pack_links,
+                ),
+                section(
+                    "app.survey.title",
+                    w.HTML(f"<p>{html.escape(T('app.survey.note'))}</p>"),
+                    w.HBox([self.survey_round, self.survey_upload]),
+                    self.survey_box,
+                ),
+                section("app.battery.title", w.HBox([self.battery, self.battery_button]), self.battery_box),
+            ],
+            layout=w.Layout(max_width="70rem"),
+        )
         self.page.add_class("ck-app")
         self.refresh_workbook()
 
@@ -283,13 +318,13 @@ class App:
         self.problem_box.value = ""
         self.sorting.layout.display = "none"
         try:
-            copy = keep_upload(self.session / "in" / f"{time.monotonic_ns()}", item["name"], bytes(item["content"]),
-                               self.lang)
+            copy = keep_upload(
+                self.session / "in" / f"{time.monotonic_ns()}", item["name"], bytes(item["content"]), self.lang
+            )
             wb = read_workbook(copy, lang=self.lang)
         except WorkbookError as error:
             self.problems = problem_table(error, self.lang)
-            self.say(self.check_status, "app.upload.problems", "ck-bad", count=len(self.problems),
-                     file=item["name"])
+            self.say(self.check_status, "app.upload.problems", "ck-bad", count=len(self.problems), file=item["name"])
             self.show_problems()
         except ClusterkitError as error:
             self.check_status.value = self.failure(error)
@@ -302,14 +337,20 @@ class App:
         if self.problems is None:
             return
         self.sorting.layout.display = "flex"
-        ordered = self.problems.sort_values(self.sort_by.value, ascending=not self.sort_down.value,
-                                            kind="stable", na_position="first")
+        ordered = self.problems.sort_values(
+            self.sort_by.value, ascending=not self.sort_down.value, kind="stable", na_position="first"
+        )
         from .documents.xlsx import write_tables
 
-        path = write_tables({self.t("app.problems.sheet"): ordered.rename(columns=lambda c: self.t(f"app.col.{c}"))},
-                            self.out_path(self.t("app.problems.file")), self.lang)
-        self.problem_box.value = (table_html(ordered, self.lang)
-                                  + f'<p class="ck-links">{self.link(path, self.t("app.problems.download"))}</p>')
+        path = write_tables(
+            {self.t("app.problems.sheet"): ordered.rename(columns=lambda c: self.t(f"app.col.{c}"))},
+            self.out_path(self.t("app.problems.file")),
+            self.lang,
+        )
+        self.problem_box.value = (
+            table_html(ordered, self.lang)
+            + f'<p class="ck-links">{self.link(path, self.t("app.problems.download"))}</p>'
+        )
 
     def refresh_workbook(self) -> None:
         """Offer what the session's workbook allows (nothing before a valid upload)."""
@@ -328,9 +369,16 @@ class App:
             self.say(self.pack_links, "app.pack.no_steps", "ck-bad")
             return
         lang = self.report_lang.value
-        bars = {s: w.IntProgress(value=0, max=2, description=t(f"step.{s}.title", lang),
-                                 style={"description_width": "18rem"}, layout=w.Layout(width="40rem"))
-                for s in steps}
+        bars = {
+            s: w.IntProgress(
+                value=0,
+                max=2,
+                description=t(f"step.{s}.title", lang),
+                style={"description_width": "18rem"},
+                layout=w.Layout(width="40rem"),
+            )
+            for s in steps
+        }
         for bar in bars.values():
             bar.add_class("ck-step-bar")
         self.bars.children = list(bars.values())
@@ -352,17 +400,21 @@ class App:
                 if bar.value < bar.max:
                     bar.bar_style = "danger"
         else:
-            archive = zip_folder(result.folder, self.out_path(self.t("app.pack.zip", cluster=safe_name(
-                self.read.name, "cluster"))))
-            reports = [self.link(result.folder / f"{s}.html", t(f"step.{s}.title", lang), download=False)
-                       for s in result.steps]
+            archive = zip_folder(
+                result.folder, self.out_path(self.t("app.pack.zip", cluster=safe_name(self.read.name, "cluster")))
+            )
+            reports = [
+                self.link(result.folder / f"{s}.html", t(f"step.{s}.title", lang), download=False) for s in result.steps
+            ]
             for failure in result.failures:  # the other steps' reports are complete and offered
                 if failure.step in bars:
                     bars[failure.step].bar_style = "danger"
             failed = "".join(self.failure(failure.error) for failure in result.failures)
-            self.pack_links.value = (f'<p class="ck-ok">{html.escape(self.t("app.pack.done", count=len(result.files)))}</p>'
-                                     f'{failed}<p class="ck-links">{"".join(reports)}</p>'
-                                     f'<p class="ck-links">{self.link(archive, self.t("app.pack.download"))}</p>')
+            self.pack_links.value = (
+                f'<p class="ck-ok">{html.escape(self.t("app.pack.done", count=len(result.files)))}</p>'
+                f'{failed}<p class="ck-links">{"".join(reports)}</p>'
+                f'<p class="ck-links">{self.link(archive, self.t("app.pack.download"))}</p>'
+            )
         finally:
             self.pack_button.disabled = False
 
@@ -397,8 +449,13 @@ class App:
             return
         item = change["new"][0]
         try:
-            export = keep_upload(self.session / "in" / f"{time.monotonic_ns()}", item["name"],
-                                 bytes(item["content"]), self.lang, unpack=False)
+            export = keep_upload(
+                self.session / "in" / f"{time.monotonic_ns()}",
+                item["name"],
+                bytes(item["content"]),
+                self.lang,
+                unpack=False,
+            )
             target = self.updated_copy()
             result = import_export(export, target, self.lang, self.survey_round.value or None)
         except ClusterkitError as error:
@@ -415,8 +472,11 @@ class App:
         except ClusterkitError as error:
             self.battery_box.value = self.failure(error)
             return
-        self.show_edited(target, self.battery_box,
-                         f'<p>{html.escape(self.t("app.battery.done", added=len(added), kept=len(kept)))}</p>')
+        self.show_edited(
+            target,
+            self.battery_box,
+            f"<p>{html.escape(self.t('app.battery.done', added=len(added), kept=len(kept)))}</p>",
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,9 +501,14 @@ def free_port() -> int:
 def write_config(root: Path) -> Path:
     """Voilà's settings, read from ``voila.json`` in the folder it starts in."""
     config = {
-        "Voila": {"ip": "127.0.0.1", "port_retries": 0, "log_level": "WARN", "open_browser": False,
-                  # an upload travels in one websocket message (tornado's default limit is 10 MB)
-                  "tornado_settings": {"websocket_max_message_size": max_bytes() + 1024 * 1024}},
+        "Voila": {
+            "ip": "127.0.0.1",
+            "port_retries": 0,
+            "log_level": "WARN",
+            "open_browser": False,
+            # an upload travels in one websocket message (tornado's default limit is 10 MB)
+            "tornado_settings": {"websocket_max_message_size": max_bytes() + 1024 * 1024},
+        },
         # only what a session wrote into its out folder can be fetched, never an upload
         "VoilaConfiguration": {"file_allowlist": [f"s-[^/]+/{OUT}/.*"], "show_tracebacks": False},
     }

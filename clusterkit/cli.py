@@ -7,6 +7,7 @@ own language. Exit codes: 0 success, 2 bad input (workbook, step, parameter, out
 :class:`~clusterkit.errors.InputError`), 3 a template that failed while it ran, 130 interrupted;
 anything else is a bug and shows its traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,20 +37,23 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"clusterkit {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    workbook = commands.add_parser("workbook", help=t("cli.workbook.help", lang),
-                                   description=t("cli.workbook.help", lang))
+    workbook = commands.add_parser(
+        "workbook", help=t("cli.workbook.help", lang), description=t("cli.workbook.help", lang)
+    )
     actions = workbook.add_subparsers(dest="action", required=True, metavar="ACTION")
     new = actions.add_parser("new", help=t("cli.workbook.new.help", lang), description=t("cli.workbook.new.help", lang))
     new.add_argument("path", metavar="PATH", help=t("cli.arg.new_path", lang))
     new.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
     _lang_option(new, lang)
-    check = actions.add_parser("check", help=t("cli.workbook.check.help", lang),
-                               description=t("cli.workbook.check.help", lang))
+    check = actions.add_parser(
+        "check", help=t("cli.workbook.check.help", lang), description=t("cli.workbook.check.help", lang)
+    )
     check.add_argument("path", metavar="PATH", help=t("cli.arg.workbook", lang))
     check.add_argument("--step", choices=STEPS, default=None, help=t("cli.opt.step", lang))
     _lang_option(check, lang)
-    example = actions.add_parser("example", help=t("cli.workbook.example.help", lang),
-                                 description=t("cli.workbook.example.help", lang))
+    example = actions.add_parser(
+        "example", help=t("cli.workbook.example.help", lang), description=t("cli.workbook.example.help", lang)
+    )
     example.add_argument("path", metavar="PATH", help=t("cli.arg.new_path", lang))
     example.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
     _lang_option(example, lang)
@@ -59,8 +63,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     run.add_argument("--workbook", metavar="PATH", default=None, help=t("cli.opt.workbook", lang))
     run.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.out", lang))
     _lang_option(run, lang)
-    run.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append", default=[],
-                     help=t("cli.opt.parameter", lang))
+    run.add_argument(
+        "-p", "--parameter", metavar="NAME=VALUE", action="append", default=[], help=t("cli.opt.parameter", lang)
+    )
     run.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help=t("cli.opt.timeout", lang))
 
     pack = commands.add_parser("pack", help=t("cli.pack.help", lang), description=t("cli.pack.help", lang))
@@ -79,7 +84,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     batch.add_argument("--steps", nargs="+", choices=STEPS, metavar="STEP", default=None, help=t("cli.opt.steps", lang))
     batch.add_argument("--pdf", action="store_true", help=t("cli.opt.pdf", lang))
 
-    portfolio = commands.add_parser("portfolio", help=t("cli.portfolio.help", lang), description=t("cli.portfolio.help", lang))
+    portfolio = commands.add_parser(
+        "portfolio", help=t("cli.portfolio.help", lang), description=t("cli.portfolio.help", lang)
+    )
     portfolio.add_argument("folder", metavar="FOLDER", help=t("cli.arg.folder", lang))
     portfolio.add_argument("--out", metavar="DIR", required=True, help=t("cli.opt.portfolio_out", lang))
     portfolio.add_argument("--pdf", action="store_true", help=t("cli.opt.pdf", lang))
@@ -92,23 +99,32 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     survey = commands.add_parser("survey", help=t("cli.survey.help", lang), description=t("cli.survey.help", lang))
     survey_actions = survey.add_subparsers(dest="action", required=True, metavar="ACTION")
-    xlsform = survey_actions.add_parser("xlsform", help=t("cli.survey.xlsform.help", lang),
-                                        description=t("cli.survey.xlsform.help", lang))
+    xlsform = survey_actions.add_parser(
+        "xlsform", help=t("cli.survey.xlsform.help", lang), description=t("cli.survey.xlsform.help", lang)
+    )
     xlsform.add_argument("--out", metavar="FILE.xlsx", required=True, help=t("cli.opt.xlsform_out", lang))
     _lang_option(xlsform, lang)
-    survey_import = survey_actions.add_parser("import", help=t("cli.survey.import.help", lang),
-                                              description=t("cli.survey.import.help", lang))
+    survey_import = survey_actions.add_parser(
+        "import", help=t("cli.survey.import.help", lang), description=t("cli.survey.import.help", lang)
+    )
     survey_import.add_argument("export", metavar="EXPORT", help=t("cli.arg.export", lang))
     survey_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
-    survey_import.add_argument("--round", metavar="N", type=int, dest="survey_round",
-                               help=t("cli.opt.survey_round", lang))
+    survey_import.add_argument(
+        "--round", metavar="N", type=int, dest="survey_round", help=t("cli.opt.survey_round", lang)
+    )
     _lang_option(survey_import, lang)
-    competency_form = survey_actions.add_parser("competency-xlsform", help=t("cli.survey.competency_xlsform.help", lang),
-                                                description=t("cli.survey.competency_xlsform.help", lang))
+    competency_form = survey_actions.add_parser(
+        "competency-xlsform",
+        help=t("cli.survey.competency_xlsform.help", lang),
+        description=t("cli.survey.competency_xlsform.help", lang),
+    )
     competency_form.add_argument("--out", metavar="FILE.xlsx", required=True, help=t("cli.opt.xlsform_out", lang))
     _lang_option(competency_form, lang)
-    competency_import = survey_actions.add_parser("competency-import", help=t("cli.survey.competency_import.help", lang),
-                                                  description=t("cli.survey.competency_import.help", lang))
+    competency_import = survey_actions.add_parser(
+        "competency-import",
+        help=t("cli.survey.competency_import.help", lang),
+        description=t("cli.survey.competency_import.help", lang),
+    )
     competency_import.add_argument("export", metavar="EXPORT", help=t("cli.arg.competency_export", lang))
     competency_import.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
     _lang_option(competency_import, lang)
@@ -117,21 +133,28 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     kit_actions = kit.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, out_metavar in (("action-sheets", "DIR"), ("steering-agenda", "FILE.docx")):
         key = name.replace("-", "_")
-        kit_action = kit_actions.add_parser(name, help=t(f"cli.kit.{key}.help", lang),
-                                            description=t(f"cli.kit.{key}.help", lang))
+        kit_action = kit_actions.add_parser(
+            name, help=t(f"cli.kit.{key}.help", lang), description=t(f"cli.kit.{key}.help", lang)
+        )
         kit_action.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
-        kit_action.add_argument("--out", metavar=out_metavar, required=True,
-                                help=t("cli.opt.kit_out_dir" if out_metavar == "DIR" else "cli.opt.kit_out_file", lang))
+        kit_action.add_argument(
+            "--out",
+            metavar=out_metavar,
+            required=True,
+            help=t("cli.opt.kit_out_dir" if out_metavar == "DIR" else "cli.opt.kit_out_file", lang),
+        )
         if name == "steering-agenda":
             kit_action.add_argument("--as-of", metavar="DATE", default=None, help=t("cli.opt.as_of", lang))
         kit_action.add_argument("--force", action="store_true", help=t("cli.opt.force", lang))
         _lang_option(kit_action, lang)
 
-    indicators = commands.add_parser("indicators", help=t("cli.indicators.help", lang),
-                                     description=t("cli.indicators.help", lang))
+    indicators = commands.add_parser(
+        "indicators", help=t("cli.indicators.help", lang), description=t("cli.indicators.help", lang)
+    )
     indicator_actions = indicators.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = indicator_actions.add_parser("add", help=t("cli.indicators.add.help", lang),
-                                       description=t("cli.indicators.add.help", lang))
+    add = indicator_actions.add_parser(
+        "add", help=t("cli.indicators.add.help", lang), description=t("cli.indicators.add.help", lang)
+    )
     add.add_argument("--battery", required=True, choices=ENUMS["battery"], help=t("cli.opt.battery", lang))
     add.add_argument("--workbook", metavar="PATH", required=True, help=t("cli.arg.workbook", lang))
     _lang_option(add, lang)
@@ -207,8 +230,9 @@ def _run(args) -> int:
     with step_kernel(args.step) as pool:  # the kernel starts while the workbook is checked
         source, wb, lang = open_workbook(args.workbook, args.lang, args.step)
         parameters = dict(parse_parameter(p, lang) for p in args.parameter)
-        result = run_opened(args.step, source, wb, lang, args.out, parameters=parameters, timeout=args.timeout,
-                            pool=pool)
+        result = run_opened(
+            args.step, source, wb, lang, args.out, parameters=parameters, timeout=args.timeout, pool=pool
+        )
     print(t("run.done", lang, step=args.step))
     print(t("run.wrote", lang, what=t("run.what.html", lang), path=result.html))
     print(t("run.wrote", lang, what=t("run.what.notebook", lang), path=result.notebook))
@@ -328,8 +352,15 @@ def main(argv: list[str] | None = None) -> int:
             return {"new": _workbook_new, "check": _workbook_check, "example": _workbook_example}[args.action](args)
         if args.command == "survey":
             return _survey(args, user_lang(args.lang))
-        return {"run": _run, "pack": _pack, "batch": _batch, "indicators": _indicators,
-                "kit": _kit, "portfolio": _portfolio, "app": _app}[args.command](args)
+        return {
+            "run": _run,
+            "pack": _pack,
+            "batch": _batch,
+            "indicators": _indicators,
+            "kit": _kit,
+            "portfolio": _portfolio,
+            "app": _app,
+        }[args.command](args)
     except ClusterkitError as error:
         print(error, file=sys.stderr)
         return error.exit_code

@@ -7,6 +7,7 @@
 - the worked examples: each step's template, titled and parameterised for the book's language,
   then executed (and cached) by Jupyter Book itself.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,21 +46,31 @@ def data_dictionary(lang: str = "fr") -> str:
     lang = i18n.check_lang(lang)
     yes, no = t("enum.bool.true", lang), t("enum.bool.false", lang)
     lines = [f"# {t('docs.dictionary.title', lang)}", "", t("docs.dictionary.intro", lang), ""]
-    lines += [f"| {t('docs.dictionary.step', lang)} | {t('docs.dictionary.needs', lang)} | "
-              f"{t('docs.dictionary.uses', lang)} |", "|---|---|---|"]
+    lines += [
+        f"| {t('docs.dictionary.step', lang)} | {t('docs.dictionary.needs', lang)} | "
+        f"{t('docs.dictionary.uses', lang)} |",
+        "|---|---|---|",
+    ]
     for step, (needed, used) in STEP_SHEETS.items():
-        lines.append(f"| `{step}` | {', '.join(f'`{s}`' for s in needed)} | {', '.join(f'`{s}`' for s in used) or '—'} |")
+        lines.append(
+            f"| `{step}` | {', '.join(f'`{s}`' for s in needed)} | {', '.join(f'`{s}`' for s in used) or '—'} |"
+        )
     lines.append("")
     for key, sheet in SHEETS.items():
         lines += [f"## `{key}` ({t(f'sheet.{key}', 'fr')})", "", t(f"doc.sheet.{key}", lang), ""]
         if sheet.key_value:
             lines += [t("docs.dictionary.key_value", lang), ""]
-        lines += [f"| {t('docs.dictionary.column', lang)} | {t('docs.dictionary.french', lang)} | "
-                  f"{t('docs.dictionary.required', lang)} | {t('docs.dictionary.kind', lang)} | "
-                  f"{t('docs.dictionary.meaning', lang)} |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {t('docs.dictionary.column', lang)} | {t('docs.dictionary.french', lang)} | "
+            f"{t('docs.dictionary.required', lang)} | {t('docs.dictionary.kind', lang)} | "
+            f"{t('docs.dictionary.meaning', lang)} |",
+            "|---|---|---|---|---|",
+        ]
         for column in sheet.columns:
-            lines.append(f"| `{column.key}` | {header(column.key, 'fr')} | {yes if column.required else no} | "
-                         f"{_cell(_kind_text(column, lang))} | {_cell(t(f'doc.{column.key}', lang))} |")
+            lines.append(
+                f"| `{column.key}` | {header(column.key, 'fr')} | {yes if column.required else no} | "
+                f"{_cell(_kind_text(column, lang))} | {_cell(t(f'doc.{column.key}', lang))} |"
+            )
         rules = [t("docs.dictionary.unique", lang, column=sheet.id_column)] if sheet.id_column else []
         if sheet.unique_together:
             rules.append(t("docs.dictionary.unique_together", lang, columns=", ".join(sheet.unique_together)))
@@ -82,8 +93,19 @@ def cli_reference(lang: str = "fr") -> str:
 
 
 def _parser_section(parser: argparse.ArgumentParser, name: str, level: int, lang: str) -> list[str]:
-    lines = [f"{'#' * level} `{name}`", "", parser.description or "", "", "```text", parser.format_usage().strip(), "```", ""]
-    options = [a for a in parser._actions if not isinstance(a, argparse._SubParsersAction) and a.help != argparse.SUPPRESS]
+    lines = [
+        f"{'#' * level} `{name}`",
+        "",
+        parser.description or "",
+        "",
+        "```text",
+        parser.format_usage().strip(),
+        "```",
+        "",
+    ]
+    options = [
+        a for a in parser._actions if not isinstance(a, argparse._SubParsersAction) and a.help != argparse.SUPPRESS
+    ]
     if options:
         lines += [f"| {t('docs.cli.argument', lang)} | {t('docs.cli.meaning', lang)} |", "|---|---|"]
         for action in options:
@@ -132,8 +154,11 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
 def typology_markdown(lang: str = "fr") -> str:
     """The typology as a MyST Markdown table: one row per domain, both kinds of action."""
     lang = i18n.check_lang(lang)
-    lines = [f"| {t('implementation.typology.domain', lang)} | {t('implementation.typology.firm_group', lang)} | "
-             f"{t('implementation.typology.whole_cluster', lang)} |", "|---|---|---|"]
+    lines = [
+        f"| {t('implementation.typology.domain', lang)} | {t('implementation.typology.firm_group', lang)} | "
+        f"{t('implementation.typology.whole_cluster', lang)} |",
+        "|---|---|---|",
+    ]
     for domain, kinds in typology().items():
         cells = ["<br>".join(f"• {item[lang]}" for item in kinds[scope]) for scope in ENUMS["scope"]]
         name = t(f"enum.domain.{domain}", lang)
@@ -146,20 +171,37 @@ def levels_markdown(lang: str = "fr") -> str:
     section per competency (level-3 headings) with a table per sub-skill."""
     lang = i18n.check_lang(lang)
     profile = catalogue()
-    lines = [t("competency.levels.scale_intro", lang), "",
-             f"| {t('competency.levels.level', lang)} | {t('competency.levels.meaning', lang)} |", "|---|---|"]
-    lines += [f"| {n} — {entry['label'][lang]} | {_cell(entry['meaning'][lang])} |"
-              for n, entry in profile["scale"].items()]
+    lines = [
+        t("competency.levels.scale_intro", lang),
+        "",
+        f"| {t('competency.levels.level', lang)} | {t('competency.levels.meaning', lang)} |",
+        "|---|---|",
+    ]
+    lines += [
+        f"| {n} — {entry['label'][lang]} | {_cell(entry['meaning'][lang])} |" for n, entry in profile["scale"].items()
+    ]
     for competency, entry in profile["competencies"].items():
         register = profile["registers"][entry["register"]]
-        lines += ["", f"### {entry['label'][lang]}", "",
-                  t("competency.levels.register", lang, register=register["label"][lang],
-                    axis=profile["axes"][register["axis"]]["label"][lang]), ""]
+        lines += [
+            "",
+            f"### {entry['label'][lang]}",
+            "",
+            t(
+                "competency.levels.register",
+                lang,
+                register=register["label"][lang],
+                axis=profile["axes"][register["axis"]]["label"][lang],
+            ),
+            "",
+        ]
         for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == competency):
             data = profile["skills"][skill]
-            lines += [f"**{data['label'][lang]}** (`{skill}`). {_cell(data['description'][lang])}", "",
-                      f"| {t('competency.levels.level', lang)} | {t('competency.levels.observed', lang)} |",
-                      "|---|---|"]
+            lines += [
+                f"**{data['label'][lang]}** (`{skill}`). {_cell(data['description'][lang])}",
+                "",
+                f"| {t('competency.levels.level', lang)} | {t('competency.levels.observed', lang)} |",
+                "|---|---|",
+            ]
             lines += [f"| {n} | {_cell(descriptor(skill, n, lang))} |" for n in LEVELS]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -179,14 +221,21 @@ def activities_markdown(lang: str = "fr") -> str:
     consists of, the sub-skills it serves best and its source."""
     lang = i18n.check_lang(lang)
     skills = skill_activities().groupby("activity", sort=False)["skill"].agg(list)
-    lines = [f"| {t('competency.activities.activity', lang)} | {t('competency.activities.description', lang)} | "
-             f"{t('competency.activities.skills', lang)} | {t('competency.activities.source', lang)} |",
-             "|---|---|---|---|"]
+    lines = [
+        f"| {t('competency.activities.activity', lang)} | {t('competency.activities.description', lang)} | "
+        f"{t('competency.activities.skills', lang)} | {t('competency.activities.source', lang)} |",
+        "|---|---|---|---|",
+    ]
     for key, entry in catalogue()["activities"].items():
-        served = t("competency.activities.all", lang) if len(skills[key]) == len(ENUMS["skill"]) \
-            else SEMICOLON[lang].join(t(f"enum.skill.{s}", lang) for s in skills[key])  # labels hold commas
-        lines.append(f"| {entry['label'][lang]} | {_cell(entry['description'][lang])} | {served} | "
-                     f"{_citations(entry['sources'], lang)} |")
+        served = (
+            t("competency.activities.all", lang)
+            if len(skills[key]) == len(ENUMS["skill"])
+            else SEMICOLON[lang].join(t(f"enum.skill.{s}", lang) for s in skills[key])
+        )  # labels hold commas
+        lines.append(
+            f"| {entry['label'][lang]} | {_cell(entry['description'][lang])} | {served} | "
+            f"{_citations(entry['sources'], lang)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

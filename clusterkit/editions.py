@@ -8,6 +8,7 @@ build); a landing page at the top of the site lets the reader choose.
 
     python -m clusterkit.editions [--out _build/html] [--only fr|en]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,8 +90,9 @@ def edition_sources(root: Path, lang: str, work: Path) -> tuple[Path, Path]:
     settings["author"] = t("book.author", lang)
     settings["sphinx"]["config"]["language"] = lang
     # local extensions are found relative to the config file, which lives elsewhere here
-    settings["sphinx"]["local_extensions"] = {name: str(root / path)
-                                              for name, path in settings["sphinx"]["local_extensions"].items()}
+    settings["sphinx"]["local_extensions"] = {
+        name: str(root / path) for name, path in settings["sphinx"]["local_extensions"].items()
+    }
     other = [p for p in settings["exclude_patterns"] if "/en/" not in p]
     settings["exclude_patterns"] = other + ["book/fr/**", "book/_generated/fr/**"]
     contents = _translate_toc(yaml.safe_load(toc.read_text(encoding="utf-8")), lang)
@@ -160,21 +162,28 @@ def landing_page(site: Path | None = None, logo: Path | None = None) -> str:
     """The site's entry page, in the book's look: a header with the book's logo (``logo``, an SVG),
     the same invitation in both languages, then one card per edition with the link to read it and
     its downloads, each with its size when ``site`` (the built site) holds it."""
+
     def download(lang, kind):
         path = None if site is None else Path(site) / download_name(lang, kind)
-        size = (f' <span class="ck-size">{html.escape(download_size(path.stat().st_size, lang))}</span>'
-                if path is not None and path.exists() else "")
-        return (f'<li><a href="{download_name(lang, kind)}">{html.escape(t(f"book.download.{kind}", lang))}</a>'
-                f"{size}</li>")
+        size = (
+            f' <span class="ck-size">{html.escape(download_size(path.stat().st_size, lang))}</span>'
+            if path is not None and path.exists()
+            else ""
+        )
+        return (
+            f'<li><a href="{download_name(lang, kind)}">{html.escape(t(f"book.download.{kind}", lang))}</a>{size}</li>'
+        )
 
     def edition(lang):
         downloads = "".join(download(lang, kind) for kind in SUFFIXES)
-        return (f'<li class="ck-card" lang="{lang}"><h2>{html.escape(t("book.edition", lang))}</h2>'
-                f'<p class="ck-title">{html.escape(t("book.title", lang))}</p>'
-                f'<a class="ck-read" href="{lang}/book/{lang}/index.html" hreflang="{lang}">'
-                f'{html.escape(t("book.read", lang))}</a>'
-                f'<div class="ck-downloads"><h3>{html.escape(t("book.download.heading", lang))}</h3>'
-                f"<ul>{downloads}</ul></div></li>")
+        return (
+            f'<li class="ck-card" lang="{lang}"><h2>{html.escape(t("book.edition", lang))}</h2>'
+            f'<p class="ck-title">{html.escape(t("book.title", lang))}</p>'
+            f'<a class="ck-read" href="{lang}/book/{lang}/index.html" hreflang="{lang}">'
+            f"{html.escape(t('book.read', lang))}</a>"
+            f'<div class="ck-downloads"><h3>{html.escape(t("book.download.heading", lang))}</h3>'
+            f"<ul>{downloads}</ul></div></li>"
+        )
 
     cards = "\n".join(edition(lang) for lang in EDITIONS)
     intro = " / ".join(f'<span lang="{lang}">{html.escape(t("book.choose", lang))}</span>' for lang in EDITIONS)
@@ -199,13 +208,29 @@ def landing_page(site: Path | None = None, logo: Path | None = None) -> str:
 
 def _sphinx(root: Path, config: Path, toc: Path, target: Path, builder: str) -> None:
     """One Jupyter Book build; the notebooks' execution cache in ``target`` serves every builder."""
-    choice = ["--builder", builder] if builder in ("html", "singlehtml") else ["--builder", "custom",
-                                                                             "--custom-builder", builder]
+    choice = (
+        ["--builder", builder]
+        if builder in ("html", "singlehtml")
+        else ["--builder", "custom", "--custom-builder", builder]
+    )
     # written whole each time (the executed notebooks stay cached): Sphinx would keep pages
     # written before a change of the extensions, stylesheets or scripts
     shutil.rmtree(target / "_build" / builder, ignore_errors=True)
-    command = [*JUPYTER_BOOK, "build", str(root), "--config", str(config), "--toc", str(toc),
-               "--path-output", str(target), *choice, "-W", "-n", "--keep-going"]
+    command = [
+        *JUPYTER_BOOK,
+        "build",
+        str(root),
+        "--config",
+        str(config),
+        "--toc",
+        str(toc),
+        "--path-output",
+        str(target),
+        *choice,
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     subprocess.run(command, check=True)
 
 
@@ -215,8 +240,11 @@ def prune(site: Path) -> None:
     static = site / "_static"
     for path in sorted(static.rglob("*"), reverse=True):  # files before their folders
         name = path.relative_to(static).as_posix()
-        unused = (name.startswith("mathjax/") and not name.startswith(MATHJAX_KEPT)) or name.endswith(".map") \
+        unused = (
+            (name.startswith("mathjax/") and not name.startswith(MATHJAX_KEPT))
+            or name.endswith(".map")
             or name.startswith(UNLOADED)
+        )
         if path.is_file() and unused:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
@@ -227,10 +255,12 @@ def offline_zip(out: Path, lang: str) -> Path:
     """The edition's site in one ZIP that opens from disk: ``index.html`` at the top leads into it."""
     target = out / download_name(lang, "zip")
     site = out / lang
-    entry = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-             f'<meta http-equiv="refresh" content="0; url={lang}/book/{lang}/index.html">'
-             f'<title>{html.escape(t("book.title", lang))}</title></head><body><main>'
-             f'<a href="{lang}/book/{lang}/index.html">{html.escape(t("book.edition", lang))}</a></main></body></html>')
+    entry = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={lang}/book/{lang}/index.html">'
+        f"<title>{html.escape(t('book.title', lang))}</title></head><body><main>"
+        f'<a href="{lang}/book/{lang}/index.html">{html.escape(t("book.edition", lang))}</a></main></body></html>'
+    )
     partial = target.with_suffix(".part")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr(f"clusterkit-{lang}/index.html", entry)

@@ -4,6 +4,7 @@ Every failure that reaches a user is a :class:`ClusterkitError`: its message is 
 user's language, and the command line prints it without a traceback and exits with ``exit_code``
 (2 for bad input, 3 for a template that failed while it ran). Anything else is a bug.
 """
+
 from __future__ import annotations
 
 

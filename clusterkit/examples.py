@@ -30,9 +30,22 @@ from .schema import ENUMS, SKILL_COMPETENCY
 SKILLS = {c: tuple(s for s, owner in SKILL_COMPETENCY.items() if owner == c) for c in ENUMS["competency"]}
 
 _SHEETS = (
-    "cluster", "employment", "candidates", "criteria", "enterprises", "actors", "relations",
-    "swot", "services", "vision", "objectives", "actions", "indicators", "measurements",
-    "competencies", "narratives",
+    "cluster",
+    "employment",
+    "candidates",
+    "criteria",
+    "enterprises",
+    "actors",
+    "relations",
+    "swot",
+    "services",
+    "vision",
+    "objectives",
+    "actions",
+    "indicators",
+    "measurements",
+    "competencies",
+    "narratives",
 )
 
 # Canonical enumeration values of the contract, used to draw synthetic data.
@@ -132,81 +145,245 @@ _SHOCKS = {("Tourisme et hôtellerie", 2020): 0.65, ("Tourisme et hôtellerie", 
 # the survey-based criterion values.
 _CANDIDATES = (
     # id, name, region, sector, factor, extra growth, export, women, micro, association, environment
-    ("C1", "Cuir et chaussure de Tamsa", "Tamsa", "Cuir et chaussure",
-     4.5, 0.035, 0.18, 0.46, 0.78, 3.5, 4.5),
-    ("C2", "Textile et habillement d'Ardoun", "Ardoun", "Textile et habillement",
-     2.2, -0.010, 0.35, 0.64, 0.55, 3.0, 3.0),
-    ("C3", "Agroalimentaire de Belkane", "Belkane", "Agroalimentaire",
-     1.8, 0.010, 0.12, 0.52, 0.60, 3.0, 2.5),
-    ("C4", "Bois et meubles de Corvalle", "Corvalle", "Bois et meubles",
-     2.5, 0.0, 0.05, 0.12, 0.85, 1.5, 2.0),
-    ("C5", "Artisanat d'art de Lumesse", "Lumesse", "Artisanat d'art",
-     1.2, 0.0, 0.22, 0.58, 0.92, 4.0, 1.5),
-    ("C6", "Métallurgie d'Estrel", "Estrel", "Métallurgie et travail des métaux",
-     2.0, 0.0, 0.08, 0.09, 0.40, 2.5, 4.0),
-    ("C7", "Matériaux de construction de Hadrim", "Hadrim", "Matériaux de construction",
-     1.6, 0.010, 0.03, 0.10, 0.35, 2.5, 4.0),
-    ("C8", "Services informatiques de Fenoul", "Fenoul", "Services informatiques",
-     1.7, 0.030, 0.25, 0.31, 0.50, 3.5, 1.0),
+    ("C1", "Cuir et chaussure de Tamsa", "Tamsa", "Cuir et chaussure", 4.5, 0.035, 0.18, 0.46, 0.78, 3.5, 4.5),
+    (
+        "C2",
+        "Textile et habillement d'Ardoun",
+        "Ardoun",
+        "Textile et habillement",
+        2.2,
+        -0.010,
+        0.35,
+        0.64,
+        0.55,
+        3.0,
+        3.0,
+    ),
+    ("C3", "Agroalimentaire de Belkane", "Belkane", "Agroalimentaire", 1.8, 0.010, 0.12, 0.52, 0.60, 3.0, 2.5),
+    ("C4", "Bois et meubles de Corvalle", "Corvalle", "Bois et meubles", 2.5, 0.0, 0.05, 0.12, 0.85, 1.5, 2.0),
+    ("C5", "Artisanat d'art de Lumesse", "Lumesse", "Artisanat d'art", 1.2, 0.0, 0.22, 0.58, 0.92, 4.0, 1.5),
+    ("C6", "Métallurgie d'Estrel", "Estrel", "Métallurgie et travail des métaux", 2.0, 0.0, 0.08, 0.09, 0.40, 2.5, 4.0),
+    (
+        "C7",
+        "Matériaux de construction de Hadrim",
+        "Hadrim",
+        "Matériaux de construction",
+        1.6,
+        0.010,
+        0.03,
+        0.10,
+        0.35,
+        2.5,
+        4.0,
+    ),
+    (
+        "C8",
+        "Services informatiques de Fenoul",
+        "Fenoul",
+        "Services informatiques",
+        1.7,
+        0.030,
+        0.25,
+        0.31,
+        0.50,
+        3.5,
+        1.0,
+    ),
 )
 
 _CRITERIA = (
     # criterion, label, weight, direction, min_threshold, group
-    ("employment", "Emplois dans le secteur et la région (2024)", 2.0, "higher_better", 1000.0,
-     "economic"),
-    ("employment_growth", "Croissance annuelle de l'emploi 2019-2024", 1.0, "higher_better",
-     np.nan, "economic"),
+    ("employment", "Emplois dans le secteur et la région (2024)", 2.0, "higher_better", 1000.0, "economic"),
+    ("employment_growth", "Croissance annuelle de l'emploi 2019-2024", 1.0, "higher_better", np.nan, "economic"),
     ("export_share", "Part des ventes exportées", 1.0, "higher_better", np.nan, "economic"),
     ("women_share", "Part des femmes dans l'emploi", 1.5, "higher_better", np.nan, "pro_poor"),
     ("micro_firm_share", "Part des micro-entreprises", 1.0, "higher_better", np.nan, "pro_poor"),
-    ("association_strength", "Dynamisme des associations professionnelles (note 1-5)", 1.5,
-     "higher_better", 2.0, "institutional"),
-    ("environmental_pressure", "Pression sur l'environnement (note 1-5)", 1.0, "lower_better",
-     np.nan, "environment"),
+    (
+        "association_strength",
+        "Dynamisme des associations professionnelles (note 1-5)",
+        1.5,
+        "higher_better",
+        2.0,
+        "institutional",
+    ),
+    ("environmental_pressure", "Pression sur l'environnement (note 1-5)", 1.0, "lower_better", np.nan, "environment"),
 )
 
 # Role profiles of the surveyed firms. Sizes, women's shares and export shares are in the
 # ranges of the source cases: micro and small firms around a few lead firms.
 _ROLE_PROFILES = {
     "lead_firm": dict(
-        count=4, size=(80, 250), women=0.50, female_owner=0.25, turnover_per_job=38_000,
-        exporter=1.0, export_mean=0.45, member=1.0, founded=(1972, 1995),
-        kinds=(("Manufacture", "chaussures de ville"), ("Chaussures", "chaussures de sécurité"))),
+        count=4,
+        size=(80, 250),
+        women=0.50,
+        female_owner=0.25,
+        turnover_per_job=38_000,
+        exporter=1.0,
+        export_mean=0.45,
+        member=1.0,
+        founded=(1972, 1995),
+        kinds=(("Manufacture", "chaussures de ville"), ("Chaussures", "chaussures de sécurité")),
+    ),
     "producer": dict(
-        count=38, size=(1, 50), median=6, women=0.42, female_owner=0.20, turnover_per_job=14_000,
-        exporter=0.15, export_mean=0.12, member=0.40, founded=(1980, 2022),
-        kinds=(("Atelier", "chaussures de ville"), ("Chausserie", "sandales et babouches"),
-               ("Maroquinerie", "sacs et ceintures"))),
+        count=38,
+        size=(1, 50),
+        median=6,
+        women=0.42,
+        female_owner=0.20,
+        turnover_per_job=14_000,
+        exporter=0.15,
+        export_mean=0.12,
+        member=0.40,
+        founded=(1980, 2022),
+        kinds=(
+            ("Atelier", "chaussures de ville"),
+            ("Chausserie", "sandales et babouches"),
+            ("Maroquinerie", "sacs et ceintures"),
+        ),
+    ),
     "supplier": dict(
-        count=10, size=(2, 50), median=12, women=0.22, female_owner=0.10, turnover_per_job=30_000,
-        exporter=0.20, export_mean=0.10, member=0.30, founded=(1970, 2018),
-        kinds=(("Tannerie", "cuir tanné"), ("Semelles", "semelles en caoutchouc"),
-               ("Accessoires", "boucles et œillets"))),
+        count=10,
+        size=(2, 50),
+        median=12,
+        women=0.22,
+        female_owner=0.10,
+        turnover_per_job=30_000,
+        exporter=0.20,
+        export_mean=0.10,
+        member=0.30,
+        founded=(1970, 2018),
+        kinds=(
+            ("Tannerie", "cuir tanné"),
+            ("Semelles", "semelles en caoutchouc"),
+            ("Accessoires", "boucles et œillets"),
+        ),
+    ),
     "subcontractor": dict(
-        count=10, size=(1, 25), median=4, women=0.75, female_owner=0.50, turnover_per_job=8_000,
-        exporter=0.0, export_mean=0.0, member=0.20, founded=(1995, 2023),
-        kinds=(("Piqûre", "piqûre de tiges"), ("Atelier de montage", "montage à façon"))),
+        count=10,
+        size=(1, 25),
+        median=4,
+        women=0.75,
+        female_owner=0.50,
+        turnover_per_job=8_000,
+        exporter=0.0,
+        export_mean=0.0,
+        member=0.20,
+        founded=(1995, 2023),
+        kinds=(("Piqûre", "piqûre de tiges"), ("Atelier de montage", "montage à façon")),
+    ),
     "service_provider": dict(
-        count=5, size=(1, 20), median=4, women=0.30, female_owner=0.20, turnover_per_job=18_000,
-        exporter=0.0, export_mean=0.0, member=0.20, founded=(2000, 2022),
-        kinds=(("Maintenance", "réparation de machines"), ("Transports", "transport de marchandises"),
-               ("Patronage", "patrons et gradation"))),
+        count=5,
+        size=(1, 20),
+        median=4,
+        women=0.30,
+        female_owner=0.20,
+        turnover_per_job=18_000,
+        exporter=0.0,
+        export_mean=0.0,
+        member=0.20,
+        founded=(2000, 2022),
+        kinds=(
+            ("Maintenance", "réparation de machines"),
+            ("Transports", "transport de marchandises"),
+            ("Patronage", "patrons et gradation"),
+        ),
+    ),
     "trader": dict(
-        count=5, size=(1, 15), median=3, women=0.30, female_owner=0.20, turnover_per_job=40_000,
-        exporter=0.6, export_mean=0.20, member=0.20, founded=(1985, 2020),
-        kinds=(("Négoce", "négoce de chaussures"), ("Comptoir", "négoce de cuir"))),
+        count=5,
+        size=(1, 15),
+        median=3,
+        women=0.30,
+        female_owner=0.20,
+        turnover_per_job=40_000,
+        exporter=0.6,
+        export_mean=0.20,
+        member=0.20,
+        founded=(1985, 2020),
+        kinds=(("Négoce", "négoce de chaussures"), ("Comptoir", "négoce de cuir")),
+    ),
 }
 
 _SURNAMES = (
-    "Benali", "Durand", "Ndiaye", "Haddad", "Morel", "Traoré", "Lefèvre", "Mansouri", "Garnier",
-    "Diop", "Chevalier", "Benkirane", "Roux", "Kouassi", "Fontaine", "Zerrouki", "Mercier", "Sow",
-    "Blanchard", "Amrani", "Girard", "Kaboré", "Lambert", "Cherif", "Bonnet", "Ouedraogo",
-    "Faure", "Belkacem", "Rousseau", "Camara", "Vidal", "Toumi", "Perrin", "Sylla", "Marchand",
-    "Hamdi", "Dupuis", "Keita", "Leclerc", "Brahimi", "Gauthier", "Fofana", "Renaud", "Saidi",
-    "Barbier", "Coulibaly", "Arnaud", "Djebbar", "Lemoine", "Sangaré", "Caron", "Mekki", "Picard",
-    "Bamba", "Huet", "Yacoubi", "Colin", "Konaté", "Guérin", "Rahmani", "Boyer", "Touré",
-    "Masson", "Ziani", "Aubert", "Dembélé", "Moulin", "Lahlou", "Royer", "Cissé", "Noël",
-    "Bouzid", "Carpentier", "Kane", "Poirier", "Sidibé", "Meunier", "Fassi", "Leroy", "Tall",
+    "Benali",
+    "Durand",
+    "Ndiaye",
+    "Haddad",
+    "Morel",
+    "Traoré",
+    "Lefèvre",
+    "Mansouri",
+    "Garnier",
+    "Diop",
+    "Chevalier",
+    "Benkirane",
+    "Roux",
+    "Kouassi",
+    "Fontaine",
+    "Zerrouki",
+    "Mercier",
+    "Sow",
+    "Blanchard",
+    "Amrani",
+    "Girard",
+    "Kaboré",
+    "Lambert",
+    "Cherif",
+    "Bonnet",
+    "Ouedraogo",
+    "Faure",
+    "Belkacem",
+    "Rousseau",
+    "Camara",
+    "Vidal",
+    "Toumi",
+    "Perrin",
+    "Sylla",
+    "Marchand",
+    "Hamdi",
+    "Dupuis",
+    "Keita",
+    "Leclerc",
+    "Brahimi",
+    "Gauthier",
+    "Fofana",
+    "Renaud",
+    "Saidi",
+    "Barbier",
+    "Coulibaly",
+    "Arnaud",
+    "Djebbar",
+    "Lemoine",
+    "Sangaré",
+    "Caron",
+    "Mekki",
+    "Picard",
+    "Bamba",
+    "Huet",
+    "Yacoubi",
+    "Colin",
+    "Konaté",
+    "Guérin",
+    "Rahmani",
+    "Boyer",
+    "Touré",
+    "Masson",
+    "Ziani",
+    "Aubert",
+    "Dembélé",
+    "Moulin",
+    "Lahlou",
+    "Royer",
+    "Cissé",
+    "Noël",
+    "Bouzid",
+    "Carpentier",
+    "Kane",
+    "Poirier",
+    "Sidibé",
+    "Meunier",
+    "Fassi",
+    "Leroy",
+    "Tall",
 )
 
 # How many surveyed firms of each role are also actors of the cluster map.
@@ -313,123 +490,728 @@ _OBJECTIVES = (
 _ACTIONS = (
     # id, objective, title, kind, domain, scope, lead, partners, plan_year, start, months,
     # budget (EUR), impact, feasibility, status
-    ("ACT01", "O3", "Réunions mensuelles du comité de pilotage et lettre d'information", "quick_win",
-     "information", "whole_cluster", "A21", "A01;A03", 1, "2025-02", 46, 40_000, 3, 5, "ongoing"),
-    ("ACT02", "O1", "Stand commun au salon national de la chaussure", "quick_win", "commercial",
-     "firm_group", "E01", "A01;A07", 1, "2025-03", 5, 24_000, 4, 5, "done"),
-    ("ACT03", "O1", "Marque collective « Tamsa Cuir » et charte de qualité", "structuring",
-     "commercial", "whole_cluster", "A01", "A08;A10", 1, "2025-06", 24, 120_000, 5, 3, "ongoing"),
-    ("ACT04", "O2", "Achats groupés de cuir et de semelles", "quick_win", "procurement",
-     "firm_group", "A01", "A02", 1, "2025-04", 6, 8_000, 4, 4, "done"),
-    ("ACT05", "O2", "Formation de 120 ouvrières et ouvriers à la piqûre et au montage", "quick_win",
-     "human_resources", "firm_group", "A14", "A19", 1, "2025-05", 8, 36_000, 4, 5, "done"),
-    ("ACT06", "O2", "Centre de conception assistée par ordinateur partagé", "structuring",
-     "innovation", "whole_cluster", "A08", "A10;A06", 1, "2025-09", 18, 210_000, 4, 3, "ongoing"),
-    ("ACT07", "O6", "Caisse de caution mutuelle des artisans", "structuring", "finance",
-     "whole_cluster", "A12", "A13;A01", 1, "2025-07", 20, 150_000, 5, 3, "ongoing"),
-    ("ACT08", "O6", "Appui au montage des dossiers de crédit", "quick_win", "finance",
-     "firm_group", "A09", "A11", 1, "2025-03", 6, 12_000, 3, 5, "done"),
-    ("ACT09", "O5", "Audit environnemental des tanneries", "quick_win", "environment",
-     "firm_group", "A15", "A02;A20", 1, "2025-04", 5, 15_000, 3, 4, "done"),
-    ("ACT10", "O5", "Station collective de prétraitement des effluents", "structuring",
-     "infrastructure", "whole_cluster", "A04", "A02;A06;A22", 2, "2026-03", 30, 380_000, 5, 2,
-     "ongoing"),
-    ("ACT11", "O4", "Groupe d'épargne et de crédit des piqueuses à domicile", "quick_win",
-     "finance", "firm_group", "A19", "A12", 1, "2025-05", 8, 9_000, 4, 4, "done"),
-    ("ACT12", "O4", "Garde d'enfants et horaires adaptés pendant les formations", "quick_win",
-     "human_resources", "firm_group", "A19", "A14;A04", 2, "2026-02", 10, 14_000, 3, 4, "done"),
-    ("ACT13", "O1", "Consortium d'exportation de quatre fabricants", "structuring",
-     "international", "firm_group", "E02", "A07;A09", 2, "2026-01", 24, 95_000, 4, 3, "ongoing"),
-    ("ACT14", "O1", "Accueil d'acheteurs étrangers pendant la foire annuelle", "quick_win",
-     "commercial", "whole_cluster", "A07", "A03;A21", 2, "2026-05", 4, 20_000, 3, 4, "done"),
-    ("ACT15", "O1", "Mission de prospection commerciale en Europe", "quick_win", "international",
-     "firm_group", "A07", np.nan, 2, "2026-04", 3, 30_000, 2, 2, "dropped"),
+    (
+        "ACT01",
+        "O3",
+        "Réunions mensuelles du comité de pilotage et lettre d'information",
+        "quick_win",
+        "information",
+        "whole_cluster",
+        "A21",
+        "A01;A03",
+        1,
+        "2025-02",
+        46,
+        40_000,
+        3,
+        5,
+        "ongoing",
+    ),
+    (
+        "ACT02",
+        "O1",
+        "Stand commun au salon national de la chaussure",
+        "quick_win",
+        "commercial",
+        "firm_group",
+        "E01",
+        "A01;A07",
+        1,
+        "2025-03",
+        5,
+        24_000,
+        4,
+        5,
+        "done",
+    ),
+    (
+        "ACT03",
+        "O1",
+        "Marque collective « Tamsa Cuir » et charte de qualité",
+        "structuring",
+        "commercial",
+        "whole_cluster",
+        "A01",
+        "A08;A10",
+        1,
+        "2025-06",
+        24,
+        120_000,
+        5,
+        3,
+        "ongoing",
+    ),
+    (
+        "ACT04",
+        "O2",
+        "Achats groupés de cuir et de semelles",
+        "quick_win",
+        "procurement",
+        "firm_group",
+        "A01",
+        "A02",
+        1,
+        "2025-04",
+        6,
+        8_000,
+        4,
+        4,
+        "done",
+    ),
+    (
+        "ACT05",
+        "O2",
+        "Formation de 120 ouvrières et ouvriers à la piqûre et au montage",
+        "quick_win",
+        "human_resources",
+        "firm_group",
+        "A14",
+        "A19",
+        1,
+        "2025-05",
+        8,
+        36_000,
+        4,
+        5,
+        "done",
+    ),
+    (
+        "ACT06",
+        "O2",
+        "Centre de conception assistée par ordinateur partagé",
+        "structuring",
+        "innovation",
+        "whole_cluster",
+        "A08",
+        "A10;A06",
+        1,
+        "2025-09",
+        18,
+        210_000,
+        4,
+        3,
+        "ongoing",
+    ),
+    (
+        "ACT07",
+        "O6",
+        "Caisse de caution mutuelle des artisans",
+        "structuring",
+        "finance",
+        "whole_cluster",
+        "A12",
+        "A13;A01",
+        1,
+        "2025-07",
+        20,
+        150_000,
+        5,
+        3,
+        "ongoing",
+    ),
+    (
+        "ACT08",
+        "O6",
+        "Appui au montage des dossiers de crédit",
+        "quick_win",
+        "finance",
+        "firm_group",
+        "A09",
+        "A11",
+        1,
+        "2025-03",
+        6,
+        12_000,
+        3,
+        5,
+        "done",
+    ),
+    (
+        "ACT09",
+        "O5",
+        "Audit environnemental des tanneries",
+        "quick_win",
+        "environment",
+        "firm_group",
+        "A15",
+        "A02;A20",
+        1,
+        "2025-04",
+        5,
+        15_000,
+        3,
+        4,
+        "done",
+    ),
+    (
+        "ACT10",
+        "O5",
+        "Station collective de prétraitement des effluents",
+        "structuring",
+        "infrastructure",
+        "whole_cluster",
+        "A04",
+        "A02;A06;A22",
+        2,
+        "2026-03",
+        30,
+        380_000,
+        5,
+        2,
+        "ongoing",
+    ),
+    (
+        "ACT11",
+        "O4",
+        "Groupe d'épargne et de crédit des piqueuses à domicile",
+        "quick_win",
+        "finance",
+        "firm_group",
+        "A19",
+        "A12",
+        1,
+        "2025-05",
+        8,
+        9_000,
+        4,
+        4,
+        "done",
+    ),
+    (
+        "ACT12",
+        "O4",
+        "Garde d'enfants et horaires adaptés pendant les formations",
+        "quick_win",
+        "human_resources",
+        "firm_group",
+        "A19",
+        "A14;A04",
+        2,
+        "2026-02",
+        10,
+        14_000,
+        3,
+        4,
+        "done",
+    ),
+    (
+        "ACT13",
+        "O1",
+        "Consortium d'exportation de quatre fabricants",
+        "structuring",
+        "international",
+        "firm_group",
+        "E02",
+        "A07;A09",
+        2,
+        "2026-01",
+        24,
+        95_000,
+        4,
+        3,
+        "ongoing",
+    ),
+    (
+        "ACT14",
+        "O1",
+        "Accueil d'acheteurs étrangers pendant la foire annuelle",
+        "quick_win",
+        "commercial",
+        "whole_cluster",
+        "A07",
+        "A03;A21",
+        2,
+        "2026-05",
+        4,
+        20_000,
+        3,
+        4,
+        "done",
+    ),
+    (
+        "ACT15",
+        "O1",
+        "Mission de prospection commerciale en Europe",
+        "quick_win",
+        "international",
+        "firm_group",
+        "A07",
+        np.nan,
+        2,
+        "2026-04",
+        3,
+        30_000,
+        2,
+        2,
+        "dropped",
+    ),
     # Still ongoing after its planned end: a delay for the implementation report.
-    ("ACT16", "O2", "Réponse groupée à une commande de chaussures de sécurité", "quick_win",
-     "production", "firm_group", "E03", "E01", 2, "2026-06", 5, 10_000, 4, 3, "ongoing"),
+    (
+        "ACT16",
+        "O2",
+        "Réponse groupée à une commande de chaussures de sécurité",
+        "quick_win",
+        "production",
+        "firm_group",
+        "E03",
+        "E01",
+        2,
+        "2026-06",
+        5,
+        10_000,
+        4,
+        3,
+        "ongoing",
+    ),
     # Planned but its start date has passed: another delay.
-    ("ACT17", "O2", "Démarche qualité et certification de cinq entreprises", "structuring",
-     "production", "firm_group", "A09", "A08", 2, "2026-09", 18, 85_000, 4, 3, "planned"),
-    ("ACT18", "O3", "Statuts et plan d'affaires de la structure d'animation", "structuring",
-     "information", "whole_cluster", "A21", "A01;A02;A04", 2, "2026-01", 12, 40_000, 4, 4, "done"),
-    ("ACT19", "O2", "Groupement d'employeurs pour les techniciens de maintenance", "structuring",
-     "human_resources", "whole_cluster", "A01", "A16", 3, "2027-02", 18, 70_000, 3, 3, "planned"),
-    ("ACT20", "O5", "Collecte et recyclage des chutes de cuir", "structuring", "environment",
-     "whole_cluster", "A20", "A02;A04", 3, "2027-04", 20, 110_000, 4, 3, "planned"),
-    ("ACT21", "O1", "Boutique vitrine commune dans la capitale", "structuring", "commercial",
-     "whole_cluster", "A01", "E01;E04", 3, "2027-03", 12, 90_000, 3, 2, "planned"),
-    ("ACT22", "O2", "Veille technologique sur les colles sans solvant", "quick_win", "innovation",
-     "firm_group", "A08", "A15", 3, "2027-01", 6, 7_000, 2, 5, "planned"),
+    (
+        "ACT17",
+        "O2",
+        "Démarche qualité et certification de cinq entreprises",
+        "structuring",
+        "production",
+        "firm_group",
+        "A09",
+        "A08",
+        2,
+        "2026-09",
+        18,
+        85_000,
+        4,
+        3,
+        "planned",
+    ),
+    (
+        "ACT18",
+        "O3",
+        "Statuts et plan d'affaires de la structure d'animation",
+        "structuring",
+        "information",
+        "whole_cluster",
+        "A21",
+        "A01;A02;A04",
+        2,
+        "2026-01",
+        12,
+        40_000,
+        4,
+        4,
+        "done",
+    ),
+    (
+        "ACT19",
+        "O2",
+        "Groupement d'employeurs pour les techniciens de maintenance",
+        "structuring",
+        "human_resources",
+        "whole_cluster",
+        "A01",
+        "A16",
+        3,
+        "2027-02",
+        18,
+        70_000,
+        3,
+        3,
+        "planned",
+    ),
+    (
+        "ACT20",
+        "O5",
+        "Collecte et recyclage des chutes de cuir",
+        "structuring",
+        "environment",
+        "whole_cluster",
+        "A20",
+        "A02;A04",
+        3,
+        "2027-04",
+        20,
+        110_000,
+        4,
+        3,
+        "planned",
+    ),
+    (
+        "ACT21",
+        "O1",
+        "Boutique vitrine commune dans la capitale",
+        "structuring",
+        "commercial",
+        "whole_cluster",
+        "A01",
+        "E01;E04",
+        3,
+        "2027-03",
+        12,
+        90_000,
+        3,
+        2,
+        "planned",
+    ),
+    (
+        "ACT22",
+        "O2",
+        "Veille technologique sur les colles sans solvant",
+        "quick_win",
+        "innovation",
+        "firm_group",
+        "A08",
+        "A15",
+        3,
+        "2027-01",
+        6,
+        7_000,
+        2,
+        5,
+        "planned",
+    ),
 )
 
-_COUNT_UNITS = {"réunions", "personnes", "entreprises", "réseaux", "services", "actions",
-                "emplois", "marchés"}
+_COUNT_UNITS = {"réunions", "personnes", "entreprises", "réseaux", "services", "actions", "emplois", "marchés"}
 _WOMEN_SHARE = {"I02": 0.70, "I08": 0.62, "I20": 0.45}  # share of women in disaggregated counts
 
 _INDICATORS = (
     # id, name, level, dimension, battery, unit, baseline, target, action_id, pace, source,
     # responsible. `pace` > 1 runs ahead of plan, < 1 lags behind.
-    ("I01", "Réunions du comité de pilotage tenues", "activity", "extension", "governance",
-     "réunions", 0, 44, "ACT01", 1.0, "Comptes rendus du comité", "Structure d'animation"),
-    ("I02", "Personnes formées à la piqûre et au montage", "activity", "extension", "pro_poor",
-     "personnes", 0, 120, "ACT05", 1.1, "Registre des formations", "Centre de formation"),
-    ("I03", "Entreprises participant aux achats groupés", "activity", "extension", "joint_action",
-     "entreprises", 0, 25, "ACT04", 1.2, "Bons de commande groupés", "Association des artisans"),
-    ("I04", "Dossiers de crédit montés avec appui", "activity", "extension", "competitiveness",
-     "entreprises", 0, 40, "ACT08", 0.8, "Registre du cabinet", "Cabinet Gestion Plus"),
-    ("I05", "Entreprises présentes sur le stand commun du salon", "activity", "extension",
-     "joint_action", "entreprises", 0, 12, "ACT02", 1.0, "Liste des exposants",
-     "Structure d'animation"),
-    ("I06", "Réseaux d'entreprises actifs", "output", "extension", "network", "réseaux", 1, 8,
-     "ACT13", 1.0, "Suivi de l'animatrice", "Structure d'animation"),
-    ("I07", "Nouveaux services du Centre technique du cuir", "output", "effectiveness",
-     "institution", "services", 1, 5, "ACT06", 0.9, "Catalogue du centre", "Centre technique"),
-    ("I08", "Membres de la caisse de caution mutuelle", "output", "extension", "pro_poor",
-     "personnes", 0, 150, "ACT07", 1.0, "Registre de la caisse", "Caisse Tamsa Solidaire"),
-    ("I09", "Entreprises autorisées à utiliser la marque collective", "output", "extension",
-     "joint_action", "entreprises", 0, 20, "ACT03", 0.35, "Registre de la marque",
-     "Association des artisans"),
-    ("I10", "Part des catégories d'acteurs représentées au comité", "output", "effectiveness",
-     "governance", "%", 0.30, 0.80, "ACT18", 1.0, "Comptes rendus du comité",
-     "Structure d'animation"),
+    (
+        "I01",
+        "Réunions du comité de pilotage tenues",
+        "activity",
+        "extension",
+        "governance",
+        "réunions",
+        0,
+        44,
+        "ACT01",
+        1.0,
+        "Comptes rendus du comité",
+        "Structure d'animation",
+    ),
+    (
+        "I02",
+        "Personnes formées à la piqûre et au montage",
+        "activity",
+        "extension",
+        "pro_poor",
+        "personnes",
+        0,
+        120,
+        "ACT05",
+        1.1,
+        "Registre des formations",
+        "Centre de formation",
+    ),
+    (
+        "I03",
+        "Entreprises participant aux achats groupés",
+        "activity",
+        "extension",
+        "joint_action",
+        "entreprises",
+        0,
+        25,
+        "ACT04",
+        1.2,
+        "Bons de commande groupés",
+        "Association des artisans",
+    ),
+    (
+        "I04",
+        "Dossiers de crédit montés avec appui",
+        "activity",
+        "extension",
+        "competitiveness",
+        "entreprises",
+        0,
+        40,
+        "ACT08",
+        0.8,
+        "Registre du cabinet",
+        "Cabinet Gestion Plus",
+    ),
+    (
+        "I05",
+        "Entreprises présentes sur le stand commun du salon",
+        "activity",
+        "extension",
+        "joint_action",
+        "entreprises",
+        0,
+        12,
+        "ACT02",
+        1.0,
+        "Liste des exposants",
+        "Structure d'animation",
+    ),
+    (
+        "I06",
+        "Réseaux d'entreprises actifs",
+        "output",
+        "extension",
+        "network",
+        "réseaux",
+        1,
+        8,
+        "ACT13",
+        1.0,
+        "Suivi de l'animatrice",
+        "Structure d'animation",
+    ),
+    (
+        "I07",
+        "Nouveaux services du Centre technique du cuir",
+        "output",
+        "effectiveness",
+        "institution",
+        "services",
+        1,
+        5,
+        "ACT06",
+        0.9,
+        "Catalogue du centre",
+        "Centre technique",
+    ),
+    (
+        "I08",
+        "Membres de la caisse de caution mutuelle",
+        "output",
+        "extension",
+        "pro_poor",
+        "personnes",
+        0,
+        150,
+        "ACT07",
+        1.0,
+        "Registre de la caisse",
+        "Caisse Tamsa Solidaire",
+    ),
+    (
+        "I09",
+        "Entreprises autorisées à utiliser la marque collective",
+        "output",
+        "extension",
+        "joint_action",
+        "entreprises",
+        0,
+        20,
+        "ACT03",
+        0.35,
+        "Registre de la marque",
+        "Association des artisans",
+    ),
+    (
+        "I10",
+        "Part des catégories d'acteurs représentées au comité",
+        "output",
+        "effectiveness",
+        "governance",
+        "%",
+        0.30,
+        0.80,
+        "ACT18",
+        1.0,
+        "Comptes rendus du comité",
+        "Structure d'animation",
+    ),
     # A cost per result: it should fall.
-    ("I11", "Coût moyen par personne formée", "output", "efficiency", "competitiveness", "EUR",
-     900, 600, "ACT05", 1.0, "Comptabilité du programme", "Structure d'animation"),
-    ("I12", "Actions conjointes réalisées", "outcome", "effectiveness", "joint_action", "actions",
-     0, 15, np.nan, 1.0, "Registre des activités", "Structure d'animation"),
-    ("I13", "Densité du réseau de relations du cluster", "outcome", "effectiveness", "network",
-     "ratio", 0.068, 0.11, np.nan, 0.5, "Enquête sur les relations", "Structure d'animation"),
-    ("I14", "Part des liens formalisés par un accord écrit", "outcome", "sustainability",
-     "network", "%", 0.36, 0.55, np.nan, 0.9, "Enquête sur les relations",
-     "Structure d'animation"),
-    ("I15", "Taux de rebut en production", "outcome", "effectiveness", "competitiveness", "%",
-     0.12, 0.06, np.nan, 0.8, "Enquête auprès des entreprises", "Centre technique"),
-    ("I16", "Part des réunions de gouvernance prévues effectivement tenues", "outcome",
-     "sustainability", "governance", "%", 0.50, 0.90, np.nan, 1.1, "Comptes rendus du comité",
-     "Structure d'animation"),
-    ("I17", "Ressources locales mobilisées pour la structure d'animation", "outcome",
-     "sustainability", "institution", "EUR", 0, 60_000, np.nan, 0.7,
-     "Comptes de la structure d'animation", "Structure d'animation"),
-    ("I18", "Satisfaction moyenne des usagers des services", "outcome", "effectiveness",
-     "institution", "note 1-5", 2.9, 4.0, np.nan, 1.0, "Enquête de satisfaction",
-     "Structure d'animation"),
-    ("I19", "Chiffre d'affaires à l'exportation des entreprises suivies", "impact",
-     "effectiveness", "competitiveness", "EUR", 3_100_000, 5_000_000, np.nan, 0.9,
-     "Enquête auprès des entreprises", "Structure d'animation"),
-    ("I20", "Emplois dans les entreprises suivies", "impact", "extension", "pro_poor", "emplois",
-     1900, 2300, np.nan, 1.0, "Enquête auprès des entreprises", "Structure d'animation"),
-    ("I21", "Revenu mensuel moyen des piqueuses à domicile", "impact", "effectiveness",
-     "pro_poor", "EUR par mois", 95, 140, np.nan, 0.6, "Relevés du groupe d'épargne",
-     "Femmes et Métiers"),
-    ("I22", "Part des femmes parmi les propriétaires d'entreprise", "impact", "extension",
-     "pro_poor", "%", 0.15, 0.25, np.nan, 0.8, "Enquête auprès des entreprises",
-     "Structure d'animation"),
+    (
+        "I11",
+        "Coût moyen par personne formée",
+        "output",
+        "efficiency",
+        "competitiveness",
+        "EUR",
+        900,
+        600,
+        "ACT05",
+        1.0,
+        "Comptabilité du programme",
+        "Structure d'animation",
+    ),
+    (
+        "I12",
+        "Actions conjointes réalisées",
+        "outcome",
+        "effectiveness",
+        "joint_action",
+        "actions",
+        0,
+        15,
+        np.nan,
+        1.0,
+        "Registre des activités",
+        "Structure d'animation",
+    ),
+    (
+        "I13",
+        "Densité du réseau de relations du cluster",
+        "outcome",
+        "effectiveness",
+        "network",
+        "ratio",
+        0.068,
+        0.11,
+        np.nan,
+        0.5,
+        "Enquête sur les relations",
+        "Structure d'animation",
+    ),
+    (
+        "I14",
+        "Part des liens formalisés par un accord écrit",
+        "outcome",
+        "sustainability",
+        "network",
+        "%",
+        0.36,
+        0.55,
+        np.nan,
+        0.9,
+        "Enquête sur les relations",
+        "Structure d'animation",
+    ),
+    (
+        "I15",
+        "Taux de rebut en production",
+        "outcome",
+        "effectiveness",
+        "competitiveness",
+        "%",
+        0.12,
+        0.06,
+        np.nan,
+        0.8,
+        "Enquête auprès des entreprises",
+        "Centre technique",
+    ),
+    (
+        "I16",
+        "Part des réunions de gouvernance prévues effectivement tenues",
+        "outcome",
+        "sustainability",
+        "governance",
+        "%",
+        0.50,
+        0.90,
+        np.nan,
+        1.1,
+        "Comptes rendus du comité",
+        "Structure d'animation",
+    ),
+    (
+        "I17",
+        "Ressources locales mobilisées pour la structure d'animation",
+        "outcome",
+        "sustainability",
+        "institution",
+        "EUR",
+        0,
+        60_000,
+        np.nan,
+        0.7,
+        "Comptes de la structure d'animation",
+        "Structure d'animation",
+    ),
+    (
+        "I18",
+        "Satisfaction moyenne des usagers des services",
+        "outcome",
+        "effectiveness",
+        "institution",
+        "note 1-5",
+        2.9,
+        4.0,
+        np.nan,
+        1.0,
+        "Enquête de satisfaction",
+        "Structure d'animation",
+    ),
+    (
+        "I19",
+        "Chiffre d'affaires à l'exportation des entreprises suivies",
+        "impact",
+        "effectiveness",
+        "competitiveness",
+        "EUR",
+        3_100_000,
+        5_000_000,
+        np.nan,
+        0.9,
+        "Enquête auprès des entreprises",
+        "Structure d'animation",
+    ),
+    (
+        "I20",
+        "Emplois dans les entreprises suivies",
+        "impact",
+        "extension",
+        "pro_poor",
+        "emplois",
+        1900,
+        2300,
+        np.nan,
+        1.0,
+        "Enquête auprès des entreprises",
+        "Structure d'animation",
+    ),
+    (
+        "I21",
+        "Revenu mensuel moyen des piqueuses à domicile",
+        "impact",
+        "effectiveness",
+        "pro_poor",
+        "EUR par mois",
+        95,
+        140,
+        np.nan,
+        0.6,
+        "Relevés du groupe d'épargne",
+        "Femmes et Métiers",
+    ),
+    (
+        "I22",
+        "Part des femmes parmi les propriétaires d'entreprise",
+        "impact",
+        "extension",
+        "pro_poor",
+        "%",
+        0.15,
+        0.25,
+        np.nan,
+        0.8,
+        "Enquête auprès des entreprises",
+        "Structure d'animation",
+    ),
     # Untreated effluent: it should fall, and lags until the treatment plant works.
-    ("I23", "Eaux usées des tanneries rejetées sans traitement", "impact", "sustainability",
-     "pro_poor", "m³ par mois", 4200, 1500, np.nan, 0.2, "Relevés de la commune",
-     "Commune de Tamsa"),
-    ("I24", "Nouveaux marchés desservis", "impact", "effectiveness", "competitiveness",
-     "marchés", 0, 4, np.nan, 1.2, "Enquête auprès des entreprises", "Structure d'animation"),
+    (
+        "I23",
+        "Eaux usées des tanneries rejetées sans traitement",
+        "impact",
+        "sustainability",
+        "pro_poor",
+        "m³ par mois",
+        4200,
+        1500,
+        np.nan,
+        0.2,
+        "Relevés de la commune",
+        "Commune de Tamsa",
+    ),
+    (
+        "I24",
+        "Nouveaux marchés desservis",
+        "impact",
+        "effectiveness",
+        "competitiveness",
+        "marchés",
+        0,
+        4,
+        np.nan,
+        1.2,
+        "Enquête auprès des entreprises",
+        "Structure d'animation",
+    ),
 )
 
 # The built-in catalogue entry each indicator measures (clusterkit/catalogues/indicators.yaml).
@@ -437,12 +1219,23 @@ _INDICATORS = (
 # I08 (members, a count) and I23 (effluent volume) measure their items otherwise than the
 # catalogue's shares, so they keep their own definitions.
 _CATALOGUE_KEYS = {
-    "I03": "ja_purchasing_selling_centre", "I05": "ja_trade_fairs", "I06": "networks_established",
-    "I07": "institution_new_services", "I09": "ja_collective_brand",
-    "I10": "governance_representativeness", "I12": "joint_actions_implemented",
-    "I13": "sus_network_density", "I14": "sus_formal_relation_share", "I16": "governance_meeting_regularity",
-    "I17": "sus_local_resources", "I18": "bds_satisfaction", "I19": "sales_exports", "I20": "job_creation",
-    "I21": "income_poor", "I22": "women_owned_firm_share", "I24": "new_markets",
+    "I03": "ja_purchasing_selling_centre",
+    "I05": "ja_trade_fairs",
+    "I06": "networks_established",
+    "I07": "institution_new_services",
+    "I09": "ja_collective_brand",
+    "I10": "governance_representativeness",
+    "I12": "joint_actions_implemented",
+    "I13": "sus_network_density",
+    "I14": "sus_formal_relation_share",
+    "I16": "governance_meeting_regularity",
+    "I17": "sus_local_resources",
+    "I18": "bds_satisfaction",
+    "I19": "sales_exports",
+    "I20": "job_creation",
+    "I21": "income_poor",
+    "I22": "women_owned_firm_share",
+    "I24": "new_markets",
 }
 
 _NOTES = {
@@ -518,13 +1311,12 @@ def build_example(seed: int = 2026, lang: str = "fr") -> dict[str, pd.DataFrame]
         "swot": swot,
         "services": _example_services(_rng(seed, "services")),
         "vision": pd.DataFrame([_VISION], columns=["statement", "horizon_years"]),
-        "objectives": pd.DataFrame(
-            _OBJECTIVES, columns=["objective_id", "statement", "gender_objective"]
-        ),
+        "objectives": pd.DataFrame(_OBJECTIVES, columns=["objective_id", "statement", "gender_objective"]),
         "actions": actions,
         # the network indicators' baselines are left to the diagnostic, which computes them
-        "indicators": indicators.assign(baseline=indicators["baseline"].mask(
-            indicators["indicator_id"].isin(_BASELINES_FROM_DIAGNOSTIC))),
+        "indicators": indicators.assign(
+            baseline=indicators["baseline"].mask(indicators["indicator_id"].isin(_BASELINES_FROM_DIAGNOSTIC))
+        ),
         "measurements": _example_measurements(_rng(seed, "measurements"), indicators, actions),
         "competencies": _example_competencies(_rng(seed, "competencies")),
         "narratives": pd.DataFrame(list(_NARRATIVES.items()), columns=["section", "text"]),
@@ -562,17 +1354,19 @@ def _example_employment(rng: np.random.Generator) -> pd.DataFrame:
     )
     employment = np.maximum(1, np.round(level)).astype(int)
     avg_size = np.array([s[3] for s in _SECTORS], dtype=float)[None, :, None]
-    establishments = np.maximum(
-        1, np.round(employment / avg_size * rng.lognormal(0, 0.1, employment.shape))
-    ).astype(int)
+    establishments = np.maximum(1, np.round(employment / avg_size * rng.lognormal(0, 0.1, employment.shape))).astype(
+        int
+    )
     r, s, y = np.meshgrid(np.arange(len(regions)), np.arange(len(sectors)), years, indexing="ij")
-    return pd.DataFrame({
-        "region": np.array(regions)[r.ravel()],
-        "sector": np.array(sectors)[s.ravel()],
-        "year": y.ravel(),
-        "employment": employment.ravel(),
-        "establishments": establishments.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "region": np.array(regions)[r.ravel()],
+            "sector": np.array(sectors)[s.ravel()],
+            "year": y.ravel(),
+            "employment": employment.ravel(),
+            "establishments": establishments.ravel(),
+        }
+    )
 
 
 def _example_candidates(rng: np.random.Generator, employment: pd.DataFrame) -> pd.DataFrame:
@@ -583,26 +1377,26 @@ def _example_candidates(rng: np.random.Generator, employment: pd.DataFrame) -> p
     for cid, name, region, sector, _, _, export, women, micro, assoc, env in _CANDIDATES:
         jobs_first, jobs_last = cells[(region, sector, first)], cells[(region, sector, last)]
         jitter = rng.uniform(-0.02, 0.02, 3)
-        rows.append({
-            "candidate_id": cid,
-            "name": name,
-            "region": region,
-            "sector": sector,
-            "employment": int(jobs_last),
-            "employment_growth": round((jobs_last / jobs_first) ** (1 / (last - first)) - 1, 4),
-            "export_share": round(export + jitter[0], 3),
-            "women_share": round(women + jitter[1], 3),
-            "micro_firm_share": round(micro + jitter[2], 3),
-            "association_strength": assoc,
-            "environmental_pressure": env,
-        })
+        rows.append(
+            {
+                "candidate_id": cid,
+                "name": name,
+                "region": region,
+                "sector": sector,
+                "employment": int(jobs_last),
+                "employment_growth": round((jobs_last / jobs_first) ** (1 / (last - first)) - 1, 4),
+                "export_share": round(export + jitter[0], 3),
+                "women_share": round(women + jitter[1], 3),
+                "micro_firm_share": round(micro + jitter[2], 3),
+                "association_strength": assoc,
+                "environmental_pressure": env,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _criteria() -> pd.DataFrame:
-    return pd.DataFrame(
-        _CRITERIA, columns=["criterion", "label", "weight", "direction", "min_threshold", "group"]
-    )
+    return pd.DataFrame(_CRITERIA, columns=["criterion", "label", "weight", "direction", "min_threshold", "group"])
 
 
 def _owner_stratum(role: str, employees: int) -> str:
@@ -630,8 +1424,7 @@ def _example_enterprises(rng: np.random.Generator) -> pd.DataFrame:
                 drawn = round(p["median"] * rng.lognormal(0, 0.8))
                 employees = int(np.clip(drawn, *p["size"]))
             exports = rng.random() < p["exporter"]
-            export_share = round(float(np.clip(rng.normal(p["export_mean"], 0.08), 0.01, 0.8)), 2) \
-                if exports else 0.0
+            export_share = round(float(np.clip(rng.normal(p["export_mean"], 0.08), 0.01, 0.8)), 2) if exports else 0.0
             if export_share >= 0.25:
                 segment = "international"
             elif export_share > 0:
@@ -640,37 +1433,33 @@ def _example_enterprises(rng: np.random.Generator) -> pd.DataFrame:
                 segment = str(rng.choice(["local", "national"], p=[0.6, 0.4]))
             prefix, product = p["kinds"][rng.integers(len(p["kinds"]))]
             female = rng.random() < p["female_owner"]
-            rows.append({
-                "enterprise_id": f"E{len(rows) + 1:02d}",
-                "name": f"{prefix} {surnames[len(rows)]}",
-                "role": role,
-                "employees": employees,
-                "employees_women": int(rng.binomial(employees, p["women"])),
-                "owner_gender": "mixed" if rng.random() < 0.05 else ("f" if female else "m"),
-                "owner_stratum": _owner_stratum(role, employees),
-                "year_founded": int(rng.integers(p["founded"][0], p["founded"][1] + 1)),
-                "turnover": round(employees * p["turnover_per_job"] * rng.lognormal(0, 0.3), -2),
-                "export_share": export_share,
-                "main_product": product,
-                "market_segment": segment,
-                "association_member": bool(rng.random() < p["member"]),
-            })
+            rows.append(
+                {
+                    "enterprise_id": f"E{len(rows) + 1:02d}",
+                    "name": f"{prefix} {surnames[len(rows)]}",
+                    "role": role,
+                    "employees": employees,
+                    "employees_women": int(rng.binomial(employees, p["women"])),
+                    "owner_gender": "mixed" if rng.random() < 0.05 else ("f" if female else "m"),
+                    "owner_stratum": _owner_stratum(role, employees),
+                    "year_founded": int(rng.integers(p["founded"][0], p["founded"][1] + 1)),
+                    "turnover": round(employees * p["turnover_per_job"] * rng.lognormal(0, 0.3), -2),
+                    "export_share": export_share,
+                    "main_product": product,
+                    "market_segment": segment,
+                    "association_member": bool(rng.random() < p["member"]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _example_actors(rng: np.random.Generator, enterprises: pd.DataFrame) -> pd.DataFrame:
     """Some surveyed firms (keeping their enterprise_id) plus the support institutions."""
-    picked = [
-        enterprises[enterprises["role"] == role].sample(k, random_state=rng)
-        for role, k in _FIRM_ACTORS.items()
-    ]
+    picked = [enterprises[enterprises["role"] == role].sample(k, random_state=rng) for role, k in _FIRM_ACTORS.items()]
     firms = pd.concat(picked).sort_values("enterprise_id")
-    firm_actors = pd.DataFrame({
-        "actor_id": firms["enterprise_id"],
-        "name": firms["name"],
-        "type": "enterprise",
-        "level": "micro",
-    })
+    firm_actors = pd.DataFrame(
+        {"actor_id": firms["enterprise_id"], "name": firms["name"], "type": "enterprise", "level": "micro"}
+    )
     institutions = pd.DataFrame(_INSTITUTIONS, columns=["actor_id", "name", "type", "level"])
     return pd.concat([firm_actors, institutions], ignore_index=True)
 
@@ -682,9 +1471,15 @@ def _link(rng, sources, targets, k, relation_type, formal_p, intensity=(1, 3)) -
         pool = [t for t in targets if t != source]
         size = min(len(pool), int(rng.integers(k[0], k[1] + 1)))
         for target in rng.choice(pool, size=size, replace=False):
-            rows.append((source, str(target), relation_type,
-                         int(rng.integers(intensity[0], intensity[1] + 1)),
-                         bool(rng.random() < formal_p)))
+            rows.append(
+                (
+                    source,
+                    str(target),
+                    relation_type,
+                    int(rng.integers(intensity[0], intensity[1] + 1)),
+                    bool(rng.random() < formal_p),
+                )
+            )
     return rows
 
 
@@ -693,24 +1488,27 @@ def _pairs(rng, members, n, relation_type, formal_p, intensity=(1, 3)) -> list[t
     rows = []
     for _ in range(n):
         a, b = sorted(rng.choice(members, size=2, replace=False))
-        rows.append((str(a), str(b), relation_type,
-                     int(rng.integers(intensity[0], intensity[1] + 1)),
-                     bool(rng.random() < formal_p)))
+        rows.append(
+            (
+                str(a),
+                str(b),
+                relation_type,
+                int(rng.integers(intensity[0], intensity[1] + 1)),
+                bool(rng.random() < formal_p),
+            )
+        )
     return rows
 
 
-def _example_relations(rng: np.random.Generator, enterprises: pd.DataFrame,
-                       actors: pd.DataFrame) -> pd.DataFrame:
+def _example_relations(rng: np.random.Generator, enterprises: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     role = enterprises.set_index("enterprise_id")["role"]
     firm_ids = actors.loc[actors["type"] == "enterprise", "actor_id"].tolist()
     by_role = {r: [a for a in firm_ids if role[a] == r] for r in _ROLES}
-    lead, prod, sup, sub, trad = (by_role[r] for r in
-                                  ("lead_firm", "producer", "supplier", "subcontractor", "trader"))
+    lead, prod, sup, sub, trad = (by_role[r] for r in ("lead_firm", "producer", "supplier", "subcontractor", "trader"))
     makers = lead + prod
 
     def members(association, candidates, n):
-        return [(str(f), association, "governance", 2, True)
-                for f in rng.choice(candidates, n, replace=False)]
+        return [(str(f), association, "governance", 2, True) for f in rng.choice(candidates, n, replace=False)]
 
     # Institution ids are those of _INSTITUTIONS (A08 the technical centre, A12 microfinance...).
     first = (
@@ -746,9 +1544,7 @@ def _example_relations(rng: np.random.Generator, enterprises: pd.DataFrame,
         + members("A01", prod + sup, 3)
     )
     round2 = pd.concat([kept, pd.DataFrame(gained, columns=columns)]).drop_duplicates(columns[:3])
-    return pd.concat(
-        [round1.assign(survey_round=1), round2.assign(survey_round=2)], ignore_index=True
-    )
+    return pd.concat([round1.assign(survey_round=1), round2.assign(survey_round=2)], ignore_index=True)
 
 
 def _example_swot(rng: np.random.Generator) -> pd.DataFrame:
@@ -761,9 +1557,15 @@ def _example_swot(rng: np.random.Generator) -> pd.DataFrame:
 # The SWOT theme an action's domain answers; social and institutional weaknesses are left
 # without an action on purpose, so that the plan's linkage check has something to report.
 _DOMAIN_THEME = {
-    "commercial": "marketing", "international": "marketing", "finance": "finance",
-    "human_resources": "skills", "production": "production", "innovation": "production",
-    "procurement": "production", "infrastructure": "production", "environment": "environment",
+    "commercial": "marketing",
+    "international": "marketing",
+    "finance": "finance",
+    "human_resources": "skills",
+    "production": "production",
+    "innovation": "production",
+    "procurement": "production",
+    "infrastructure": "production",
+    "environment": "environment",
     "information": "governance",
 }
 
@@ -776,15 +1578,9 @@ def _swot_refs(actions: pd.DataFrame, swot: pd.DataFrame) -> pd.Series:
 
 
 def _example_services(rng: np.random.Generator) -> pd.DataFrame:
-    services = pd.DataFrame(
-        _SERVICES, columns=["provider", "service", "users", "satisfaction", "cost_recovery"]
-    )
-    services["users"] = np.maximum(
-        1, np.round(services["users"] * rng.uniform(0.85, 1.15, len(services)))
-    ).astype(int)
-    services["satisfaction"] = np.clip(
-        np.round(services["satisfaction"] + rng.normal(0, 0.15, len(services)), 1), 1, 5
-    )
+    services = pd.DataFrame(_SERVICES, columns=["provider", "service", "users", "satisfaction", "cost_recovery"])
+    services["users"] = np.maximum(1, np.round(services["users"] * rng.uniform(0.85, 1.15, len(services)))).astype(int)
+    services["satisfaction"] = np.clip(np.round(services["satisfaction"] + rng.normal(0, 0.15, len(services)), 1), 1, 5)
     return services
 
 
@@ -803,8 +1599,23 @@ _STATUS_NOTES = {
 
 def _example_actions(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
-    for (aid, objective, title, kind, domain, scope, lead, partners, plan_year, start, months,
-         budget, impact, feasibility, status) in _ACTIONS:
+    for (
+        aid,
+        objective,
+        title,
+        kind,
+        domain,
+        scope,
+        lead,
+        partners,
+        plan_year,
+        start,
+        months,
+        budget,
+        impact,
+        feasibility,
+        status,
+    ) in _ACTIONS:
         first, last = _month_span(start, months)
         budget = round(budget * rng.uniform(0.9, 1.1), -2)
         spent = {
@@ -815,14 +1626,27 @@ def _example_actions(rng: np.random.Generator) -> pd.DataFrame:
         }[status]
         # The cost-sharing fund's rate decreases over the plan years.
         cofinancing = round(0.8 - 0.1 * plan_year + rng.uniform(-0.05, 0.05), 2)
-        rows.append({
-            "action_id": aid, "objective_id": objective, "title": title, "kind": kind,
-            "domain": domain, "scope": scope, "lead": lead,
-            "partners": partners.replace(";", "; ") if isinstance(partners, str) else np.nan,
-            "start": first, "end": last, "budget": budget, "cofinancing_rate": cofinancing,
-            "impact": impact, "feasibility": feasibility, "status": status,
-            "spent": round(spent, -2), "plan_year": plan_year,
-        })
+        rows.append(
+            {
+                "action_id": aid,
+                "objective_id": objective,
+                "title": title,
+                "kind": kind,
+                "domain": domain,
+                "scope": scope,
+                "lead": lead,
+                "partners": partners.replace(";", "; ") if isinstance(partners, str) else np.nan,
+                "start": first,
+                "end": last,
+                "budget": budget,
+                "cofinancing_rate": cofinancing,
+                "impact": impact,
+                "feasibility": feasibility,
+                "status": status,
+                "spent": round(spent, -2),
+                "plan_year": plan_year,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -832,8 +1656,20 @@ _BASELINES_FROM_DIAGNOSTIC = ("I13", "I14")
 
 
 def _example_indicators() -> pd.DataFrame:
-    columns = ["indicator_id", "name", "level", "dimension", "battery", "unit", "baseline",
-               "target", "action_id", "pace", "source", "responsible"]
+    columns = [
+        "indicator_id",
+        "name",
+        "level",
+        "dimension",
+        "battery",
+        "unit",
+        "baseline",
+        "target",
+        "action_id",
+        "pace",
+        "source",
+        "responsible",
+    ]
     table = pd.DataFrame(_INDICATORS, columns=columns).drop(columns="pace")
     table["baseline"] = table["baseline"].astype(float)
     table["target"] = table["target"].astype(float)
@@ -844,9 +1680,26 @@ def _example_indicators() -> pd.DataFrame:
         table["indicator_id"].isin(list(_WOMEN_SHARE))
     )
     table["catalogue_key"] = table["indicator_id"].map(_CATALOGUE_KEYS).astype("str")
-    return table[["indicator_id", "name", "level", "dimension", "battery", "unit", "baseline",
-                  "baseline_date", "target", "target_date", "source", "frequency",
-                  "responsible", "disaggregation", "action_id", "catalogue_key"]]
+    return table[
+        [
+            "indicator_id",
+            "name",
+            "level",
+            "dimension",
+            "battery",
+            "unit",
+            "baseline",
+            "baseline_date",
+            "target",
+            "target_date",
+            "source",
+            "frequency",
+            "responsible",
+            "disaggregation",
+            "action_id",
+            "catalogue_key",
+        ]
+    ]
 
 
 def _round_value(unit: str, value: np.ndarray) -> np.ndarray:
@@ -864,8 +1717,7 @@ def _round_value(unit: str, value: np.ndarray) -> np.ndarray:
     return value + 0.0  # turns -0.0 into 0.0
 
 
-def _example_measurements(rng: np.random.Generator, indicators: pd.DataFrame,
-                          actions: pd.DataFrame) -> pd.DataFrame:
+def _example_measurements(rng: np.random.Generator, indicators: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
     """Rounds up to the snapshot date; progress starts when the linked action starts and is
     due by its end (by the target date for unlinked indicators)."""
     spans = actions.set_index("action_id")[["start", "end"]]
@@ -887,21 +1739,18 @@ def _example_measurements(rng: np.random.Generator, indicators: pd.DataFrame,
         value = _round_value(ind.unit, value + rng.normal(0, 0.04 * abs(change), len(dates)))
         if ind.unit in _COUNT_UNITS and change > 0:
             value = np.maximum.accumulate(value)  # cumulative counts never go down
-        frames.append(pd.DataFrame({"indicator_id": ind.indicator_id, "date": dates,
-                                    "value": value, "group": None}))
+        frames.append(pd.DataFrame({"indicator_id": ind.indicator_id, "date": dates, "value": value, "group": None}))
         if ind.indicator_id in _WOMEN_SHARE:
             # One share per indicator keeps cumulative counts by sex non-decreasing too.
             women = np.round(value * rng.normal(_WOMEN_SHARE[ind.indicator_id], 0.02))
-            frames.append(pd.DataFrame({"indicator_id": ind.indicator_id, "date": dates,
-                                        "value": women, "group": "f"}))
-            frames.append(pd.DataFrame({"indicator_id": ind.indicator_id, "date": dates,
-                                        "value": value - women, "group": "m"}))
+            frames.append(pd.DataFrame({"indicator_id": ind.indicator_id, "date": dates, "value": women, "group": "f"}))
+            frames.append(
+                pd.DataFrame({"indicator_id": ind.indicator_id, "date": dates, "value": value - women, "group": "m"})
+            )
     measurements = pd.concat(frames, ignore_index=True)
     measurements["group"] = measurements["group"].astype("str")
-    keys = zip(measurements["indicator_id"], measurements["date"].dt.strftime("%Y-%m-%d"),
-               measurements["group"].isna())
-    measurements["note"] = pd.Series([_NOTES.get((i, d)) if total else None
-                                      for i, d, total in keys], dtype="str")
+    keys = zip(measurements["indicator_id"], measurements["date"].dt.strftime("%Y-%m-%d"), measurements["group"].isna())
+    measurements["note"] = pd.Series([_NOTES.get((i, d)) if total else None for i, d, total in keys], dtype="str")
     return measurements
 
 
@@ -918,13 +1767,11 @@ def _example_competencies(rng: np.random.Generator) -> pd.DataFrame:
                 for competency, skills in SKILLS.items():
                     for skill in skills:
                         score = level[skill] + n * gain[skill] + bias[assessor] + rng.normal(0, 0.4)
-                        evidence = _EVIDENCE[competency] if (assessor == "trainer" and n == 1) \
-                            else None
-                        rows.append((person, date, assessor, competency, skill,
-                                     int(np.clip(round(score), 1, 5)), evidence))
-    frame = pd.DataFrame(
-        rows, columns=["person", "date", "assessor", "competency", "skill", "score", "evidence"]
-    )
+                        evidence = _EVIDENCE[competency] if (assessor == "trainer" and n == 1) else None
+                        rows.append(
+                            (person, date, assessor, competency, skill, int(np.clip(round(score), 1, 5)), evidence)
+                        )
+    frame = pd.DataFrame(rows, columns=["person", "date", "assessor", "competency", "skill", "score", "evidence"])
     frame["evidence"] = frame["evidence"].astype("str")
     return frame
 
@@ -963,9 +1810,7 @@ def build_synthetic(
     wanted = _SHEETS if sheets is None else tuple(sheets)
     unknown = sorted(set(wanted) - set(_SHEETS))
     if unknown:
-        raise ValueError(
-            f"unknown sheet(s): {', '.join(unknown)}; expected some of {', '.join(_SHEETS)}"
-        )
+        raise ValueError(f"unknown sheet(s): {', '.join(unknown)}; expected some of {', '.join(_SHEETS)}")
     n_institutions = max(20, n_firms // 20) if n_institutions is None else n_institutions
     mapped = _firm_ids(n_firms)[:n_mapped_firms]  # ids of the firms that are also actors
     n_actions = max(20, n_indicators // 2)
@@ -980,12 +1825,8 @@ def build_synthetic(
         "cluster": lambda: pd.DataFrame(
             [("name", "Cluster synthétique (fictif)"), *_CLUSTER[1:]], columns=["key", "value"]
         ),
-        "employment": lambda: _synthetic_employment(
-            rng("employment"), n_regions, n_sectors, n_years
-        ),
-        "candidates": lambda: _synthetic_candidates(
-            rng("candidates"), n_candidates, n_regions, n_sectors
-        ),
+        "employment": lambda: _synthetic_employment(rng("employment"), n_regions, n_sectors, n_years),
+        "candidates": lambda: _synthetic_candidates(rng("candidates"), n_candidates, n_regions, n_sectors),
         "criteria": _criteria,
         "enterprises": lambda: _synthetic_enterprises(rng("enterprises"), n_firms),
         "actors": lambda: _synthetic_actors(rng("actors"), mapped, n_institutions),
@@ -993,22 +1834,26 @@ def build_synthetic(
         "swot": lambda: _synthetic_swot(rng("swot")),
         "services": lambda: _synthetic_services(rng("services"), n_institutions),
         "vision": lambda: pd.DataFrame([_VISION], columns=["statement", "horizon_years"]),
-        "objectives": lambda: pd.DataFrame({
-            "objective_id": _ids("O", 10, 2),
-            "statement": _ids("Objectif synthétique ", 10, 2),
-            "gender_objective": np.arange(10) == 0,
-        }),
+        "objectives": lambda: pd.DataFrame(
+            {
+                "objective_id": _ids("O", 10, 2),
+                "statement": _ids("Objectif synthétique ", 10, 2),
+                "gender_objective": np.arange(10) == 0,
+            }
+        ),
         "actions": lambda: _synthetic_actions(rng("actions"), n_actions, mapped, n_institutions),
         "indicators": indicators,
-        "measurements": lambda: _synthetic_measurements(
-            rng("measurements"), indicators(), n_rounds
-        ),
+        "measurements": lambda: _synthetic_measurements(rng("measurements"), indicators(), n_rounds),
         "competencies": lambda: _synthetic_competencies(rng("competencies"), 30),
-        "narratives": lambda: pd.DataFrame({
-            "section": list(_FILLED_SECTIONS),
-            "text": [f"Texte synthétique pour la section {s}. Il sert aux mesures de performance."
-                     for s in _FILLED_SECTIONS],
-        }),
+        "narratives": lambda: pd.DataFrame(
+            {
+                "section": list(_FILLED_SECTIONS),
+                "text": [
+                    f"Texte synthétique pour la section {s}. Il sert aux mesures de performance."
+                    for s in _FILLED_SECTIONS
+                ],
+            }
+        ),
     }
     return {name: builders[name]() for name in _SHEETS if name in wanted}
 
@@ -1016,9 +1861,18 @@ def build_synthetic(
 # A large team workbook, the size at which reports were reported slow (issue 13): 5,000 surveyed
 # firms, 3,000 actors on the map, about 20,000 relations over two rounds, 200 indicators
 # measured 8 times (one in five split by sex), the selection sheets at a regional scale.
-LARGE = {"n_firms": 5_000, "n_mapped_firms": 2_700, "n_institutions": 300, "ties_per_actor": 3.33,
-         "n_indicators": 200, "n_rounds": 8, "n_regions": 40, "n_sectors": 30, "n_years": 6,
-         "n_candidates": 100}
+LARGE = {
+    "n_firms": 5_000,
+    "n_mapped_firms": 2_700,
+    "n_institutions": 300,
+    "ties_per_actor": 3.33,
+    "n_indicators": 200,
+    "n_rounds": 8,
+    "n_regions": 40,
+    "n_sectors": 30,
+    "n_years": 6,
+    "n_candidates": 100,
+}
 
 
 def build_large(seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -1056,82 +1910,91 @@ def _synthetic_employment(rng, n_regions, n_sectors, n_years) -> pd.DataFrame:
     )
     employment = np.maximum(1, np.round(level)).astype(np.int64).ravel()
     codes = np.arange(n)
-    return pd.DataFrame({
-        "region": pd.Categorical.from_codes(codes // (n_sectors * n_years),
-                                            _ids("Région ", n_regions, 5)),
-        "sector": pd.Categorical.from_codes((codes // n_years) % n_sectors,
-                                            _ids("Secteur ", n_sectors, 4)),
-        "year": (2025 - n_years + codes % n_years).astype(np.int64),
-        "employment": employment,
-        # One average establishment size per region and sector, steady over the years.
-        "establishments": np.maximum(
-            1, employment // np.repeat(rng.integers(3, 20, n_regions * n_sectors), n_years)
-        ),
-    })
+    return pd.DataFrame(
+        {
+            "region": pd.Categorical.from_codes(codes // (n_sectors * n_years), _ids("Région ", n_regions, 5)),
+            "sector": pd.Categorical.from_codes((codes // n_years) % n_sectors, _ids("Secteur ", n_sectors, 4)),
+            "year": (2025 - n_years + codes % n_years).astype(np.int64),
+            "employment": employment,
+            # One average establishment size per region and sector, steady over the years.
+            "establishments": np.maximum(
+                1, employment // np.repeat(rng.integers(3, 20, n_regions * n_sectors), n_years)
+            ),
+        }
+    )
 
 
 def _synthetic_candidates(rng, n, n_regions, n_sectors) -> pd.DataFrame:
-    return pd.DataFrame({
-        "candidate_id": _ids("C", n, len(str(n))),
-        "name": _ids("Candidat ", n, len(str(n))),
-        "region": _ids("Région ", n_regions, 5)[rng.integers(0, n_regions, n)],
-        "sector": _ids("Secteur ", n_sectors, 4)[rng.integers(0, n_sectors, n)],
-        "employment": rng.integers(200, 50_000, n),
-        "employment_growth": np.round(rng.normal(0.01, 0.04, n), 4),
-        "export_share": np.round(rng.uniform(0, 0.8, n), 3),
-        "women_share": np.round(rng.uniform(0.05, 0.8, n), 3),
-        "micro_firm_share": np.round(rng.uniform(0.2, 0.95, n), 3),
-        "association_strength": rng.integers(2, 11, n) / 2,
-        "environmental_pressure": rng.integers(2, 11, n) / 2,
-    })
+    return pd.DataFrame(
+        {
+            "candidate_id": _ids("C", n, len(str(n))),
+            "name": _ids("Candidat ", n, len(str(n))),
+            "region": _ids("Région ", n_regions, 5)[rng.integers(0, n_regions, n)],
+            "sector": _ids("Secteur ", n_sectors, 4)[rng.integers(0, n_sectors, n)],
+            "employment": rng.integers(200, 50_000, n),
+            "employment_growth": np.round(rng.normal(0.01, 0.04, n), 4),
+            "export_share": np.round(rng.uniform(0, 0.8, n), 3),
+            "women_share": np.round(rng.uniform(0.05, 0.8, n), 3),
+            "micro_firm_share": np.round(rng.uniform(0.2, 0.95, n), 3),
+            "association_strength": rng.integers(2, 11, n) / 2,
+            "environmental_pressure": rng.integers(2, 11, n) / 2,
+        }
+    )
 
 
 def _synthetic_enterprises(rng, n) -> pd.DataFrame:
     role = rng.choice(len(_ROLES), n, p=[0.05, 0.5, 0.15, 0.15, 0.07, 0.08])
     lead = role == 0
-    employees = np.where(lead, rng.integers(80, 251, n),
-                         np.clip(np.round(6 * rng.lognormal(0, 0.8, n)), 1, 50)).astype(np.int64)
+    employees = np.where(lead, rng.integers(80, 251, n), np.clip(np.round(6 * rng.lognormal(0, 0.8, n)), 1, 50)).astype(
+        np.int64
+    )
     women_share = np.array([0.5, 0.42, 0.22, 0.75, 0.3, 0.3])[role]
     exporter = rng.random(n) < np.where(lead, 1.0, 0.15)
     export_share = np.where(exporter, np.round(rng.uniform(0.01, 0.8, n), 2), 0.0)
-    segment = np.where(export_share >= 0.25, "international",
-                       np.where(export_share > 0, "regional",
-                                np.where(rng.random(n) < 0.6, "local", "national")))
+    segment = np.where(
+        export_share >= 0.25,
+        "international",
+        np.where(export_share > 0, "regional", np.where(rng.random(n) < 0.6, "local", "national")),
+    )
     stratum = np.select(
         [lead, employees <= 4, employees < 20],
-        ["industriel", "artisan précaire", "artisan établi"], "entrepreneur moyen",
+        ["industriel", "artisan précaire", "artisan établi"],
+        "entrepreneur moyen",
     )
     ids = _firm_ids(n)
-    return pd.DataFrame({
-        "enterprise_id": ids,
-        "name": np.char.add("Entreprise ", ids),
-        "role": np.array(_ROLES)[role],
-        "employees": employees,
-        "employees_women": rng.binomial(employees, women_share),
-        "owner_gender": rng.choice(["f", "m", "mixed"], n, p=[0.25, 0.7, 0.05]),
-        "owner_stratum": stratum,
-        "year_founded": rng.integers(1970, 2025, n),
-        "turnover": np.round(employees * 15_000 * rng.lognormal(0, 0.4, n), -2),
-        "export_share": export_share,
-        "main_product": rng.choice(["chaussures", "maroquinerie", "cuir tanné", "semelles"], n),
-        "market_segment": segment,
-        "association_member": rng.random(n) < 0.35,
-    })
+    return pd.DataFrame(
+        {
+            "enterprise_id": ids,
+            "name": np.char.add("Entreprise ", ids),
+            "role": np.array(_ROLES)[role],
+            "employees": employees,
+            "employees_women": rng.binomial(employees, women_share),
+            "owner_gender": rng.choice(["f", "m", "mixed"], n, p=[0.25, 0.7, 0.05]),
+            "owner_stratum": stratum,
+            "year_founded": rng.integers(1970, 2025, n),
+            "turnover": np.round(employees * 15_000 * rng.lognormal(0, 0.4, n), -2),
+            "export_share": export_share,
+            "main_product": rng.choice(["chaussures", "maroquinerie", "cuir tanné", "semelles"], n),
+            "market_segment": segment,
+            "association_member": rng.random(n) < 0.35,
+        }
+    )
 
 
 def _synthetic_actors(rng, firm_ids, n_institutions) -> pd.DataFrame:
     """The firms on the map (same id and name), plus the institutions."""
     n_firms = firm_ids.size
     inst_ids = _institution_ids(n_institutions)
-    return pd.DataFrame({
-        "actor_id": np.concatenate([firm_ids, inst_ids]),
-        "name": np.concatenate([np.char.add("Entreprise ", firm_ids),
-                                np.char.add("Institution ", inst_ids)]),
-        "type": np.concatenate([np.full(n_firms, "enterprise"),
-                                rng.choice(_INSTITUTION_TYPES, n_institutions)]),
-        "level": np.concatenate([np.full(n_firms, "micro"),
-                                 rng.choice(["micro", "meso", "macro"], n_institutions)]),
-    })
+    return pd.DataFrame(
+        {
+            "actor_id": np.concatenate([firm_ids, inst_ids]),
+            "name": np.concatenate([np.char.add("Entreprise ", firm_ids), np.char.add("Institution ", inst_ids)]),
+            "type": np.concatenate([np.full(n_firms, "enterprise"), rng.choice(_INSTITUTION_TYPES, n_institutions)]),
+            "level": np.concatenate(
+                [np.full(n_firms, "micro"), rng.choice(["micro", "meso", "macro"], n_institutions)]
+            ),
+        }
+    )
 
 
 def _random_ties(rng, n_actors, m, joint_share) -> np.ndarray:
@@ -1139,8 +2002,9 @@ def _random_ties(rng, n_actors, m, joint_share) -> np.ndarray:
     source = rng.integers(0, n_actors, m)
     target = rng.integers(0, n_actors - 1, m)
     target += target >= source
-    kind = np.where(rng.random(m) < joint_share, _RELATION_TYPES.index("joint_action"),
-                    rng.integers(0, len(_RELATION_TYPES), m))
+    kind = np.where(
+        rng.random(m) < joint_share, _RELATION_TYPES.index("joint_action"), rng.integers(0, len(_RELATION_TYPES), m)
+    )
     return np.unique((source * n_actors + target) * len(_RELATION_TYPES) + kind)
 
 
@@ -1153,66 +2017,71 @@ def _synthetic_relations(rng, firm_ids, n_institutions, ties_per_actor) -> pd.Da
     kind = keys % len(_RELATION_TYPES)
     pair = keys // len(_RELATION_TYPES)
     ids = _actor_ids(firm_ids, n_institutions)
-    return pd.DataFrame({
-        "source": ids[pair // n_actors],
-        "target": ids[pair % n_actors],
-        "relation_type": np.array(_RELATION_TYPES)[kind],
-        "intensity": rng.integers(1, 4, keys.size),
-        "formal": rng.random(keys.size) < 0.3,
-        "survey_round": np.repeat([1, 2], [round1.size, round2.size]),
-    })
+    return pd.DataFrame(
+        {
+            "source": ids[pair // n_actors],
+            "target": ids[pair % n_actors],
+            "relation_type": np.array(_RELATION_TYPES)[kind],
+            "intensity": rng.integers(1, 4, keys.size),
+            "formal": rng.random(keys.size) < 0.3,
+            "survey_round": np.repeat([1, 2], [round1.size, round2.size]),
+        }
+    )
 
 
 def _synthetic_swot(rng, n=200) -> pd.DataFrame:
-    return pd.DataFrame({
-        "category": rng.choice(_SWOT_CATEGORIES, n),
-        "statement": _ids("Constat synthétique ", n, 3),
-        "theme": rng.choice(_THEMES, n),
-        "votes": rng.integers(0, 30, n),
-    })
+    return pd.DataFrame(
+        {
+            "category": rng.choice(_SWOT_CATEGORIES, n),
+            "statement": _ids("Constat synthétique ", n, 3),
+            "theme": rng.choice(_THEMES, n),
+            "votes": rng.integers(0, 30, n),
+        }
+    )
 
 
 def _synthetic_services(rng, n_institutions, n=50) -> pd.DataFrame:
     inst_ids = _institution_ids(n_institutions)
-    return pd.DataFrame({
-        "provider": inst_ids[rng.integers(0, n_institutions, n)],
-        "service": _ids("Service synthétique ", n, 2),
-        "users": rng.integers(0, 200, n),
-        "satisfaction": np.round(rng.uniform(1, 5, n), 1),
-        "cost_recovery": np.round(rng.uniform(0, 1, n), 2),
-    })
+    return pd.DataFrame(
+        {
+            "provider": inst_ids[rng.integers(0, n_institutions, n)],
+            "service": _ids("Service synthétique ", n, 2),
+            "users": rng.integers(0, 200, n),
+            "satisfaction": np.round(rng.uniform(1, 5, n), 1),
+            "cost_recovery": np.round(rng.uniform(0, 1, n), 2),
+        }
+    )
 
 
 def _synthetic_actions(rng, n, firm_ids, n_institutions) -> pd.DataFrame:
     actor_ids = _actor_ids(firm_ids, n_institutions)
     start = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365, n), unit="D")
     end = start + pd.to_timedelta(rng.integers(60, 730, n), unit="D")
-    status = np.select(
-        [start > _AS_OF, rng.random(n) < 0.1, end <= _AS_OF], ["planned", "dropped", "done"],
-        "ongoing",
-    )
+    status = np.select([start > _AS_OF, rng.random(n) < 0.1, end <= _AS_OF], ["planned", "dropped", "done"], "ongoing")
     budget = np.round(rng.lognormal(np.log(40_000), 0.9, n), -2)
     spent = np.where(status == "planned", np.nan, np.round(budget * rng.uniform(0.1, 1.1, n), -2))
     partners = actor_ids[rng.integers(0, actor_ids.size, n)]
-    return pd.DataFrame({
-        "action_id": _ids("ACT", n, len(str(n))),
-        "objective_id": _ids("O", 10, 2)[rng.integers(0, 10, n)],
-        "title": _ids("Action synthétique ", n, len(str(n))),
-        "kind": rng.choice(["quick_win", "structuring"], n),
-        "domain": rng.choice(_DOMAINS, n),
-        "scope": rng.choice(["firm_group", "whole_cluster"], n),
-        "lead": actor_ids[rng.integers(0, actor_ids.size, n)],
-        "partners": pd.Series(partners, dtype="str").where(rng.random(n) < 0.7),
-        "start": start,
-        "end": end,
-        "budget": budget,
-        "cofinancing_rate": np.round(rng.uniform(0.3, 0.8, n), 2),
-        "impact": rng.integers(1, 6, n),
-        "feasibility": rng.integers(1, 6, n),
-        "status": status,
-        "spent": spent,
-        "plan_year": np.minimum(3, (start.year - 2024).to_numpy()),
-    })
+    return pd.DataFrame(
+        {
+            "action_id": _ids("ACT", n, len(str(n))),
+            "objective_id": _ids("O", 10, 2)[rng.integers(0, 10, n)],
+            "title": _ids("Action synthétique ", n, len(str(n))),
+            "kind": rng.choice(["quick_win", "structuring"], n),
+            "domain": rng.choice(_DOMAINS, n),
+            "scope": rng.choice(["firm_group", "whole_cluster"], n),
+            "lead": actor_ids[rng.integers(0, actor_ids.size, n)],
+            "partners": pd.Series(partners, dtype="str").where(rng.random(n) < 0.7),
+            "start": start,
+            "end": end,
+            "budget": budget,
+            "cofinancing_rate": np.round(rng.uniform(0.3, 0.8, n), 2),
+            "impact": rng.integers(1, 6, n),
+            "feasibility": rng.integers(1, 6, n),
+            "status": status,
+            "spent": spent,
+            "plan_year": np.minimum(3, (start.year - 2024).to_numpy()),
+        }
+    )
 
 
 def _synthetic_indicators(rng, n, n_actions) -> pd.DataFrame:
@@ -1223,23 +2092,25 @@ def _synthetic_indicators(rng, n, n_actions) -> pd.DataFrame:
     action_ids = _ids("ACT", n_actions, len(str(n_actions)))[rng.integers(0, n_actions, n)]
     linked = np.isin(level, ["activity", "output"])
     baseline_date = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
-    return pd.DataFrame({
-        "indicator_id": _ids("I", n, len(str(n))),
-        "name": _ids("Indicateur synthétique ", n, len(str(n))),
-        "level": level,
-        "dimension": rng.choice(_DIMENSIONS, n),
-        "battery": rng.choice(_BATTERIES, n),
-        "unit": rng.choice(["entreprises", "personnes", "EUR"], n),
-        "baseline": baseline,
-        "baseline_date": baseline_date,
-        "target": target,
-        "target_date": baseline_date + pd.DateOffset(years=5),
-        "source": "Source synthétique",
-        "frequency": "monthly",
-        "responsible": "Structure d'animation",
-        "disaggregation": pd.Series(np.where(rng.random(n) < 0.2, "sex", None), dtype="str"),
-        "action_id": pd.Series(action_ids, dtype="str").where(linked),
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": _ids("I", n, len(str(n))),
+            "name": _ids("Indicateur synthétique ", n, len(str(n))),
+            "level": level,
+            "dimension": rng.choice(_DIMENSIONS, n),
+            "battery": rng.choice(_BATTERIES, n),
+            "unit": rng.choice(["entreprises", "personnes", "EUR"], n),
+            "baseline": baseline,
+            "baseline_date": baseline_date,
+            "target": target,
+            "target_date": baseline_date + pd.DateOffset(years=5),
+            "source": "Source synthétique",
+            "frequency": "monthly",
+            "responsible": "Structure d'animation",
+            "disaggregation": pd.Series(np.where(rng.random(n) < 0.2, "sex", None), dtype="str"),
+            "action_id": pd.Series(action_ids, dtype="str").where(linked),
+        }
+    )
 
 
 def _synthetic_measurements(rng, indicators, n_rounds) -> pd.DataFrame:
@@ -1251,23 +2122,23 @@ def _synthetic_measurements(rng, indicators, n_rounds) -> pd.DataFrame:
     baseline = indicators["baseline"].to_numpy()[row]
     change = indicators["target"].to_numpy()[row] - baseline
     noise = rng.normal(0, 0.05, row.size) * np.abs(change)
-    value = np.maximum(0, np.round(baseline + change * frac * rng.uniform(0.5, 1.3, row.size)
-                                   + noise, 2))
-    total = pd.DataFrame({
-        "indicator_id": indicators["indicator_id"].to_numpy()[row],
-        "date": base_date + (span * frac).astype("timedelta64[s]"),
-        "value": value,
-        "group": pd.Series(np.full(row.size, None), dtype="str"),
-        "note": pd.Series(np.full(row.size, None), dtype="str"),
-    })
+    value = np.maximum(0, np.round(baseline + change * frac * rng.uniform(0.5, 1.3, row.size) + noise, 2))
+    total = pd.DataFrame(
+        {
+            "indicator_id": indicators["indicator_id"].to_numpy()[row],
+            "date": base_date + (span * frac).astype("timedelta64[s]"),
+            "value": value,
+            "group": pd.Series(np.full(row.size, None), dtype="str"),
+            "note": pd.Series(np.full(row.size, None), dtype="str"),
+        }
+    )
     # Women's and men's rows for the indicators disaggregated by sex: they add up to the total.
     split = total[(indicators["disaggregation"] == "sex").to_numpy()[row]]
     women = np.round(split["value"] * rng.uniform(0.3, 0.7, len(split)), 2)
-    return pd.concat([
-        total,
-        split.assign(value=women, group="f"),
-        split.assign(value=split["value"] - women, group="m"),
-    ], ignore_index=True)
+    return pd.concat(
+        [total, split.assign(value=women, group="f"), split.assign(value=split["value"] - women, group="m")],
+        ignore_index=True,
+    )
 
 
 def _synthetic_competencies(rng, n_persons) -> pd.DataFrame:
@@ -1275,28 +2146,56 @@ def _synthetic_competencies(rng, n_persons) -> pd.DataFrame:
     # One row per person x date x assessor x skill, in that nesting order.
     shape = (n_persons, len(_COMPETENCY_DATES), len(_ASSESSORS), len(skills))
     person, date, assessor, skill = (a.ravel() for a in np.indices(shape))
-    return pd.DataFrame({
-        "person": _ids("Personne ", n_persons, 3)[person],
-        "date": np.array(_COMPETENCY_DATES, dtype="datetime64[ns]")[date],
-        "assessor": np.array(_ASSESSORS)[assessor],
-        "competency": np.array([c for c, _ in skills])[skill],
-        "skill": np.array([s for _, s in skills])[skill],
-        "score": np.clip(rng.integers(1, 5, person.size) + date, 1, 5),
-        "evidence": pd.Series(np.full(person.size, None), dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "person": _ids("Personne ", n_persons, 3)[person],
+            "date": np.array(_COMPETENCY_DATES, dtype="datetime64[ns]")[date],
+            "assessor": np.array(_ASSESSORS)[assessor],
+            "competency": np.array([c for c, _ in skills])[skill],
+            "skill": np.array([s for _, s in skills])[skill],
+            "score": np.clip(rng.integers(1, 5, person.size) + date, 1, 5),
+            "evidence": pd.Series(np.full(person.size, None), dtype="str"),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------
 # A programme of three fictional clusters at different steps (clusterkit portfolio)
 # ---------------------------------------------------------------------------------------
-_DIAGNOSTIC_SHEETS = ("cluster", "employment", "candidates", "criteria", "enterprises", "actors", "relations",
-                      "swot", "services", "narratives")
+_DIAGNOSTIC_SHEETS = (
+    "cluster",
+    "employment",
+    "candidates",
+    "criteria",
+    "enterprises",
+    "actors",
+    "relations",
+    "swot",
+    "services",
+    "narratives",
+)
 _PORTFOLIO = (
     # file stem, seed, cluster name, region, facilitator, start, status date, sheets kept (None: all)
-    ("kelbia-textile", 2031, "Cluster textile de Kelbia (fictif)", "Kelbia", _FACILITATORS[2],
-     pd.Timestamp("2026-06-01"), _AS_OF, _DIAGNOSTIC_SHEETS),
-    ("ardoun-cuir", 2032, "Cluster du cuir d'Ardoun (fictif)", "Ardoun", _FACILITATORS[1],
-     _CLUSTER[8][1], pd.Timestamp("2025-12-31"), None),
+    (
+        "kelbia-textile",
+        2031,
+        "Cluster textile de Kelbia (fictif)",
+        "Kelbia",
+        _FACILITATORS[2],
+        pd.Timestamp("2026-06-01"),
+        _AS_OF,
+        _DIAGNOSTIC_SHEETS,
+    ),
+    (
+        "ardoun-cuir",
+        2032,
+        "Cluster du cuir d'Ardoun (fictif)",
+        "Ardoun",
+        _FACILITATORS[1],
+        _CLUSTER[8][1],
+        pd.Timestamp("2025-12-31"),
+        None,
+    ),
     ("tamsa-cuir", 2026, _CLUSTER[0][1], "Tamsa", _FACILITATORS[0], _CLUSTER[8][1], _AS_OF, None),
 )
 
@@ -1309,9 +2208,12 @@ def _as_of(frames: dict[str, pd.DataFrame], day: pd.Timestamp) -> dict[str, pd.D
     actions.loc[not_begun & (actions["status"] != "dropped"), ["status", "spent"]] = ["planned", np.nan]
     running = (actions["status"] == "done") & (actions["end"] > day)
     actions.loc[running, "status"] = "ongoing"
-    return {**frames, "actions": actions,
-            "measurements": frames["measurements"][frames["measurements"]["date"] <= day],
-            "competencies": frames["competencies"][frames["competencies"]["date"] <= day]}
+    return {
+        **frames,
+        "actions": actions,
+        "measurements": frames["measurements"][frames["measurements"]["date"] <= day],
+        "competencies": frames["competencies"][frames["competencies"]["date"] <= day],
+    }
 
 
 def example_portfolio(folder) -> list:
@@ -1331,8 +2233,14 @@ def example_portfolio(folder) -> list:
             frames = {key: frame for key, frame in frames.items() if key in sheets}
         elif status_date < _AS_OF:
             frames = _as_of(frames, status_date)
-        values = {**dict(_CLUSTER), "name": name, "region": region, "facilitator": facilitator,
-                  "start_date": start, "status_date": status_date}
+        values = {
+            **dict(_CLUSTER),
+            "name": name,
+            "region": region,
+            "facilitator": facilitator,
+            "start_date": start,
+            "status_date": status_date,
+        }
         frames["cluster"] = pd.DataFrame(list(values.items()), columns=["key", "value"])
         paths.append(write_workbook(frames, folder / f"{stem}.xlsx", "fr"))
     return paths

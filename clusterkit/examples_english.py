@@ -56,9 +56,8 @@ ENGLISH = {
     "Cluster du cuir et de la chaussure de Tamsa (fictif)": "Tamsa leather and footwear cluster (fictional)",
     "République de Kelora (fictive)": "Republic of Kelora (fictional)",
     "Exemple pédagogique : le cluster, le pays, les entreprises, les personnes et tous les chiffres "
-    "sont inventés pour la formation.":
-        "Teaching example: the cluster, the country, the firms, the people and all the figures are "
-        "made up for training.",
+    "sont inventés pour la formation.": "Teaching example: the cluster, the country, the firms, the people and all the figures are "
+    "made up for training.",
     # sectors of the mapping data
     "Cuir et chaussure": "Leather and footwear",
     "Textile et habillement": "Textiles and clothing",
@@ -137,47 +136,29 @@ ENGLISH = {
     "Structure d'animation du cluster": "Cluster facilitation unit",
     "Programme international d'appui aux clusters": "International cluster support programme",
     # SWOT statements (the exercises' catalogue words, exercise.example.swot.*)
-    "Savoir-faire ancien des artisans dans la coupe et le montage":
-        "Long-standing craft skills in cutting and assembling",
-    "Tanneries locales qui livrent le cuir à deux pas des ateliers":
-        "Local tanneries delivering leather right next to the workshops",
+    "Savoir-faire ancien des artisans dans la coupe et le montage": "Long-standing craft skills in cutting and assembling",
+    "Tanneries locales qui livrent le cuir à deux pas des ateliers": "Local tanneries delivering leather right next to the workshops",
     "Main-d'œuvre nombreuse et déjà formée à la piqûre": "A large workforce already trained in stitching",
-    "Réputation de solidité des chaussures de Tamsa dans le pays":
-        "Tamsa shoes known across the country for their sturdiness",
-    "Centre technique et centre de formation implantés dans la ville":
-        "A technical centre and a training centre based in the town",
-    "Machines anciennes et entretien irrégulier dans la plupart des ateliers":
-        "Old machines and irregular maintenance in most workshops",
-    "Collections rarement renouvelées et absence des salons":
-        "Collections seldom renewed and no presence at trade fairs",
-    "Crédit bancaire presque inaccessible aux petits ateliers, faute de garanties":
-        "Bank credit almost out of reach for small workshops, for lack of collateral",
-    "Association professionnelle peu représentative et sans ressources propres":
-        "A business association that represents few firms and has no resources of its own",
-    "Méfiance entre fabricants, qui se copient les modèles":
-        "Distrust between manufacturers, who copy each other's designs",
-    "Piqueuses à domicile payées à la pièce, sans contrat ni protection sociale":
-        "Home-based stitchers paid by the piece, with no contract or social protection",
-    "Eaux usées des tanneries rejetées sans traitement dans l'oued":
-        "Tannery wastewater discharged untreated into the wadi",
+    "Réputation de solidité des chaussures de Tamsa dans le pays": "Tamsa shoes known across the country for their sturdiness",
+    "Centre technique et centre de formation implantés dans la ville": "A technical centre and a training centre based in the town",
+    "Machines anciennes et entretien irrégulier dans la plupart des ateliers": "Old machines and irregular maintenance in most workshops",
+    "Collections rarement renouvelées et absence des salons": "Collections seldom renewed and no presence at trade fairs",
+    "Crédit bancaire presque inaccessible aux petits ateliers, faute de garanties": "Bank credit almost out of reach for small workshops, for lack of collateral",
+    "Association professionnelle peu représentative et sans ressources propres": "A business association that represents few firms and has no resources of its own",
+    "Méfiance entre fabricants, qui se copient les modèles": "Distrust between manufacturers, who copy each other's designs",
+    "Piqueuses à domicile payées à la pièce, sans contrat ni protection sociale": "Home-based stitchers paid by the piece, with no contract or social protection",
+    "Eaux usées des tanneries rejetées sans traitement dans l'oued": "Tannery wastewater discharged untreated into the wadi",
     "Chutes de cuir brûlées à l'air libre": "Leather offcuts burned in the open air",
-    "Trop peu de modélistes capables de dessiner et de grader des patrons":
-        "Too few pattern makers able to draw and grade patterns",
-    "Demande croissante des pays voisins pour des chaussures de milieu de gamme":
-        "Growing demand from neighbouring countries for mid-range shoes",
-    "Acheteurs européens en quête de fournisseurs plus proches":
-        "European buyers looking for suppliers closer to home",
+    "Trop peu de modélistes capables de dessiner et de grader des patrons": "Too few pattern makers able to draw and grade patterns",
+    "Demande croissante des pays voisins pour des chaussures de milieu de gamme": "Growing demand from neighbouring countries for mid-range shoes",
+    "Acheteurs européens en quête de fournisseurs plus proches": "European buyers looking for suppliers closer to home",
     "Nouveau fonds national de garantie pour les PME": "A new national guarantee fund for SMEs",
-    "Programme public d'appui aux clusters lancé par le ministère":
-        "A public cluster support programme launched by the ministry",
+    "Programme public d'appui aux clusters lancé par le ministère": "A public cluster support programme launched by the ministry",
     "ONG régionale active auprès des artisanes": "A regional NGO working with women artisans",
-    "Lycée technique prêt à ouvrir une section cuir":
-        "A technical secondary school ready to open a leather section",
+    "Lycée technique prêt à ouvrir une section cuir": "A technical secondary school ready to open a leather section",
     "Chaussures importées à très bas prix": "Very cheap imported shoes",
-    "Hausse du prix des peaux brutes, de plus en plus exportées":
-        "Rising prices of raw hides, more and more of which are exported",
-    "Normes environnementales plus strictes chez les acheteurs et dans la loi":
-        "Stricter environmental standards from buyers and in the law",
+    "Hausse du prix des peaux brutes, de plus en plus exportées": "Rising prices of raw hides, more and more of which are exported",
+    "Normes environnementales plus strictes chez les acheteurs et dans la loi": "Stricter environmental standards from buyers and in the law",
     "Taux d'intérêt élevés des banques commerciales": "High interest rates at commercial banks",
     "Départ des jeunes vers la capitale et l'étranger": "Young people leaving for the capital and abroad",
     # services of the support institutions
@@ -194,28 +175,21 @@ ENGLISH = {
     # vision and objectives
     "En 2028, les entreprises de Tamsa vendent sous une marque commune dans trois pays voisins, "
     "les tanneries traitent leurs eaux usées et les artisanes comme les artisans précaires "
-    "tirent de leur travail un revenu plus élevé et plus régulier.":
-        "By 2028, Tamsa's firms sell under a shared brand in three neighbouring countries, the tanneries "
-        "treat their wastewater, and precarious women and men artisans earn a higher and steadier "
-        "income from their work.",
-    "Accroître les ventes du cluster sur les marchés national et régional":
-        "Increase the cluster's sales on the national and regional markets",
-    "Améliorer la qualité des produits et la productivité des ateliers":
-        "Improve product quality and workshop productivity",
-    "Renforcer la gouvernance collective et la confiance entre les acteurs":
-        "Strengthen collective governance and trust between the actors",
-    "Améliorer les revenus et les conditions de travail des femmes du cluster":
-        "Improve the incomes and working conditions of the cluster's women",
+    "tirent de leur travail un revenu plus élevé et plus régulier.": "By 2028, Tamsa's firms sell under a shared brand in three neighbouring countries, the tanneries "
+    "treat their wastewater, and precarious women and men artisans earn a higher and steadier "
+    "income from their work.",
+    "Accroître les ventes du cluster sur les marchés national et régional": "Increase the cluster's sales on the national and regional markets",
+    "Améliorer la qualité des produits et la productivité des ateliers": "Improve product quality and workshop productivity",
+    "Renforcer la gouvernance collective et la confiance entre les acteurs": "Strengthen collective governance and trust between the actors",
+    "Améliorer les revenus et les conditions de travail des femmes du cluster": "Improve the incomes and working conditions of the cluster's women",
     "Réduire l'impact des tanneries sur l'environnement": "Reduce the tanneries' impact on the environment",
     "Faciliter l'accès des petites entreprises au financement": "Make finance easier to reach for small firms",
     # action titles (those of the exercises' catalogue, exercise.example.action.*, word for word)
-    "Réunions mensuelles du comité de pilotage et lettre d'information":
-        "Monthly steering committee meetings and newsletter",
+    "Réunions mensuelles du comité de pilotage et lettre d'information": "Monthly steering committee meetings and newsletter",
     "Stand commun au salon national de la chaussure": "Joint stand at the national footwear fair",
     "Marque collective « Tamsa Cuir » et charte de qualité": "“Tamsa Cuir” collective brand and quality charter",
     "Achats groupés de cuir et de semelles": "Group purchasing of leather and soles",
-    "Formation de 120 ouvrières et ouvriers à la piqûre et au montage":
-        "Training 120 workers in stitching and assembling",
+    "Formation de 120 ouvrières et ouvriers à la piqûre et au montage": "Training 120 workers in stitching and assembling",
     "Centre de conception assistée par ordinateur partagé": "Shared computer-aided design centre",
     "Caisse de caution mutuelle des artisans": "Artisans' mutual guarantee fund",
     "Appui au montage des dossiers de crédit": "Help in preparing loan applications",
@@ -234,12 +208,9 @@ ENGLISH = {
     "Boutique vitrine commune dans la capitale": "Joint showroom shop in the capital",
     "Veille technologique sur les colles sans solvant": "Technology watch on solvent-free glues",
     # the facilitator's notes on late and dropped actions
-    "Abandonnée : le salon visé a été annulé et les entreprises ont préféré reporter la mission.":
-        "Dropped: the target fair was cancelled and the firms chose to postpone the mission.",
-    "Retard : deux ateliers n'ont pas tenu les délais de livraison ; l'acheteur a accepté un report.":
-        "Late: two workshops missed their delivery dates; the buyer agreed to a postponement.",
-    "Pas encore démarrée : l'organisme de certification n'a pas encore été choisi.":
-        "Not started yet: the certification body has not been chosen.",
+    "Abandonnée : le salon visé a été annulé et les entreprises ont préféré reporter la mission.": "Dropped: the target fair was cancelled and the firms chose to postpone the mission.",
+    "Retard : deux ateliers n'ont pas tenu les délais de livraison ; l'acheteur a accepté un report.": "Late: two workshops missed their delivery dates; the buyer agreed to a postponement.",
+    "Pas encore démarrée : l'organisme de certification n'a pas encore été choisi.": "Not started yet: the certification body has not been chosen.",
     # indicators: names, units, sources, who is responsible
     "Réunions du comité de pilotage tenues": "Steering committee meetings held",
     "Personnes formées à la piqûre et au montage": "People trained in stitching and assembling",
@@ -315,38 +286,34 @@ ENGLISH = {
     "de la capitale. Le travail du cuir y fait vivre plusieurs milliers de personnes, des tanneries "
     "aux ateliers de piqûre installés dans les maisons. Les fabricants vendent surtout dans le pays, "
     "où les chaussures importées gagnent du terrain ; quelques entreprises exportent vers les pays "
-    "voisins.":
-        "Tamsa is a mid-sized inland town of the Republic of Kelora, three hours' drive from the capital. "
-        "Leatherwork there gives a living to several thousand people, from the tanneries to the stitching "
-        "workshops set up in homes. The manufacturers sell mostly within the country, where imported shoes "
-        "are gaining ground; a few firms export to neighbouring countries.",
+    "voisins.": "Tamsa is a mid-sized inland town of the Republic of Kelora, three hours' drive from the capital. "
+    "Leatherwork there gives a living to several thousand people, from the tanneries to the stitching "
+    "workshops set up in homes. The manufacturers sell mostly within the country, where imported shoes "
+    "are gaining ground; a few firms export to neighbouring countries.",
     "Les premières tanneries modernes de Tamsa ont ouvert dans les années 1970, sur un savoir-faire "
     "artisanal bien plus ancien. L'ouverture aux importations, au début des années 2000, a fait "
     "fermer une partie des ateliers, tandis que les plus solides se tournaient vers la chaussure de "
     "ville et la sous-traitance pour des marques étrangères. L'association des artisans, créée en "
-    "2012, reste peu active faute de moyens.":
-        "Tamsa's first modern tanneries opened in the 1970s, on craft skills far older. Opening to "
-        "imports in the early 2000s closed some of the workshops, while the strongest turned to town "
-        "shoes and to subcontracting for foreign brands. The artisans' association, founded in 2012, "
-        "does little for lack of means.",
+    "2012, reste peu active faute de moyens.": "Tamsa's first modern tanneries opened in the 1970s, on craft skills far older. Opening to "
+    "imports in the early 2000s closed some of the workshops, while the strongest turned to town "
+    "shoes and to subcontracting for foreign brands. The artisans' association, founded in 2012, "
+    "does little for lack of means.",
     "Le cluster réunit des tanneries, des fabricants de chaussures et de maroquinerie, des "
     "sous-traitants de la piqûre et du montage, des fournisseurs de semelles et d'accessoires, "
     "ainsi que des négociants. Quatre entreprises de 80 à 250 salariés structurent la filière ; la "
     "plupart des autres comptent moins de dix personnes. Un centre technique, un centre de formation "
-    "et deux institutions financières forment l'essentiel de l'environnement d'appui.":
-        "The cluster brings together tanneries, makers of shoes and leather goods, stitching and "
-        "assembly subcontractors, suppliers of soles and accessories, and traders. Four firms of 80 to "
-        "250 employees shape the value chain; most of the others have fewer than ten people. A technical "
-        "centre, a training centre and two financial institutions make up most of the support "
-        "environment.",
+    "et deux institutions financières forment l'essentiel de l'environnement d'appui.": "The cluster brings together tanneries, makers of shoes and leather goods, stitching and "
+    "assembly subcontractors, suppliers of soles and accessories, and traders. Four firms of 80 to "
+    "250 employees shape the value chain; most of the others have fewer than ten people. A technical "
+    "centre, a training centre and two financial institutions make up most of the support "
+    "environment.",
     "Les femmes assurent l'essentiel de la piqûre, souvent à domicile et à la pièce, sans contrat ni "
     "protection sociale. Les artisans précaires dépendent des négociants qui leur avancent le cuir "
     "et fixent les prix, ce qui réduit leur marge et leur capacité d'investir. Pendant la haute "
-    "saison, les journées de travail dépassent souvent dix heures.":
-        "Women do most of the stitching, often at home and by the piece, with no contract or social "
-        "protection. Precarious artisans depend on traders who advance them leather and set the prices, "
-        "which cuts their margin and their ability to invest. In the high season, working days often "
-        "exceed ten hours.",
+    "saison, les journées de travail dépassent souvent dix heures.": "Women do most of the stitching, often at home and by the piece, with no contract or social "
+    "protection. Precarious artisans depend on traders who advance them leather and set the prices, "
+    "which cuts their margin and their ability to invest. In the high season, working days often "
+    "exceed ten hours.",
 }
 
 
@@ -363,7 +330,7 @@ def _firm_name(name: str) -> str:
     """'Atelier de montage Diop' -> 'Diop Assembly Workshop': the surname is kept."""
     for kind in sorted(FIRM_KINDS, key=len, reverse=True):
         if name.startswith(f"{kind} "):
-            return f"{name[len(kind) + 1:]} {FIRM_KINDS[kind]}"
+            return f"{name[len(kind) + 1 :]} {FIRM_KINDS[kind]}"
     raise KeyError(f"enterprises.name: no English kind of firm for {name!r}")
 
 

@@ -8,6 +8,7 @@ A count takes its noun's plural by the language's CLDR rule: in a message, ``{st
 gives "1 étoile", "0 étoile", "3 étoiles" in French and ``{stars:star|stars}`` "0 stars" in English
 (forms ``one|other``; see :func:`counted`).
 """
+
 from __future__ import annotations
 
 import datetime as _dt

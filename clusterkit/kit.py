@@ -7,6 +7,7 @@ blank for the book's downloads, or filled: :func:`action_sheets` writes one shee
 the plan, and :func:`steering_agenda` a steering committee's agenda listing the actions that the
 implementation step finds late or whose start is overdue at the follow-up date.
 """
+
 from __future__ import annotations
 
 import io
@@ -33,10 +34,10 @@ class Part:
     (``kit.guide.<form>.<key>``), then fields to fill and/or a grid."""
 
     key: str
-    fields: tuple[str, ...] = ()   # one row per field: label (kit.field.<key>) | value
+    fields: tuple[str, ...] = ()  # one row per field: label (kit.field.<key>) | value
     columns: tuple[str, ...] = ()  # a grid with these headers (kit.field.<key>)...
-    items: tuple[str, ...] = ()    # ...one row per item (catalogue keys, in the first column)...
-    blank_rows: int = 0            # ...then this many empty rows
+    items: tuple[str, ...] = ()  # ...one row per item (catalogue keys, in the first column)...
+    blank_rows: int = 0  # ...then this many empty rows
 
 
 def _keys(prefix: str, count: int) -> tuple[str, ...]:
@@ -49,10 +50,17 @@ FORMS: dict[str, tuple[Part, ...]] = {
         Part("identity", fields=("action_id", "title", "objective", "kind", "domain", "scope")),
         Part("people", fields=("lead", "partners", "providers")),
         Part("schedule", fields=("plan_year", "start", "end", "status")),
-        Part("money", fields=("currency", "budget", "cofinancing_rate", "fund_amount", "local_amount"),
-             columns=("contributor", "cash", "in_kind"), blank_rows=4),
-        Part("indicators", columns=("indicator_id", "indicator", "unit", "baseline", "target", "target_date"),
-             blank_rows=3),
+        Part(
+            "money",
+            fields=("currency", "budget", "cofinancing_rate", "fund_amount", "local_amount"),
+            columns=("contributor", "cash", "in_kind"),
+            blank_rows=4,
+        ),
+        Part(
+            "indicators",
+            columns=("indicator_id", "indicator", "unit", "baseline", "target", "target_date"),
+            blank_rows=3,
+        ),
         Part("launch", columns=("launch_step", "responsible", "due", "done"), items=_keys("kit.launch", 13)),
         Part("risks", columns=("risk", "mitigation"), blank_rows=3),
         Part("signatures", columns=SIGNATURE, items=("kit.role.lead", "kit.role.facilitator", "kit.role.committee")),
@@ -61,16 +69,21 @@ FORMS: dict[str, tuple[Part, ...]] = {
         Part("purpose", fields=("cluster", "territory", "sector", "vision")),
         Part("members", columns=("member", "category", "representative", "joined"), blank_rows=8),
         Part("commitments", columns=("commitment", "agreed"), items=_keys("kit.commitment", 6)),
-        Part("governance", fields=("committee_members", "chair", "meeting_frequency", "decision_rule", "quorum",
-                                   "minutes_by")),
+        Part(
+            "governance",
+            fields=("committee_members", "chair", "meeting_frequency", "decision_rule", "quorum", "minutes_by"),
+        ),
         Part("inclusion", fields=("poor_representation", "women_representation", "meeting_arrangements")),
         Part("conflicts", fields=("mediator", "procedure")),
         Part("revision", fields=("duration", "review_date")),
         Part("signatures", columns=("member", "name", "signature", "date"), blank_rows=8),
     ),
     "cost_sharing": (
-        Part("parties", columns=("party", "name", "representative"),
-             items=("kit.role.fund", "kit.role.group", "kit.role.provider")),
+        Part(
+            "parties",
+            columns=("party", "name", "representative"),
+            items=("kit.role.fund", "kit.role.group", "kit.role.provider"),
+        ),
         Part("object", fields=("action_id", "title", "service", "period")),
         Part("shares", columns=("plan_year", "cofinancing_rate", "fund_amount", "local_amount"), blank_rows=3),
         Part("in_kind", columns=("contributor", "contribution", "value"), blank_rows=3),
@@ -82,7 +95,9 @@ FORMS: dict[str, tuple[Part, ...]] = {
     "facilitator_tor": (
         Part("context", fields=("cluster", "programme", "employer", "location", "duration", "start")),
         Part("mission", fields=("mission",)),
-        Part("tasks", columns=("competency", "tasks"), items=tuple(f"enum.competency.{c}" for c in ENUMS["competency"])),
+        Part(
+            "tasks", columns=("competency", "tasks"), items=tuple(f"enum.competency.{c}" for c in ENUMS["competency"])
+        ),
         Part("skills", columns=("skill", "level_required"), items=tuple(f"enum.skill.{s}" for s in ENUMS["skill"])),
         Part("deliverables", columns=("deliverable", "due"), items=_keys("kit.deliverable", 5)),
         Part("profile", fields=("education", "experience", "languages")),
@@ -95,8 +110,14 @@ FORMS: dict[str, tuple[Part, ...]] = {
 # --------------------------------------------------------------------------------------------
 # Writing a form
 # --------------------------------------------------------------------------------------------
-def form_document(form: str, lang: str, title: str | None = None, values: dict[str, str] | None = None,
-                  rows: dict[str, list[list[str]]] | None = None, cluster: str = "") -> docx_report.DocxWriter:
+def form_document(
+    form: str,
+    lang: str,
+    title: str | None = None,
+    values: dict[str, str] | None = None,
+    rows: dict[str, list[list[str]]] | None = None,
+    cluster: str = "",
+) -> docx_report.DocxWriter:
     """The form in ``lang``: blank, or with ``values`` (field -> text) and ``rows`` (part -> grid
     rows, written before the part's items and blank rows) for ``cluster`` (named in the header)."""
     lang = i18n.check_lang(lang)
@@ -107,8 +128,11 @@ def form_document(form: str, lang: str, title: str | None = None, values: dict[s
         doc.heading(t(f"kit.part.{part.key}", lang))
         doc.paragraph(t(f"kit.guide.{form}.{part.key}", lang), italic=True)
         if part.fields:
-            doc.grid([t("kit.field.field", lang), t("kit.field.entry", lang)],
-                     [[t(f"kit.field.{f}", lang), values.get(f, "")] for f in part.fields], size=9)
+            doc.grid(
+                [t("kit.field.field", lang), t("kit.field.entry", lang)],
+                [[t(f"kit.field.{f}", lang), values.get(f, "")] for f in part.fields],
+                size=9,
+            )
             doc.paragraph("")
         if part.columns:
             blank = [""] * (len(part.columns) - 1)
@@ -126,8 +150,11 @@ def docx_bytes(doc: docx_report.DocxWriter) -> bytes:
     stable = io.BytesIO()
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            target.writestr(zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0)),
-                            source.read(entry.filename), compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                source.read(entry.filename),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return stable.getvalue()
 
 
@@ -164,23 +191,31 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def action_sheet_fields(action: pd.Series, lang: str, currency: str, objectives: dict[str, str],
-                        names: dict[str, str]) -> dict[str, str]:
+def action_sheet_fields(
+    action: pd.Series, lang: str, currency: str, objectives: dict[str, str], names: dict[str, str]
+) -> dict[str, str]:
     """The filled fields of one action's sheet (``action`` is a row of :func:`plan.with_money`)."""
     objective = action["objective_id"]
     return {
-        "action_id": action["action_id"], "title": action["title"],
+        "action_id": action["action_id"],
+        "title": action["title"],
         "objective": f"{objective} — {objectives[objective]}" if objective in objectives else _text(objective),
-        "kind": t(f"enum.action_kind.{action['kind']}", lang), "domain": t(f"enum.domain.{action['domain']}", lang),
+        "kind": t(f"enum.action_kind.{action['kind']}", lang),
+        "domain": t(f"enum.domain.{action['domain']}", lang),
         "scope": t(f"enum.scope.{action['scope']}", lang),
         "lead": _text(plan.resolve_actors(pd.Series([action["lead"]]), names).iloc[0]),
         "partners": _text(plan.resolve_actors(pd.Series([action.get("partners")]), names).iloc[0]),
         "plan_year": str(action["plan_year"]),
-        "start": i18n.date(action["start"], lang), "end": i18n.date(action["end"], lang),
+        "start": i18n.date(action["start"], lang),
+        "end": i18n.date(action["end"], lang),
         "status": t(f"enum.status.{action['status']}", lang),
-        "currency": currency, "budget": _money(action["budget"], currency, lang),
-        "cofinancing_rate": "" if pd.isna(action.get("cofinancing_rate")) else i18n.percent(action["cofinancing_rate"], lang),
-        "fund_amount": _money(action["fund"], currency, lang), "local_amount": _money(action["local"], currency, lang),
+        "currency": currency,
+        "budget": _money(action["budget"], currency, lang),
+        "cofinancing_rate": ""
+        if pd.isna(action.get("cofinancing_rate"))
+        else i18n.percent(action["cofinancing_rate"], lang),
+        "fund_amount": _money(action["fund"], currency, lang),
+        "local_amount": _money(action["local"], currency, lang),
     }
 
 
@@ -188,8 +223,17 @@ def _indicator_rows(indicators: pd.DataFrame | None, action_id: str, lang: str) 
     if indicators is None or "action_id" not in indicators.columns:
         return []
     linked = indicators[indicators["action_id"] == action_id]
-    return [[row.indicator_id, row.name, row.unit, i18n.number(row.baseline, lang, 2),
-             i18n.number(row.target, lang, 2), i18n.date(row.target_date, lang)] for row in linked.itertuples()]
+    return [
+        [
+            row.indicator_id,
+            row.name,
+            row.unit,
+            i18n.number(row.baseline, lang, 2),
+            i18n.number(row.target, lang, 2),
+            i18n.date(row.target_date, lang),
+        ]
+        for row in linked.itertuples()
+    ]
 
 
 def _safe_name(text: str) -> str:
@@ -207,13 +251,21 @@ def action_sheets(wb, out_dir, lang: str, force: bool = False) -> list[Path]:
     if not force:
         _refuse_existing(paths, lang)
     currency = wb.cluster.get("currency") or ""
-    objectives = dict(zip(wb["objectives"]["objective_id"], wb["objectives"]["statement"])) if wb.has("objectives") else {}
+    objectives = (
+        dict(zip(wb["objectives"]["objective_id"], wb["objectives"]["statement"])) if wb.has("objectives") else {}
+    )
     names = plan.actor_names(wb["actors"] if wb.has("actors") else None)
     indicators = wb["indicators"] if wb.has("indicators") else None
     for path, (_, action) in zip(paths, actions.iterrows()):
         title = t("kit.action_sheet.title", lang, action=action["action_id"], title=action["title"])
-        doc = form_document("action_sheet", lang, title, action_sheet_fields(action, lang, currency, objectives, names),
-                            {"indicators": _indicator_rows(indicators, action["action_id"], lang)}, wb.name)
+        doc = form_document(
+            "action_sheet",
+            lang,
+            title,
+            action_sheet_fields(action, lang, currency, objectives, names),
+            {"indicators": _indicator_rows(indicators, action["action_id"], lang)},
+            wb.name,
+        )
         doc.save(path)
     return paths
 
@@ -221,7 +273,9 @@ def action_sheets(wb, out_dir, lang: str, force: bool = False) -> list[Path]:
 def late_or_at_risk(actions: pd.DataFrame, delays: pd.DataFrame) -> pd.DataFrame:
     """The implementation step's ``delays`` (late, or start overdue) with the team's note on each
     and an empty column for the committee's decision."""
-    notes = actions.set_index("action_id")["status_note"] if "status_note" in actions.columns else pd.Series(dtype=object)
+    notes = (
+        actions.set_index("action_id")["status_note"] if "status_note" in actions.columns else pd.Series(dtype=object)
+    )
     return delays.assign(status_note=delays["action_id"].map(notes).astype(object), decision="")
 
 
@@ -236,8 +290,9 @@ def follow_up_date(wb, as_of: str | None, lang: str) -> pd.Timestamp:
     return implementation.as_of_date(wb["actions"], wb.cluster.get("status_date"))
 
 
-def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
-                    force: bool = False) -> tuple[Path, pd.DataFrame]:
+def steering_agenda(
+    wb, out_file, lang: str, as_of: str | None = None, force: bool = False
+) -> tuple[Path, pd.DataFrame]:
     """A steering committee's agenda at the follow-up date: the items, the key figures, the actions
     late or at risk (each with the team's note and room for the decision), the next quarter.
     Returns the file and the actions it lists as late or at risk."""
@@ -246,8 +301,9 @@ def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
         _refuse_existing([out_file], lang)
     date = follow_up_date(wb, as_of, lang)
     actions, actors = wb["actions"], wb["actors"] if wb.has("actors") else None
-    doc = docx_report.DocxWriter(lang, t("kit.agenda.title", lang, cluster=wb.name, date=i18n.date(date, lang)),
-                                 header=wb.name)
+    doc = docx_report.DocxWriter(
+        lang, t("kit.agenda.title", lang, cluster=wb.name, date=i18n.date(date, lang)), header=wb.name
+    )
     doc.paragraph(t("kit.agenda.intro", lang, date=i18n.date(date, lang)), italic=True)
     doc.heading(t("kit.agenda.items", lang))
     doc.bullets(t(key, lang) for key in _keys("kit.agenda.item", 7))
@@ -268,6 +324,9 @@ def steering_agenda(wb, out_file, lang: str, as_of: str | None = None,
     else:
         doc.paragraph(t("implementation.note.nothing_next", lang))
     doc.heading(t("kit.agenda.decisions", lang))
-    doc.grid([t("kit.field.decision", lang), t("kit.field.responsible", lang), t("kit.field.due", lang)],
-             [["", "", ""]] * 5, size=9)
+    doc.grid(
+        [t("kit.field.decision", lang), t("kit.field.responsible", lang), t("kit.field.due", lang)],
+        [["", "", ""]] * 5,
+        size=9,
+    )
     return doc.save(out_file), delays

@@ -1,6 +1,7 @@
 """Names of a package loaded when first used (module ``__getattr__``, PEP 562): a command imports
 only the modules it needs, so that ``clusterkit --help`` or ``workbook check`` does not pay for
 pandas, openpyxl or the notebook stack."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -8,6 +8,7 @@ for it (a dash), never a zero. Programme totals are given only for counts (firms
 actions, indicators) and, when every cluster uses the same currency, for amounts; shares,
 medians of progress and competency scores are not added up across clusters (the page says so).
 """
+
 from __future__ import annotations
 
 import html
@@ -34,24 +35,41 @@ PDF_NAME = "portfolio.pdf"
 DIMENSIONS = monitoring.DIMENSIONS
 METHOD_STEPS = tuple(s for s in STEPS if s != "competency")  # competency runs alongside the steps
 # How each column of the cluster table reads; only counts (and amounts in one currency) add up.
-KINDS = {"cluster": "text", "step": "step", "year": "count", "status_date": "date",
-         "actions": "count", "actions_done": "count", "done_share": "share", "budget": "amount",
-         "spent": "amount", "spent_share": "share", "currency": "text",
-         "indicators": "count", "on_course": "count", "at_risk": "count", "off_track": "count",
-         "not_assessed": "count", "expected_progress": "share",
-         **{f"progress_{d}": "share" for d in DIMENSIONS},
-         "firms_reached": "count", "people_reached": "count", "women_reached": "count",
-         "poorest_strata": "text", "poorest_firms": "count"}
+KINDS = {
+    "cluster": "text",
+    "step": "step",
+    "year": "count",
+    "status_date": "date",
+    "actions": "count",
+    "actions_done": "count",
+    "done_share": "share",
+    "budget": "amount",
+    "spent": "amount",
+    "spent_share": "share",
+    "currency": "text",
+    "indicators": "count",
+    "on_course": "count",
+    "at_risk": "count",
+    "off_track": "count",
+    "not_assessed": "count",
+    "expected_progress": "share",
+    **{f"progress_{d}": "share" for d in DIMENSIONS},
+    "firms_reached": "count",
+    "people_reached": "count",
+    "women_reached": "count",
+    "poorest_strata": "text",
+    "poorest_firms": "count",
+}
 ADDITIVE = ("count", "amount")
 NOT_ADDED = ("year",)  # a count, but the programme has no "sum of years"
 
 
 @dataclass(frozen=True)
 class PortfolioResult:
-    clusters: pd.DataFrame        # one row per cluster read, columns of KINDS
-    competencies: pd.DataFrame    # cluster, person, one column per competency (others' mean), self_gap
-    totals: pd.DataFrame          # figure, value: the programme's sums of additive figures
-    unread: pd.DataFrame          # file, reason: workbooks that could not be read
+    clusters: pd.DataFrame  # one row per cluster read, columns of KINDS
+    competencies: pd.DataFrame  # cluster, person, one column per competency (others' mean), self_gap
+    totals: pd.DataFrame  # figure, value: the programme's sums of additive figures
+    unread: pd.DataFrame  # file, reason: workbooks that could not be read
     files: tuple[Path, ...]
 
 
@@ -72,25 +90,40 @@ def cluster_figures(wb: Workbook) -> dict:
     """One cluster's row: its step, then what each step it has reached computes."""
     row = dict.fromkeys(KINDS, np.nan)
     status_date = wb.cluster.get("status_date")
-    row.update(cluster=wb.name, step=cluster_step(wb), status_date=status_date, currency=wb.cluster.get("currency"),
-               year=programme_year(wb.cluster.get("start_date"), status_date))
+    row.update(
+        cluster=wb.name,
+        step=cluster_step(wb),
+        status_date=status_date,
+        currency=wb.cluster.get("currency"),
+        year=programme_year(wb.cluster.get("start_date"), status_date),
+    )
     if wb.has("enterprises"):
         poorest = diagnostic.poorest_groups(wb["enterprises"])
         row.update(poorest_strata=", ".join(poorest["strata"]), poorest_firms=poorest["firms"])
     if wb.has("actions"):
         actions = wb["actions"]
         head = implementation.follow_up_headline(actions, implementation.as_of_date(actions, status_date or ""))
-        row.update(actions=head["actions"], actions_done=head["done"], done_share=head["done"] / head["actions"],
-                   budget=head["budget"], spent=head["spent"], spent_share=head["spent_share"])
+        row.update(
+            actions=head["actions"],
+            actions_done=head["done"],
+            done_share=head["done"] / head["actions"],
+            budget=head["budget"],
+            spent=head["spent"],
+            spent_share=head["spent_share"],
+        )
     if wb.has("indicators") and wb.has("measurements"):
         m = monitoring.assess(wb, monitoring.workbook_baseline(wb))
         status = m.table["progress_status"]
         by_dimension = m.by_dimension.set_index("dimension")
-        row.update(indicators=len(m.table), on_course=int(status.isin(["achieved", "on_track"]).sum()),
-                   at_risk=int((status == "at_risk").sum()), off_track=int((status == "off_track").sum()),
-                   not_assessed=int((~status.isin(monitoring.ASSESSED)).sum()),
-                   expected_progress=float(by_dimension["median_expected"].median()),
-                   **{f"progress_{d}": by_dimension["median_progress"].get(d, np.nan) for d in DIMENSIONS})
+        row.update(
+            indicators=len(m.table),
+            on_course=int(status.isin(["achieved", "on_track"]).sum()),
+            at_risk=int((status == "at_risk").sum()),
+            off_track=int((status == "off_track").sum()),
+            not_assessed=int((~status.isin(monitoring.ASSESSED)).sum()),
+            expected_progress=float(by_dimension["median_expected"].median()),
+            **{f"progress_{d}": by_dimension["median_progress"].get(d, np.nan) for d in DIMENSIONS},
+        )
         reach = m.summary[m.summary["section"] == "extension"]
         for key, values in zip(reach["key"], reach["values"]):
             kind = key.rsplit(".", 1)[1]
@@ -122,8 +155,7 @@ def programme_totals(clusters: pd.DataFrame) -> pd.DataFrame:
         if kind not in ADDITIVE or column in NOT_ADDED or (kind == "amount" and len(currencies) > 1):
             continue
         known = clusters[column].dropna()
-        rows.append({"figure": column, "value": float(known.sum()) if len(known) else np.nan,
-                     "clusters": len(known)})
+        rows.append({"figure": column, "value": float(known.sum()) if len(known) else np.nan, "clusters": len(known)})
     return pd.DataFrame(rows, columns=["figure", "value", "clusters"])
 
 
@@ -152,8 +184,11 @@ def portfolio(folder, out_dir, lang: str = "fr", pdf: bool = False) -> Portfolio
         raise InputError(t("portfolio.empty", lang, path=folder))
     clusters = pd.DataFrame([cluster_figures(wb) for wb in workbooks], columns=list(KINDS))
     profiles = [competency_profiles(wb) for wb in workbooks]
-    profiles = pd.concat([p for p in profiles if len(p)], ignore_index=True) if any(len(p) for p in profiles) \
+    profiles = (
+        pd.concat([p for p in profiles if len(p)], ignore_index=True)
+        if any(len(p) for p in profiles)
         else pd.DataFrame(columns=["cluster", "person"])
+    )
     profiles = profiles[["cluster", *[c for c in profiles.columns if c != "cluster"]]]
     totals = programme_totals(clusters)
     out = Path(out_dir)
@@ -195,16 +230,29 @@ def _table(frame: pd.DataFrame, kinds: dict[str, str], lang: str, currencies=Non
     classes = ["ck-num" if kinds.get(c, "score") in (*NUMBER_KINDS, "score") else "ck-text" for c in frame.columns]
     head = "".join(f'<th class="{k}">{e(_header(c, lang))}</th>' for k, c in zip(classes, frame.columns))
     body = "".join(
-        "<tr>" + "".join(f'<td class="{k}">{e(_shown(v, kinds.get(c, "score"), lang, currency))}</td>'
-                         for k, c, v in zip(classes, frame.columns, record)) + "</tr>\n"
-        for record, currency in zip(frame.itertuples(index=False), currencies))
-    return f'<table>\n<tr>{head}</tr>\n{body}</table>\n'
+        "<tr>"
+        + "".join(
+            f'<td class="{k}">{e(_shown(v, kinds.get(c, "score"), lang, currency))}</td>'
+            for k, c, v in zip(classes, frame.columns, record)
+        )
+        + "</tr>\n"
+        for record, currency in zip(frame.itertuples(index=False), currencies)
+    )
+    return f"<table>\n<tr>{head}</tr>\n{body}</table>\n"
 
 
 SECTIONS = {  # the cluster table's columns, shown in four smaller tables
     "steps": ("cluster", "step", "year", "status_date"),
-    "schedule": ("cluster", "indicators", "on_course", "at_risk", "off_track", "not_assessed", "expected_progress",
-                 *(f"progress_{d}" for d in DIMENSIONS)),
+    "schedule": (
+        "cluster",
+        "indicators",
+        "on_course",
+        "at_risk",
+        "off_track",
+        "not_assessed",
+        "expected_progress",
+        *(f"progress_{d}" for d in DIMENSIONS),
+    ),
     "spending": ("cluster", "actions", "actions_done", "done_share", "budget", "spent", "spent_share", "currency"),
     "reach": ("cluster", "firms_reached", "people_reached", "women_reached", "poorest_strata", "poorest_firms"),
 }
@@ -216,27 +264,44 @@ th.ck-num,td.ck-num{text-align:right}
 .ck-note{color:#444;font-size:.92rem}"""
 
 
-def page_html(clusters: pd.DataFrame, profiles: pd.DataFrame, totals: pd.DataFrame, unread: pd.DataFrame,
-              lang: str) -> str:
+def page_html(
+    clusters: pd.DataFrame, profiles: pd.DataFrame, totals: pd.DataFrame, unread: pd.DataFrame, lang: str
+) -> str:
     """The programme's page; every value escaped."""
     e = html.escape
     title = t("portfolio.title", lang)
-    parts = [(f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
-              f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>{e(title)}</h1>\n"
-              f"<p>{e(t('portfolio.intro', lang, count=len(clusters)))}</p>\n")]
+    parts = [
+        (
+            f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
+            f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>{e(title)}</h1>\n"
+            f"<p>{e(t('portfolio.intro', lang, count=len(clusters)))}</p>\n"
+        )
+    ]
     for section, columns in SECTIONS.items():
-        parts.append(f"<h2>{e(t(f'portfolio.section.{section}', lang))}</h2>\n"
-                     f'<p class="ck-note">{e(t(f"portfolio.note.{section}", lang))}</p>\n')
+        parts.append(
+            f"<h2>{e(t(f'portfolio.section.{section}', lang))}</h2>\n"
+            f'<p class="ck-note">{e(t(f"portfolio.note.{section}", lang))}</p>\n'
+        )
         parts.append(_table(clusters[list(columns)], KINDS, lang))
-    parts.append(f"<h2>{e(t('portfolio.section.competency', lang))}</h2>\n"
-                 f'<p class="ck-note">{e(t("portfolio.note.competency", lang))}</p>\n')
+    parts.append(
+        f"<h2>{e(t('portfolio.section.competency', lang))}</h2>\n"
+        f'<p class="ck-note">{e(t("portfolio.note.competency", lang))}</p>\n'
+    )
     parts.append(_table(profiles, {"cluster": "text", "person": "text"}, lang))
-    parts.append(f"<h2>{e(t('portfolio.section.programme', lang))}</h2>\n"
-                 f'<p class="ck-note">{e(t("portfolio.note.programme", lang))}</p>\n')
+    parts.append(
+        f"<h2>{e(t('portfolio.section.programme', lang))}</h2>\n"
+        f'<p class="ck-note">{e(t("portfolio.note.programme", lang))}</p>\n'
+    )
     shown = totals.assign(figure=totals["figure"].map(lambda c: _header(c, lang)))
     currency = next(iter(set(clusters["currency"].dropna())), "")  # amounts add up only in one currency
-    parts.append(_table(shown, {"figure": "text", "value": "amount", "clusters": "count"}, lang,
-                        [currency if KINDS[f] == "amount" else "" for f in totals["figure"]]))
+    parts.append(
+        _table(
+            shown,
+            {"figure": "text", "value": "amount", "clusters": "count"},
+            lang,
+            [currency if KINDS[f] == "amount" else "" for f in totals["figure"]],
+        )
+    )
     if len(unread):
         parts.append(f"<h2>{e(t('portfolio.section.unread', lang))}</h2>\n")
         parts.append(_table(unread, {"file": "text", "reason": "text"}, lang))
@@ -247,10 +312,13 @@ def page_html(clusters: pd.DataFrame, profiles: pd.DataFrame, totals: pd.DataFra
 def _xlsx_tables(clusters, profiles, totals, unread, lang) -> dict[str, pd.DataFrame]:
     """The same tables for the spreadsheet, full precision, headers in ``lang``."""
     named = clusters.assign(step=clusters["step"].map(lambda s: t(f"step.{s}.title", lang)))
-    tables = {t("portfolio.section.clusters", lang): named.rename(columns=lambda c: _header(c, lang)),
-              t("portfolio.section.competency", lang): profiles.rename(columns=lambda c: _header(c, lang)),
-              t("portfolio.section.programme", lang): totals.assign(
-                  figure=totals["figure"].map(lambda c: _header(c, lang))).rename(columns=lambda c: _header(c, lang))}
+    tables = {
+        t("portfolio.section.clusters", lang): named.rename(columns=lambda c: _header(c, lang)),
+        t("portfolio.section.competency", lang): profiles.rename(columns=lambda c: _header(c, lang)),
+        t("portfolio.section.programme", lang): totals.assign(
+            figure=totals["figure"].map(lambda c: _header(c, lang))
+        ).rename(columns=lambda c: _header(c, lang)),
+    }
     if len(unread):
         tables[t("portfolio.section.unread", lang)] = unread.rename(columns=lambda c: _header(c, lang))
     return tables

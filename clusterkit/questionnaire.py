@@ -12,6 +12,7 @@ notebook. The XLSForm version (:func:`competency_xlsform`) carries the same ques
 KoboToolbox for assessments in the field; :func:`append_submissions` brings its exported
 submissions back into the workbook.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,9 +62,19 @@ def assessment_rows(person: str, assessor: str, date, levels: dict, evidence: di
     assessed); ``evidence`` maps sub-skills to the observation behind the score.
     """
     evidence = evidence or {}
-    rows = [(person.strip(), pd.Timestamp(date), assessor, SKILL_COMPETENCY[skill], skill, int(level),
-             (evidence.get(skill) or "").strip() or None)
-            for skill in ENUMS["skill"] if (level := levels.get(skill)) is not None]
+    rows = [
+        (
+            person.strip(),
+            pd.Timestamp(date),
+            assessor,
+            SKILL_COMPETENCY[skill],
+            skill,
+            int(level),
+            (evidence.get(skill) or "").strip() or None,
+        )
+        for skill in ENUMS["skill"]
+        if (level := levels.get(skill)) is not None
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -77,8 +88,15 @@ def check_rows(rows: pd.DataFrame, lang: str = "fr") -> None:
         if key in rows.columns:
             unknown = sorted(set(rows[key].dropna()) - set(ENUMS[enum]))
             if unknown:
-                problems.append(t("competency.rows.unknown", lang, column=key, values=", ".join(map(str, unknown)),
-                                  expected=", ".join(ENUMS[enum])))
+                problems.append(
+                    t(
+                        "competency.rows.unknown",
+                        lang,
+                        column=key,
+                        values=", ".join(map(str, unknown)),
+                        expected=", ".join(ENUMS[enum]),
+                    )
+                )
     if {"skill", "competency"} <= set(rows.columns):
         wrong = rows["skill"].map(SKILL_COMPETENCY) != rows["competency"]
         if wrong.any():
@@ -131,17 +149,27 @@ class CompetencyForm:
         self.workbook = Path(workbook)
         self.lang = i18n.check_lang(lang)
         wide = {"description_width": "12em"}
-        self.person = widgets.Text(value=person, description=self._t("person"), style=wide,
-                                   layout=line("40em"))
-        self.assessor = widgets.Dropdown(options=[(t(f"enum.assessor.{a}", self.lang), a) for a in ENUMS["assessor"]],
-                                         value=assessor, description=self._t("assessor"), style=wide,
-                                         layout=line("40em"))
+        self.person = widgets.Text(value=person, description=self._t("person"), style=wide, layout=line("40em"))
+        self.assessor = widgets.Dropdown(
+            options=[(t(f"enum.assessor.{a}", self.lang), a) for a in ENUMS["assessor"]],
+            value=assessor,
+            description=self._t("assessor"),
+            style=wide,
+            layout=line("40em"),
+        )
         self.date = DateField(dt.date.today(), self.lang, self._t("date"))
-        self.levels = {skill: widgets.RadioButtons(
-            options=[(f"{n} — {descriptor(skill, n, self.lang)}", n) for n in LEVELS], value=None,
-            layout=widgets.Layout(width="auto")) for skill in ENUMS["skill"]}
-        self.evidence = {skill: widgets.Textarea(placeholder=self._t("evidence"), rows=2,
-                                                 layout=widgets.Layout(width="auto")) for skill in ENUMS["skill"]}
+        self.levels = {
+            skill: widgets.RadioButtons(
+                options=[(f"{n} — {descriptor(skill, n, self.lang)}", n) for n in LEVELS],
+                value=None,
+                layout=widgets.Layout(width="auto"),
+            )
+            for skill in ENUMS["skill"]
+        }
+        self.evidence = {
+            skill: widgets.Textarea(placeholder=self._t("evidence"), rows=2, layout=widgets.Layout(width="auto"))
+            for skill in ENUMS["skill"]
+        }
         self.submit_button = widgets.Button(description=self._t("submit"), button_style="primary", icon="save")
         self.status = widgets.HTML()
         self.submit_button.on_click(lambda _: self.submit())
@@ -151,25 +179,40 @@ class CompetencyForm:
             blocks = []
             for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == key):
                 info = profile["skills"][skill]
-                blocks.append(widgets.HTML(f"<b>{html.escape(info['label'][self.lang])}</b><br>"
-                                           f"<i>{html.escape(info['description'][self.lang])}</i>"))
+                blocks.append(
+                    widgets.HTML(
+                        f"<b>{html.escape(info['label'][self.lang])}</b><br>"
+                        f"<i>{html.escape(info['description'][self.lang])}</i>"
+                    )
+                )
                 blocks += [self.levels[skill], self.evidence[skill]]
             sections.append(widgets.VBox(blocks))
-        self.sections = widgets.Accordion(children=sections, titles=tuple(
-            entry["label"][self.lang] for entry in profile["competencies"].values()))
+        self.sections = widgets.Accordion(
+            children=sections, titles=tuple(entry["label"][self.lang] for entry in profile["competencies"].values())
+        )
         where = self._t("where", file=str(self.workbook.resolve()))
-        self.box = exercise_box(widgets.HTML(f"<p>{html.escape(self._t('intro'))}</p><p>{html.escape(where)}</p>"),
-                                self.person, self.assessor, self.date, self.sections, self.submit_button,
-                                self.status)
+        self.box = exercise_box(
+            widgets.HTML(f"<p>{html.escape(self._t('intro'))}</p><p>{html.escape(where)}</p>"),
+            self.person,
+            self.assessor,
+            self.date,
+            self.sections,
+            self.submit_button,
+            self.status,
+        )
 
     def _t(self, key: str, **values) -> str:
         return t(f"competency.form.{key}", self.lang, **values)
 
     def rows(self) -> pd.DataFrame:
         """The answers as ``competencies`` rows (only the sub-skills given a level)."""
-        return assessment_rows(self.person.value, self.assessor.value, self.date.value,
-                               {s: w.value for s, w in self.levels.items()},
-                               {s: w.value for s, w in self.evidence.items()})
+        return assessment_rows(
+            self.person.value,
+            self.assessor.value,
+            self.date.value,
+            {s: w.value for s, w in self.levels.items()},
+            {s: w.value for s, w in self.evidence.items()},
+        )
 
     def submit(self) -> int:
         """Append the answers to the workbook; return how many rows were written (0 when the
@@ -189,9 +232,15 @@ class CompetencyForm:
             widget.value = None
         for widget in self.evidence.values():
             widget.value = ""
-        self.status.value = "<p>" + html.escape(self._t(
-            "saved", count=len(rows), person=rows["person"].iloc[0], file=self.workbook.name,
-            backup=backup.name)) + "</p>"
+        self.status.value = (
+            "<p>"
+            + html.escape(
+                self._t(
+                    "saved", count=len(rows), person=rows["person"].iloc[0], file=self.workbook.name, backup=backup.name
+                )
+            )
+            + "</p>"
+        )
         return len(rows)
 
     def _fail(self, message: str) -> int:
@@ -223,24 +272,32 @@ def show_profile(workbook, person: str, lang: str = "fr", threshold: float = 1.0
         names = {s: report.t(f"enum.skill.{s}") for s in ENUMS["skill"]}
         series = {a: report.t(f"enum.assessor.{a}") for a in ENUMS["assessor"]}
         report.heading("competency.person.title", person=rows["person"].iloc[0])
-        report.figure(competency.radar_chart(skills, names, series),
-                      alt=report.t("competency.radar.alt", person=rows["person"].iloc[0]))
+        report.figure(
+            competency.radar_chart(skills, names, series),
+            alt=report.t("competency.radar.alt", person=rows["person"].iloc[0]),
+        )
         enums = {"skill": "skill", "competency": "competency"}
         spots = competency.blind_spots(skills, threshold)
         if skills["others"].isna().all():  # a lone self-assessment: no one else to compare with yet
             report.text("competency.blind_spots.self_only")
         else:
-            report.text("competency.blind_spots.none" if spots.empty else "competency.blind_spots.text",
-                        threshold=report.number(threshold))
+            report.text(
+                "competency.blind_spots.none" if spots.empty else "competency.blind_spots.text",
+                threshold=report.number(threshold),
+            )
         if not spots.empty:
-            report.table("competency_blind_spots", spots.drop(columns=["person", "register"]),
-                         enums={**enums, "gap_direction": "gap_direction"})
+            report.table(
+                "competency_blind_spots",
+                spots.drop(columns=["person", "register"]),
+                enums={**enums, "gap_direction": "gap_direction"},
+            )
         plan = competency.training_plan(skills, target=target)
         if plan.empty:
             report.text("competency.plan.none", target=report.number(target))
         else:
-            report.table("competency_plan", competency.describe_plan(plan, report.lang).drop(columns=["person"]),
-                         enums=enums)
+            report.table(
+                "competency_plan", competency.describe_plan(plan, report.lang).drop(columns=["person"]), enums=enums
+            )
 
     display(exercise_box(captured(profile)))
 
@@ -257,10 +314,12 @@ def competency_xlsform(path, lang: str = "fr") -> Path:
     """
     lang = i18n.check_lang(lang)
     profile = catalogue()
-    survey = [("type", "name", "label", "hint", "required", "relevant"),
-              ("text", "person", t("competency.form.person", lang), "", "yes", ""),
-              ("select_one assessor", "assessor", t("competency.form.assessor", lang), "", "yes", ""),
-              ("date", "date", t("competency.form.date", lang), "", "yes", "")]
+    survey = [
+        ("type", "name", "label", "hint", "required", "relevant"),
+        ("text", "person", t("competency.form.person", lang), "", "yes", ""),
+        ("select_one assessor", "assessor", t("competency.form.assessor", lang), "", "yes", ""),
+        ("date", "date", t("competency.form.date", lang), "", "yes", ""),
+    ]
     choices = [("list_name", "name", "label")]
     choices += [("assessor", a, t(f"enum.assessor.{a}", lang)) for a in ENUMS["assessor"]]
     for key, entry in profile["competencies"].items():
@@ -268,8 +327,9 @@ def competency_xlsform(path, lang: str = "fr") -> Path:
         for skill in (s for s in ENUMS["skill"] if SKILL_COMPETENCY[s] == key):
             info = profile["skills"][skill]
             survey.append((f"select_one levels_{skill}", skill, info["label"][lang], info["description"][lang], "", ""))
-            survey.append(("text", f"{skill}_evidence", t("competency.form.evidence", lang), "", "",
-                           f"${{{skill}}} != ''"))
+            survey.append(
+                ("text", f"{skill}_evidence", t("competency.form.evidence", lang), "", "", f"${{{skill}}} != ''")
+            )
             choices += [(f"levels_{skill}", str(n), f"{n} — {descriptor(skill, n, lang)}") for n in LEVELS]
         survey.append(("end_group", "", "", "", "", ""))
     settings = [("form_title", "form_id", "version"), (t("competency.form.title", lang), XLSFORM_ID, "1")]
@@ -330,20 +390,37 @@ def _submission_rows(raw: RawSheet) -> pd.DataFrame:
         for skill in ENUMS["skill"]:
             if is_blank(answer(cells, skill)):
                 continue
-            values = {**{name: answer(cells, name) for name in FIELDS}, "competency": SKILL_COMPETENCY[skill],
-                      "skill": skill, "score": answer(cells, skill), "evidence": answer(cells, f"{skill}_evidence")}
+            values = {
+                **{name: answer(cells, name) for name in FIELDS},
+                "competency": SKILL_COMPETENCY[skill],
+                "skill": skill,
+                "score": answer(cells, skill),
+                "evidence": answer(cells, f"{skill}_evidence"),
+            }
             body.append(tuple(values[key] for key in COLUMNS))
-            origin.append((number, {**headers, "score": headers[skill],
-                                    "evidence": headers.get(f"{skill}_evidence", f"{skill}_evidence")}))
+            origin.append(
+                (
+                    number,
+                    {
+                        **headers,
+                        "score": headers[skill],
+                        "evidence": headers.get(f"{skill}_evidence", f"{skill}_evidence"),
+                    },
+                )
+            )
     # a question missing from the export leaves its header blank, for the reader to report
     head = tuple(None if key in FIELDS and key not in positions else key for key in COLUMNS)
     problems: list[Problem] = []
-    frame, _ = SheetReader(RawSheet(raw.title, [head, *body], raw.file), SHEETS["competencies"], problems,
-                           []).read_table()
+    frame, _ = SheetReader(
+        RawSheet(raw.title, [head, *body], raw.file), SHEETS["competencies"], problems, []
+    ).read_table()
     if problems:
-        located = [p if p.row == 1 else replace(p, row=origin[p.row - 2][0],
-                                                column=origin[p.row - 2][1].get(p.column, p.column))
-                   for p in problems]
+        located = [
+            p
+            if p.row == 1
+            else replace(p, row=origin[p.row - 2][0], column=origin[p.row - 2][1].get(p.column, p.column))
+            for p in problems
+        ]
         raise WorkbookError(sorted(located, key=lambda p: p.row))  # stable: a row's columns stay in order
     return frame[COLUMNS]
 

@@ -1,4 +1,5 @@
 """Shared fixtures: small workbooks built in the test, and the example data read once."""
+
 from __future__ import annotations
 
 import functools
@@ -22,6 +23,7 @@ def make_xlsx(tmp_path):
 
     Rows are lists of cell values, written from row 1; ``hidden`` names sheets to hide.
     """
+
     def make(sheets: dict[str, list[list]], name: str = "book.xlsx", hidden=()):
         book = openpyxl.Workbook()
         book.remove(book.active)
@@ -41,6 +43,7 @@ def make_xlsx(tmp_path):
 @pytest.fixture
 def problems_of():
     """Read a workbook that must be rejected and return its list of problems."""
+
     def problems(path, **kwargs):
         with pytest.raises(WorkbookError) as caught:
             read_workbook(path, **kwargs)
@@ -73,8 +76,13 @@ def built_book(tmp_path_factory):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "book", source / "book", ignore=shutil.ignore_patterns("_generated", "_build"))
     site = source / "site"
-    result = subprocess.run([sys.executable, "-m", "clusterkit.editions", "--root", str(source), "--out", str(site)],
-                            check=False, capture_output=True, text=True, timeout=3600)  # with PDF and EPUB
+    result = subprocess.run(
+        [sys.executable, "-m", "clusterkit.editions", "--root", str(source), "--out", str(site)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )  # with PDF and EPUB
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return site
 
@@ -105,8 +113,16 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 

@@ -24,6 +24,7 @@ What the builders follow (not our own writer):
   ``;``-separated. Separate columns are named ``<question>/<choice>`` (labels in a labels export)
   with 1 or 0.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,26 +37,25 @@ import openpyxl
 FORM = "clusterkit_enterprises"
 QUESTIONS = ("enterprise_id", "name", "role", "employees")
 REPEAT_QUESTIONS = ("target", "relation_type", "intensity", "formal")
-CHOICES = ("supply", "subcontracting", "information", "joint_action", "service", "finance", "training",
-           "governance")
+CHOICES = ("supply", "subcontracting", "information", "joint_action", "service", "finance", "training", "governance")
 
 
 @dataclass
 class Firm:
     """One submission, in the form's own values (XML names)."""
 
-    key: str                      # the instanceID it was first sent with
+    key: str  # the instanceID it was first sent with
     firm: str
     name: str
     role: str
     employees: int
-    time: str                     # ISO, UTC
+    time: str  # ISO, UTC
     relations: list[tuple] = field(default_factory=list)  # (target, [types], intensity, "yes"/"no"/None)
-    version: str | None = None    # the current version's instanceID (an edit), else the key
-    review: str | None = None     # ODK ReviewState / Kobo _validation_status
+    version: str | None = None  # the current version's instanceID (an edit), else the key
+    review: str | None = None  # ODK ReviewState / Kobo _validation_status
     edits: int = 0
     kobo_id: int = 0
-    root: bool = True             # whether Kobo's export has meta/rootUuid
+    root: bool = True  # whether Kobo's export has meta/rootUuid
 
     @property
     def instance(self) -> str:
@@ -75,15 +75,45 @@ def odk_central_zip(path, firms: list[Firm], groups: bool = True, split: bool = 
     """ODK Central's "all data" ZIP; ``firms`` in the order Central lists them (newest first)."""
     meta = "meta-instanceID" if groups else "instanceID"
     prefix = "relations-" if groups else ""
-    main = [["SubmissionDate", *QUESTIONS, meta, "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
-             "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion"]]
+    main = [
+        [
+            "SubmissionDate",
+            *QUESTIONS,
+            meta,
+            "KEY",
+            "SubmitterID",
+            "SubmitterName",
+            "AttachmentsPresent",
+            "AttachmentsExpected",
+            "Status",
+            "ReviewState",
+            "DeviceID",
+            "Edits",
+            "FormVersion",
+        ]
+    ]
     head = [prefix + q for q in REPEAT_QUESTIONS]
     if split:
         head[2:2] = [f"{prefix}relation_type/{c}" for c in CHOICES]
     repeat = [head + ["PARENT_KEY", "KEY"]]
     for f in firms:
-        main.append([f.time.replace("+00:00", ".000Z"), *f.answers(), f"uuid:{f.instance}", f"uuid:{f.key}", 7,
-                     "Enquêteur 1", 0, 0, None, f.review, "collect:Xy12", f.edits, "2025031001"])
+        main.append(
+            [
+                f.time.replace("+00:00", ".000Z"),
+                *f.answers(),
+                f"uuid:{f.instance}",
+                f"uuid:{f.key}",
+                7,
+                "Enquêteur 1",
+                0,
+                0,
+                None,
+                f.review,
+                "collect:Xy12",
+                f.edits,
+                "2025031001",
+            ]
+        )
         for n, (target, types, intensity, formal) in enumerate(f.relations, start=1):
             row = [target, " ".join(types), intensity, formal]
             if split:
@@ -101,8 +131,24 @@ def _kobo_tables(firms: list[Firm], labels: dict | None, multiple: str):
     label = (lambda name: name) if labels is None else (lambda name: labels[name])
     choice = (lambda c: c) if labels is None else (lambda c: labels[("relation_type", c)])
     value = (lambda v: v) if labels is None else (lambda v: labels.get(("value", v), v))
-    main = [["start", "end", *(label(q) for q in QUESTIONS), "meta/rootUuid", "__version__", "_id", "_uuid",
-             "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "_tags", "_index"]]
+    main = [
+        [
+            "start",
+            "end",
+            *(label(q) for q in QUESTIONS),
+            "meta/rootUuid",
+            "__version__",
+            "_id",
+            "_uuid",
+            "_submission_time",
+            "_validation_status",
+            "_notes",
+            "_status",
+            "_submitted_by",
+            "_tags",
+            "_index",
+        ]
+    ]
     types = f"{label('relations')}/{label('relation_type')}"
     head = [f"{label('relations')}/{label('target')}"]
     if multiple in ("single", "both"):
@@ -110,16 +156,47 @@ def _kobo_tables(firms: list[Firm], labels: dict | None, multiple: str):
     if multiple in ("separate", "both"):
         head += [f"{types}/{choice(c)}" for c in CHOICES]
     head += [f"{label('relations')}/{label(q)}" for q in REPEAT_QUESTIONS[2:]]
-    repeat = [head + ["_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid",
-                      "_submission__submission_time", "_submission__validation_status", "_submission__notes",
-                      "_submission__status", "_submission__submitted_by", "_submission___version__",
-                      "_submission__tags"]]
+    repeat = [
+        head
+        + [
+            "_index",
+            "_parent_table_name",
+            "_parent_index",
+            "_submission__id",
+            "_submission__uuid",
+            "_submission__submission_time",
+            "_submission__validation_status",
+            "_submission__notes",
+            "_submission__status",
+            "_submission__submitted_by",
+            "_submission___version__",
+            "_submission__tags",
+        ]
+    ]
     index = 0
     for n, f in enumerate(firms, start=1):
         time = f.time.replace("+00:00", "")
-        main.append(["2025-03-01T08:00:00.000+00:00", "2025-03-01T08:40:00.000+00:00", f.firm, f.name,
-                     value(f.role), f.employees, f"uuid:{f.key}" if f.root else None, "vGf8kR2", f.kobo_id,
-                     f.instance, time, f.review, None, "submitted_via_web", "enqueteur1", None, n])
+        main.append(
+            [
+                "2025-03-01T08:00:00.000+00:00",
+                "2025-03-01T08:40:00.000+00:00",
+                f.firm,
+                f.name,
+                value(f.role),
+                f.employees,
+                f"uuid:{f.key}" if f.root else None,
+                "vGf8kR2",
+                f.kobo_id,
+                f.instance,
+                time,
+                f.review,
+                None,
+                "submitted_via_web",
+                "enqueteur1",
+                None,
+                n,
+            ]
+        )
         for target, chosen, intensity, formal in f.relations:
             index += 1
             row = [target]
@@ -128,11 +205,26 @@ def _kobo_tables(firms: list[Firm], labels: dict | None, multiple: str):
             if multiple in ("separate", "both"):
                 row += [int(c in chosen) for c in CHOICES]
             row += [intensity, value(formal)]
-            repeat.append(row + [index, "Enquête entreprises", n, f.kobo_id, f.instance, time, f.review, None,
-                                 "submitted_via_web", "enqueteur1", "vGf8kR2", None])
+            repeat.append(
+                row
+                + [
+                    index,
+                    "Enquête entreprises",
+                    n,
+                    f.kobo_id,
+                    f.instance,
+                    time,
+                    f.review,
+                    None,
+                    "submitted_via_web",
+                    "enqueteur1",
+                    "vGf8kR2",
+                    None,
+                ]
+            )
     if not any(f.root for f in firms):  # an export from before Kobo added meta/rootUuid
         position = main[0].index("meta/rootUuid")
-        main = [r[:position] + r[position + 1:] for r in main]
+        main = [r[:position] + r[position + 1 :] for r in main]
     return main, repeat
 
 
@@ -179,13 +271,42 @@ def competency_odk_zip(path, answers: list[dict]):
     """ODK Central's "all data" ZIP of the competency form: ``answers`` maps question names to
     values as Collect sends them; group paths joined with ``-``."""
     questions = _competency_questions()
-    main = [["SubmissionDate", *(f"{g}-{q}" if g else q for g, q in questions), "meta-instanceID", "KEY",
-             "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
-             "DeviceID", "Edits", "FormVersion"]]
+    main = [
+        [
+            "SubmissionDate",
+            *(f"{g}-{q}" if g else q for g, q in questions),
+            "meta-instanceID",
+            "KEY",
+            "SubmitterID",
+            "SubmitterName",
+            "AttachmentsPresent",
+            "AttachmentsExpected",
+            "Status",
+            "ReviewState",
+            "DeviceID",
+            "Edits",
+            "FormVersion",
+        ]
+    ]
     for n, answer in enumerate(answers, start=1):
         key = f"uuid:5d0c1e7a-0000-4000-8000-{n:012d}"
-        main.append(["2026-02-03T09:12:44.000Z", *(answer.get(q) for _, q in questions), key, key, 7, "Formatrice",
-                     0, 0, None, None, "collect:Xy12", 0, "1"])
+        main.append(
+            [
+                "2026-02-03T09:12:44.000Z",
+                *(answer.get(q) for _, q in questions),
+                key,
+                key,
+                7,
+                "Formatrice",
+                0,
+                0,
+                None,
+                None,
+                "collect:Xy12",
+                0,
+                "1",
+            ]
+        )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(f"{COMPETENCY_FORM}.csv", _csv(main))
     return path
@@ -198,12 +319,40 @@ def competency_kobo_xlsx(path, answers: list[dict], title: str = "Évaluation de
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title
-    sheet.append(["start", "end", *(f"{g}/{q}" if g else q for g, q in questions), "__version__", "_id", "_uuid",
-                  "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "_tags", "_index"])
+    sheet.append(
+        [
+            "start",
+            "end",
+            *(f"{g}/{q}" if g else q for g, q in questions),
+            "__version__",
+            "_id",
+            "_uuid",
+            "_submission_time",
+            "_validation_status",
+            "_notes",
+            "_status",
+            "_submitted_by",
+            "_tags",
+            "_index",
+        ]
+    )
     for n, answer in enumerate(answers, start=1):
-        sheet.append(["2026-02-03T08:00:00.000+01:00", "2026-02-03T08:30:00.000+01:00",
-                      *(answer.get(q) for _, q in questions), "vK3mP9", 4100 + n,
-                      f"9b2f6a1c-0000-4000-8000-{n:012d}", "2026-02-03T07:31:02", None, None,
-                      "submitted_via_web", "formatrice", None, n])
+        sheet.append(
+            [
+                "2026-02-03T08:00:00.000+01:00",
+                "2026-02-03T08:30:00.000+01:00",
+                *(answer.get(q) for _, q in questions),
+                "vK3mP9",
+                4100 + n,
+                f"9b2f6a1c-0000-4000-8000-{n:012d}",
+                "2026-02-03T07:31:02",
+                None,
+                None,
+                "submitted_via_web",
+                "formatrice",
+                None,
+                n,
+            ]
+        )
     book.save(path)
     return path

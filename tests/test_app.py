@@ -3,6 +3,7 @@
 The server is started by the real command in a subprocess; screenshots are kept in
 test-artifacts/app/ for a person to look at (and for the book's page on the app).
 """
+
 import io
 import os
 import re
@@ -92,8 +93,12 @@ class Server:
     def __init__(self, lang: str, tmp: Path):
         self.tmp = tmp
         env = {**os.environ, "TMPDIR": str(tmp), "CLUSTERKIT_LANG": lang}
-        self.process = subprocess.Popen([sys.executable, "-m", "clusterkit.cli", "app", "--no-browser", "--lang", lang],
-                                        stdout=subprocess.PIPE, text=True, env=env)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "clusterkit.cli", "app", "--no-browser", "--lang", lang],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         line = self.process.stdout.readline()
         found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         assert found, line
@@ -126,16 +131,36 @@ def _listening(port: int) -> list[str]:
     return found
 
 
-TEXT = {"fr": {"title": "l'application de l'équipe", "blank": "Classeur vierge", "send": "Envoyer un classeur",
-               "problems": "problèmes à corriger", "ok": "aucun problème", "make": "Produire les rapports",
-               "download_problems": "Télécharger la liste des problèmes", "zip": "Télécharger tous les rapports",
-               "report": "Profil de compétences de l'animateur", "sort": "Trier par", "row": "Ligne",
-               "down": "ordre décroissant"},
-        "en": {"title": "the team's app", "blank": "Blank workbook", "send": "Send a workbook",
-               "problems": "problems to fix", "ok": "no problem", "make": "Produce the reports",
-               "download_problems": "Download the list of problems", "zip": "Download all the reports",
-               "report": "Facilitator competency profile", "sort": "Sort by", "row": "Row",
-               "down": "descending"}}
+TEXT = {
+    "fr": {
+        "title": "l'application de l'équipe",
+        "blank": "Classeur vierge",
+        "send": "Envoyer un classeur",
+        "problems": "problèmes à corriger",
+        "ok": "aucun problème",
+        "make": "Produire les rapports",
+        "download_problems": "Télécharger la liste des problèmes",
+        "zip": "Télécharger tous les rapports",
+        "report": "Profil de compétences de l'animateur",
+        "sort": "Trier par",
+        "row": "Ligne",
+        "down": "ordre décroissant",
+    },
+    "en": {
+        "title": "the team's app",
+        "blank": "Blank workbook",
+        "send": "Send a workbook",
+        "problems": "problems to fix",
+        "ok": "no problem",
+        "make": "Produce the reports",
+        "download_problems": "Download the list of problems",
+        "zip": "Download all the reports",
+        "report": "Facilitator competency profile",
+        "sort": "Sort by",
+        "row": "Row",
+        "down": "descending",
+    },
+}
 
 
 def _open(browser, url):
@@ -205,8 +230,9 @@ def test_a_team_goes_through_the_app(server, browser, tmp_path, lang):
     assert table.locator("tbody tr").count() == 2
     page.get_by_label(text["sort"]).select_option(label=text["row"])
     page.get_by_label(text["down"]).check()
-    page.wait_for_function("() => document.querySelector('table.ck-problems tbody tr td:nth-child(2)')"
-                           ".textContent === '5'")
+    page.wait_for_function(
+        "() => document.querySelector('table.ck-problems tbody tr td:nth-child(2)').textContent === '5'"
+    )
     _shot(page, lang, "2-problems")
     listed = openpyxl.load_workbook(_download(page, page.get_by_text(text["download_problems"]), tmp_path)).active
     assert [c.value for c in listed[2]][:3] == ["enterprises", 5, "year_founded"]  # sorted as shown

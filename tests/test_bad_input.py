@@ -1,6 +1,7 @@
 """The bad-input corpus (tests/bad_input): every awkward workbook is either read correctly or
 rejected with the clear message; the input is never changed, and a pack made from it leaves no
 half-written folder behind."""
+
 import time
 
 import pytest
@@ -37,9 +38,7 @@ def assert_clear(problem, path):
         assert f"sheet '{problem.sheet}', row {problem.row}, column '{problem.column}'" in text
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=c.name)
-    for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CASES])
 def test_bad_input(case: Case, tmp_path, pool):
     source = case.build(tmp_path)
     digest = input_hash(source)

@@ -1,4 +1,5 @@
 """The strict offline build of the book's two editions, checked on the pages a reader opens."""
+
 import re
 from pathlib import Path
 
@@ -38,11 +39,15 @@ def test_every_page_links_to_its_counterpart(built_book):
 
 
 def test_the_two_editions_have_the_same_pages_and_table_of_contents(tmp_path):
-    pages = {lang: sorted(p.relative_to(ROOT / "book" / lang) for p in (ROOT / "book" / lang).rglob("*.md"))
-             for lang in EDITIONS}
+    pages = {
+        lang: sorted(p.relative_to(ROOT / "book" / lang) for p in (ROOT / "book" / lang).rglob("*.md"))
+        for lang in EDITIONS
+    }
     assert pages["fr"] == pages["en"]
-    tocs = {lang: yaml.safe_load(edition_sources(ROOT, lang, tmp_path / lang)[1].read_text(encoding="utf-8"))
-            for lang in EDITIONS}
+    tocs = {
+        lang: yaml.safe_load(edition_sources(ROOT, lang, tmp_path / lang)[1].read_text(encoding="utf-8"))
+        for lang in EDITIONS
+    }
     shape = {lang: [f.replace(f"/{lang}/", "/*/") for f in toc_files(tocs[lang])] for lang in EDITIONS}
     assert shape["fr"] == shape["en"]
     for lang in EDITIONS:  # every document of each table of contents exists or is generated
@@ -126,6 +131,9 @@ def test_downloadable_notebooks_are_the_executed_ones(built_book):
     for lang in EDITIONS:
         html = page(built_book, lang, f"_generated/{lang}/monitoring.html")
         assert f"_sources/book/_generated/{lang}/monitoring.ipynb" in html  # the download button
-        notebook = json.loads((built_book / lang / "_sources" / "book" / "_generated" / lang / "monitoring.ipynb")
-                              .read_text(encoding="utf-8"))
+        notebook = json.loads(
+            (built_book / lang / "_sources" / "book" / "_generated" / lang / "monitoring.ipynb").read_text(
+                encoding="utf-8"
+            )
+        )
         assert sum(len(c.get("outputs", [])) for c in notebook["cells"]) > 10

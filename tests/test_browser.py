@@ -4,6 +4,7 @@ Every page opened must load with no console error and no failed request, fetch n
 outside this machine (the book reads offline), and show its figures. Screenshots are kept in
 test-artifacts/ for a person to look at.
 """
+
 import os
 import shutil
 from pathlib import Path
@@ -32,8 +33,7 @@ PAGES = {
 
 if CHROMIUM is None:
     if os.environ.get("CI"):
-        pytest.fail("CI must run the browser test: install Debian's chromium package (make test does)",
-                    pytrace=False)
+        pytest.fail("CI must run the browser test: install Debian's chromium package (make test does)", pytrace=False)
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
 
@@ -43,8 +43,14 @@ def open_page(browser, url):
     seen = {"console": [], "failed": [], "outside": []}
     page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
     page.on("requestfailed", lambda r: seen["failed"].append(r.url))
-    page.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
-            else seen["outside"].append(r.url))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+            else seen["outside"].append(r.url)
+        ),
+    )
     page.goto(url, wait_until="networkidle")
     return page, seen
 
@@ -63,8 +69,9 @@ def test_page_loads_cleanly_offline_with_its_figures(browser, site, name):
     page.close()
 
 
-@pytest.mark.parametrize("lang, term, expected", [("fr", "animateur", "profil de compétences"),
-                                                  ("en", "facilitator", "competency profile")])
+@pytest.mark.parametrize(
+    "lang, term, expected", [("fr", "animateur", "profil de compétences"), ("en", "facilitator", "competency profile")]
+)
 def test_search_finds_a_term_in_each_edition(browser, site, lang, term, expected):
     page, seen = open_page(browser, f"{site}/{lang}/search.html?q={term}")
     page.wait_for_selector("#search-results li", timeout=15000)

@@ -1,4 +1,5 @@
 """The facilitator competency profile: catalogue, scores worked out by hand, and the questionnaire."""
+
 import re
 from pathlib import Path
 
@@ -28,8 +29,13 @@ SHEET = pd.DataFrame(
     _rows("Awa", D1, "self", {"listening_meetings": 4, "actor_systems": 3, "coaching": 5, "finance_access": 2})
     + _rows("Awa", D1, "peer", {"listening_meetings": 2, "actor_systems": 3, "coaching": 3, "finance_access": 2})
     + _rows("Awa", D1, "peer", {"listening_meetings": 3, "actor_systems": 3, "coaching": 2, "finance_access": 4})
-    + _rows("Awa", D1, "trainer", {"listening_meetings": 2, "actor_systems": 4, "coaching": 3, "finance_access": 3},
-            {"coaching": "Atelier observé : a donné la solution au groupe"})
+    + _rows(
+        "Awa",
+        D1,
+        "trainer",
+        {"listening_meetings": 2, "actor_systems": 4, "coaching": 3, "finance_access": 3},
+        {"coaching": "Atelier observé : a donné la solution au groupe"},
+    )
     + _rows("Awa", D2, "trainer", {"listening_meetings": 4, "actor_systems": 4})
     + _rows("Bruno", D1, "self", {"listening_meetings": 3, "value_chain": 1}),
     columns=["person", "date", "assessor", "competency", "skill", "score", "evidence"],
@@ -95,8 +101,9 @@ def test_sources_cite_the_bibliography():
 @pytest.mark.parametrize("lang, level_word", [("fr", "Niveau"), ("en", "Level")])
 def test_levels_markdown_renders_every_descriptor(lang, level_word):
     text = docs.levels_markdown(lang)
-    assert [line for line in text.splitlines() if line.startswith("#")] == \
-        [f"### {label}" for label in competency.labels("competencies", lang).values()]
+    assert [line for line in text.splitlines() if line.startswith("#")] == [
+        f"### {label}" for label in competency.labels("competencies", lang).values()
+    ]
     assert text.count(f"| {level_word} |") == 13  # the scale, then one table per sub-skill
     for descriptor in competency.descriptors(lang)["descriptor"]:
         assert descriptor in text
@@ -150,11 +157,15 @@ def test_blind_spots_are_strictly_beyond_the_threshold_with_their_direction():
     spots = competency.blind_spots(table, threshold=1.0)
     # gaps: listening +1.75, actor -0.5, coaching +2.25, finance -1.0 (not beyond 1.0); Bruno has no others
     assert list(zip(spots["skill"], spots["gap_direction"])) == [
-        ("listening_meetings", "over_estimation"), ("coaching", "over_estimation")]
+        ("listening_meetings", "over_estimation"),
+        ("coaching", "over_estimation"),
+    ]
     wider = competency.blind_spots(table, threshold=0.5)
     assert list(zip(wider["skill"], wider["gap_direction"])) == [
-        ("listening_meetings", "over_estimation"), ("coaching", "over_estimation"),
-        ("finance_access", "under_estimation")]
+        ("listening_meetings", "over_estimation"),
+        ("coaching", "over_estimation"),
+        ("finance_access", "under_estimation"),
+    ]
     assert competency.blind_spots(table, threshold=3).empty
     with pytest.raises(ValueError, match="zero or more"):
         competency.blind_spots(table, threshold=-1)
@@ -171,8 +182,11 @@ def test_training_plan_takes_the_weakest_sub_skills_with_their_next_level():
     assert list(bruno["skill"]) == ["value_chain", "listening_meetings"] and list(bruno["next_level"]) == [2, 4]
     expected = "; ".join(competency.skill_activities().query("skill == 'coaching'")["activity"])
     assert _row(plan, person="Awa", skill="coaching")["activities"] == expected
-    assert competency.training_plan(competency.scores(AT_D1, "skill"), size=3, target=3)["skill"].tolist() == \
-        ["listening_meetings", "coaching", "value_chain"]  # finance (3.0) is not below 3
+    assert competency.training_plan(competency.scores(AT_D1, "skill"), size=3, target=3)["skill"].tolist() == [
+        "listening_meetings",
+        "coaching",
+        "value_chain",
+    ]  # finance (3.0) is not below 3
     with pytest.raises(ValueError, match="scores by sub-skill"):
         competency.training_plan(competency.scores(AT_D1, "competency"))
 
@@ -231,23 +245,44 @@ def test_figures_draw_what_they_are_given():
 def test_the_book_exercise_solution():
     """Fatou, in the exercise of book/fr/competency.md: the solution's numbers are the tool's."""
     fatou = pd.DataFrame(
-        _rows("Fatou", D1, "self", {"listening_meetings": 4, "participatory_diagnosis": 2,
-                                    "project_engineering": 3, "finance_access": 4})
-        + _rows("Fatou", D1, "peer", {"listening_meetings": 3, "participatory_diagnosis": 3,
-                                      "project_engineering": 3, "finance_access": 2})
-        + _rows("Fatou", D1, "trainer", {"listening_meetings": 2, "participatory_diagnosis": 4,
-                                         "project_engineering": 3, "finance_access": 2}),
-        columns=SHEET.columns).astype({"score": "Int64"})
+        _rows(
+            "Fatou",
+            D1,
+            "self",
+            {"listening_meetings": 4, "participatory_diagnosis": 2, "project_engineering": 3, "finance_access": 4},
+        )
+        + _rows(
+            "Fatou",
+            D1,
+            "peer",
+            {"listening_meetings": 3, "participatory_diagnosis": 3, "project_engineering": 3, "finance_access": 2},
+        )
+        + _rows(
+            "Fatou",
+            D1,
+            "trainer",
+            {"listening_meetings": 2, "participatory_diagnosis": 4, "project_engineering": 3, "finance_access": 2},
+        ),
+        columns=SHEET.columns,
+    ).astype({"score": "Int64"})
     skills = competency.scores(fatou, "skill")
     assert skills.set_index("skill")["self_gap"].to_dict() == {
-        "listening_meetings": 1.5, "participatory_diagnosis": -1.5, "project_engineering": 0, "finance_access": 2}
+        "listening_meetings": 1.5,
+        "participatory_diagnosis": -1.5,
+        "project_engineering": 0,
+        "finance_access": 2,
+    }
     spots = competency.blind_spots(skills, 1.0)
     assert dict(zip(spots["skill"], spots["gap_direction"])) == {
-        "listening_meetings": "over_estimation", "participatory_diagnosis": "under_estimation",
-        "finance_access": "over_estimation"}
+        "listening_meetings": "over_estimation",
+        "participatory_diagnosis": "under_estimation",
+        "finance_access": "over_estimation",
+    }
     plan = competency.training_plan(skills, size=2)
     assert list(zip(plan["skill"], plan["score"], plan["next_level"])) == [
-        ("finance_access", 2, 3), ("listening_meetings", 2.5, 3)]
+        ("finance_access", 2, 3),
+        ("listening_meetings", 2.5, 3),
+    ]
     assert "module_senegal" in plan["activities"].iloc[0] and "tutoring" in plan["activities"].iloc[1]
     book = (Path(__file__).parent.parent / "book" / "fr" / "competency.md").read_text(encoding="utf-8")
     assert "monopolisent la parole" in competency.descriptor("listening_meetings", 2, "fr")
@@ -281,7 +316,7 @@ def _fill(form, person="Chantal Ngo", levels=None):
     form.date.value = D2.date()
     for skill, level in (levels or {"coaching": 2, "value_chain": 4}).items():
         form.levels[skill].value = level
-    form.evidence["coaching"].value = "=HYPERLINK(\"x\") a coupé la parole deux fois"
+    form.evidence["coaching"].value = '=HYPERLINK("x") a coupé la parole deux fois'
 
 
 def test_the_form_appends_rows_and_keeps_every_existing_one(team_workbook):
@@ -293,9 +328,11 @@ def test_the_form_appends_rows_and_keeps_every_existing_one(team_workbook):
     old, new = before["competencies"], after["competencies"]
     assert len(new) == len(old) + 2
     pd.testing.assert_frame_equal(new.iloc[: len(old)], old)
-    added = new.iloc[len(old):]
+    added = new.iloc[len(old) :]
     assert added[["person", "date", "assessor", "competency", "skill", "score"]].values.tolist() == [
-        ["Chantal Ngo", D2, "peer", "coach", "coaching", 2], ["Chantal Ngo", D2, "peer", "coach", "value_chain", 4]]
+        ["Chantal Ngo", D2, "peer", "coach", "coaching", 2],
+        ["Chantal Ngo", D2, "peer", "coach", "value_chain", 4],
+    ]
     assert added["evidence"].iloc[0].startswith("=HYPERLINK")  # kept as text
     for sheet in before.sheets:
         if sheet != "competencies":
@@ -371,12 +408,21 @@ def test_the_xlsform_converts_with_pyxform(tmp_path, lang, label):
 
 def test_exported_submissions_become_rows(team_workbook, tmp_path):
     export = tmp_path / "submissions.csv"
-    pd.DataFrame({"person": ["Ann", "Ben"], "assessor": ["trainer", "self"], "date": ["2026-02-01", "2026-02-02"],
-                  "coach-coaching": ["4", ""], "coach-coaching_evidence": ["a laissé le groupe décider", ""],
-                  "project_manager/finance_access": ["2", "3"]}).to_csv(export, index=False)
+    pd.DataFrame(
+        {
+            "person": ["Ann", "Ben"],
+            "assessor": ["trainer", "self"],
+            "date": ["2026-02-01", "2026-02-02"],
+            "coach-coaching": ["4", ""],
+            "coach-coaching_evidence": ["a laissé le groupe décider", ""],
+            "project_manager/finance_access": ["2", "3"],
+        }
+    ).to_csv(export, index=False)
     before = len(read_workbook(team_workbook)["competencies"])
     assert questionnaire.append_submissions(export, team_workbook) == 3
     added = read_workbook(team_workbook)["competencies"].iloc[before:]
     assert added[["person", "skill", "score", "evidence"]].fillna("").values.tolist() == [
-        ["Ann", "coaching", 4, "a laissé le groupe décider"], ["Ann", "finance_access", 2, ""],
-        ["Ben", "finance_access", 3, ""]]
+        ["Ann", "coaching", 4, "a laissé le groupe décider"],
+        ["Ann", "finance_access", 2, ""],
+        ["Ben", "finance_access", 3, ""],
+    ]

@@ -2,6 +2,7 @@
 name, no English enumeration value in a French report, no "(s)" plural, no ISO date, no amount
 without its currency, one precision per column, numbers right-aligned. The helpers that write
 plurals, dates, amounts and the cells of a column are checked against hand-written values."""
+
 import datetime as dt
 import re
 from pathlib import Path
@@ -28,12 +29,19 @@ NB, NNB = "\u00a0", "\u202f"  # Babel's no-break space (before a currency, a % s
 # --------------------------------------------------------------------------------------------
 # The helpers, against hand-checked values
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("count, fr, en", [
-    (0, "0 étoile", "0 stars"), (1, "1 étoile", "1 star"), (2, "2 étoiles", "2 stars"),
-    (1.5, "2 étoile", "2 stars"),  # written without decimals, French "one" covers 0 ≤ n < 2
-    (1234, f"1{NNB}234 étoiles", "1,234 stars"), (1_000_000, f"1{NNB}000{NNB}000 étoiles", "1,000,000 stars"),
-    (f"1{NNB}234", f"1{NNB}234 étoiles", None), ("1", "1 étoile", "1 star"),
-])
+@pytest.mark.parametrize(
+    "count, fr, en",
+    [
+        (0, "0 étoile", "0 stars"),
+        (1, "1 étoile", "1 star"),
+        (2, "2 étoiles", "2 stars"),
+        (1.5, "2 étoile", "2 stars"),  # written without decimals, French "one" covers 0 ≤ n < 2
+        (1234, f"1{NNB}234 étoiles", "1,234 stars"),
+        (1_000_000, f"1{NNB}000{NNB}000 étoiles", "1,000,000 stars"),
+        (f"1{NNB}234", f"1{NNB}234 étoiles", None),
+        ("1", "1 étoile", "1 star"),
+    ],
+)
 def test_a_count_takes_its_noun_by_the_languages_plural_rule(count, fr, en):
     assert i18n.counted(count, ("étoile", "étoiles"), "fr") == fr
     if en:
@@ -41,25 +49,55 @@ def test_a_count_takes_its_noun_by_the_languages_plural_rule(count, fr, en):
 
 
 def test_catalogue_messages_choose_the_plural_of_each_count():
-    assert i18n.t("selection.mapping.own", "fr", sector="Cuir", region="Tamsa", end=2024, lq="4,17", rank=1,
-                  cells=12, stars=1, quadrant="étoile", growth="22 %", start=2019).count("1 étoile sur 3") == 1
-    assert "It earns 0 stars out of 3" in i18n.t("selection.mapping.own", "en", sector="Leather", region="Tamsa",
-                                                  end=2024, lq="4.17", rank=1, cells=12, stars=0, quadrant="star",
-                                                  growth="22%", start=2019)
+    assert (
+        i18n.t(
+            "selection.mapping.own",
+            "fr",
+            sector="Cuir",
+            region="Tamsa",
+            end=2024,
+            lq="4,17",
+            rank=1,
+            cells=12,
+            stars=1,
+            quadrant="étoile",
+            growth="22 %",
+            start=2019,
+        ).count("1 étoile sur 3")
+        == 1
+    )
+    assert "It earns 0 stars out of 3" in i18n.t(
+        "selection.mapping.own",
+        "en",
+        sector="Leather",
+        region="Tamsa",
+        end=2024,
+        lq="4.17",
+        rank=1,
+        cells=12,
+        stars=0,
+        quadrant="star",
+        growth="22%",
+        start=2019,
+    )
     assert i18n.t("err.header", "fr", count=1, file="b.xlsx") == "1 problème dans le classeur b.xlsx :"
     assert i18n.t("err.header", "en", count=0, file="b.xlsx") == "0 problems in the workbook b.xlsx:"
     assert i18n.t("implementation.note.line_delays", "fr", late=1, start_overdue=3) == (
-        "Retards : 1 action a dépassé sa date de fin sans être réalisée ; 3 actions prévues n'ont pas démarré à temps.")
+        "Retards : 1 action a dépassé sa date de fin sans être réalisée ; 3 actions prévues n'ont pas démarré à temps."
+    )
     assert i18n.t("cli.pack.done", "en", steps="plan", count=1) == "Report pack written: steps plan, 1 file."
     assert not [key for key, entry in i18n.catalogue().items() for text in entry.values() if "(s)" in text]
 
 
-@pytest.mark.parametrize("day, fr, en", [
-    (dt.date(2026, 9, 1), "1er sept. 2026", "Sep 1, 2026"),
-    (pd.Timestamp("2027-01-01 00:00"), "1er janv. 2027", "Jan 1, 2027"),
-    (dt.date(2026, 12, 31), "31 déc. 2026", "Dec 31, 2026"),
-    (dt.date(2026, 5, 11), "11 mai 2026", "May 11, 2026"),
-])
+@pytest.mark.parametrize(
+    "day, fr, en",
+    [
+        (dt.date(2026, 9, 1), "1er sept. 2026", "Sep 1, 2026"),
+        (pd.Timestamp("2027-01-01 00:00"), "1er janv. 2027", "Jan 1, 2027"),
+        (dt.date(2026, 12, 31), "31 déc. 2026", "Dec 31, 2026"),
+        (dt.date(2026, 5, 11), "11 mai 2026", "May 11, 2026"),
+    ],
+)
 def test_one_date_form_with_the_french_first_of_the_month(day, fr, en):
     assert (i18n.date(day, "fr"), i18n.date(day, "en")) == (fr, en)
 
@@ -72,22 +110,39 @@ def test_amounts_carry_the_currency_in_whole_units():
 
 
 def _spec():
-    frame = pd.DataFrame({
-        "action_id": ["A1", "A2", "A3"], "budget": [12_500.0, 3_000_000.0, None], "lq": [4.17, 3.462, 1.6],
-        "fund_share": [0.5, 1 / 3, 0.126], "start": pd.to_datetime(["2026-09-01", "2026-10-12", None]),
-        "baseline_date": [dt.date(2024, 12, 31), None, dt.date(2025, 1, 1)], "votes": [3, 12, 1234],
-        "plan_year": [1, 2, 3], "impact": [4, 5, 2], "domain": ["finance", "innovation", "finance"],
-        "value": [3.0, 0.45, 120.25],
-    })
+    frame = pd.DataFrame(
+        {
+            "action_id": ["A1", "A2", "A3"],
+            "budget": [12_500.0, 3_000_000.0, None],
+            "lq": [4.17, 3.462, 1.6],
+            "fund_share": [0.5, 1 / 3, 0.126],
+            "start": pd.to_datetime(["2026-09-01", "2026-10-12", None]),
+            "baseline_date": [dt.date(2024, 12, 31), None, dt.date(2025, 1, 1)],
+            "votes": [3, 12, 1234],
+            "plan_year": [1, 2, 3],
+            "impact": [4, 5, 2],
+            "domain": ["finance", "innovation", "finance"],
+            "value": [3.0, 0.45, 120.25],
+        }
+    )
     return TableSpec("plan_actions", frame, enums={"domain": "domain"}, decimals=1, currency="EUR")
 
 
 def test_each_column_has_one_kind_and_one_precision():
     spec = _spec()
     assert {c: column_kind(spec, c) for c in spec.frame.columns} == {
-        "action_id": "text", "budget": "amount", "lq": "index", "fund_share": "share", "start": "date",
-        "baseline_date": "date", "votes": "count", "plan_year": "year", "impact": "count", "domain": "text",
-        "value": "measure"}
+        "action_id": "text",
+        "budget": "amount",
+        "lq": "index",
+        "fund_share": "share",
+        "start": "date",
+        "baseline_date": "date",
+        "votes": "count",
+        "plan_year": "year",
+        "impact": "count",
+        "domain": "text",
+        "value": "measure",
+    }
     fr, en = displayed(spec, "fr"), displayed(spec, "en")
     assert fr[label("budget", "fr")].tolist() == [f"12{NNB}500{NB}EUR", f"3{NNB}000{NNB}000{NB}EUR", "–"]
     assert en[label("budget", "en")].tolist() == [f"12,500{NB}EUR", f"3,000,000{NB}EUR", "–"]
@@ -117,8 +172,18 @@ def test_html_tables_mark_numbers_and_text_for_alignment():
     assert heads[label("domain", "fr")] == ["ck-text"] and heads[label("votes", "fr")] == ["ck-num"]
     first = soup.find("tbody").find("tr").find_all("td")
     assert [td["class"][0] for td in first] == [
-        "ck-text", "ck-num", "ck-num", "ck-num", "ck-text", "ck-text", "ck-num", "ck-num", "ck-num", "ck-text",
-        "ck-num"]
+        "ck-text",
+        "ck-num",
+        "ck-num",
+        "ck-num",
+        "ck-text",
+        "ck-text",
+        "ck-num",
+        "ck-num",
+        "ck-num",
+        "ck-text",
+        "ck-num",
+    ]
     assert html_table(TableSpec("plan_who", pd.DataFrame({"lead": ["<b>x</b>"]})), "en").count("&lt;b&gt;") == 1
 
 
@@ -130,8 +195,17 @@ PLURAL_S = re.compile(r"\w\((?:s|e|es)\)")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 FRENCH_FIRST = re.compile(r"\b1 (?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)")
 DATA_FILES = ("diagnostic-baseline",)  # read back by the monitoring step: keys on purpose, not a report
-AMOUNT_COLUMNS = ("budget", "spent", "fund", "local", "fund_planned", "fund_absorbed", "turnover",
-                  "median_turnover", "cost_per_result")
+AMOUNT_COLUMNS = (
+    "budget",
+    "spent",
+    "fund",
+    "local",
+    "fund_planned",
+    "fund_absorbed",
+    "turnover",
+    "median_turnover",
+    "cost_per_result",
+)
 
 
 def _english_only_values() -> set[str]:
@@ -166,8 +240,9 @@ def _docx_text(path: Path) -> str:
 
 def _xlsx_text(path: Path) -> str:
     book = openpyxl.load_workbook(path, read_only=True)
-    return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                     for v in row if isinstance(v, str))
+    return "\n".join(
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)
+    )
 
 
 def word_problems(folder: Path, lang: str, currency: str) -> list[str]:
@@ -192,8 +267,11 @@ def word_problems(folder: Path, lang: str, currency: str) -> list[str]:
             for row in rows:
                 cells = dict(zip(heads, row)) if len(row) == len(heads) else {}
                 found += [f"{path.name}: English value {v!r} in a French table" for v in row if v in english]
-                found += [f"{path.name}: amount without currency {h}={v!r}" for h, v in cells.items()
-                          if h in amount_heads and v != "–" and not v.endswith(currency)]
+                found += [
+                    f"{path.name}: amount without currency {h}={v!r}"
+                    for h, v in cells.items()
+                    if h in amount_heads and v != "–" and not v.endswith(currency)
+                ]
     return found
 
 
@@ -207,7 +285,8 @@ def _synthetic_workbook(folder: Path) -> Path:
     made["actions"]["budget"] = made["actions"]["budget"] * 1000 + 0.37
     made["narratives"]["text"] = "La filière s'est structurée autour de trois coopératives de transformatrices."
     made["indicators"]["unit"] = made["indicators"]["unit"].replace(  # units as a French team writes them
-        {"firms": "entreprises", "people": "personnes", "count": "nombre"})
+        {"firms": "entreprises", "people": "personnes", "count": "nombre"}
+    )
     return write(made, folder / "karite.xlsx", "fr")
 
 
@@ -215,13 +294,11 @@ def _synthetic_workbook(folder: Path) -> Path:
 def packs(tmp_path_factory, pool):
     folder = tmp_path_factory.mktemp("words")
     made = {lang: pack(out_dir=folder / lang, lang=lang, pool=pool) for lang in ("fr", "en")}
-    made["synthetic"] = pack(out_dir=folder / "synthetic", workbook=_synthetic_workbook(folder), lang="fr",
-                             pool=pool)
+    made["synthetic"] = pack(out_dir=folder / "synthetic", workbook=_synthetic_workbook(folder), lang="fr", pool=pool)
     return {name: result.index.parent for name, result in made.items()}
 
 
-@pytest.mark.parametrize("name, lang, currency", [("fr", "fr", "EUR"), ("en", "en", "EUR"),
-                                                  ("synthetic", "fr", "XOF")])
+@pytest.mark.parametrize("name, lang, currency", [("fr", "fr", "EUR"), ("en", "en", "EUR"), ("synthetic", "fr", "XOF")])
 def test_no_key_plural_iso_date_or_bare_amount_in_any_deliverable(packs, name, lang, currency):
     assert word_problems(packs[name], lang, currency) == []
 
@@ -231,13 +308,18 @@ def test_the_scan_finds_what_the_old_reports_showed(tmp_path):
     (tmp_path / "plan.html").write_text(
         "<p>Fréquence : semiannual ; Clé du catalogue : ja_purchasing_selling_centre ; 2 étoile(s) ; "
         "mesurée le 2024-12-31, début le 1 sept. 2026.</p><table><tr><th>Budget</th><th>Statut</th></tr>"
-        "<tr><td>12 500</td><td>ongoing</td></tr></table>", "utf-8")
+        "<tr><td>12 500</td><td>ongoing</td></tr></table>",
+        "utf-8",
+    )
     problems = word_problems(tmp_path, "fr", "EUR")
     assert problems == [
-        "plan.html: key 'ja_purchasing_selling_centre'", "plan.html: (s) plural 'e(s)'",
-        "plan.html: ISO date '2024-12-31'", "plan.html: 1 instead of 1er '1 sept'",
+        "plan.html: key 'ja_purchasing_selling_centre'",
+        "plan.html: (s) plural 'e(s)'",
+        "plan.html: ISO date '2024-12-31'",
+        "plan.html: 1 instead of 1er '1 sept'",
         "plan.html: English value 'ongoing' in a French table",
-        "plan.html: amount without currency Budget='12 500'"]
+        "plan.html: amount without currency Budget='12 500'",
+    ]
 
 
 def test_numbers_are_right_aligned_in_report_tables_and_the_portfolio(packs):

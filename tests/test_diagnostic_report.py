@@ -1,5 +1,6 @@
 """The diagnostic report: sections a to g, synthesis, baseline, vision and validation, in both
 languages, on the example and on a workbook without relations."""
+
 import html
 import re
 
@@ -38,9 +39,20 @@ SECTIONS_EN = [
     "Conclusions: a 5 to 10-year vision",
     "Validation by the actors",
 ]
-STABLE_KEYS = {"firms_surveyed", "employees", "women_share", "women_owned_share", "association_share",
-               "joint_action_share", "formal_relation_share", "cooperation_density", "network_density",
-               "export_share", "bds_users", "bds_satisfaction"}
+STABLE_KEYS = {
+    "firms_surveyed",
+    "employees",
+    "women_share",
+    "women_owned_share",
+    "association_share",
+    "joint_action_share",
+    "formal_relation_share",
+    "cooperation_density",
+    "network_density",
+    "export_share",
+    "bds_users",
+    "bds_satisfaction",
+}
 
 
 def headings(page: str, level: int) -> list[str]:
@@ -74,8 +86,12 @@ def test_french_report_follows_sections_a_to_g(french):
     # the profile sits in section c, one level down, its parts one more
     assert "Profil du cluster" in headings(page, 3)
     assert "Entreprises par rôle et par taille" in headings(page, 4)
-    assert {"La carte du cluster", "Évolution du réseau entre deux vagues d'enquête",
-            "Les services d'appui aux entreprises", "Regard sur le genre"} <= set(headings(page, 3))
+    assert {
+        "La carte du cluster",
+        "Évolution du réseau entre deux vagues d'enquête",
+        "Les services d'appui aux entreprises",
+        "Regard sur le genre",
+    } <= set(headings(page, 3))
 
 
 def test_narratives_or_questions(french):
@@ -112,8 +128,12 @@ def test_french_run_writes_the_baseline_files(french):
     book = openpyxl.load_workbook(folder / "diagnostic-baseline.xlsx")
     assert book.sheetnames == ["baseline"] and book["baseline"].max_row == len(csv) + 1
     tables = openpyxl.load_workbook(result.tables)
-    assert {"Échantillon d'entretiens", "Situation de référence", "Indicateurs du capital social",
-            "Acteurs de la carte"} <= set(tables.sheetnames)
+    assert {
+        "Échantillon d'entretiens",
+        "Situation de référence",
+        "Indicateurs du capital social",
+        "Acteurs de la carte",
+    } <= set(tables.sheetnames)
 
 
 def test_english_report_without_relations(english_without_relations):

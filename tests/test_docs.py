@@ -1,4 +1,5 @@
 """Pages generated from the code: data dictionary, command-line reference, worked examples."""
+
 import argparse
 
 from clusterkit import docs

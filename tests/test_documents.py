@@ -1,5 +1,6 @@
 """The documents layer: figures name both their axes, the report leaves matplotlib's global settings
 alone and draws at the house resolution, and the version is the installed distribution's."""
+
 import json
 import subprocess
 import sys
@@ -17,8 +18,14 @@ TABLE = pd.DataFrame({"fund": [3.0, 1.0], "local": [1.0, 2.0]})
 
 @pytest.mark.parametrize("horizontal", [True, False])
 def test_stacked_bars_name_the_axis_of_the_categories_and_the_axis_of_the_values(horizontal):
-    fig = figures.stacked_bars(TABLE, ["2027", "2028"], {"fund": "Fund", "local": "Local"},
-                               xlabel="Year", ylabel="Budget (EUR)", horizontal=horizontal)
+    fig = figures.stacked_bars(
+        TABLE,
+        ["2027", "2028"],
+        {"fund": "Fund", "local": "Local"},
+        xlabel="Year",
+        ylabel="Budget (EUR)",
+        horizontal=horizontal,
+    )
     ax = fig.axes[0]
     categories, values = (ax.get_ylabel(), ax.get_xlabel()) if horizontal else (ax.get_xlabel(), ax.get_ylabel())
     assert (categories, values) == ("Year", "Budget (EUR)")

@@ -1,5 +1,6 @@
 """The Word documents as a reader sees them: the house style read back with python-docx, then the
 documents rendered by LibreOffice and read as PDF text (pages counted, no word cut in two)."""
+
 from __future__ import annotations
 
 import os
@@ -70,9 +71,15 @@ def long_and_large(wb) -> dict:
     actors = wb["actors"].assign(name=wb["actors"]["name"] + " — " + "Établissement d'internationalisation")
     actions = wb["actions"].assign(
         title=wb["actions"]["title"] + " et accompagnement personnalisé des entreprises bénéficiaires",
-        budget=wb["actions"]["budget"] * 10_000, spent=wb["actions"]["spent"] * 10_000)
-    return {"cluster": {**wb.cluster, "name": LONG_NAME, "currency": "FCFA"}, "actions": actions,
-            "objectives": wb["objectives"], "actors": actors}
+        budget=wb["actions"]["budget"] * 10_000,
+        spent=wb["actions"]["spent"] * 10_000,
+    )
+    return {
+        "cluster": {**wb.cluster, "name": LONG_NAME, "currency": "FCFA"},
+        "actions": actions,
+        "objectives": wb["objectives"],
+        "actors": actors,
+    }
 
 
 def documents(wb, folder: Path, lang: str, data: dict) -> dict[str, Path]:
@@ -81,19 +88,41 @@ def documents(wb, folder: Path, lang: str, data: dict) -> dict[str, Path]:
     cluster, actions, objectives, actors = data["cluster"], data["actions"], data["objectives"], data["actors"]
     vision = wb["vision"].iloc[0].to_dict()
     closes = plan.horizon_end(vision["horizon_years"], cluster["start_date"], actions)
-    warnings = plan.plan_warnings(actions, objectives, cluster["orientation"], vision["horizon_years"],
-                                  cluster["start_date"], 10)
+    warnings = plan.plan_warnings(
+        actions, objectives, cluster["orientation"], vision["horizon_years"], cluster["start_date"], 10
+    )
     as_of = implementation.as_of_date(actions, cluster["status_date"])
-    sheet = kit.form_document("action_sheet", lang, "ACT01", kit.action_sheet_fields(
-        plan.with_money(actions).iloc[0], lang, cluster["currency"], {}, plan.actor_names(actors)), cluster=cluster["name"])
+    sheet = kit.form_document(
+        "action_sheet",
+        lang,
+        "ACT01",
+        kit.action_sheet_fields(
+            plan.with_money(actions).iloc[0], lang, cluster["currency"], {}, plan.actor_names(actors)
+        ),
+        cluster=cluster["name"],
+    )
     return {
-        "plan": docx_report.write_action_plan(folder / "plan-action-plan.docx", lang=lang, cluster=cluster,
-                                              vision=vision, actions=actions, objectives=objectives, actors=actors,
-                                              horizon_end=closes),
-        "notes": docx_report.write_team_notes(folder / "plan-team-notes.docx", lang=lang, cluster=cluster,
-                                              warnings=warnings),
-        "progress": docx_report.write_progress_note(folder / "implementation-progress-note.docx", lang=lang,
-                                                    cluster=cluster, actions=actions, as_of=as_of, actors=actors),
+        "plan": docx_report.write_action_plan(
+            folder / "plan-action-plan.docx",
+            lang=lang,
+            cluster=cluster,
+            vision=vision,
+            actions=actions,
+            objectives=objectives,
+            actors=actors,
+            horizon_end=closes,
+        ),
+        "notes": docx_report.write_team_notes(
+            folder / "plan-team-notes.docx", lang=lang, cluster=cluster, warnings=warnings
+        ),
+        "progress": docx_report.write_progress_note(
+            folder / "implementation-progress-note.docx",
+            lang=lang,
+            cluster=cluster,
+            actions=actions,
+            as_of=as_of,
+            actors=actors,
+        ),
         "sheet": sheet.save(folder / "action-sheet.docx"),
         "blank": kit.form_document("charter", lang).save(folder / "charter.docx"),
     }
@@ -104,9 +133,12 @@ def written(request, example_workbook, tmp_path_factory):
     lang = request.param
     folder = tmp_path_factory.mktemp(f"docx-{lang}")
     wb = example_workbook
-    example = documents(wb, folder / "example", lang,
-                        {"cluster": wb.cluster, "actions": wb["actions"], "objectives": wb["objectives"],
-                         "actors": wb["actors"]})
+    example = documents(
+        wb,
+        folder / "example",
+        lang,
+        {"cluster": wb.cluster, "actions": wb["actions"], "objectives": wb["objectives"], "actors": wb["actors"]},
+    )
     long = documents(wb, folder / "long", lang, long_and_large(wb))
     return lang, example, long
 
@@ -194,8 +226,22 @@ def to_pdf(path: Path) -> Path:
     outdir = path.parent / "pdf"
     outdir.mkdir(exist_ok=True)
     profile = (path.parent / f"profile-{path.stem}").as_uri()  # its own profile: other conversions may run
-    result = subprocess.run([tool("soffice"), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                             "--outdir", str(outdir), str(path)], capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [
+            tool("soffice"),
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     target = outdir / f"{path.stem}.pdf"
     assert result.returncode == 0 and target.exists(), result.stdout + result.stderr
     return target
@@ -220,8 +266,10 @@ def pdf_text(pdf: Path) -> str:
 
 def screenshot(pdf: Path, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run([tool("pdftoppm"), "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(ARTIFACTS / name)], check=True)
+    subprocess.run(
+        [tool("pdftoppm"), "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(ARTIFACTS / name)],
+        check=True,
+    )
 
 
 def test_rendered_documents_number_their_pages_and_break_no_word(written):

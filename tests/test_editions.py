@@ -2,6 +2,7 @@
 bookmarks, numbered pages under a running header, exercises with their solutions gathered at the
 end of the chapter, numbered figures, links inside the document), an EPUB valid for epubcheck, and
 a light offline ZIP of the site; the landing page and every page's download menu offer them."""
+
 import os
 import re
 import shutil
@@ -51,21 +52,25 @@ def squeeze(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang, chapter, exercise, solution, heading", CHAPTERS)
-def test_pdf_edition_is_a_book_with_its_exercises_and_their_solutions(built_book, lang, chapter, exercise,
-                                                                      solution, heading):
+def test_pdf_edition_is_a_book_with_its_exercises_and_their_solutions(
+    built_book, lang, chapter, exercise, solution, heading
+):
     reader = PdfReader(built_book / download_name(lang, "pdf"))
     pages = len(reader.pages)
     assert pages > 150
     box = reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(A4, abs=1)
     entries = outline_entries(reader)
-    (index,) = [i for i, (_, title, _) in enumerate(entries) if squeeze(chapter) in squeeze(title)
-                and not squeeze(title).startswith(squeeze(t("book.print.contents", lang)))][:1]
+    (index,) = [
+        i
+        for i, (_, title, _) in enumerate(entries)
+        if squeeze(chapter) in squeeze(title) and not squeeze(title).startswith(squeeze(t("book.print.contents", lang)))
+    ][:1]
     start = entries[index][2]
     # the chapter's solutions, gathered at its end (after its worked example), have their bookmark
-    end = next(page for _, title, page in entries[index + 1:] if title == heading)
+    end = next(page for _, title, page in entries[index + 1 :] if title == heading)
     assert 5 < end - start < 80
-    chapter_text = text_of(reader.pages[start:end + 2])
+    chapter_text = text_of(reader.pages[start : end + 2])
     assert chapter in chapter_text
     # the solution is printed (not hidden behind a button), after the exercise, under the heading
     # that gathers the chapter's solutions at its end
@@ -82,14 +87,21 @@ def test_pdf_edition_is_a_book_with_its_exercises_and_their_solutions(built_book
     assert any(link.get("/Dest") or (link.get("/A") or {}).get("/S") == "/GoTo" for link in internal)
 
 
-@pytest.mark.skipif(EPUBCHECK is None and not os.environ.get("CI"),
-                    reason="Debian's epubcheck is not installed (apt-get install epubcheck)")
+@pytest.mark.skipif(
+    EPUBCHECK is None and not os.environ.get("CI"),
+    reason="Debian's epubcheck is not installed (apt-get install epubcheck)",
+)
 @pytest.mark.parametrize("lang, chapter", [(lang, chapter) for lang, chapter, *_ in CHAPTERS])
 def test_epub_edition_is_valid_with_its_figures_in_the_reader_language(built_book, lang, chapter):
     epub = built_book / download_name(lang, "epub")
     # Debian's epubcheck is a jar: run it with java (its launcher needs binfmt support)
-    result = subprocess.run(["java", "-jar", os.path.realpath(EPUBCHECK), str(epub)],
-                            check=False, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["java", "-jar", os.path.realpath(EPUBCHECK), str(epub)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     assert "No errors or warnings detected" in result.stdout
     with zipfile.ZipFile(epub) as book:
@@ -99,8 +111,9 @@ def test_epub_edition_is_valid_with_its_figures_in_the_reader_language(built_boo
         assert t("book.print.contents", lang) in navigation and chapter in navigation
         assert sum(name.endswith((".png", ".svg")) for name in names) >= 5  # the chapters' figures
         example = book.read(f"book/_generated/{lang}/diagnostic.xhtml").decode()
-        assert re.search(r'<img [^>]*alt="[^"]+"[^>]*src="data:image/png;base64,', example) or \
-            re.search(r'<img [^>]*src="data:image/png;base64,[^"]+"[^>]*alt="[^"]+"', example)
+        assert re.search(r'<img [^>]*alt="[^"]+"[^>]*src="data:image/png;base64,', example) or re.search(
+            r'<img [^>]*src="data:image/png;base64,[^"]+"[^>]*alt="[^"]+"', example
+        )
         assert not any(name.endswith(".js") for name in names)  # no web scripts in the e-book
 
 
@@ -136,10 +149,19 @@ def test_landing_page_and_every_download_menu_offer_the_whole_editions(built_boo
 
 def test_pruning_removes_only_what_pages_never_load(tmp_path):
     static = tmp_path / "site" / "_static"
-    kept = ["mathjax/tex-chtml.js", "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
-            "scripts/bootstrap.js", "report.css"]
-    dropped = ["mathjax/tex-svg-full.js", "mathjax/sre/mathmaps/fr.json", "mathjax/output/svg/fonts/tex.js",
-               "scripts/bootstrap.js.map", "locales/fr/LC_MESSAGES/booktheme.mo"]
+    kept = [
+        "mathjax/tex-chtml.js",
+        "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff",
+        "scripts/bootstrap.js",
+        "report.css",
+    ]
+    dropped = [
+        "mathjax/tex-svg-full.js",
+        "mathjax/sre/mathmaps/fr.json",
+        "mathjax/output/svg/fonts/tex.js",
+        "scripts/bootstrap.js.map",
+        "locales/fr/LC_MESSAGES/booktheme.mo",
+    ]
     for name in kept + dropped:
         (static / name).parent.mkdir(parents=True, exist_ok=True)
         (static / name).write_text("x")

@@ -1,5 +1,6 @@
 """The example cluster in English: same cluster and numbers as the French one, the team's texts in English,
 used wherever the packaged example is used in an English run."""
+
 from __future__ import annotations
 
 import re
@@ -38,10 +39,34 @@ TRANSLATED = {
     "narratives": {"text"},
 }
 # Names of people and places may keep their accents.
-NAME_COLUMNS = {("enterprises", "name"), ("actors", "name"), ("competencies", "person"),
-                ("employment", "region"), ("candidates", "region")}
-FRENCH_WORDS = {"le", "la", "les", "des", "du", "de", "et", "pour", "avec", "aux", "une", "dans", "sur", "leur",
-                "est", "sont", "entreprises", "fictif", "fictive"}
+NAME_COLUMNS = {
+    ("enterprises", "name"),
+    ("actors", "name"),
+    ("competencies", "person"),
+    ("employment", "region"),
+    ("candidates", "region"),
+}
+FRENCH_WORDS = {
+    "le",
+    "la",
+    "les",
+    "des",
+    "du",
+    "de",
+    "et",
+    "pour",
+    "avec",
+    "aux",
+    "une",
+    "dans",
+    "sur",
+    "leur",
+    "est",
+    "sont",
+    "entreprises",
+    "fictif",
+    "fictive",
+}
 # Words that are the same in both languages: units, and a buyer's trade name.
 SAME_IN_BOTH = {"%", "EUR", "ratio", "services", "actions", "Ventoux Import"}
 ACCENTS = re.compile("[àâäçéèêëîïôöûùüÿœæ]", re.IGNORECASE)
@@ -72,8 +97,9 @@ def test_english_example_has_the_french_numbers_dates_and_enumerations(french, e
                 continue
             pd.testing.assert_series_equal(english[sheet][column], frame[column], obj=f"{sheet}.{column}")
     fr, en = _cluster(french), _cluster(english)
-    assert {k: v for k, v in en.items() if k not in ("name", "country", "sector", "note", "language")} \
-        == {k: v for k, v in fr.items() if k not in ("name", "country", "sector", "note", "language")}
+    assert {k: v for k, v in en.items() if k not in ("name", "country", "sector", "note", "language")} == {
+        k: v for k, v in fr.items() if k not in ("name", "country", "sector", "note", "language")
+    }
     assert (fr["language"], en["language"]) == ("fr", "en")
     assert en["region"] == "Tamsa" and en["facilitator"] == "Nadia Benslimane"
 
@@ -89,10 +115,19 @@ def test_every_text_of_the_english_example_is_translated(french, english):
     assert english["enterprises"].set_index("enterprise_id").loc["E01", "name"] == "Ndiaye Footwear Works"
     assert french["enterprises"].set_index("enterprise_id").loc["E01", "name"] == "Manufacture Ndiaye"
     assert set(english["enterprises"]["owner_stratum"]) == {
-        "industrialist", "trader", "precarious artisan", "established artisan", "medium entrepreneur"}
+        "industrialist",
+        "trader",
+        "precarious artisan",
+        "established artisan",
+        "medium entrepreneur",
+    }
     units = dict(zip(english["indicators"]["indicator_id"], english["indicators"]["unit"]))
-    assert (units["I01"], units["I02"], units["I18"], units["I21"]) == ("meetings", "people", "score 1-5",
-                                                                         "EUR per month")
+    assert (units["I01"], units["I02"], units["I18"], units["I21"]) == (
+        "meetings",
+        "people",
+        "score 1-5",
+        "EUR per month",
+    )
     assert _cluster(english)["name"] == "Tamsa leather and footwear cluster (fictional)"
     # the cluster's sector is one of the mapping data's sectors in English too
     assert _cluster(english)["sector"] in set(english["employment"]["sector"])
@@ -186,8 +221,9 @@ class _Spy(Exception):
     pass
 
 
-@pytest.mark.parametrize("lang, name", [("en", "example_cluster_en.xlsx"), ("fr", "example_cluster.xlsx"),
-                                        (None, "example_cluster.xlsx")])
+@pytest.mark.parametrize(
+    "lang, name", [("en", "example_cluster_en.xlsx"), ("fr", "example_cluster.xlsx"), (None, "example_cluster.xlsx")]
+)
 def test_run_and_pack_without_a_workbook_take_the_example_in_the_run_language(monkeypatch, tmp_path, lang, name):
     read = []
 

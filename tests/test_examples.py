@@ -15,21 +15,63 @@ COLUMNS = {
     "employment": ["region", "sector", "year", "employment", "establishments"],
     "candidates": ["candidate_id", "name", "region", "sector"],  # then one column per criterion
     "criteria": ["criterion", "label", "weight", "direction", "min_threshold", "group"],
-    "enterprises": ["enterprise_id", "name", "role", "employees", "employees_women",
-                    "owner_gender", "owner_stratum", "year_founded", "turnover", "export_share",
-                    "main_product", "market_segment", "association_member"],
+    "enterprises": [
+        "enterprise_id",
+        "name",
+        "role",
+        "employees",
+        "employees_women",
+        "owner_gender",
+        "owner_stratum",
+        "year_founded",
+        "turnover",
+        "export_share",
+        "main_product",
+        "market_segment",
+        "association_member",
+    ],
     "actors": ["actor_id", "name", "type", "level"],
     "relations": ["source", "target", "relation_type", "intensity", "formal", "survey_round"],
     "swot": ["category", "statement", "theme", "votes"],
     "services": ["provider", "service", "users", "satisfaction", "cost_recovery"],
     "vision": ["statement", "horizon_years"],
     "objectives": ["objective_id", "statement", "gender_objective"],
-    "actions": ["action_id", "objective_id", "title", "kind", "domain", "scope", "lead",
-                "partners", "start", "end", "budget", "cofinancing_rate", "impact",
-                "feasibility", "status", "spent", "plan_year"],
-    "indicators": ["indicator_id", "name", "level", "dimension", "battery", "unit", "baseline",
-                   "baseline_date", "target", "target_date", "source", "frequency",
-                   "responsible", "disaggregation", "action_id"],
+    "actions": [
+        "action_id",
+        "objective_id",
+        "title",
+        "kind",
+        "domain",
+        "scope",
+        "lead",
+        "partners",
+        "start",
+        "end",
+        "budget",
+        "cofinancing_rate",
+        "impact",
+        "feasibility",
+        "status",
+        "spent",
+        "plan_year",
+    ],
+    "indicators": [
+        "indicator_id",
+        "name",
+        "level",
+        "dimension",
+        "battery",
+        "unit",
+        "baseline",
+        "baseline_date",
+        "target",
+        "target_date",
+        "source",
+        "frequency",
+        "responsible",
+        "disaggregation",
+        "action_id",
+    ],
     "measurements": ["indicator_id", "date", "value", "group", "note"],
     "competencies": ["person", "date", "assessor", "competency", "skill", "score", "evidence"],
     "narratives": ["section", "text"],
@@ -39,39 +81,74 @@ SHEETS = list(COLUMNS)
 ENUMS = {
     ("criteria", "direction"): {"higher_better", "lower_better"},
     ("criteria", "group"): {"economic", "pro_poor", "institutional", "environment"},
-    ("enterprises", "role"): {"lead_firm", "producer", "supplier", "subcontractor",
-                              "service_provider", "trader"},
+    ("enterprises", "role"): {"lead_firm", "producer", "supplier", "subcontractor", "service_provider", "trader"},
     ("enterprises", "owner_gender"): {"f", "m", "mixed"},
     ("enterprises", "market_segment"): {"local", "national", "regional", "international"},
-    ("actors", "type"): {"enterprise", "association", "public_institution", "bds_provider",
-                         "financial_institution", "training_research", "buyer", "ngo", "other"},
+    ("actors", "type"): {
+        "enterprise",
+        "association",
+        "public_institution",
+        "bds_provider",
+        "financial_institution",
+        "training_research",
+        "buyer",
+        "ngo",
+        "other",
+    },
     ("actors", "level"): {"micro", "meso", "macro"},
-    ("relations", "relation_type"): {"supply", "subcontracting", "information", "joint_action",
-                                     "service", "finance", "training", "governance"},
+    ("relations", "relation_type"): {
+        "supply",
+        "subcontracting",
+        "information",
+        "joint_action",
+        "service",
+        "finance",
+        "training",
+        "governance",
+    },
     ("swot", "category"): {"strength", "weakness", "opportunity", "threat"},
-    ("swot", "theme"): {"production", "marketing", "finance", "skills", "governance", "social",
-                        "environment", "institutions"},
+    ("swot", "theme"): {
+        "production",
+        "marketing",
+        "finance",
+        "skills",
+        "governance",
+        "social",
+        "environment",
+        "institutions",
+    },
     ("actions", "kind"): {"quick_win", "structuring"},
-    ("actions", "domain"): {"information", "commercial", "innovation", "human_resources",
-                            "procurement", "finance", "production", "international",
-                            "infrastructure", "environment"},
+    ("actions", "domain"): {
+        "information",
+        "commercial",
+        "innovation",
+        "human_resources",
+        "procurement",
+        "finance",
+        "production",
+        "international",
+        "infrastructure",
+        "environment",
+    },
     ("actions", "scope"): {"firm_group", "whole_cluster"},
     ("actions", "status"): {"planned", "ongoing", "done", "dropped"},
     ("indicators", "level"): {"activity", "output", "outcome", "impact"},
     ("indicators", "dimension"): {"extension", "efficiency", "effectiveness", "sustainability"},
-    ("indicators", "battery"): {"competitiveness", "pro_poor", "governance", "joint_action",
-                                "network", "institution"},
+    ("indicators", "battery"): {"competitiveness", "pro_poor", "governance", "joint_action", "network", "institution"},
     ("competencies", "assessor"): {"self", "peer", "trainer"},
     ("competencies", "competency"): {"facilitator", "coach", "project_manager"},
-    ("narratives", "section"): {"context", "history", "system", "business", "social",
-                                "organisation", "social_capital"},
+    ("narratives", "section"): {"context", "history", "system", "business", "social", "organisation", "social_capital"},
 }
-BOOLEANS = [("enterprises", "association_member"), ("relations", "formal"),
-            ("objectives", "gender_objective")]
-DATES = [("actions", "start"), ("actions", "end"), ("indicators", "baseline_date"),
-         ("indicators", "target_date"), ("measurements", "date"), ("competencies", "date")]
-SMALL = dict(n_firms=500, n_indicators=30, n_rounds=6, n_regions=20, n_sectors=10, n_years=5,
-             n_candidates=50)
+BOOLEANS = [("enterprises", "association_member"), ("relations", "formal"), ("objectives", "gender_objective")]
+DATES = [
+    ("actions", "start"),
+    ("actions", "end"),
+    ("indicators", "baseline_date"),
+    ("indicators", "target_date"),
+    ("measurements", "date"),
+    ("competencies", "date"),
+]
+SMALL = dict(n_firms=500, n_indicators=30, n_rounds=6, n_regions=20, n_sectors=10, n_years=5, n_candidates=50)
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +172,14 @@ def check_workbook(wb):
     for sheet, column in DATES:
         assert pd.api.types.is_datetime64_any_dtype(wb[sheet][column]), (sheet, column)
 
-    for sheet, key in [("candidates", "candidate_id"), ("enterprises", "enterprise_id"),
-                       ("actors", "actor_id"), ("objectives", "objective_id"),
-                       ("actions", "action_id"), ("indicators", "indicator_id")]:
+    for sheet, key in [
+        ("candidates", "candidate_id"),
+        ("enterprises", "enterprise_id"),
+        ("actors", "actor_id"),
+        ("objectives", "objective_id"),
+        ("actions", "action_id"),
+        ("indicators", "indicator_id"),
+    ]:
         assert wb[sheet][key].is_unique, sheet
         assert wb[sheet][key].notna().all(), sheet
 
@@ -127,8 +209,7 @@ def check_workbook(wb):
     firm_actors = wb["actors"][wb["actors"]["type"] == "enterprise"]
     assert set(firm_actors["actor_id"]) <= set(firms.index)
     assert (firm_actors["name"].to_numpy() == firms[firm_actors["actor_id"]].to_numpy()).all()
-    assert not (set(wb["actors"].loc[wb["actors"]["type"] != "enterprise", "actor_id"])
-                & set(firms.index))
+    assert not (set(wb["actors"].loc[wb["actors"]["type"] != "enterprise", "actor_id"]) & set(firms.index))
 
     enterprises = wb["enterprises"]
     assert (enterprises["employees"] >= 1).all()
@@ -154,10 +235,13 @@ def check_workbook(wb):
     dated = wb["measurements"].merge(wb["indicators"], on="indicator_id")
     assert dated["date"].between(dated["baseline_date"], dated["target_date"]).all()
     # Women's and men's rows add up to the total of the same round.
-    by_group = wb["measurements"].pivot_table(
-        index=["indicator_id", "date"], columns=wb["measurements"]["group"].fillna("total"),
-        values="value",
-    ).dropna()
+    by_group = (
+        wb["measurements"]
+        .pivot_table(
+            index=["indicator_id", "date"], columns=wb["measurements"]["group"].fillna("total"), values="value"
+        )
+        .dropna()
+    )
     assert len(by_group) > 0
     assert np.allclose(by_group["f"] + by_group["m"], by_group["total"])
 
@@ -171,22 +255,25 @@ def _broken(wb, sheet, column, value):
     return {**wb, sheet: frame}
 
 
-@pytest.mark.parametrize("sheet, column, value", [
-    ("relations", "target", "X99"),
-    ("services", "provider", "X99"),
-    ("actions", "objective_id", "O99"),
-    ("actions", "lead", "X99"),
-    ("indicators", "action_id", "ACT99"),
-    ("measurements", "indicator_id", "I99"),
-    ("measurements", "date", pd.Timestamp("2020-01-01")),
-    ("measurements", "value", 10_000.0),
-    ("criteria", "criterion", "unknown_column"),
-    ("enterprises", "employees_women", 1_000),
-    ("enterprises", "enterprise_id", "E02"),
-    ("relations", "intensity", 4),
-    ("competencies", "skill", "coaching"),  # a coach skill filed under another competency
-    ("actors", "name", "Autre nom"),  # a firm actor must keep the enterprise's name
-])
+@pytest.mark.parametrize(
+    "sheet, column, value",
+    [
+        ("relations", "target", "X99"),
+        ("services", "provider", "X99"),
+        ("actions", "objective_id", "O99"),
+        ("actions", "lead", "X99"),
+        ("indicators", "action_id", "ACT99"),
+        ("measurements", "indicator_id", "I99"),
+        ("measurements", "date", pd.Timestamp("2020-01-01")),
+        ("measurements", "value", 10_000.0),
+        ("criteria", "criterion", "unknown_column"),
+        ("enterprises", "employees_women", 1_000),
+        ("enterprises", "enterprise_id", "E02"),
+        ("relations", "intensity", 4),
+        ("competencies", "skill", "coaching"),  # a coach skill filed under another competency
+        ("actors", "name", "Autre nom"),  # a firm actor must keep the enterprise's name
+    ],
+)
 def test_the_checker_catches_each_broken_rule(example, sheet, column, value):
     check_workbook(example)
     with pytest.raises(AssertionError):
@@ -211,11 +298,20 @@ def test_same_seed_gives_identical_frames_and_another_seed_differs():
 
 def test_cluster_sheet_says_the_cluster_is_fictional(example):
     cluster = dict(zip(example["cluster"]["key"], example["cluster"]["value"]))
-    assert {"name", "country", "region", "sector", "orientation", "language", "currency",
-            "facilitator", "start_date", "note"} <= set(cluster)
+    assert {
+        "name",
+        "country",
+        "region",
+        "sector",
+        "orientation",
+        "language",
+        "currency",
+        "facilitator",
+        "start_date",
+        "note",
+    } <= set(cluster)
     assert "(fictif)" in cluster["name"] and "(fictive)" in cluster["country"]
-    assert (cluster["orientation"], cluster["language"], cluster["currency"]) == (
-        "pro_poor", "fr", "EUR")
+    assert (cluster["orientation"], cluster["language"], cluster["currency"]) == ("pro_poor", "fr", "EUR")
     assert "inventés" in cluster["note"]
     assert cluster["region"] in set(example["employment"]["region"])
     assert cluster["sector"] in set(example["employment"]["sector"])
@@ -276,12 +372,10 @@ def test_employment_shows_the_tamsa_leather_specialisation_and_trends(example):
     assert (leather.drop(leather.idxmax()) < 2).all()
     assert 5_000 < year.loc[leather.idxmax(), "employment"] < 20_000
 
-    by_sector = example["employment"].pivot_table(index="sector", columns="year",
-                                                  values="employment", aggfunc="sum")
+    by_sector = example["employment"].pivot_table(index="sector", columns="year", values="employment", aggfunc="sum")
     change = by_sector[2024] / by_sector[2019] - 1
     assert change.max() > 0.3 and change.min() < -0.05
-    by_region = example["employment"].pivot_table(index="region", columns="year",
-                                                  values="employment", aggfunc="sum")
+    by_region = example["employment"].pivot_table(index="region", columns="year", values="employment", aggfunc="sum")
     region_change = by_region[2024] / by_region[2019] - 1
     assert region_change.min() < 0 < region_change.max()
 
@@ -359,8 +453,7 @@ def test_indicators_cover_levels_dimensions_and_batteries(example):
 def test_a_falling_indicator_moves_towards_its_target(example):
     indicators = example["indicators"].set_index("indicator_id")
     falling = indicators.index[indicators["target"] < indicators["baseline"]]
-    last = (example["measurements"].sort_values("date")
-            .groupby("indicator_id")["value"].last())
+    last = example["measurements"].sort_values("date").groupby("indicator_id")["value"].last()
     assert (last[falling] < indicators.loc[falling, "baseline"]).all()
 
 

@@ -1,4 +1,5 @@
 """The workshop exercises of steps 2 to 5: widgets driven without a browser, and their notebooks."""
+
 import datetime as dt
 from pathlib import Path
 
@@ -58,7 +59,11 @@ def test_statements_come_shuffled_with_the_seed_and_without_their_category(swot_
     assert first_row == "1. Programme public d&#x27;appui aux clusters lancé par le ministère"  # no id, no category
     assert swot_exercise.chart.layout.display == "none"  # no matrix yet
     swot_exercise.check_button.click()
-    assert swot_exercise.ranked is None and swot_exercise.chart.value == b"" and swot_exercise.chart.layout.display == "none"
+    assert (
+        swot_exercise.ranked is None
+        and swot_exercise.chart.value == b""
+        and swot_exercise.chart.layout.display == "none"
+    )
     assert "Choisissez la catégorie d&#x27;au moins un énoncé avant de vérifier." in swot_exercise.score_view.value
 
 
@@ -70,8 +75,10 @@ def test_the_team_sorting_scores_full_marks_and_finds_the_workbook_gaps(swot_exe
     pd.testing.assert_frame_equal(_facts(swot_exercise.ranked), _facts(diagnostic.swot_ranked(swot)))
     pd.testing.assert_frame_equal(swot_exercise.gaps, diagnostic.swot_gaps(swot))
     assert list(swot_exercise.gaps["theme"]) == ["governance", "environment"]
-    assert "ni force ni opportunité sur laquelle bâtir une réponse : gouvernance, environnement" \
+    assert (
+        "ni force ni opportunité sur laquelle bâtir une réponse : gouvernance, environnement"
         in swot_exercise.gaps_view.value
+    )
     assert bytes(swot_exercise.chart.value).startswith(b"\x89PNG") and swot_exercise.chart.layout.display is None
 
 
@@ -82,19 +89,25 @@ def test_check_scores_a_sorting_and_draws_its_own_matrix(swot_exercise, example_
     assert swot_exercise.score == {"statements": 25, "sorted": 25, "category_right": 23, "theme_right": 24}
     assert swot_exercise.score_view.value == (
         "<p>Catégories justes : 23 sur 25. Thèmes justes : 24 sur 25.</p>"
-        "<p>Catégorie à revoir pour les énoncés n° 13, 14.</p><p>Thème à revoir pour les énoncés n° 10.</p>")
+        "<p>Catégorie à revoir pour les énoncés n° 13, 14.</p><p>Thème à revoir pour les énoncés n° 10.</p>"
+    )
     swot = example_workbook["swot"].copy()
     for ident, (field, value) in CHANGED.items():
         swot.loc[swot["swot_id"] == ident, field] = value
     pd.testing.assert_frame_equal(_facts(swot_exercise.ranked), _facts(diagnostic.swot_ranked(swot)))
     assert swot_exercise.ranked.groupby("category").size().to_dict() == {
-        "strength": 4, "weakness": 10, "opportunity": 7, "threat": 4}
+        "strength": 4,
+        "weakness": 10,
+        "opportunity": 7,
+        "threat": 4,
+    }
     assert swot_exercise.ranked.query("category == 'opportunity'").iloc[0]["swot_id"] == "S02"  # 12 votes
     # without the NGO, the social theme keeps a weakness (S11, 12 votes) and a threat (S25, 1 vote) and no support
     assert swot_exercise.gaps.to_dict("records") == [
         {"theme": "governance", "weakness": 2, "threat": 0, "votes": 15},
         {"theme": "social", "weakness": 1, "threat": 1, "votes": 13},
-        {"theme": "environment", "weakness": 2, "threat": 1, "votes": 26}]
+        {"theme": "environment", "weakness": 2, "threat": 1, "votes": 26},
+    ]
     pd.testing.assert_frame_equal(swot_exercise.gaps, diagnostic.swot_gaps(swot))
     assert "gouvernance, social, environnement" in swot_exercise.gaps_view.value
 
@@ -123,10 +136,15 @@ def test_english_exercise_translates_the_example_statements():
 
 def test_a_team_statement_is_never_replaced_by_the_example_translation():
     assert exercises.example_text("swot", "S01", "Nos tanneries", "en", "fr") == "Nos tanneries"
-    assert exercises.example_text("swot", "S01", "Savoir-faire ancien des artisans dans la coupe et le montage",
-                                  "en", "fr") == "Long-standing craft skills in cutting and assembling"
-    assert exercises.example_text("swot", "S01", "Savoir-faire ancien des artisans dans la coupe et le montage",
-                                  "fr", "fr").startswith("Savoir-faire")
+    assert (
+        exercises.example_text(
+            "swot", "S01", "Savoir-faire ancien des artisans dans la coupe et le montage", "en", "fr"
+        )
+        == "Long-standing craft skills in cutting and assembling"
+    )
+    assert exercises.example_text(
+        "swot", "S01", "Savoir-faire ancien des artisans dans la coupe et le montage", "fr", "fr"
+    ).startswith("Savoir-faire")
 
 
 # -- prioritising actions ---------------------------------------------------------------------------
@@ -138,22 +156,41 @@ def shortlist(example_workbook):
 @pytest.fixture
 def plan_exercise(example_workbook, shortlist):
     """As :func:`plan_prioritisation_widget` builds it, from the workbook read once."""
-    return PlanPrioritisationExercise(shortlist, example_workbook["objectives"], "fr", "fr", orientation="pro_poor",
-                                      horizon_years=4, start_date=example_workbook.cluster["start_date"])
+    return PlanPrioritisationExercise(
+        shortlist,
+        example_workbook["objectives"],
+        "fr",
+        "fr",
+        orientation="pro_poor",
+        horizon_years=4,
+        start_date=example_workbook.cluster["start_date"],
+    )
 
 
 def test_sliders_start_at_the_team_scores_and_rank_as_priority_matrix_does(shortlist):
     plan_exercise = plan_prioritisation_widget(lang="fr")
     assert {a: (plan_exercise.impact[a].value, plan_exercise.feasibility[a].value) for a in EXAMPLE_SHORTLIST} == {
-        "ACT02": (4, 5), "ACT03": (5, 3), "ACT05": (4, 5), "ACT07": (5, 3), "ACT10": (5, 2), "ACT13": (4, 3),
-        "ACT21": (3, 2), "ACT22": (2, 5)}
+        "ACT02": (4, 5),
+        "ACT03": (5, 3),
+        "ACT05": (4, 5),
+        "ACT07": (5, 3),
+        "ACT10": (5, 2),
+        "ACT13": (4, 3),
+        "ACT21": (3, 2),
+        "ACT22": (2, 5),
+    }
     expected = plan.priority_matrix(shortlist)
-    assert list(plan_exercise.matrix["action_id"]) == list(expected["action_id"]) == [
-        "ACT02", "ACT05", "ACT03", "ACT07", "ACT13", "ACT10", "ACT22", "ACT21"]
+    assert (
+        list(plan_exercise.matrix["action_id"])
+        == list(expected["action_id"])
+        == ["ACT02", "ACT05", "ACT03", "ACT07", "ACT13", "ACT10", "ACT22", "ACT21"]
+    )
     assert list(plan_exercise.matrix["rank"]) == [1, 1, 3, 3, 5, 6, 7, 8]
     assert plan_exercise.capacity.value == 6 and plan_exercise.warnings == []
-    assert "Actions en cours par année civile : 2025 : 4, 2026 : 4, 2027 : 6, 2028 : 2." \
+    assert (
+        "Actions en cours par année civile : 2025 : 4, 2026 : 4, 2027 : 6, 2028 : 2."
         in plan_exercise.warnings_view.value
+    )
 
 
 def test_moving_a_score_reranks_and_redraws(plan_exercise, shortlist):
@@ -173,12 +210,14 @@ def test_moving_a_score_reranks_and_redraws(plan_exercise, shortlist):
 def test_capacity_slider_makes_the_warnings_appear_and_disappear(plan_exercise, example_workbook, shortlist):
     plan_exercise.capacity.value = 5
     assert [(w.key, w.values["year"], w.items) for w in plan_exercise.warnings] == [
-        ("over_capacity", "2027", ("ACT03", "ACT07", "ACT10", "ACT13", "ACT21", "ACT22"))]
+        ("over_capacity", "2027", ("ACT03", "ACT07", "ACT10", "ACT13", "ACT21", "ACT22"))
+    ]
     assert "Trop d'actions en 2027 : 6 en cours pour une capacité de 5." in plan_exercise.warnings_view.value
     plan_exercise.capacity.value = 3
     assert [w.values["year"] for w in plan_exercise.warnings] == ["2025", "2026", "2027"]
-    expected = plan.plan_warnings(shortlist, example_workbook["objectives"], "pro_poor", 4,
-                                      example_workbook.cluster["start_date"], 3)
+    expected = plan.plan_warnings(
+        shortlist, example_workbook["objectives"], "pro_poor", 4, example_workbook.cluster["start_date"], 3
+    )
     assert plan_exercise.warnings == expected
     plan_exercise.capacity.value = 0  # the check switched off
     assert plan_exercise.warnings == []
@@ -187,9 +226,13 @@ def test_capacity_slider_makes_the_warnings_appear_and_disappear(plan_exercise, 
 
 def test_english_prioritisation_and_a_team_shortlist():
     exercise = plan_prioritisation_widget(example_path("fr"), lang="en", action_ids=("ACT02", "ACT15"))
-    assert list(exercise.actions["title"]) == ["Joint stand at the national footwear fair",
-                                              "Mission de prospection commerciale en Europe"]  # no translation
-    assert exercise.impact["ACT02"].description == "Impact" and exercise.feasibility["ACT02"].description == "Feasibility"
+    assert list(exercise.actions["title"]) == [
+        "Joint stand at the national footwear fair",
+        "Mission de prospection commerciale en Europe",
+    ]  # no translation
+    assert (
+        exercise.impact["ACT02"].description == "Impact" and exercise.feasibility["ACT02"].description == "Feasibility"
+    )
     assert "Running actions per calendar year: 2025: 1." in exercise.warnings_view.value  # ACT15 was dropped
     assert "do first" in exercise.ranking_view.value
     with pytest.raises(ValueError, match="Actions absentes de la feuille « actions » : ACT99."):
@@ -214,7 +257,12 @@ def _statuses(exercise):
 def test_targets_start_at_the_workbook_and_statuses_follow_progress_table(example_workbook):
     targets_exercise = monitoring_targets_widget(lang="fr")
     assert {i: s.value for i, s in targets_exercise.targets.items()} == {
-        "I03": 25.0, "I09": 20.0, "I20": 2300.0, "I21": 140.0, "I22": 0.25}
+        "I03": 25.0,
+        "I09": 20.0,
+        "I20": 2300.0,
+        "I21": 140.0,
+        "I22": 0.25,
+    }
     slider = targets_exercise.targets["I22"]  # a share, shown as a percentage as French writes it
     assert slider.readout is False and slider.value == 0.25
     rows = targets_exercise.box.children[2:7]
@@ -227,10 +275,16 @@ def test_targets_start_at_the_workbook_and_statuses_follow_progress_table(exampl
     indicators = example_workbook["indicators"].set_index("indicator_id").loc[list(EXAMPLE_TARGETS)].reset_index()
     expected = monitoring.progress_table(indicators, example_workbook["measurements"])
     pd.testing.assert_frame_equal(targets_exercise.progress, expected, check_dtype=False)
-    assert _statuses(targets_exercise) == {"I03": "achieved", "I09": "at_risk", "I20": "on_track",
-                                           "I21": "at_risk", "I22": "at_risk"}
-    assert targets_exercise.summary_view.value == ("<p>Statuts à la dernière mesure (31 déc. 2026) : cible atteinte 1, "
-                                                   "dans les temps 1, à surveiller 3.</p>")
+    assert _statuses(targets_exercise) == {
+        "I03": "achieved",
+        "I09": "at_risk",
+        "I20": "on_track",
+        "I21": "at_risk",
+        "I22": "at_risk",
+    }
+    assert targets_exercise.summary_view.value == (
+        "<p>Statuts à la dernière mesure (31 déc. 2026) : cible atteinte 1, dans les temps 1, à surveiller 3.</p>"
+    )
     assert "<td>15,0\xa0%</td><td>19,1\xa0%</td><td>25,0\xa0%</td>" in targets_exercise.table_view.value
 
 
@@ -243,13 +297,22 @@ def test_moving_targets_changes_progress_and_status(targets_exercise, example_wo
     assert progress.loc[["I03", "I21", "I22"], "progress"].tolist() == pytest.approx([31 / 60, 0.5, 0.041 / 0.09])
     assert progress["expected_progress"].tolist() == pytest.approx([EXPECTED_AT_MID_TERM] * 5)
     # 0.4556 / 0.49966 = 0.912: on track
-    assert _statuses(targets_exercise) == {"I03": "on_track", "I09": "at_risk", "I20": "on_track",
-                                           "I21": "on_track", "I22": "on_track"}
+    assert _statuses(targets_exercise) == {
+        "I03": "on_track",
+        "I09": "at_risk",
+        "I20": "on_track",
+        "I21": "on_track",
+        "I22": "on_track",
+    }
     indicators = example_workbook["indicators"].set_index("indicator_id").loc[list(EXAMPLE_TARGETS)].reset_index()
-    chosen = indicators.assign(target=indicators["indicator_id"].map({"I03": 60.0, "I21": 125.0, "I22": 0.24})
-                               .fillna(indicators["target"]))
-    pd.testing.assert_frame_equal(targets_exercise.progress,
-                                  monitoring.progress_table(chosen, example_workbook["measurements"]), check_dtype=False)
+    chosen = indicators.assign(
+        target=indicators["indicator_id"].map({"I03": 60.0, "I21": 125.0, "I22": 0.24}).fillna(indicators["target"])
+    )
+    pd.testing.assert_frame_equal(
+        targets_exercise.progress,
+        monitoring.progress_table(chosen, example_workbook["measurements"]),
+        check_dtype=False,
+    )
     assert "dans les temps 4, à surveiller 1" in targets_exercise.summary_view.value
     assert targets_exercise.chart.value != before
     targets_exercise.targets["I20"].value = 1900.0  # the baseline: no path to follow
@@ -303,7 +366,7 @@ def run_exercise(name):
     state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     solution = [c for c in notebook.cells if "solution" in c.metadata.get("tags", [])]
     assert solution[0].source.startswith("## Solution") and "jp-MarkdownHeadingCollapsed" not in solution[0].metadata
-    assert all("solution" in c.metadata.get("tags", []) for c in notebook.cells[notebook.cells.index(solution[0]):])
+    assert all("solution" in c.metadata.get("tags", []) for c in notebook.cells[notebook.cells.index(solution[0]) :])
     for cell in solution[1:]:
         if cell.cell_type == "markdown":
             assert cell.source.startswith("<details>") and "<details open" not in cell.source
@@ -337,8 +400,10 @@ def test_plan_notebook_runs_top_to_bottom():
 
 def test_monitoring_notebook_runs_top_to_bottom():
     shown = run_exercise("monitoring_targets.ipynb")
-    assert "I21 : au rythme actuel 125 au 31 déc. 2028 ; dans les temps jusqu'à 128,4 ; en retard au-delà de 145" in shown
-    assert "\">à surveiller</td>" in shown and "at_risk" not in shown  # the status cell, coloured
+    assert (
+        "I21 : au rythme actuel 125 au 31 déc. 2028 ; dans les temps jusqu'à 128,4 ; en retard au-delà de 145" in shown
+    )
+    assert '">à surveiller</td>' in shown and "at_risk" not in shown  # the status cell, coloured
 
 
 def test_joint_action_notebook_runs_top_to_bottom():
@@ -351,13 +416,20 @@ def test_joint_action_notebook_runs_top_to_bottom():
 def test_every_exercise_uses_the_shared_layout(tmp_path):
     from clusterkit import questionnaire
 
-    built = [swot_sorting_widget(), plan_prioritisation_widget(), monitoring_targets_widget(), joint_action_widget(),
-             exercises.selection_weights_widget(draws=20),
-             questionnaire.competency_form(questionnaire.practice_workbook(tmp_path))]
+    built = [
+        swot_sorting_widget(),
+        plan_prioritisation_widget(),
+        monitoring_targets_widget(),
+        joint_action_widget(),
+        exercises.selection_weights_widget(draws=20),
+        questionnaire.competency_form(questionnaire.practice_workbook(tmp_path)),
+    ]
     for exercise in built:
         assert "ck-exercise" in exercise.box._dom_classes
         assert exercise.box.children[0].value == exercises.EXERCISE_CSS
-    assert "min-height: var(--jp-widgets-radio-item-height)" in exercises.EXERCISE_CSS  # answer rows grow with their text
+    assert (
+        "min-height: var(--jp-widgets-radio-item-height)" in exercises.EXERCISE_CSS
+    )  # answer rows grow with their text
     assert "text-overflow: clip" in exercises.EXERCISE_CSS  # labels wrap instead of being cut
 
 
@@ -369,15 +441,27 @@ def test_a_folded_solution_is_closed_and_titled_in_the_language():
 
 
 def test_solution_tables_translate_catalogue_values(shortlist):
-    table = exercises.solution_table(plan.priority_matrix(shortlist)[["action_id", "kind", "quadrant"]], "en",
-                                     enums={"kind": "action_kind", "quadrant": "plan_quadrant"}).value
+    table = exercises.solution_table(
+        plan.priority_matrix(shortlist)[["action_id", "kind", "quadrant"]],
+        "en",
+        enums={"kind": "action_kind", "quadrant": "plan_quadrant"},
+    ).value
     assert "<td>quick win</td>" in table and "<td>do first</td>" in table and "quick_win" not in table
 
 
-@pytest.mark.parametrize("lang, text, expected", [
-    ("fr", "31/12/2030", dt.date(2030, 12, 31)), ("fr", "1/2/2027", dt.date(2027, 2, 1)),
-    ("fr", "31.12.2030", dt.date(2030, 12, 31)), ("fr", "12/31/2030", None), ("fr", "2030-12-31", None),
-    ("en", "2030-12-31", dt.date(2030, 12, 31)), ("en", "12/31/2030", None), ("fr", "demain", None)])
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        ("fr", "31/12/2030", dt.date(2030, 12, 31)),
+        ("fr", "1/2/2027", dt.date(2027, 2, 1)),
+        ("fr", "31.12.2030", dt.date(2030, 12, 31)),
+        ("fr", "12/31/2030", None),
+        ("fr", "2030-12-31", None),
+        ("en", "2030-12-31", dt.date(2030, 12, 31)),
+        ("en", "12/31/2030", None),
+        ("fr", "demain", None),
+    ],
+)
 def test_dates_are_read_as_the_exercise_language_writes_them(lang, text, expected):
     assert exercises.parse_date(text, lang) == expected
 
@@ -389,8 +473,10 @@ def test_a_date_field_shows_reads_and_refuses_in_its_language():
     assert field.value == dt.date(2029, 6, 30) and field.message.value == ""
     field.text.value = "06/30/2029"  # as an English browser would write it
     assert field.value == dt.date(2029, 6, 30)
-    assert "« 06/30/2029 » n&#x27;est pas une date : écrivez-la jour/mois/année, par exemple 31/12/2028." \
+    assert (
+        "« 06/30/2029 » n&#x27;est pas une date : écrivez-la jour/mois/année, par exemple 31/12/2028."
         in field.message.value
+    )
     field.value = dt.date(2030, 1, 2)
     assert field.text.value == "02/01/2030"
     english = exercises.DateField(dt.date(2028, 12, 31), "en")
@@ -401,14 +487,17 @@ def test_a_date_field_shows_reads_and_refuses_in_its_language():
 
 def test_typing_a_target_date_moves_the_expected_progress(targets_exercise):
     targets_exercise.dates["I09"].text.value = "31/12/2030"
-    assert targets_exercise.progress.set_index("indicator_id").loc["I09", "expected_progress"] == \
-        pytest.approx(730 / 2191)
+    assert targets_exercise.progress.set_index("indicator_id").loc["I09", "expected_progress"] == pytest.approx(
+        730 / 2191
+    )
     targets_exercise.dates["I09"].text.value = "31/12/2024"  # before the baseline's day after: the workbook's date
     assert targets_exercise.dates["I09"].value == dt.date(2028, 12, 31)
 
 
 def test_share_indicators_are_written_as_percentages_on_the_chart_axis_too(targets_exercise):
-    assert targets_exercise.written("I22", 0.191) == "19,1\xa0%" and targets_exercise.written("I22", 0.16) == "16,0\xa0%"
+    assert (
+        targets_exercise.written("I22", 0.191) == "19,1\xa0%" and targets_exercise.written("I22", 0.16) == "16,0\xa0%"
+    )
     assert targets_exercise.written("I20", 2085.0) == "2\u202f085"
     assert monitoring_targets_widget(lang="en").written("I22", 0.191) == "19.1%"
 
@@ -432,10 +521,14 @@ def test_joint_action_starts_overdue_then_launches_then_runs_late():
     exercise = joint_action_widget(lang="fr")
     assert exercise.action["action_id"] == "ACT19" and exercise.status.value == "planned"
     assert exercise.situation["state"] == "start_overdue" and exercise.situation["days_late"] == 58
-    assert "Au 31 mars 2027, situation de l&#x27;action : démarrage en retard. 58 jours de retard." \
+    assert (
+        "Au 31 mars 2027, situation de l&#x27;action : démarrage en retard. 58 jours de retard."
         in exercise.situation_view.value
-    assert ("le fonds apporte 36\u202f755 € (53\xa0%) et les entreprises 32\u202f145 € (47\xa0%) ; la part locale "
-            "passe de 40\xa0% la première année à 60\xa0% la dernière.") in exercise.summary_view.value
+    )
+    assert (
+        "le fonds apporte 36\u202f755 € (53\xa0%) et les entreprises 32\u202f145 € (47\xa0%) ; la part locale "
+        "passe de 40\xa0% la première année à 60\xa0% la dernière."
+    ) in exercise.summary_view.value
     before = exercise.chart.value
     exercise.status.value = "ongoing"
     assert exercise.situation["state"] == "ongoing" and "en cours, dans les délais" in exercise.situation_view.value
@@ -451,10 +544,14 @@ def test_joint_action_starts_overdue_then_launches_then_runs_late():
 
 def test_english_joint_action_and_an_unknown_action():
     exercise = joint_action_widget(lang="en")
-    assert exercise.action["title"] == "Groupement d'employeurs pour les techniciens de maintenance" or \
-        exercise.action["title"]
-    assert "On Mar 31, 2027, the action's situation: start overdue. 58 days late." in \
-        exercise.situation_view.value.replace("&#x27;", "'")
+    assert (
+        exercise.action["title"] == "Groupement d'employeurs pour les techniciens de maintenance"
+        or exercise.action["title"]
+    )
+    assert (
+        "On Mar 31, 2027, the action's situation: start overdue. 58 days late."
+        in exercise.situation_view.value.replace("&#x27;", "'")
+    )
     assert "<th>Fund share</th>" in exercise.table_view.value and "60%" in exercise.table_view.value
     assert exercise.start.text.value == "2027-02-01"
     with pytest.raises(ValueError, match="Action missing from the “actions” sheet: ACT99."):

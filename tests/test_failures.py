@@ -1,6 +1,7 @@
 """What a user sees when something goes wrong: one error family, the failing cell named, the
 executed notebook kept, a pack that keeps the reports that were made, output paths checked,
 workbooks never overwritten by surprise, one language per command, a clean Ctrl-C."""
+
 import functools
 import hashlib
 import json
@@ -69,12 +70,16 @@ def no_lang_variable(monkeypatch):
 
 
 # --- a template that fails ----------------------------------------------------------------------
-@pytest.mark.parametrize("lang, message", [
-    ("en", "Running the template competency failed at cell {cell} (Tally the scores by register): "),
-    ("fr", "L'exécution du modèle competency a échoué à la cellule {cell} (Tally the scores by register) : "),
-])
-def test_a_failed_run_names_step_cell_and_error_and_keeps_the_notebook(tmp_path, capsys, lang, message,
-                                                                       broken_competency):
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "Running the template competency failed at cell {cell} (Tally the scores by register): "),
+        ("fr", "L'exécution du modèle competency a échoué à la cellule {cell} (Tally the scores by register) : "),
+    ],
+)
+def test_a_failed_run_names_step_cell_and_error_and_keeps_the_notebook(
+    tmp_path, capsys, lang, message, broken_competency
+):
     out = tmp_path / "out"
     code = cli.main(["run", "competency", "--out", str(out), "--lang", lang])
     err = capsys.readouterr().err
@@ -89,10 +94,13 @@ def test_a_failed_run_names_step_cell_and_error_and_keeps_the_notebook(tmp_path,
     assert [e["ename"] for e in errors] == ["KeyError"] and "indicator_id" in errors[0]["evalue"]
 
 
-@pytest.mark.parametrize("lang, message", [
-    ("en", "No person 'Nobody at all' in the competencies sheet"),
-    ("fr", "Personne « Nobody at all » introuvable dans la feuille des compétences"),
-])
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "No person 'Nobody at all' in the competencies sheet"),
+        ("fr", "Personne « Nobody at all » introuvable dans la feuille des compétences"),
+    ],
+)
 def test_an_input_error_inside_a_template_is_its_message_with_exit_2(tmp_path, capsys, lang, message):
     out = tmp_path / "out"
     code = cli.main(["run", "competency", "--out", str(out), "--lang", lang, "-p", 'person="Nobody at all"'])
@@ -114,8 +122,9 @@ def _execute(pool, tmp_path: Path, cells: list):
     """Run ``cells`` (sources; "## ..." ones as Markdown) on a warm kernel; return the notebook, the
     failure :func:`clusterkit.running.pack.execute_step` would report for it, and the staging folder."""
     tmp_path.mkdir(exist_ok=True)
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell(c) if c.startswith("##") else nbformat.v4.new_code_cell(c) for c in cells])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(c) if c.startswith("##") else nbformat.v4.new_code_cell(c) for c in cells]
+    )
     staging = tmp_path / "staging"
     staging.mkdir()
     job = StepJob(example_path(), staging, tmp_path / "reports", "en", "Test", None, 60)
@@ -130,22 +139,30 @@ def _execute(pool, tmp_path: Path, cells: list):
 
 
 def test_the_failing_cell_is_named_by_its_comment_or_the_heading_above_it(pool, tmp_path):
-    _, error, staging = _execute(pool, tmp_path, [
-        "x = 1", "## Budget by year", "years = {}\nyears['indicator_id']", "y = 2"])
+    _, error, staging = _execute(
+        pool, tmp_path, ["x = 1", "## Budget by year", "years = {}\nyears['indicator_id']", "y = 2"]
+    )
     assert isinstance(error, ExecutionError)
-    assert str(error).splitlines()[0] == "Running the template plan failed at cell 3 (Budget by year): KeyError: 'indicator_id'"
+    assert (
+        str(error).splitlines()[0]
+        == "Running the template plan failed at cell 3 (Budget by year): KeyError: 'indicator_id'"
+    )
     assert str(tmp_path / "reports" / "plan.failed.ipynb") in str(error)
     assert error_outputs(staging / "plan.failed.ipynb")[0]["ename"] == "KeyError"
 
-    _, error, _ = _execute(pool, tmp_path / "b", [
-        "# Count the firms by role\ncounts = {}\ncounts['firms']"])
+    _, error, _ = _execute(pool, tmp_path / "b", ["# Count the firms by role\ncounts = {}\ncounts['firms']"])
     assert "cell 1 (Count the firms by role): KeyError: 'firms'" in str(error)
 
 
 def test_a_step_input_error_from_a_template_is_its_plain_message_without_notebook(pool, tmp_path):
-    _, error, staging = _execute(pool, tmp_path, [
-        "from clusterkit.errors import StepInputError\n"
-        "raise StepInputError('The sheet vision is empty: fill in at least one row.')"])
+    _, error, staging = _execute(
+        pool,
+        tmp_path,
+        [
+            "from clusterkit.errors import StepInputError\n"
+            "raise StepInputError('The sheet vision is empty: fill in at least one row.')"
+        ],
+    )
     assert type(error) is StepInputError and error.exit_code == 2
     assert str(error) == "The sheet vision is empty: fill in at least one row."
     assert list(staging.iterdir()) == []  # input problems need no notebook
@@ -169,7 +186,7 @@ def test_a_pack_with_one_failed_step_holds_the_five_other_reports(pack_with_a_fa
     assert "competency.html" not in names and "competency.failed.ipynb" in names
     assert result.exit_code == 3 and [f.step for f in result.failures] == ["competency"]
     page = result.index.read_text(encoding="utf-8")
-    section = page[page.index("<h2>Facilitator competency profile"):]
+    section = page[page.index("<h2>Facilitator competency profile") :]
     assert "This step failed; the other reports are complete." in section
     assert "Running the template competency failed at cell " in section and "KeyError" in section
     assert 'href="competency.failed.ipynb"' in section and "Executed notebook, failed" in section
@@ -192,16 +209,20 @@ def test_the_pack_command_exits_3_and_says_which_step_failed(tmp_path, capsys, m
 
 def test_exit_code_of_a_pack_is_3_for_a_template_failure_else_2_for_input():
     def result(*errors):
-        return PackResult(Path("p"), (), Path("i"), Path("m"), (), "en",
-                          tuple(StepFailure(f"s{i}", e) for i, e in enumerate(errors)))
+        return PackResult(
+            Path("p"), (), Path("i"), Path("m"), (), "en", tuple(StepFailure(f"s{i}", e) for i, e in enumerate(errors))
+        )
+
     assert result().exit_code == 0
     assert result(StepInputError("fill in vision")).exit_code == 2
     assert result(StepInputError("fill in vision"), ExecutionError("boom")).exit_code == 3
 
 
 def test_batch_summary_shows_an_incomplete_pack_and_its_failed_steps():
-    rows = [BatchRow(Path("a.xlsx"), False, "competency: Running the template competency failed", Path("out/a"), 3),
-            BatchRow(Path("b.xlsx"), False, "b.xlsx: 1 problem", None, 2)]
+    rows = [
+        BatchRow(Path("a.xlsx"), False, "competency: Running the template competency failed", Path("out/a"), 3),
+        BatchRow(Path("b.xlsx"), False, "b.xlsx: 1 problem", None, 2),
+    ]
     lines = summary_table(rows, "en").splitlines()
     assert lines[2] == "a.xlsx    incomplete  competency: Running the template competency failed"
     assert lines[3].startswith("b.xlsx    failed ")
@@ -219,8 +240,9 @@ def test_run_out_on_an_existing_file_is_a_clear_error(tmp_path, capsys, lang, wo
     assert target.read_text() == "keep me" and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
-@pytest.mark.parametrize("lang, words", [("en", "Cannot create the output folder"),
-                                         ("fr", "Impossible de créer le dossier de sortie")])
+@pytest.mark.parametrize(
+    "lang, words", [("en", "Cannot create the output folder"), ("fr", "Impossible de créer le dossier de sortie")]
+)
 def test_an_output_folder_that_cannot_be_created_is_a_clear_error(tmp_path, capsys, lang, words):
     (tmp_path / "file").write_text("x")
     for command in (["run", "diagnostic"], ["pack"]):
@@ -264,7 +286,10 @@ def test_an_existing_workbook_is_replaced_only_with_force(tmp_path, capsys, acti
     before = sha256(path)
     assert cli.main(["workbook", action, str(path), "--lang", "en"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == f"{path} already exists: it was left unchanged. Choose another name, or add --force to replace it."
+    assert (
+        err.strip()
+        == f"{path} already exists: it was left unchanged. Choose another name, or add --force to replace it."
+    )
     assert cli.main(["workbook", action, str(path), "--lang", "fr"]) == 2
     assert "existe déjà : il n'a pas été modifié" in capsys.readouterr().err and "--force" in err
     assert sha256(path) == before
@@ -281,8 +306,9 @@ def test_an_english_workbook_without_lang_gives_english_messages_and_report(tmp_
     out = capsys.readouterr().out
     assert out.startswith("Step diagnostic done.\n  HTML report: ")
     assert "Cluster profile" in (tmp_path / "out" / "diagnostic.html").read_text(encoding="utf-8")
-    assert cli.main(["run", "diagnostic", "--workbook", str(source), "--out", str(tmp_path / "out"),
-                     "-p", "novalue"]) == 2
+    assert (
+        cli.main(["run", "diagnostic", "--workbook", str(source), "--out", str(tmp_path / "out"), "-p", "novalue"]) == 2
+    )
     assert capsys.readouterr().err.startswith("Badly written parameter 'novalue'")
 
 
@@ -291,8 +317,12 @@ def test_lang_option_then_variable_then_workbook(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CLUSTERKIT_LANG", "fr")
     assert cli.main(["run", "diagnostic", "--workbook", str(source), "--out", str(tmp_path), "-p", "novalue"]) == 2
     assert capsys.readouterr().err.startswith("Paramètre mal écrit « novalue »")
-    assert cli.main(["run", "diagnostic", "--workbook", str(source), "--out", str(tmp_path), "-p", "novalue",
-                     "--lang", "en"]) == 2
+    assert (
+        cli.main(
+            ["run", "diagnostic", "--workbook", str(source), "--out", str(tmp_path), "-p", "novalue", "--lang", "en"]
+        )
+        == 2
+    )
     assert capsys.readouterr().err.startswith("Badly written parameter")
     monkeypatch.setenv("CLUSTERKIT_LANG", "de")
     assert cli.main(["workbook", "new", str(tmp_path / "x.xlsx")]) == 2
@@ -305,12 +335,14 @@ def test_lang_option_then_variable_then_workbook(tmp_path, capsys, monkeypatch):
 def test_only_the_family_is_caught_anything_else_keeps_its_traceback(monkeypatch, capsys):
     def bug(args):
         raise ZeroDivisionError("a bug")
+
     monkeypatch.setattr(cli, "_batch", bug)
     with pytest.raises(ZeroDivisionError):
         cli.main(["batch", "folder", "--out", "x"])
 
     def refused(args):
         raise InputError("refused, say why")
+
     monkeypatch.setattr(cli, "_batch", refused)
     assert cli.main(["batch", "folder", "--out", "x"]) == 2
     assert capsys.readouterr().err == "refused, say why\n"
@@ -321,6 +353,7 @@ def test_only_the_family_is_caught_anything_else_keeps_its_traceback(monkeypatch
 def test_ctrl_c_exits_130_and_leaves_nothing_half_written(tmp_path, capsys, monkeypatch, command):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(packing, "to_html", interrupted)  # while the first report is being written
     if command == ["pack"]:
         monkeypatch.setattr(packing, "steps_present", lambda wb: ["diagnostic"])

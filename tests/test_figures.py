@@ -1,6 +1,7 @@
 """Figures that read at their printed size: every figure of the example measured as a reader sees
 it on A4, the results chain's links against a hand-made chain, small multiples paginated, the
 cluster map's key, French numbers on the axes. Screenshots go to test-artifacts/figures/."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,12 @@ from clusterkit.workbook import read_workbook
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "figures"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STEPS = ("selection", "diagnostic", "plan", "implementation", "monitoring", "competency")
-CHAIN_LABELS = dict(stage_titles={s: s.upper() for s in monitoring.STAGES},
-                    status_labels={s: s for s in monitoring.STATUSES}, action_label="action",
-                    unlinked_label="fed by no action")
+CHAIN_LABELS = dict(
+    stage_titles={s: s.upper() for s in monitoring.STAGES},
+    status_labels={s: s for s in monitoring.STATUSES},
+    action_label="action",
+    unlinked_label="fed by no action",
+)
 
 
 def template_figures(lang: str) -> list[tuple[str, object]]:
@@ -40,11 +44,17 @@ def template_figures(lang: str) -> list[tuple[str, object]]:
     def keep(report, fig, alt, caption=None):
         kept.append((report.step, fig))
 
-    with mock.patch("clusterkit.documents.report.display"), mock.patch("IPython.display.display"), \
-            mock.patch("clusterkit.documents.report.Report.figure", keep):
+    with (
+        mock.patch("clusterkit.documents.report.display"),
+        mock.patch("IPython.display.display"),
+        mock.patch("clusterkit.documents.report.Report.figure", keep),
+    ):
         for step in STEPS:
-            cells = [c for c in json.loads((TEMPLATES / f"{step}.ipynb").read_text(encoding="utf-8"))["cells"]
-                     if c["cell_type"] == "code"]
+            cells = [
+                c
+                for c in json.loads((TEMPLATES / f"{step}.ipynb").read_text(encoding="utf-8"))["cells"]
+                if c["cell_type"] == "code"
+            ]
             scope: dict = {}
             for number, cell in enumerate(cells):
                 exec("".join(cell["source"]), scope)  # noqa: S102 - our own template, run as papermill would
@@ -67,8 +77,11 @@ def printed_texts(fig) -> list[tuple[str, float]]:
     """Each visible text of ``fig`` and its size in points once the figure is printed A4-wide."""
     fig.canvas.draw()
     scale = figures.printed_scale(fig)
-    return [(text.get_text(), text.get_fontsize() * scale) for text in fig.findobj(Text)
-            if text.get_visible() and text.get_text().strip() and text.get_window_extent().width > 0]
+    return [
+        (text.get_text(), text.get_fontsize() * scale)
+        for text in fig.findobj(Text)
+        if text.get_visible() and text.get_text().strip() and text.get_window_extent().width > 0
+    ]
 
 
 def test_every_figure_of_the_example_prints_its_text_at_8_points_or_more(example_figures):
@@ -106,20 +119,37 @@ def test_results_chain_box_texts_stay_inside_their_boxes(example_figures):
 def hand_chain() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two actions: ACT1 with its activity indicator A1 feeds R1 and C1; ACT2 feeds R1 too and X1;
     R2 and C2 are fed by no action; the names are long enough to wrap over several lines."""
-    table = pd.DataFrame({
-        "indicator_id": ["A1", "R1", "R2", "C1", "C2", "X1"],
-        "name": ["People trained in stitching, cutting and assembling at the technical centre",
-                 "Firms using the shared design centre", "Members of the mutual guarantee fund",
-                 "Share of ties formalised by a written agreement between firms of the cluster",
-                 "Production scrap rate", "Average monthly income of home-based stitchers"],
-        "level": ["activity", "output", "output", "outcome", "outcome", "impact"],
-        "action_id": ["ACT1", "ACT1", None, "ACT1", None, "ACT2"],
-        "progress_status": ["on_track", "at_risk", "achieved", "off_track", "no_data", "on_track"],
-    })
-    extra = pd.DataFrame({"indicator_id": ["R1b"], "name": ["Firms using the shared design centre (2)"],
-                          "level": ["output"], "action_id": ["ACT2"], "progress_status": ["on_track"]})
-    actions = pd.DataFrame({"action_id": ["ACT1", "ACT2"],
-                            "title": ["Shared computer-aided design centre for the workshops", "Export consortium"]})
+    table = pd.DataFrame(
+        {
+            "indicator_id": ["A1", "R1", "R2", "C1", "C2", "X1"],
+            "name": [
+                "People trained in stitching, cutting and assembling at the technical centre",
+                "Firms using the shared design centre",
+                "Members of the mutual guarantee fund",
+                "Share of ties formalised by a written agreement between firms of the cluster",
+                "Production scrap rate",
+                "Average monthly income of home-based stitchers",
+            ],
+            "level": ["activity", "output", "output", "outcome", "outcome", "impact"],
+            "action_id": ["ACT1", "ACT1", None, "ACT1", None, "ACT2"],
+            "progress_status": ["on_track", "at_risk", "achieved", "off_track", "no_data", "on_track"],
+        }
+    )
+    extra = pd.DataFrame(
+        {
+            "indicator_id": ["R1b"],
+            "name": ["Firms using the shared design centre (2)"],
+            "level": ["output"],
+            "action_id": ["ACT2"],
+            "progress_status": ["on_track"],
+        }
+    )
+    actions = pd.DataFrame(
+        {
+            "action_id": ["ACT1", "ACT2"],
+            "title": ["Shared computer-aided design centre for the workshops", "Export consortium"],
+        }
+    )
     return monitoring.results_chain(pd.concat([table, extra], ignore_index=True), actions)
 
 
@@ -127,20 +157,30 @@ def test_results_chain_draws_the_links_of_a_hand_made_chain():
     nodes, edges = hand_chain()
     figs, links = monitoring.results_chain_figures(nodes, edges, **CHAIN_LABELS)
     assert len(figs) == 1
-    assert list(zip(links["source"], links["target"])) == [("ACT1", "R1"), ("ACT1", "C1"), ("ACT2", "R1b"),
-                                                           ("ACT2", "X1")]
+    assert list(zip(links["source"], links["target"])) == [
+        ("ACT1", "R1"),
+        ("ACT1", "C1"),
+        ("ACT2", "R1b"),
+        ("ACT2", "X1"),
+    ]
     ax = figs[0].axes[0]
     arrows = [t.xy for t in ax.texts if isinstance(t, Annotation)]
     assert len(arrows) == 3 + 4  # the three arrows between stage titles, then one per link
     # each link's arrow ends on the left edge of its target's box
-    boxes = {(round(p.get_x(), 3), p.get_y(), p.get_y() + p.get_height()): p for p in ax.patches
-             if isinstance(p, FancyBboxPatch)}
+    boxes = {
+        (round(p.get_x(), 3), p.get_y(), p.get_y() + p.get_height()): p
+        for p in ax.patches
+        if isinstance(p, FancyBboxPatch)
+    }
     labels = {t.get_position(): t.get_text() for t in ax.texts if not isinstance(t, Annotation)}
     ends = []
     for x, y in arrows[3:]:
-        (left, top, bottom), = [key for key in boxes if key[0] == round(x, 3) and key[1] <= y <= key[2]]
-        ends += [text.split(" ")[0] for (tx, ty), text in labels.items()
-                 if abs(tx - left - 0.05) < 1e-3 and top <= ty <= bottom]
+        ((left, top, bottom),) = [key for key in boxes if key[0] == round(x, 3) and key[1] <= y <= key[2]]
+        ends += [
+            text.split(" ")[0]
+            for (tx, ty), text in labels.items()
+            if abs(tx - left - 0.05) < 1e-3 and top <= ty <= bottom
+        ]
     assert ends == ["R1", "C1", "R1b", "X1"]
     texts = [t.get_text().replace("\n", " ") for t in ax.texts]
     # every box in full: the long title and names wrapped, never shortened
@@ -155,19 +195,26 @@ long_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéàç", min_size=1, ma
 
 
 @settings(max_examples=10, deadline=None, derandomize=True, database=None)
-@given(actions=st.integers(0, 30), indicators=st.integers(1, 60), seed=st.integers(0, 2**16),
-       name=st.lists(long_words, min_size=1, max_size=12).map(" ".join))
+@given(
+    actions=st.integers(0, 30),
+    indicators=st.integers(1, 60),
+    seed=st.integers(0, 2**16),
+    name=st.lists(long_words, min_size=1, max_size=12).map(" ".join),
+)
 def test_results_chain_holds_on_many_actions_orphans_and_long_names(actions, indicators, seed, name):
     rng = np.random.default_rng(seed)
     action_ids = [f"ACT{i}" for i in range(actions)]
-    table = pd.DataFrame({
-        "indicator_id": [f"I{i}" for i in range(indicators)],
-        "name": [name * int(rng.integers(1, 3)) for _ in range(indicators)],
-        "level": rng.choice(["activity", "output", "outcome", "impact"], indicators),
-        "action_id": [rng.choice(action_ids) if action_ids and rng.random() < 0.7 else None
-                      for _ in range(indicators)],
-        "progress_status": rng.choice(monitoring.STATUSES, indicators),
-    })
+    table = pd.DataFrame(
+        {
+            "indicator_id": [f"I{i}" for i in range(indicators)],
+            "name": [name * int(rng.integers(1, 3)) for _ in range(indicators)],
+            "level": rng.choice(["activity", "output", "outcome", "impact"], indicators),
+            "action_id": [
+                rng.choice(action_ids) if action_ids and rng.random() < 0.7 else None for _ in range(indicators)
+            ],
+            "progress_status": rng.choice(monitoring.STATUSES, indicators),
+        }
+    )
     nodes, edges = monitoring.results_chain(table)
     figs, links = monitoring.results_chain_figures(nodes, edges, **CHAIN_LABELS)
     assert set(zip(links["source"], links["target"])) == set(zip(edges["source"], edges["target"]))
@@ -194,13 +241,26 @@ def test_results_chain_draws_every_link_of_any_accepted_workbook(shape):
 
 def trend_inputs(count: int):
     ids = [f"I{i:02d}" for i in range(count)]
-    table = pd.DataFrame({"indicator_id": ids, "name": [f"Indicator number {i} of the cluster" for i in range(count)],
-                          "unit": ["firms"] * (count - 1) + [""],
-                          "baseline": 1.0, "baseline_date": pd.Timestamp("2024-12-31"), "target": 3.0,
-                          "target_date": pd.Timestamp("2028-12-31"), "progress_status": "on_track"})
-    measurements = pd.DataFrame({"indicator_id": ids * 2, "group": None,
-                                 "date": [pd.Timestamp("2025-06-30")] * count + [pd.Timestamp("2026-06-30")] * count,
-                                 "value": [1.25] * count + [1.5] * count})
+    table = pd.DataFrame(
+        {
+            "indicator_id": ids,
+            "name": [f"Indicator number {i} of the cluster" for i in range(count)],
+            "unit": ["firms"] * (count - 1) + [""],
+            "baseline": 1.0,
+            "baseline_date": pd.Timestamp("2024-12-31"),
+            "target": 3.0,
+            "target_date": pd.Timestamp("2028-12-31"),
+            "progress_status": "on_track",
+        }
+    )
+    measurements = pd.DataFrame(
+        {
+            "indicator_id": ids * 2,
+            "group": None,
+            "date": [pd.Timestamp("2025-06-30")] * count + [pd.Timestamp("2026-06-30")] * count,
+            "value": [1.25] * count + [1.5] * count,
+        }
+    )
     return table, measurements
 
 
@@ -249,7 +309,9 @@ def test_a_share_is_drawn_in_percent_as_the_tables_write_it():
 
 
 def test_heat_map_values_take_the_decimal_comma_and_years_stay_whole():
-    rows = [(r, s, y, lq) for r in ("North", "South") for s in ("Leather", "Food") for y, lq in ((2023, 1.0), (2024, 1.23))]
+    rows = [
+        (r, s, y, lq) for r in ("North", "South") for s in ("Leather", "Food") for y, lq in ((2023, 1.0), (2024, 1.23))
+    ]
     indicators = pd.DataFrame(rows, columns=["region", "sector", "year", "lq"])
     fig = mapping.lq_heatmap(indicators, 2024, {"title": "Location quotients, {year}"})
     figures.png_bytes(fig, "fr")
@@ -270,17 +332,29 @@ def test_the_house_style_changes_no_setting_of_the_reader():
 
 def test_the_map_names_its_key_actors_beside_their_codes():
     graph = nx.Graph()
-    for ident, name, role in (("E1", "Manufacture Masson", "lead_firm"), ("E2", "Atelier Keita", "member"),
-                              ("E3", "Chaussures Huet", "member"), ("A1", "Association des artisans", None)):
-        graph.add_node(ident, name=name, type="enterprise" if ident[0] == "E" else "association",
-                       level="micro" if ident[0] == "E" else "meso", role=role or "")
+    for ident, name, role in (
+        ("E1", "Manufacture Masson", "lead_firm"),
+        ("E2", "Atelier Keita", "member"),
+        ("E3", "Chaussures Huet", "member"),
+        ("A1", "Association des artisans", None),
+    ):
+        graph.add_node(
+            ident,
+            name=name,
+            type="enterprise" if ident[0] == "E" else "association",
+            level="micro" if ident[0] == "E" else "meso",
+            role=role or "",
+        )
     for a, b in (("E2", "E3"), ("E2", "A1"), ("E1", "A1")):
         graph.add_edge(a, b, main_type="supply", intensity=2)
     assert network.key_actors(graph, broker_ids=["A1"]) == ["A1", "E1", "E2", "E3"]  # broker, lead firm, most linked
     assert network.key_actors(graph, broker_ids=["A1"], count=2) == ["A1", "E1"]
-    labels = dict(type_labels={t: t for t in network.TYPE_COLOURS}, relation_labels={t: t for t in network.RELATION_TYPES},
-                  level_labels={t: t for t in network.LEVELS},
-                  marker_labels={"lead_firm": "lead", "broker": "broker", "intensity": "intensity", "key": "Key actors"})
+    labels = dict(
+        type_labels={t: t for t in network.TYPE_COLOURS},
+        relation_labels={t: t for t in network.RELATION_TYPES},
+        level_labels={t: t for t in network.LEVELS},
+        marker_labels={"lead_firm": "lead", "broker": "broker", "intensity": "intensity", "key": "Key actors"},
+    )
     fig = network.cluster_map(graph, **labels, broker_ids=["A1"])
     key = "\n".join(t.get_text() for t in fig.axes[-1].texts)
     assert "Key actors" in key and "A1 Association des artisans" in key and "E1 Manufacture Masson" in key

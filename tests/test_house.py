@@ -1,4 +1,5 @@
 """The house rules a machine can check: modules talk through public names, and stay a readable size."""
+
 from __future__ import annotations
 
 import ast
@@ -62,8 +63,13 @@ def private_uses(path: Path) -> list[str]:
                 if alias.name.split(".")[0] == "clusterkit":
                     modules_bound[alias.asname or alias.name] = alias.name
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and private(node.attr) and isinstance(node.value, ast.Name) \
-                and node.value.id in modules_bound and modules_bound[node.value.id] != own:
+        if (
+            isinstance(node, ast.Attribute)
+            and private(node.attr)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules_bound
+            and modules_bound[node.value.id] != own
+        ):
             found.append(f"{node.lineno}: {node.value.id}.{node.attr} ({modules_bound[node.value.id]})")
     return found
 
@@ -75,11 +81,16 @@ def test_the_check_sees_both_ways_of_reaching_a_private_name(tmp_path, monkeypat
     (package / "workbook" / "cells.py").write_text("def _norm(x):\n    return x\n")
     (package / "exports.py").write_text("def _cell():\n    pass\n")
     user = package / "workbook" / "editor.py"
-    user.write_text("from .cells import _norm, normalise\nfrom .. import exports\nfrom . import cells as c\n"
-                    "exports._cell()\nc._norm(1)\nexports.tab_name\nfrom .. import __version__\n")
+    user.write_text(
+        "from .cells import _norm, normalise\nfrom .. import exports\nfrom . import cells as c\n"
+        "exports._cell()\nc._norm(1)\nexports.tab_name\nfrom .. import __version__\n"
+    )
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", package)
-    assert private_uses(user) == ["1: from clusterkit.workbook.cells import _norm",
-                                  "4: exports._cell (clusterkit.exports)", "5: c._norm (clusterkit.workbook.cells)"]
+    assert private_uses(user) == [
+        "1: from clusterkit.workbook.cells import _norm",
+        "4: exports._cell (clusterkit.exports)",
+        "5: c._norm (clusterkit.workbook.cells)",
+    ]
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -87,8 +98,9 @@ def test_modules_use_only_public_names_of_other_modules(path):
     assert private_uses(path) == []
 
 
-@pytest.mark.parametrize("path", [p for p in modules() if p.name not in DATA_MODULES],
-                         ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path", [p for p in modules() if p.name not in DATA_MODULES], ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_modules_stay_under_the_size_limit(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.name}: {lines} lines, more than {MAX_LINES}: split it by what each part does"

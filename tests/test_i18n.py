@@ -1,4 +1,5 @@
 """The message catalogue: complete in both languages, placeholders consistent, local number formats."""
+
 import datetime as dt
 import string
 

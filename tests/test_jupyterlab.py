@@ -7,6 +7,7 @@ label cut with an ellipsis, no horizontal scroll inside an exercise, every solut
 One control per exercise is then moved and its result must change. Screenshots go to
 test-artifacts/jupyterlab/ for a person to look at.
 """
+
 import json
 import os
 import secrets
@@ -71,8 +72,13 @@ def exercise_copies(folder: Path) -> None:
 
 def server_env(home: Path) -> dict:
     """A server that writes its settings, runtime files and the practice workbook under ``home``."""
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "TMPDIR": str(home / "tmp"), "HOME": str(home)}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "TMPDIR": str(home / "tmp"),
+        "HOME": str(home),
+    }
     (home / "tmp").mkdir(parents=True, exist_ok=True)
     return env
 
@@ -83,19 +89,32 @@ def lab(tmp_path_factory):
     home = tmp_path_factory.mktemp("lab")
     exercise_copies(home / "notebooks")
     settings = home / "settings"
-    for plugin, values in {"@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-                           "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                                           "checkForUpdates": False}}.items():
+    for plugin, values in {
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+    }.items():
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = free_port(), secrets.token_hex(16)
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--ServerApp.open_browser=False", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={home / 'notebooks'}", f"--LabApp.user_settings_dir={settings}",
-         f"--LabApp.workspaces_dir={home / 'workspaces'}", *AS_ROOT],
-        env=server_env(home), stdout=subprocess.DEVNULL, stderr=(home / "server.log").open("w"))
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--ServerApp.open_browser=False",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={home / 'notebooks'}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={home / 'workspaces'}",
+            *AS_ROOT,
+        ],
+        env=server_env(home),
+        stdout=subprocess.DEVNULL,
+        stderr=(home / "server.log").open("w"),
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(f"{url}/api/status?token={token}")
@@ -215,8 +234,10 @@ MOVES = {  # exercise -> (how to move one control, the part of the exercise whos
     "selection_weights.ipynb": (_select_second, "table"),
     "diagnostic_swot_sorting.ipynb": (_swot, ".widget-vbox"),
     "plan_prioritisation.ipynb": (_press_slider, "table"),
-    "monitoring_targets.ipynb": (lambda page: _type_date(page, "31/12/2030" if "/fr/" in page.url else "2030-12-31"),
-                                 "table"),
+    "monitoring_targets.ipynb": (
+        lambda page: _type_date(page, "31/12/2030" if "/fr/" in page.url else "2030-12-31"),
+        "table",
+    ),
     "competency_self_assessment.ipynb": (_competency, ".widget-html"),
     "implementation_joint_action.ipynb": (_select_second, "p"),
 }
@@ -227,15 +248,18 @@ RESULT_TEXT = """(part) => Array.from(document.querySelector('.jp-Notebook .jp-C
 def run_all(page, url, token, lang, name):
     page.goto(f"{url}/lab/tree/{lang}/{name}?token={token}&reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
-    page.wait_for_function("() => /[|] Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
-                           timeout=120000)  # the kernel has started
+    page.wait_for_function(
+        "() => /[|] Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')", timeout=120000
+    )  # the kernel has started
     page.keyboard.press("Escape")  # command mode: the notebook's commands are enabled
     page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     code_cells = page.locator(".jp-Notebook .jp-CodeCell").count()
     deadline = time.monotonic() + 300  # a shared machine can be slow
     while True:
-        prompts = page.eval_on_selector_all(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt", "ps => ps.map(p => p.innerText)")
+        prompts = page.eval_on_selector_all(
+            ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt", "ps => ps.map(p => p.innerText)"
+        )
         if len(prompts) == code_cells and all(p.strip().strip(":").strip("[]").isdigit() for p in prompts):
             break
         assert time.monotonic() < deadline, f"{name}: cells still running or not run: {prompts}"
@@ -287,9 +311,19 @@ def test_an_exercise_renders_as_a_voila_page(browser, tmp_path):
     exercise_copies(tmp_path / "notebooks")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-         str(tmp_path / "notebooks" / "fr" / "implementation_joint_action.ipynb")],
-        env=server_env(tmp_path), stdout=subprocess.DEVNULL, stderr=(tmp_path / "voila.log").open("w"))
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--port={port}",
+            str(tmp_path / "notebooks" / "fr" / "implementation_joint_action.ipynb"),
+        ],
+        env=server_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "voila.log").open("w"),
+    )
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
     try:
         deadline = time.monotonic() + 90  # listening: a GET of the page would run the notebook once more

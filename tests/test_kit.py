@@ -1,4 +1,5 @@
 """The facilitation kit: blank forms, action sheets and the steering agenda, opened with python-docx."""
+
 from __future__ import annotations
 
 import os
@@ -44,14 +45,26 @@ def grid_after(document, heading: str) -> list[list[str]]:
 # --------------------------------------------------------------------------------------------
 # Blank forms
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("lang, names, heading, guide", [
-    ("fr", ["fiche-action.docx", "charte-cluster.docx", "convention-cofinancement.docx", "tdr-animateur.docx"],
-     "Étapes de lancement", "les treize étapes suivies en Tunisie"),
-    ("en", ["action-sheet.docx", "cluster-charter.docx", "cost-sharing-agreement.docx", "facilitator-tor.docx"],
-     "Launch steps", "the thirteen steps followed in Tunisia"),
-])
-def test_blank_forms_in_each_language_have_headings_italic_guidance_and_empty_tables(tmp_path, lang, names,
-                                                                                      heading, guide):
+@pytest.mark.parametrize(
+    "lang, names, heading, guide",
+    [
+        (
+            "fr",
+            ["fiche-action.docx", "charte-cluster.docx", "convention-cofinancement.docx", "tdr-animateur.docx"],
+            "Étapes de lancement",
+            "les treize étapes suivies en Tunisie",
+        ),
+        (
+            "en",
+            ["action-sheet.docx", "cluster-charter.docx", "cost-sharing-agreement.docx", "facilitator-tor.docx"],
+            "Launch steps",
+            "the thirteen steps followed in Tunisia",
+        ),
+    ],
+)
+def test_blank_forms_in_each_language_have_headings_italic_guidance_and_empty_tables(
+    tmp_path, lang, names, heading, guide
+):
     paths = kit.write_blank_forms(tmp_path, lang)
     assert [p.name for p in paths] == names
     sheet = Document(paths[0])
@@ -87,7 +100,9 @@ def test_one_sheet_per_action_filled_from_the_workbook(tmp_path, wb):
     values = fields(brand)
     # hand-checked: budget 131,100 at 73 % -> the fund pays 95,703 and the cluster 35,397
     assert values["Action code"] == "ACT03"
-    assert values["Objective of the plan"] == "O1 — Accroître les ventes du cluster sur les marchés national et régional"
+    assert (
+        values["Objective of the plan"] == "O1 — Accroître les ventes du cluster sur les marchés national et régional"
+    )
     assert values["Lead"] == "Association des artisans chausseurs de Tamsa"
     assert values["Partners"] == "Centre technique du cuir et de la chaussure; Atelier Forme, bureau de design"
     assert (values["Start"], values["End"], values["Plan year"]) == ("Jun 1, 2025", "May 31, 2027", "1")
@@ -95,8 +110,14 @@ def test_one_sheet_per_action_filled_from_the_workbook(tmp_path, wb):
     assert (values["Support fund's share"], values["Local contribution"]) == ("95,703\u00a0EUR", "35,397\u00a0EUR")
     assert values["Kind"] == "structuring project" and values["Status"] == "ongoing"
     indicators = grid_after(brand, "Linked indicators")
-    assert indicators[1] == ["I09", "Entreprises autorisées à utiliser la marque collective", "entreprises",
-                             "0", "20", "Dec 31, 2028"]
+    assert indicators[1] == [
+        "I09",
+        "Entreprises autorisées à utiliser la marque collective",
+        "entreprises",
+        "0",
+        "20",
+        "Dec 31, 2028",
+    ]
 
 
 def test_action_sheet_in_french_with_french_numbers(tmp_path, wb):
@@ -108,7 +129,10 @@ def test_action_sheet_in_french_with_french_numbers(tmp_path, wb):
     assert values["Chef de file"] == "Manufacture Masson"
     assert values["Partenaires"] == "Agence nationale de promotion des exportations; Cabinet Gestion Plus"
     assert values["Budget"] == f"88{NB}800\u00a0EUR" and values["Taux de cofinancement"] == "55\xa0%"
-    assert values["Part du fonds d’appui"] == f"48{NB}840\u00a0EUR" and values["Contribution locale"] == f"39{NB}960\u00a0EUR"
+    assert (
+        values["Part du fonds d’appui"] == f"48{NB}840\u00a0EUR"
+        and values["Contribution locale"] == f"39{NB}960\u00a0EUR"
+    )
     assert values["Année du plan"] == "2" and values["Début"] == "1er janv. 2026"
     assert grid_after(consortium, "Indicateurs liés")[1][0] == "I06"
     assert len(paths) == 22
@@ -167,7 +191,9 @@ def test_command_line_writes_refuses_and_explains_in_the_users_language(tmp_path
     assert "Unreadable follow-up date: '2027-02-30'" in capsys.readouterr().err
     assert out.read_bytes() == before
     sheets = tmp_path / "sheets"
-    assert cli.main(["kit", "action-sheets", "--workbook", str(example_path()), "--out", str(sheets), "--lang", "en"]) == 0
+    assert (
+        cli.main(["kit", "action-sheets", "--workbook", str(example_path()), "--out", str(sheets), "--lang", "en"]) == 0
+    )
     assert "22 action sheets written" in capsys.readouterr().out
     assert cli.main(["kit", "action-sheets", "--workbook", str(example_path()), "--out", str(out)]) == 2
     assert "agenda.docx est un fichier, pas un dossier" in capsys.readouterr().err  # the workbook speaks French

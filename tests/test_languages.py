@@ -3,6 +3,7 @@
 Each template is run in both languages on the example; the text of each report (HTML without
 markup, tables workbook) is scanned for the catalogue's strings of the other language.
 """
+
 import re
 import string
 from html.parser import HTMLParser
@@ -66,8 +67,9 @@ def reports(request, tmp_path_factory):
         text = " ".join(" ".join(parser.parts).split())
         if result.tables:
             book = openpyxl.load_workbook(result.tables, read_only=True)
-            cells = [book.sheetnames] + [[c for row in ws.iter_rows(values_only=True) for c in row]
-                                         for ws in book.worksheets]
+            cells = [book.sheetnames] + [
+                [c for row in ws.iter_rows(values_only=True) for c in row] for ws in book.worksheets
+            ]
             text += " " + " ".join(str(c) for group in cells for c in group if isinstance(c, str))
         runs[lang] = text
     return step, runs

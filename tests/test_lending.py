@@ -1,5 +1,6 @@
 """The workbook read once per run: a template takes the runner's reading of the same unchanged
 file, once; anything else is read from the file."""
+
 import os
 import shutil
 
@@ -57,7 +58,9 @@ def test_a_kernel_lends_the_runner_s_reading_to_its_notebook(tmp_path):
     wb = read_workbook(example_path())
     wb.cluster["name"] = "Lent"
     lent = lend(wb, tmp_path)
-    code = f"from clusterkit.workbook import read_workbook\nprint(read_workbook({str(example_path())!r}).cluster['name'])"
+    code = (
+        f"from clusterkit.workbook import read_workbook\nprint(read_workbook({str(example_path())!r}).cluster['name'])"
+    )
     kernel = Kernel()
     try:
         cells = [nbformat.v4.new_code_cell(code) for _ in range(2)]

@@ -1,4 +1,5 @@
 """The monitoring template, run end to end in French and in English."""
+
 import re
 
 import nbformat
@@ -23,16 +24,18 @@ def workbook(tmp_path_factory):
     indicators.loc[indicators["indicator_id"] == "I22", ["baseline", "baseline_date"]] = [np.nan, None]
     path = write_workbook(frames, folder / "tamsa.xlsx", "fr")
     baseline = folder / "diagnostic-baseline.csv"
-    baseline.write_text("key,value,unit,date,source\nwomen_owned_share,0.15,share,2024-12-31,enterprises\n",
-                        encoding="utf-8")
+    baseline.write_text(
+        "key,value,unit,date,source\nwomen_owned_share,0.15,share,2024-12-31,enterprises\n", encoding="utf-8"
+    )
     return path, baseline
 
 
 @pytest.fixture(scope="module")
 def french(workbook, tmp_path_factory):
     path, baseline = workbook
-    return clusterkit.run("monitoring", path, tmp_path_factory.mktemp("fr"), lang="fr",
-                          parameters={"baseline": str(baseline)})
+    return clusterkit.run(
+        "monitoring", path, tmp_path_factory.mktemp("fr"), lang="fr", parameters={"baseline": str(baseline)}
+    )
 
 
 def text_of(result) -> str:
@@ -42,8 +45,16 @@ def text_of(result) -> str:
 
 def test_template_declares_its_parameters():
     declared = template_parameters("monitoring")
-    assert list(declared) == ["workbook", "lang", "output_dir", "baseline", "as_of", "at_risk_below",
-                              "off_track_below", "community"]
+    assert list(declared) == [
+        "workbook",
+        "lang",
+        "output_dir",
+        "baseline",
+        "as_of",
+        "at_risk_below",
+        "off_track_below",
+        "community",
+    ]
     assert declared["baseline"]["default"] == '""' and declared["at_risk_below"]["default"] == "0.9"
 
 
@@ -51,13 +62,26 @@ def test_french_run_writes_report_sheets_tables_and_figures(french):
     out = french.html.parent
     assert sorted(p.name for p in out.iterdir()) == [
         *(f"monitoring-figure-{n}.png" for n in range(1, 7)),  # progress, three of trends, two of the chain
-        "monitoring-indicators.xlsx", "monitoring-tables.xlsx", "monitoring.html", "monitoring.ipynb"]
+        "monitoring-indicators.xlsx",
+        "monitoring-tables.xlsx",
+        "monitoring.html",
+        "monitoring.ipynb",
+    ]
     text = text_of(french)
-    for heading in ("Ce qui est suivi", "Progression et respect du calendrier", "Tableau de bord",
-                    "Les quatre dimensions", "La chaîne de résultats", "Synthèse d'évaluation",
-                    "Améliorer la performance", "Renforcer la transparence", "Diffuser les leçons de l'expérience",
-                    "Développer la confiance entre bénéficiaires", "Fiches des indicateurs",
-                    "Catalogue d'indicateurs intégré"):
+    for heading in (
+        "Ce qui est suivi",
+        "Progression et respect du calendrier",
+        "Tableau de bord",
+        "Les quatre dimensions",
+        "La chaîne de résultats",
+        "Synthèse d'évaluation",
+        "Améliorer la performance",
+        "Renforcer la transparence",
+        "Diffuser les leçons de l'expérience",
+        "Développer la confiance entre bénéficiaires",
+        "Fiches des indicateurs",
+        "Catalogue d'indicateurs intégré",
+    ):
         assert heading in text, heading
     assert "from clusterkit" not in text
     page = french.html.read_text(encoding="utf-8")
@@ -79,8 +103,13 @@ def test_french_run_fills_the_missing_baseline_from_the_diagnostic(french):
 
 def test_english_run_with_a_cut_off_date(workbook, tmp_path):
     path, _ = workbook
-    result = clusterkit.run("monitoring", path, tmp_path, lang="en",
-                            parameters={"as_of": "2025-12-31", "at_risk_below": 0.8, "community": {"firms": 250}})
+    result = clusterkit.run(
+        "monitoring",
+        path,
+        tmp_path,
+        lang="en",
+        parameters={"as_of": "2025-12-31", "at_risk_below": 0.8, "community": {"firms": 250}},
+    )
     text = text_of(result)
     assert "the figures below stop at Dec 31, 2025" in text
     assert "Evaluation summary" in text and "Improve performance" in text and "Synthèse" not in text

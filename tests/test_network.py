@@ -15,6 +15,7 @@ and B-F1 service: nine linked pairs, everyone connected. B then lies on every pa
 pairs) and on half the paths F1-F3, F1-F5, F4-F3, F4-F5: 8 / 21; A on F2-F3, F2-F5 and half of
 F1-F3, F1-F5, F4-F3, F4-F5: 4 / 21.
 """
+
 import matplotlib
 import networkx as nx
 import pandas as pd
@@ -24,22 +25,38 @@ from clusterkit.steps import network
 
 matplotlib.use("Agg")
 
-ACTORS = pd.DataFrame({
-    "actor_id": ["F1", "F2", "F3", "F4", "F5", "A", "B", "M"],
-    "name": ["Lead", "Prod two", "Prod three", "Supplier", "Loner", "Association", "Centre", "Ministry"],
-    "type": ["enterprise"] * 5 + ["association", "bds_provider", "public_institution"],
-    "level": ["micro"] * 5 + ["meso", "meso", "macro"],
-})
-FIRMS = pd.DataFrame({"enterprise_id": ["F1", "F2", "F3", "F4", "F5"],
-                      "role": ["lead_firm", "producer", "producer", "supplier", "producer"]})
+ACTORS = pd.DataFrame(
+    {
+        "actor_id": ["F1", "F2", "F3", "F4", "F5", "A", "B", "M"],
+        "name": ["Lead", "Prod two", "Prod three", "Supplier", "Loner", "Association", "Centre", "Ministry"],
+        "type": ["enterprise"] * 5 + ["association", "bds_provider", "public_institution"],
+        "level": ["micro"] * 5 + ["meso", "meso", "macro"],
+    }
+)
+FIRMS = pd.DataFrame(
+    {
+        "enterprise_id": ["F1", "F2", "F3", "F4", "F5"],
+        "role": ["lead_firm", "producer", "producer", "supplier", "producer"],
+    }
+)
 COLUMNS = ["source", "target", "relation_type", "intensity", "formal", "survey_round"]
-KEPT = [("F4", "F1", "supply", 2, True), ("F2", "F1", "subcontracting", 3, False), ("F1", "A", "governance", 1, True),
-        ("F2", "A", "governance", 1, True), ("F3", "A", "governance", 1, True), ("B", "F3", "service", 2, False)]
+KEPT = [
+    ("F4", "F1", "supply", 2, True),
+    ("F2", "F1", "subcontracting", 3, False),
+    ("F1", "A", "governance", 1, True),
+    ("F2", "A", "governance", 1, True),
+    ("F3", "A", "governance", 1, True),
+    ("B", "F3", "service", 2, False),
+]
 ROUND_1 = KEPT + [("A", "F2", "information", 2, None), ("A", "M", "information", 1, False)]
-ROUND_2 = KEPT + [("F3", "F5", "joint_action", 3, False), ("B", "M", "finance", 2, True),
-                  ("B", "F1", "service", 1, False)]
+ROUND_2 = KEPT + [
+    ("F3", "F5", "joint_action", 3, False),
+    ("B", "M", "finance", 2, True),
+    ("B", "F1", "service", 1, False),
+]
 RELATIONS = pd.DataFrame([(*r, 1) for r in ROUND_1] + [(*r, 2) for r in ROUND_2], columns=COLUMNS).astype(
-    {"intensity": "Int64", "formal": "boolean", "survey_round": "Int64"})
+    {"intensity": "Int64", "formal": "boolean", "survey_round": "Int64"}
+)
 
 
 def graph(survey_round):
@@ -92,7 +109,8 @@ def test_summary_components_and_isolates():
     assert facts["mean_degree"] == pytest.approx(14 / 8)
     assert network.component_table(g).to_dict("records") == [
         {"component": 1, "actors": 7, "firms": 4, "other_actors": 3},
-        {"component": 2, "actors": 1, "firms": 1, "other_actors": 0}]
+        {"component": 2, "actors": 1, "firms": 1, "other_actors": 0},
+    ]
     assert network.isolated_firms(g).to_dict("records") == [{"actor_id": "F5", "name": "Loner", "role": "producer"}]
     assert network.centrality(g).set_index("actor_id").loc["F5", "component"] == 2
 
@@ -107,11 +125,18 @@ def test_brokers_are_non_firms_with_high_betweenness():
 
 def test_lead_firm_linkages():
     links = network.lead_firm_linkages(ACTORS, FIRMS, network.in_round(RELATIONS, 2))
-    assert links.to_dict("records") == [{
-        "actor_id": "F1", "name": "Lead", "degree": 4,  # F4, F2, A, B
-        "suppliers": 1, "subcontractors": 1, "customers": 0,
-        "support": 2,  # A (governance) and B (service)
-        "cooperation": 0}]
+    assert links.to_dict("records") == [
+        {
+            "actor_id": "F1",
+            "name": "Lead",
+            "degree": 4,  # F4, F2, A, B
+            "suppliers": 1,
+            "subcontractors": 1,
+            "customers": 0,
+            "support": 2,  # A (governance) and B (service)
+            "cooperation": 0,
+        }
+    ]
 
 
 def test_round_to_round_comparison():
@@ -122,7 +147,8 @@ def test_round_to_round_comparison():
         {"source": "F3", "target": "F5", "relation_type": "joint_action", "change": "gained"},
         {"source": "B", "target": "F1", "relation_type": "service", "change": "gained"},
         {"source": "A", "target": "F2", "relation_type": "information", "change": "lost"},
-        {"source": "A", "target": "M", "relation_type": "information", "change": "lost"}]
+        {"source": "A", "target": "M", "relation_type": "information", "change": "lost"},
+    ]
     comparison = network.compare_rounds(before, after, 0.1).set_index("measure")
     assert comparison.loc["density", "before"] == pytest.approx(7 / 28)
     assert comparison.loc["density", "after"] == pytest.approx(9 / 28)
@@ -140,8 +166,15 @@ def test_new_brokers():
     assert table.loc["B", "betweenness"] == pytest.approx(8 / 21)
     assert table.loc["A", "betweenness"] == pytest.approx(4 / 21)
     fresh = network.new_brokers(graph(1), graph(2), 0.1)
-    assert fresh.to_dict("records") == [{"actor_id": "B", "name": "Centre", "type": "bds_provider",
-                                         "betweenness_before": 0.0, "betweenness": pytest.approx(8 / 21)}]
+    assert fresh.to_dict("records") == [
+        {
+            "actor_id": "B",
+            "name": "Centre",
+            "type": "bds_provider",
+            "betweenness_before": 0.0,
+            "betweenness": pytest.approx(8 / 21),
+        }
+    ]
     assert network.new_brokers(graph(2), graph(1), 0.1).empty  # A was already a broker
 
 
@@ -153,13 +186,20 @@ def test_layout_places_levels_in_bands_without_overlap():
 
 
 def test_the_map_draws_with_its_legend():
-    labels = dict(type_labels={t: t.upper() for t in network.TYPE_COLOURS},
-                  relation_labels={t: t.upper() for t in network.RELATION_TYPES},
-                  level_labels={t: t.upper() for t in network.LEVELS},
-                  marker_labels={"lead_firm": "LEAD", "broker": "BROKER", "intensity": "INTENSITY", "key": "KEY"})
+    labels = dict(
+        type_labels={t: t.upper() for t in network.TYPE_COLOURS},
+        relation_labels={t: t.upper() for t in network.RELATION_TYPES},
+        level_labels={t: t.upper() for t in network.LEVELS},
+        marker_labels={"lead_firm": "LEAD", "broker": "BROKER", "intensity": "INTENSITY", "key": "KEY"},
+    )
     fig = network.cluster_map(graph(1), **labels, broker_ids=["A"])
-    legend_text = {t.get_text() for ax in fig.axes[1:] for legend in ax.get_children()
-                   if isinstance(legend, matplotlib.legend.Legend) for t in legend.get_texts()}
+    legend_text = {
+        t.get_text()
+        for ax in fig.axes[1:]
+        for legend in ax.get_children()
+        if isinstance(legend, matplotlib.legend.Legend)
+        for t in legend.get_texts()
+    }
     # only the types and relation types present are in the legend
     assert {"ENTERPRISE", "ASSOCIATION", "LEAD", "BROKER", "SUPPLY", "INFORMATION", "INTENSITY 3"} <= legend_text
     assert "NGO" not in legend_text and "FINANCE" not in legend_text
@@ -169,11 +209,19 @@ def test_the_map_draws_with_its_legend():
 
 def test_actors_join_the_maps_at_their_first_tied_round():
     # hand-built: A-B tied in rounds 1 and 2, C tied to A only in round 2, D never tied, E tied in round 3
-    actors = pd.DataFrame({"actor_id": list("ABCDE"), "name": list("ABCDE"), "type": ["enterprise"] * 5,
-                           "level": ["core"] * 5})
-    relations = pd.DataFrame({"source": ["A", "A", "C", "E"], "target": ["B", "B", "A", "B"],
-                              "relation_type": ["supply"] * 4, "intensity": [1] * 4, "formal": [False] * 4,
-                              "survey_round": [1, 2, 2, 3]})
+    actors = pd.DataFrame(
+        {"actor_id": list("ABCDE"), "name": list("ABCDE"), "type": ["enterprise"] * 5, "level": ["core"] * 5}
+    )
+    relations = pd.DataFrame(
+        {
+            "source": ["A", "A", "C", "E"],
+            "target": ["B", "B", "A", "B"],
+            "relation_type": ["supply"] * 4,
+            "intensity": [1] * 4,
+            "formal": [False] * 4,
+            "survey_round": [1, 2, 2, 3],
+        }
+    )
     assert network.on_map(actors, relations, 1)["actor_id"].tolist() == ["A", "B", "D"]
     assert network.on_map(actors, relations, 2)["actor_id"].tolist() == ["A", "B", "C", "D"]
     assert network.on_map(actors, relations, 3)["actor_id"].tolist() == list("ABCDE")

@@ -1,5 +1,6 @@
 """The team's report pack and the batch of packs: contents, manifest, index, reproducibility,
 atomic output, kernel start-up retry and the batch's summary."""
+
 import datetime as dt
 import hashlib
 import json
@@ -48,7 +49,6 @@ def small_workbook(path: Path, keep=("cluster", "compétences"), edit=None) -> P
     return path
 
 
-
 @pytest.fixture(scope="module")
 def example_pack(tmp_path_factory, pool):
     with pytest.MonkeyPatch.context() as mp:
@@ -63,6 +63,7 @@ def test_steps_present_are_those_whose_sheets_are_filled(tmp_path):
 
     def header_only(book):
         book["compétences"].delete_rows(2, book["compétences"].max_row)
+
     assert steps_present(read_workbook(small_workbook(tmp_path / "h.xlsx", edit=header_only))) == []
 
 
@@ -113,8 +114,9 @@ def test_index_links_every_file_with_the_cluster_and_date_in_the_pack_language(e
     assert ">Figure 2</a>" in page and ">Rapport (HTML)</a>" in page and ">Plan d&#x27;action (DOCX)</a>" in page
 
 
-def test_two_packs_of_the_same_input_are_identical_but_for_the_manifest_times(example_pack, pool, tmp_path,
-                                                                              monkeypatch):
+def test_two_packs_of_the_same_input_are_identical_but_for_the_manifest_times(
+    example_pack, pool, tmp_path, monkeypatch
+):
     """Kernels that already ran other steps give the same bytes as before."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     again = pack(out_dir=tmp_path / "again", lang="fr", pool=pool)
@@ -160,11 +162,21 @@ def test_a_folder_that_is_not_a_pack_is_never_replaced(pool, tmp_path):
 
 def test_parameters_for_steps_that_do_not_run_are_refused(pool, tmp_path):
     with pytest.raises(InputError, match="Parameters given for steps that do not run: plan. Steps run: competency"):
-        pack(small_workbook(tmp_path / "team.xlsx"), tmp_path / "out", lang="en", pool=pool,
-             parameters={"plan": {"x": 1}})
+        pack(
+            small_workbook(tmp_path / "team.xlsx"),
+            tmp_path / "out",
+            lang="en",
+            pool=pool,
+            parameters={"plan": {"x": 1}},
+        )
     with pytest.raises(InputError, match="Unknown parameter for the step competency: colour"):
-        pack(small_workbook(tmp_path / "team.xlsx"), tmp_path / "out", lang="en", pool=pool,
-             parameters={"competency": {"colour": "red"}})
+        pack(
+            small_workbook(tmp_path / "team.xlsx"),
+            tmp_path / "out",
+            lang="en",
+            pool=pool,
+            parameters={"competency": {"colour": "red"}},
+        )
     assert not (tmp_path / "out").exists()
 
 
@@ -208,8 +220,9 @@ def test_each_notebook_finds_a_new_kernel_s_namespace(tmp_path):
     try:
         seen = []
         for cells in ([names, "from clusterkit.documents.report import Report\nleft = 1"], [names]):
-            notebook = kernel.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]),
-                                      tmp_path, 60)
+            notebook = kernel.execute(
+                nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), tmp_path, 60
+            )
             seen.append(notebook.cells[0].outputs[0]["text"])
             assert [c.execution_count for c in notebook.cells] == list(range(1, len(cells) + 1))
     finally:
@@ -224,14 +237,19 @@ def test_batch_makes_one_pack_per_workbook_and_a_bad_one_stops_nothing(tmp_path)
 
     def bad_score(book):
         book["compétences"]["F3"] = "excellent"
+
     small_workbook(folder / "beta.xlsx", edit=bad_score)
     (folder / "gamma.xlsx").write_text("name;value\nnot;excel\n", encoding="utf-8")
     (folder / "~$alpha.xlsx").write_bytes(b"lock")  # Excel's lock file is not a workbook
     (folder / "delta.ods").write_bytes(b"not a spreadsheet")  # .ods, .xls and .xlsm are workbooks too
     (folder / "readme.txt").write_text("notes", encoding="utf-8")
     rows = batch(folder, tmp_path / "packs", jobs=2, lang="en", progress=False)
-    assert [(r.workbook.name, r.ok) for r in rows] == [("alpha.xlsx", True), ("beta.xlsx", False),
-                                                       ("delta.ods", False), ("gamma.xlsx", False)]
+    assert [(r.workbook.name, r.ok) for r in rows] == [
+        ("alpha.xlsx", True),
+        ("beta.xlsx", False),
+        ("delta.ods", False),
+        ("gamma.xlsx", False),
+    ]
     assert (tmp_path / "packs" / "alpha" / "competency.html").exists()
     assert sorted(p.name for p in (tmp_path / "packs").iterdir()) == ["alpha"]
     assert "beta.xlsx, sheet 'compétences', row 3" in rows[1].reason
@@ -244,8 +262,10 @@ def test_batch_makes_one_pack_per_workbook_and_a_bad_one_stops_nothing(tmp_path)
 
 
 def test_summary_table_lines():
-    rows = [BatchRow(Path("a.xlsx"), True, "", Path("out/a")),
-            BatchRow(Path("long-name.xlsx"), False, "line one\nline two", None)]
+    rows = [
+        BatchRow(Path("a.xlsx"), True, "", Path("out/a")),
+        BatchRow(Path("long-name.xlsx"), False, "line one\nline two", None),
+    ]
     assert summary_table(rows, "fr").splitlines() == [
         "Classeur        Résultat  Raison",
         "-" * 45,
@@ -255,18 +275,21 @@ def test_summary_table_lines():
     ]
 
 
-@pytest.mark.parametrize("name, step, lang, label", [
-    ("diagnostic.html", "diagnostic", "fr", "Rapport (HTML)"),
-    ("diagnostic.pdf", "diagnostic", "en", "Report (PDF)"),
-    ("diagnostic-figure-12.png", "diagnostic", "en", "Figure 12"),
-    ("diagnostic-baseline.csv", "diagnostic", "fr", "Situation de référence (CSV)"),
-    ("plan-action-plan.docx", "plan", "en", "Action plan (DOCX)"),
-    ("plan-team-notes.docx", "plan", "fr", "Note de travail de l'équipe (DOCX)"),
-    ("monitoring-indicators.xlsx", "monitoring", "fr", "Fiches des indicateurs (XLSX)"),
-    ("plan-unheard-of.docx", "plan", "en", "Document (DOCX)"),
-    ("plan-notes.txt", "plan", "en", "plan-notes.txt"),
-    ("plan.ipynb", "plan", "en", "Executed notebook"),
-])
+@pytest.mark.parametrize(
+    "name, step, lang, label",
+    [
+        ("diagnostic.html", "diagnostic", "fr", "Rapport (HTML)"),
+        ("diagnostic.pdf", "diagnostic", "en", "Report (PDF)"),
+        ("diagnostic-figure-12.png", "diagnostic", "en", "Figure 12"),
+        ("diagnostic-baseline.csv", "diagnostic", "fr", "Situation de référence (CSV)"),
+        ("plan-action-plan.docx", "plan", "en", "Action plan (DOCX)"),
+        ("plan-team-notes.docx", "plan", "fr", "Note de travail de l'équipe (DOCX)"),
+        ("monitoring-indicators.xlsx", "monitoring", "fr", "Fiches des indicateurs (XLSX)"),
+        ("plan-unheard-of.docx", "plan", "en", "Document (DOCX)"),
+        ("plan-notes.txt", "plan", "en", "plan-notes.txt"),
+        ("plan.ipynb", "plan", "en", "Executed notebook"),
+    ],
+)
 def test_file_labels_come_from_the_catalogue(name, step, lang, label):
     assert file_label(name, step, lang) == label
 
@@ -288,10 +311,16 @@ def test_stable_zip_leaves_only_the_content(tmp_path):
     assert openpyxl.load_workbook(paths[0]).active["A1"].value == "same content"
 
 
-@pytest.mark.parametrize("text, name", [
-    ("../../x", "x"), ("a/b\\c", "a_b_c"), ("...", "workbook"), ("Équipe  Nord", "Équipe  Nord"),
-    ("con:?*<>|\x00", "con"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("../../x", "x"),
+        ("a/b\\c", "a_b_c"),
+        ("...", "workbook"),
+        ("Équipe  Nord", "Équipe  Nord"),
+        ("con:?*<>|\x00", "con"),
+    ],
+)
 def test_safe_name_never_leaves_its_folder(text, name):
     assert safe_name(text) == name
     assert "/" not in safe_name(text) and safe_name(text) not in (".", "..")

@@ -1,5 +1,6 @@
 """PDF copies of the reports, printed by Debian's Chromium: A4, numbered pages with the cluster's
 name, the reports' headings, tables inside the page, figures at their full resolution."""
+
 import os
 import re
 import unicodedata
@@ -21,7 +22,8 @@ LONG_NAME = "Manufacture" + "X" * 100  # one word far wider than any column
 CLUSTER = "Cluster <b>de Tamsa</b> & fils"
 needs_chromium = pytest.mark.skipif(
     pdf.chromium() is None and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install chromium): PDF tests run in CI only")
+    reason="Debian's chromium is not installed (apt-get install chromium): PDF tests run in CI only",
+)
 
 
 def text_of(page) -> str:
@@ -42,8 +44,9 @@ def printed(tmp_path_factory):
         firms.cell(row, 2, f"{LONG_NAME}{row}")
     book.save(folder / "team.xlsx")
     with KernelPool(2) as pool:
-        return pack(folder / "team.xlsx", folder / "reports", lang="en", steps=["diagnostic", "competency"],
-                    pdf=True, pool=pool)
+        return pack(
+            folder / "team.xlsx", folder / "reports", lang="en", steps=["diagnostic", "competency"], pdf=True, pool=pool
+        )
 
 
 @needs_chromium
@@ -54,10 +57,13 @@ def test_every_report_has_its_pdf_listed_in_the_index(printed):
 
 
 @needs_chromium
-@pytest.mark.parametrize("step, headings", [
-    ("diagnostic", ["diagnostic.profile.title"]),
-    ("competency", ["competency.cohort.title", "competency.scores.title"]),
-])
+@pytest.mark.parametrize(
+    "step, headings",
+    [
+        ("diagnostic", ["diagnostic.profile.title"]),
+        ("competency", ["competency.cohort.title", "competency.scores.title"]),
+    ],
+)
 def test_pages_are_a4_numbered_with_the_cluster_name_and_the_headings(printed, step, headings):
     reader = PdfReader(printed.folder / f"{step}.pdf")
     pages = [text_of(p) for p in reader.pages]

@@ -1,4 +1,5 @@
 """Step 3, the action plan, on four actions worked out by hand."""
+
 import re
 
 import matplotlib.dates as mdates
@@ -12,47 +13,62 @@ from clusterkit.steps import plan
 D = pd.Timestamp
 
 # Four actions over 2025-2027. Hand-computed expectations are in the tests below.
-ACTIONS = pd.DataFrame({
-    "action_id": ["A1", "A2", "A3", "A4"],
-    "objective_id": ["O1", "O1", "O2", "O2"],
-    "title": ["Stand commun", "Marque collective", "Caution mutuelle", "Recyclage des chutes"],
-    "kind": ["quick_win", "structuring", "quick_win", "structuring"],
-    "domain": ["commercial", "commercial", "finance", "environment"],
-    "scope": ["firm_group", "whole_cluster", "firm_group", "whole_cluster"],
-    "lead": ["X1", "X2", "Atelier Sow", "X2"],
-    "partners": ["X2; X3", pd.NA, "X1", pd.NA],
-    "start": pd.to_datetime(["2025-01-01", "2025-03-01", "2026-02-01", "2026-07-01"]),
-    "end": pd.to_datetime(["2025-06-30", "2026-12-31", "2026-04-30", "2027-06-30"]),
-    "budget": [10_000.0, 100_000.0, 5_000.0, 40_000.0],
-    "cofinancing_rate": [0.8, 0.5, np.nan, 0.6],
-    "impact": pd.array([4, 5, 2, 3], dtype="Int64"),
-    "feasibility": pd.array([5, 2, 4, 3], dtype="Int64"),
-    "status": ["done", "ongoing", "planned", "planned"],
-    "plan_year": pd.array([1, 1, pd.NA, 2], dtype="Int64"),  # A3's year comes from its start: 2026 -> 2
-    "swot_refs": ["S1", "S1; S2", pd.NA, "S9"],
-})
-OBJECTIVES = pd.DataFrame({
-    "objective_id": ["O1", "O2", "O3"],
-    "statement": ["Vendre plus", "Financer les ateliers", "Former les jeunes"],
-    "gender_objective": pd.array([False, pd.NA, False], dtype="boolean"),
-})
-SWOT = pd.DataFrame({
-    "category": ["weakness", "threat", "weakness", "strength"],
-    "statement": ["Pas de marque", "Importations", "Jeunes qui partent", "Savoir-faire"],
-    "theme": ["marketing", "marketing", "social", "skills"],
-    "swot_id": ["S1", "S2", "S3", "S4"],
-})
-ACTORS = pd.DataFrame({"actor_id": ["X1", "X2", "X3"], "name": ["Association A", "Commune B", "Banque C"],
-                       "type": ["association", "public_institution", "financial_institution"],
-                       "level": ["meso", "meso", "meso"]})
+ACTIONS = pd.DataFrame(
+    {
+        "action_id": ["A1", "A2", "A3", "A4"],
+        "objective_id": ["O1", "O1", "O2", "O2"],
+        "title": ["Stand commun", "Marque collective", "Caution mutuelle", "Recyclage des chutes"],
+        "kind": ["quick_win", "structuring", "quick_win", "structuring"],
+        "domain": ["commercial", "commercial", "finance", "environment"],
+        "scope": ["firm_group", "whole_cluster", "firm_group", "whole_cluster"],
+        "lead": ["X1", "X2", "Atelier Sow", "X2"],
+        "partners": ["X2; X3", pd.NA, "X1", pd.NA],
+        "start": pd.to_datetime(["2025-01-01", "2025-03-01", "2026-02-01", "2026-07-01"]),
+        "end": pd.to_datetime(["2025-06-30", "2026-12-31", "2026-04-30", "2027-06-30"]),
+        "budget": [10_000.0, 100_000.0, 5_000.0, 40_000.0],
+        "cofinancing_rate": [0.8, 0.5, np.nan, 0.6],
+        "impact": pd.array([4, 5, 2, 3], dtype="Int64"),
+        "feasibility": pd.array([5, 2, 4, 3], dtype="Int64"),
+        "status": ["done", "ongoing", "planned", "planned"],
+        "plan_year": pd.array([1, 1, pd.NA, 2], dtype="Int64"),  # A3's year comes from its start: 2026 -> 2
+        "swot_refs": ["S1", "S1; S2", pd.NA, "S9"],
+    }
+)
+OBJECTIVES = pd.DataFrame(
+    {
+        "objective_id": ["O1", "O2", "O3"],
+        "statement": ["Vendre plus", "Financer les ateliers", "Former les jeunes"],
+        "gender_objective": pd.array([False, pd.NA, False], dtype="boolean"),
+    }
+)
+SWOT = pd.DataFrame(
+    {
+        "category": ["weakness", "threat", "weakness", "strength"],
+        "statement": ["Pas de marque", "Importations", "Jeunes qui partent", "Savoir-faire"],
+        "theme": ["marketing", "marketing", "social", "skills"],
+        "swot_id": ["S1", "S2", "S3", "S4"],
+    }
+)
+ACTORS = pd.DataFrame(
+    {
+        "actor_id": ["X1", "X2", "X3"],
+        "name": ["Association A", "Commune B", "Banque C"],
+        "type": ["association", "public_institution", "financial_institution"],
+        "level": ["meso", "meso", "meso"],
+    }
+)
 
 
 # -- prioritisation ----------------------------------------------------------------------------
 def test_priority_matrix_quadrants_scores_and_ranks():
     matrix = plan.priority_matrix(ACTIONS).set_index("action_id")
     # A1 4x5=20 high/high; A2 5x2=10 high impact only; A3 2x4=8 high feasibility only; A4 3x3=9 neither
-    assert matrix["quadrant"].to_dict() == {"A1": "do_first", "A2": "plan_carefully", "A4": "reconsider",
-                                            "A3": "easy_gains"}
+    assert matrix["quadrant"].to_dict() == {
+        "A1": "do_first",
+        "A2": "plan_carefully",
+        "A4": "reconsider",
+        "A3": "easy_gains",
+    }
     assert matrix["score"].to_dict() == {"A1": 20, "A2": 10, "A4": 9, "A3": 8}
     assert list(matrix.index) == ["A1", "A2", "A4", "A3"]
     assert matrix["rank"].tolist() == [1, 2, 3, 4]
@@ -64,8 +80,9 @@ def test_priority_threshold_moves_actions_between_quadrants():
 
 
 def test_equal_scores_rank_by_impact_and_equal_pairs_share_a_rank():
-    frame = ACTIONS.assign(impact=pd.array([2, 5, 5, 2], dtype="Int64"),
-                           feasibility=pd.array([5, 2, 2, 5], dtype="Int64"))
+    frame = ACTIONS.assign(
+        impact=pd.array([2, 5, 5, 2], dtype="Int64"), feasibility=pd.array([5, 2, 2, 5], dtype="Int64")
+    )
     matrix = plan.priority_matrix(frame).set_index("action_id")
     # all score 10; A2 and A3 (impact 5) share rank 1, A1 and A4 (impact 2) share rank 3
     assert matrix["rank"].to_dict() == {"A2": 1, "A3": 1, "A1": 3, "A4": 3}
@@ -73,16 +90,27 @@ def test_equal_scores_rank_by_impact_and_equal_pairs_share_a_rank():
 
 def test_exercise_of_the_plan_chapter():
     """The solution of exercise ex-plan-1 in book/fr/plan.md."""
-    pots = pd.DataFrame({"action_id": list("ABCDEF"), "title": list("ABCDEF"),
-                         "kind": ["quick_win", "structuring", "quick_win", "structuring", "quick_win", "quick_win"],
-                         "impact": pd.array([4, 5, 3, 5, 2, 4], dtype="Int64"),
-                         "feasibility": pd.array([5, 2, 4, 3, 4, 4], dtype="Int64")})
+    pots = pd.DataFrame(
+        {
+            "action_id": list("ABCDEF"),
+            "title": list("ABCDEF"),
+            "kind": ["quick_win", "structuring", "quick_win", "structuring", "quick_win", "quick_win"],
+            "impact": pd.array([4, 5, 3, 5, 2, 4], dtype="Int64"),
+            "feasibility": pd.array([5, 2, 4, 3, 4, 4], dtype="Int64"),
+        }
+    )
     matrix = plan.priority_matrix(pots).set_index("action_id")
     assert matrix["score"].to_dict() == {"A": 20, "F": 16, "D": 15, "C": 12, "B": 10, "E": 8}
     assert matrix["rank"].to_dict() == {"A": 1, "F": 2, "D": 3, "C": 4, "B": 5, "E": 6}
     assert matrix.loc[["C", "E"], "quadrant"].eq("easy_gains").all()
-    marque = pd.DataFrame({"action_id": ["D"], "start": [D("2026-01-01")], "budget": [40_000.0],
-                           "plan_year": pd.array([2], dtype="Int64")})
+    marque = pd.DataFrame(
+        {
+            "action_id": ["D"],
+            "start": [D("2026-01-01")],
+            "budget": [40_000.0],
+            "plan_year": pd.array([2], dtype="Int64"),
+        }
+    )
     year2 = plan.budget_by(plan.apply_subsidy_schedule(marque, [0.75, 0.6, 0.5]), "plan_year")
     assert year2.loc[0, ["fund", "local"]].tolist() == pytest.approx([24_000, 16_000])
 
@@ -190,13 +218,23 @@ def test_gantt_layout_groups_by_domain_in_the_typology_order():
 
 def test_gantt_figure_draws_each_bar_from_start_to_end():
     layout = plan.gantt_layout(ACTIONS)
-    fig = plan.gantt_figure(layout, "kind", {"quick_win": "QW", "structuring": "ST"},
-                                plan.KIND_COLOURS, {d: d.upper() for d in layout["domain"]},
-                                marker=D("2026-06-30"), marker_label="today")
+    fig = plan.gantt_figure(
+        layout,
+        "kind",
+        {"quick_win": "QW", "structuring": "ST"},
+        plan.KIND_COLOURS,
+        {d: d.upper() for d in layout["domain"]},
+        marker=D("2026-06-30"),
+        marker_label="today",
+    )
     ax = fig.axes[0]
     bars = {(round(p.get_y() + p.get_height() / 2), round(p.get_x()), round(p.get_width())) for p in ax.patches}
-    expected = {(1, mdates.date2num(D("2025-01-01")), 181), (2, mdates.date2num(D("2025-03-01")), 671),
-                (4, mdates.date2num(D("2026-02-01")), 89), (6, mdates.date2num(D("2026-07-01")), 365)}
+    expected = {
+        (1, mdates.date2num(D("2025-01-01")), 181),
+        (2, mdates.date2num(D("2025-03-01")), 671),
+        (4, mdates.date2num(D("2026-02-01")), 89),
+        (6, mdates.date2num(D("2026-07-01")), 365),
+    }
     assert bars == {(y, round(x), w) for y, x, w in expected}
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[0] == "COMMERCIAL" and ticks[1].startswith("A1 Stand commun")
@@ -267,8 +305,14 @@ def test_the_example_plan_is_coherent_with_its_teaching_points(example_workbook)
     wb = example_workbook
     problems = plan.linkage_problems(wb["actions"], wb["objectives"], wb["swot"])
     assert set(problems["check"]) == {"swot_not_addressed"}  # the social weaknesses, left open on purpose
-    warnings = plan.plan_warnings(wb["actions"], wb["objectives"], wb.cluster["orientation"],
-                                      int(wb["vision"].loc[0, "horizon_years"]), wb.cluster["start_date"], 10)
+    warnings = plan.plan_warnings(
+        wb["actions"],
+        wb["objectives"],
+        wb.cluster["orientation"],
+        int(wb["vision"].loc[0, "horizon_years"]),
+        wb.cluster["start_date"],
+        10,
+    )
     assert set(keys(warnings)) <= {"past_horizon", "over_capacity"}
 
 
@@ -280,21 +324,58 @@ VISION = {"statement": "Vendre sous une marque commune.", "horizon_years": 3}
 def write_plan(tmp_path, lang, **kwargs):
     from clusterkit.documents import docx as docx_report
 
-    return docx_report.write_action_plan(tmp_path / "plan.docx", lang=lang, cluster=CLUSTER, vision=VISION,
-                                         actions=ACTIONS, objectives=OBJECTIVES, actors=ACTORS,
-                                         horizon_end=D("2028-01-01"), **kwargs)
+    return docx_report.write_action_plan(
+        tmp_path / "plan.docx",
+        lang=lang,
+        cluster=CLUSTER,
+        vision=VISION,
+        actions=ACTIONS,
+        objectives=OBJECTIVES,
+        actors=ACTORS,
+        horizon_end=D("2028-01-01"),
+        **kwargs,
+    )
 
 
-@pytest.mark.parametrize("lang, headings, actions_header", [
-    ("fr", ["Plan d'action — Cluster test", "Vision", "Objectifs", "Actions", "Calendrier", "Budget",
-            "Qui fait quoi"],
-     ["Année du plan", "Action", "Intitulé", "Objectif", "Nature", "Domaine", "Chef de file", "Début", "Fin",
-      "Budget", "Fonds d'appui"]),
-    ("en", ["Action plan — Cluster test", "Vision", "Objectives", "Actions", "Calendar", "Budget",
-            "Who does what"],
-     ["Plan year", "Action", "Title", "Objective", "Kind", "Domain", "Lead", "Start", "End", "Budget",
-      "Support fund"]),
-])
+@pytest.mark.parametrize(
+    "lang, headings, actions_header",
+    [
+        (
+            "fr",
+            ["Plan d'action — Cluster test", "Vision", "Objectifs", "Actions", "Calendrier", "Budget", "Qui fait quoi"],
+            [
+                "Année du plan",
+                "Action",
+                "Intitulé",
+                "Objectif",
+                "Nature",
+                "Domaine",
+                "Chef de file",
+                "Début",
+                "Fin",
+                "Budget",
+                "Fonds d'appui",
+            ],
+        ),
+        (
+            "en",
+            ["Action plan — Cluster test", "Vision", "Objectives", "Actions", "Calendar", "Budget", "Who does what"],
+            [
+                "Plan year",
+                "Action",
+                "Title",
+                "Objective",
+                "Kind",
+                "Domain",
+                "Lead",
+                "Start",
+                "End",
+                "Budget",
+                "Support fund",
+            ],
+        ),
+    ],
+)
 def test_action_plan_docx_reopens_with_its_headings_and_tables(tmp_path, lang, headings, actions_header):
     from docx import Document
 
@@ -316,18 +397,22 @@ def test_action_plan_docx_reopens_with_its_headings_and_tables(tmp_path, lang, h
     assert not [p.text for p in document.paragraphs if p.style.name == "List Bullet"]  # no advice to the team
 
 
-@pytest.mark.parametrize("lang, title, start", [
-    ("fr", "Points d'attention du plan d'action — Cluster test", "Pas d'objectif de genre."),
-    ("en", "Action plan: points to watch — Cluster test", "No gender objective."),
-])
+@pytest.mark.parametrize(
+    "lang, title, start",
+    [
+        ("fr", "Points d'attention du plan d'action — Cluster test", "Pas d'objectif de genre."),
+        ("en", "Action plan: points to watch — Cluster test", "No gender objective."),
+    ],
+)
 def test_the_points_to_watch_go_to_the_teams_working_note(tmp_path, lang, title, start):
     from docx import Document
 
     from clusterkit.documents import docx as docx_report
 
     warnings = plan.plan_warnings(ACTIONS, OBJECTIVES, "pro_poor")
-    document = Document(docx_report.write_team_notes(tmp_path / "notes.docx", lang=lang, cluster=CLUSTER,
-                                                     warnings=warnings))
+    document = Document(
+        docx_report.write_team_notes(tmp_path / "notes.docx", lang=lang, cluster=CLUSTER, warnings=warnings)
+    )
     assert document.paragraphs[0].text == title
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert len(bullets) == 1 and bullets[0].startswith(start) and "<strong>" not in bullets[0]
@@ -349,15 +434,23 @@ def test_action_plan_xlsx_keeps_numbers_and_never_makes_formulas(tmp_path):
 
     from clusterkit.documents import xlsx
 
-    hostile = ACTIONS.assign(title=["=HYPERLINK(\"http://x\")", "Marque", "Caution", "Recyclage"])
-    path = xlsx.write_action_plan_xlsx(tmp_path / "plan.xlsx", lang="fr", vision=VISION,
-                                       actions=hostile, objectives=OBJECTIVES, actors=ACTORS)
+    hostile = ACTIONS.assign(title=['=HYPERLINK("http://x")', "Marque", "Caution", "Recyclage"])
+    path = xlsx.write_action_plan_xlsx(
+        tmp_path / "plan.xlsx", lang="fr", vision=VISION, actions=hostile, objectives=OBJECTIVES, actors=ACTORS
+    )
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Vision", "Objectifs et actions", "Actions du plan", "Budget par année du plan",
-                               "Budget par domaine", "Budget par objectif", "Qui fait quoi, par action",
-                               "Qui fait quoi, par acteur"]
+    assert book.sheetnames == [
+        "Vision",
+        "Objectifs et actions",
+        "Actions du plan",
+        "Budget par année du plan",
+        "Budget par domaine",
+        "Budget par objectif",
+        "Qui fait quoi, par action",
+        "Qui fait quoi, par acteur",
+    ]
     actions = book["Actions du plan"]
-    assert actions["C2"].value == "=HYPERLINK(\"http://x\")" and actions["C2"].data_type == "s"
+    assert actions["C2"].value == '=HYPERLINK("http://x")' and actions["C2"].data_type == "s"
     assert actions["J2"].value == 10_000 and actions["E2"].value == "gain rapide"
     assert actions["H2"].value.date() == D("2025-01-01").date()
     assert book["Vision"]["A2"].value == VISION["statement"]
@@ -378,8 +471,11 @@ def test_every_key_of_the_step_vocabulary_has_its_message():
     from clusterkit import i18n
     from clusterkit.steps import implementation
 
-    for enum, values in (("plan_quadrant", plan.QUADRANTS), ("plan_check", plan.LINKAGE_CHECKS),
-                         ("implementation_state", implementation.STATES)):
+    for enum, values in (
+        ("plan_quadrant", plan.QUADRANTS),
+        ("plan_check", plan.LINKAGE_CHECKS),
+        ("implementation_state", implementation.STATES),
+    ):
         assert all(i18n.has(f"enum.{enum}.{v}") for v in values), enum
     assert all(i18n.has(f"plan.warning.{key}") for key in plan.WARNINGS)
     # every warning message cites its source

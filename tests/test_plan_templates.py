@@ -1,4 +1,5 @@
 """The plan and implementation templates, run on the example in French and English."""
+
 import re
 
 import openpyxl
@@ -9,8 +10,7 @@ import clusterkit
 
 RUNS = {  # French with the defaults, English with every parameter changed
     ("plan", "fr"): {},
-    ("plan", "en"): {"subsidy_schedule": [0.75, 0.6, 0.5], "capacity": 0, "document_year": 3,
-                     "priority_threshold": 4},
+    ("plan", "en"): {"subsidy_schedule": [0.75, 0.6, 0.5], "capacity": 0, "document_year": 3, "priority_threshold": 4},
     ("implementation", "fr"): {},
     ("implementation", "en"): {"as_of": "2026-06-30"},
 }
@@ -39,21 +39,31 @@ def test_templates_write_a_clean_report(runs, step, lang):
     assert "from clusterkit" not in html and "Traceback" not in html
     assert "PosixPath" not in html and "&lt;NA&gt;" not in html and "nan" not in re.findall(r">([a-z]+)<", html)
     images = re.findall(r"<img [^>]+>", html)
-    assert images and all(re.search(r'alt="[^"]{20,}"', tag) and 'src="data:image/png;base64,' in tag
-                          for tag in images)  # every figure is embedded, with its alternative text
+    assert images and all(
+        re.search(r'alt="[^"]{20,}"', tag) and 'src="data:image/png;base64,' in tag for tag in images
+    )  # every figure is embedded, with its alternative text
 
 
 def test_plan_report_in_french(runs):
     result = runs("plan", "fr")
     html = html_of(result)
-    for text in ("Matrice de priorités", "à préparer avec soin", "Cohérence du plan", "faiblesse ou menace sans action",
-                 "Actions au-delà de l'horizon de la vision", "Trop d'actions en 2026", "Qui fait quoi",
-                 "Budget par année du plan", "plan-action-plan.docx"):
+    for text in (
+        "Matrice de priorités",
+        "à préparer avec soin",
+        "Cohérence du plan",
+        "faiblesse ou menace sans action",
+        "Actions au-delà de l'horizon de la vision",
+        "Trop d'actions en 2026",
+        "Qui fait quoi",
+        "Budget par année du plan",
+        "plan-action-plan.docx",
+    ):
         assert text in html, text
     assert "2\u202f026" not in html  # years are labels, not numbers with a thousands separator
     out = result.html.parent
-    assert {"plan-action-plan.docx", "plan-action-plan.xlsx", "plan-tables.xlsx",
-            "plan-team-notes.docx"} <= {p.name for p in out.iterdir()}
+    assert {"plan-action-plan.docx", "plan-action-plan.xlsx", "plan-tables.xlsx", "plan-team-notes.docx"} <= {
+        p.name for p in out.iterdir()
+    }
     document = Document(out / "plan-action-plan.docx")
     assert document.paragraphs[0].text.startswith("Plan d'action — Cluster du cuir")
     assert not any("Trop d'actions" in p.text for p in document.paragraphs)  # the advice stays with the team
@@ -80,9 +90,14 @@ def test_plan_report_in_english_with_parameters(runs):
 def test_implementation_report_in_french(runs):
     result = runs("implementation", "fr")
     html = html_of(result)
-    for text in ("Situation du plan d'action au 31 déc. 2026 (T4 2026)", "échéance dépassée",
-                 "démarrage en retard", "Cofinancement absorbé", "Couverture de la typologie",
-                 "implementation-progress-note.docx"):
+    for text in (
+        "Situation du plan d'action au 31 déc. 2026 (T4 2026)",
+        "échéance dépassée",
+        "démarrage en retard",
+        "Cofinancement absorbé",
+        "Couverture de la typologie",
+        "implementation-progress-note.docx",
+    ):
         assert text in html, text
     document = Document(result.html.parent / "implementation-progress-note.docx")
     assert document.paragraphs[0].text.startswith("Note d'avancement T4 2026 — ")

@@ -1,5 +1,6 @@
 """`clusterkit portfolio`: the programme view, checked against figures recomputed by hand from
 the example portfolio's workbooks (read here with pandas, not with clusterkit's reader)."""
+
 import functools
 import shutil
 
@@ -24,8 +25,14 @@ def programme(tmp_path_factory):
     pdf = ["--pdf"] if CHROMIUM else []
     code = main(["portfolio", str(folder), "--out", str(out), "--lang", "en", *pdf])
     tables = pd.read_excel(out / "portfolio.xlsx", sheet_name=None, engine="openpyxl")
-    return {"code": code, "folder": folder, "paths": paths, "out": out, "tables": tables,
-            "html": (out / "portfolio.html").read_text("utf-8")}
+    return {
+        "code": code,
+        "folder": folder,
+        "paths": paths,
+        "out": out,
+        "tables": tables,
+        "html": (out / "portfolio.html").read_text("utf-8"),
+    }
 
 
 @functools.cache
@@ -60,15 +67,28 @@ def test_three_clusters_at_three_points_and_the_unreadable_one_named(programme):
     assert steps[_name(programme, KELBIA)] == t("step.diagnostic.title", "en")
     assert steps[_name(programme, TAMSA)] == t("step.monitoring.title", "en")
     years = clusters[col("year")].to_dict()
-    assert (years[_name(programme, KELBIA)], years[_name(programme, ARDOUN)], years[_name(programme, TAMSA)]) == (1, 2, 3)
+    assert (years[_name(programme, KELBIA)], years[_name(programme, ARDOUN)], years[_name(programme, TAMSA)]) == (
+        1,
+        2,
+        3,
+    )
     assert programme["code"] == 2  # a workbook was not read: said, and the others still shown
     assert "broken.xlsx" in programme["html"] and "remove any password" in programme["html"]
 
 
 def test_a_cluster_in_its_diagnostic_shows_its_step_and_no_invented_figure(programme):
     row = _clusters(programme).loc[_name(programme, KELBIA)]
-    for key in ("actions", "actions_done", "spent_share", "indicators", "off_track", "progress_extension",
-                "firms_reached", "people_reached", "women_reached"):
+    for key in (
+        "actions",
+        "actions_done",
+        "spent_share",
+        "indicators",
+        "off_track",
+        "progress_extension",
+        "firms_reached",
+        "people_reached",
+        "women_reached",
+    ):
         assert pd.isna(row[col(key)]), key  # an empty cell, never 0
     assert row[col("poorest_firms")] > 0  # what the diagnostic does measure is shown
     page = programme["html"]
@@ -79,7 +99,11 @@ def test_a_cluster_in_its_diagnostic_shows_its_step_and_no_invented_figure(progr
 def test_actions_done_and_share_spent_recomputed_by_hand(programme):
     for file in (TAMSA, ARDOUN):
         actions = _sheet(programme, file, "actions")
-        status = actions["statut"].map({t("enum.status.done", "fr"): "done", t("enum.status.dropped", "fr"): "dropped"}).fillna("other")
+        status = (
+            actions["statut"]
+            .map({t("enum.status.done", "fr"): "done", t("enum.status.dropped", "fr"): "dropped"})
+            .fillna("other")
+        )
         kept = actions[status != "dropped"]
         row = _clusters(programme).loc[_name(programme, file)]
         assert row[col("actions_done")] == (status == "done").sum()
@@ -119,8 +143,9 @@ def test_ratios_are_not_added_and_the_page_says_so(programme):
     totals = programme["tables"][t("portfolio.section.programme", "en")]
     figures = set(totals[col("figure")])
     assert col("firms_reached") in figures and col("actions_done") in figures
-    assert not figures & {col(k) for k in ("done_share", "spent_share", "progress_extension", "expected_progress",
-                                           "year")}
+    assert not figures & {
+        col(k) for k in ("done_share", "spent_share", "progress_extension", "expected_progress", "year")
+    }
     assert t("portfolio.note.programme", "en").replace("'", "&#x27;") in programme["html"]
 
 

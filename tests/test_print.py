@@ -3,6 +3,7 @@ tables fit their column at 1280 px, no text on paper is smaller than 8 pt, no he
 the foot of a page, the monitoring report's indicator sheets share pages, and a report opens with
 nothing fetched from the network. The plan and monitoring reports of the example are printed once per
 language; the first page of each PDF is kept as a PNG in test-artifacts/print/."""
+
 import math
 import re
 import shutil
@@ -31,8 +32,9 @@ A4_HEIGHT = 842
 def packs(tmp_path_factory, pool):
     """The plan and monitoring reports of the example, with their PDFs, in each language."""
     folder = tmp_path_factory.mktemp("print")
-    return {lang: pack(out_dir=folder / lang, lang=lang, steps=list(STEPS), pdf=True, pool=pool).folder
-            for lang in LANGS}
+    return {
+        lang: pack(out_dir=folder / lang, lang=lang, steps=list(STEPS), pdf=True, pool=pool).folder for lang in LANGS
+    }
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,22 @@ def test_each_pdf_has_its_first_page_kept_as_an_image(packs):
         for step in STEPS:
             target = ARTIFACTS / f"{lang}-{step}.png"
             if shutil.which("pdftoppm"):
-                subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile",
-                                str(folder / f"{step}.pdf"), str(target.with_suffix(""))], check=True)
+                subprocess.run(
+                    [
+                        "pdftoppm",
+                        "-r",
+                        "60",
+                        "-png",
+                        "-f",
+                        "1",
+                        "-l",
+                        "1",
+                        "-singlefile",
+                        str(folder / f"{step}.pdf"),
+                        str(target.with_suffix("")),
+                    ],
+                    check=True,
+                )
             else:  # no poppler here: the page as Chromium lays it out for print
                 _print_screenshot(folder / f"{step}.html", target)
             assert target.stat().st_size > 10_000, target
@@ -132,8 +148,9 @@ def test_reports_open_offline_and_tables_fit_their_column_at_1280px(packs, brows
     assert {p.name for p in pages} >= {"plan.html", "monitoring.html", "index.html"}
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     outside = []
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
-            else outside.append(r.url))
+    page.on(
+        "request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:")) else outside.append(r.url)
+    )
     for path in pages:
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", source), path.name  # nothing to fetch
@@ -156,10 +173,13 @@ def test_cells_marked_as_numbers_read_from_the_right(browser, tmp_path):
     from clusterkit.static import house_style
 
     path = tmp_path / "t.html"
-    path.write_text(f"<html><head><style>{house_style()}</style></head><body class='ck-report'><main>"
-                    "<table class='ck-table'><thead><tr style='text-align: right;'><th class='ck-text'>Nom</th>"
-                    "<th class='ck-num'>Budget</th><th>Autre</th></tr></thead><tbody><tr><td class='ck-text'>A</td>"
-                    "<td class='ck-num'>1 000</td><td>x</td></tr></tbody></table></main></body></html>", encoding="utf-8")
+    path.write_text(
+        f"<html><head><style>{house_style()}</style></head><body class='ck-report'><main>"
+        "<table class='ck-table'><thead><tr style='text-align: right;'><th class='ck-text'>Nom</th>"
+        "<th class='ck-num'>Budget</th><th>Autre</th></tr></thead><tbody><tr><td class='ck-text'>A</td>"
+        "<td class='ck-num'>1 000</td><td>x</td></tr></tbody></table></main></body></html>",
+        encoding="utf-8",
+    )
     page = browser.new_page()
     page.goto(path.as_uri())
     aligned = page.eval_on_selector_all("th, td", "cells => cells.map(c => getComputedStyle(c).textAlign)")

@@ -4,6 +4,7 @@ Each step's template is executed in this process, cell by cell as papermill woul
 workbooks drawn by :mod:`workbooks`; figures are drawn at draft resolution (the shape tests render
 them end to end). The only exceptions allowed are :class:`~clusterkit.errors.ClusterkitError`s.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,8 +23,9 @@ from clusterkit.steps import mapping, network
 from clusterkit.workbook import read_workbook
 
 # derandomized: CI draws the same workbooks every run; the database is off so no run depends on another
-PROPERTY = settings(max_examples=8, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])  # writing an xlsx per example is slow by design
+PROPERTY = settings(
+    max_examples=8, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)  # writing an xlsx per example is slow by design
 
 
 def runs_or_explains(step: str, workbook: Path, lang: str, **parameters) -> None:
@@ -52,8 +54,7 @@ def test_every_generated_workbook_is_accepted(shape):
 
 
 def test_a_workbook_of_thousands_of_rows_is_accepted_and_maps(folder):
-    generated = build(Shape(seed=25, rows=2000, actors=2500, relations=3000, regions=30, sectors=40, years=3),
-                      folder)
+    generated = build(Shape(seed=25, rows=2000, actors=2500, relations=3000, regions=30, sectors=40, years=3), folder)
     wb = read_workbook(generated.path)
     assert (len(wb["enterprises"]), len(wb["actors"]), len(wb["employment"])) == (2000, 2500, 3600)
     scope = run_in_process("selection", generated.path, "en")
@@ -129,12 +130,25 @@ def test_diagnostic_of_a_cluster_of_600_actors(folder):
 
 
 # -- a step that cannot run says why, in the user's words ------------------------------------------
-@pytest.mark.parametrize("lang, message", [
-    ("en", ("The ‘candidates’ sheet has no value for: C0003 (crit_2). Every candidate needs a value for every "
-            "criterion of the ‘criteria’ sheet. Fill in these cells")),
-    ("fr", ("La feuille « candidats » n'a pas de valeur pour : C0003 (crit_2). Chaque candidat a besoin d'une "
-            "valeur pour chaque critère de la feuille « critères ». Remplissez ces cases")),
-])
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        (
+            "en",
+            (
+                "The ‘candidates’ sheet has no value for: C0003 (crit_2). Every candidate needs a value for every "
+                "criterion of the ‘criteria’ sheet. Fill in these cells"
+            ),
+        ),
+        (
+            "fr",
+            (
+                "La feuille « candidats » n'a pas de valeur pour : C0003 (crit_2). Chaque candidat a besoin d'une "
+                "valeur pour chaque critère de la feuille « critères ». Remplissez ces cases"
+            ),
+        ),
+    ],
+)
 def test_selection_names_the_empty_criterion_cells(folder, lang, message):
     generated = build(Shape(seed=21, lang=lang, candidates=3, criteria=2, blank_criterion=True), folder)
     with pytest.raises(StepInputError) as caught:
@@ -142,12 +156,16 @@ def test_selection_names_the_empty_criterion_cells(folder, lang, message):
     assert message in str(caught.value)
 
 
-@pytest.mark.parametrize("step, name", [("monitoring", "as_of"), ("implementation", "as_of"),
-                                        ("diagnostic", "baseline_date")])
-@pytest.mark.parametrize("lang, message", [
-    ("en", "The {name} parameter is ‘30/06/2024’, which is not a date: write it as YYYY-MM-DD"),
-    ("fr", "Le paramètre {name} vaut « 30/06/2024 », qui n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ"),
-])
+@pytest.mark.parametrize(
+    "step, name", [("monitoring", "as_of"), ("implementation", "as_of"), ("diagnostic", "baseline_date")]
+)
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "The {name} parameter is ‘30/06/2024’, which is not a date: write it as YYYY-MM-DD"),
+        ("fr", "Le paramètre {name} vaut « 30/06/2024 », qui n'est pas une date : écrivez-la sous la forme AAAA-MM-JJ"),
+    ],
+)
 def test_a_date_parameter_that_is_not_a_date(folder, step, name, lang, message):
     generated = build(Shape(seed=22, lang=lang), folder)
     with pytest.raises(InputError) as caught:
@@ -161,10 +179,13 @@ def test_competency_profile_of_someone_not_assessed(folder):
         run_in_process("competency", generated.path, "fr", person="Zoé")
 
 
-@pytest.mark.parametrize("lang, message", [
-    ("en", "sheet 'measurements': found '(empty)'. Expected: at least one row of data"),
-    ("fr", "feuille « mesures » : valeur trouvée « (vide) ». Attendu : au moins"),
-])
+@pytest.mark.parametrize(
+    "lang, message",
+    [
+        ("en", "sheet 'measurements': found '(empty)'. Expected: at least one row of data"),
+        ("fr", "feuille « mesures » : valeur trouvée « (vide) ». Attendu : au moins"),
+    ],
+)
 def test_monitoring_before_any_measurement_names_the_sheet(folder, lang, message):
     generated = build(Shape(seed=24, lang=lang, measurements=0), folder)
     with pytest.raises(ClusterkitError) as caught:
@@ -174,7 +195,19 @@ def test_monitoring_before_any_measurement_names_the_sheet(folder, lang, message
 
 def test_selection_when_no_region_and_sector_employs_people_in_both_years(folder):
     # found by the generator: every cell of the only sector is empty in one of the two years
-    generated = build(Shape(seed=51606, rows=1, optional_columns=False, regions=5, sectors=1, years=2,
-                            zero_employment=True, candidates=4, criteria=1), folder)
+    generated = build(
+        Shape(
+            seed=51606,
+            rows=1,
+            optional_columns=False,
+            regions=5,
+            sectors=1,
+            years=2,
+            zero_employment=True,
+            candidates=4,
+            criteria=1,
+        ),
+        folder,
+    )
     with pytest.raises(StepInputError, match="no region and sector has jobs in both 2010 and 2015"):
         run_in_process("selection", generated.path, "en")

@@ -4,6 +4,7 @@ written for readers, one year per source, French typography, search without acce
 The browser tests measure every page of both editions in headless Chromium (Debian's package), at a
 laptop's width (1280 px) and a phone's (390 px).
 """
+
 import html
 import re
 import shutil
@@ -20,8 +21,9 @@ SCREENS_WITHOUT_CONTENTS = 8  # a page longer than this many screens needs page 
 LINE_REFERENCE = re.compile(r"\bl\.\s?\d+|\bD00\d\b")
 
 # What a reader may not see: comments are for maintainers, scripts and embedded images are not text.
-HIDDEN = re.compile(r"<!--.*?-->|<script\b.*?</script>|<style\b.*?</style>|data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+",
-                    re.DOTALL)
+HIDDEN = re.compile(
+    r"<!--.*?-->|<script\b.*?</script>|<style\b.*?</style>|data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", re.DOTALL
+)
 
 
 def pages(site):
@@ -44,8 +46,11 @@ def test_no_line_numbers_or_internal_ids_reach_the_reader(built_book):
 
 def test_the_detector_sees_a_line_reference_and_an_internal_id(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text('<p>(AFD et ONUDI, 2009, §3.1, l. 3214-3239)</p><!-- source: 000 l. 12 -->'
-                    '<img src="data:image/png;base64,AAD000z"><p>(D002)</p>', encoding="utf-8")
+    page.write_text(
+        "<p>(AFD et ONUDI, 2009, §3.1, l. 3214-3239)</p><!-- source: 000 l. 12 -->"
+        '<img src="data:image/png;base64,AAD000z"><p>(D002)</p>',
+        encoding="utf-8",
+    )
     assert LINE_REFERENCE.findall(visible_html(page)) == ["l. 3214", "D002"]
 
 
@@ -78,8 +83,12 @@ def test_every_table_sits_in_a_frame_reachable_from_the_keyboard(built_book):
         parser.feed(path.read_text(encoding="utf-8"))
         for frame in parser.tables:
             count += 1
-            if not (frame and frame.get("tabindex") == "0" and frame.get("role") == "region"
-                    and frame.get("aria-label", "").strip()):
+            if not (
+                frame
+                and frame.get("tabindex") == "0"
+                and frame.get("role") == "region"
+                and frame.get("aria-label", "").strip()
+            ):
                 unframed.append(str(path.relative_to(built_book)))
     assert count > 300  # the check ran on the book's tables, not on an empty site
     assert unframed == []
@@ -111,24 +120,32 @@ def test_french_pages_follow_french_typography(built_book):
     wrong = []
     for path in sorted((built_book / "fr" / "book" / "fr").rglob("*.html")):
         text = visible_html(path)
-        main = text[text.find("<main"):text.find("</main>")]
+        main = text[text.find("<main") : text.find("</main>")]
         main = re.sub(r"<(pre|code)\b.*?</\1>|<span class=\"math[^\"]*\">.*?</span>", "", main, flags=re.DOTALL)
         prose = re.sub(r"<[^>]+>", "", main)
         for match in re.finditer(r"\S[ \u00a0][;:?!](?=\s)|\w'\w", prose):
-            wrong.append(f"{path.name}: {prose[max(match.start() - 25, 0):match.end() + 5]!r}")
+            wrong.append(f"{path.name}: {prose[max(match.start() - 25, 0) : match.end() + 5]!r}")
     assert wrong == []
 
 
 def test_exercise_solutions_and_author_line_read_naturally(built_book):
     exercises = (built_book / "fr" / "book" / "fr" / "exercices.html").read_text(encoding="utf-8")
     assert "Solution de l’" in exercises and not re.search(r"Solution de\s*(<a [^>]*>)?\s*Exercice", exercises)
-    home = {lang: (built_book / lang / "book" / lang / "index.html").read_text(encoding="utf-8") for lang in ("fr", "en")}
+    home = {
+        lang: (built_book / lang / "book" / lang / "index.html").read_text(encoding="utf-8") for lang in ("fr", "en")
+    }
     assert "les contributeurs de clusterkit" in home["fr"] and "Les contributeurs" not in home["fr"]
     assert "the clusterkit contributors" in home["en"] and "Les contributeurs" not in home["en"]
 
 
-@pytest.mark.parametrize("chapter, image", [("diagnostic", "sequence-diagnostic.svg"), ("plan", "matrice-priorites.svg"),
-                                            ("programmes", "programme-appui.svg")])
+@pytest.mark.parametrize(
+    "chapter, image",
+    [
+        ("diagnostic", "sequence-diagnostic.svg"),
+        ("plan", "matrice-priorites.svg"),
+        ("programmes", "programme-appui.svg"),
+    ],
+)
 def test_teaching_diagrams_are_in_both_editions_with_alternative_text(built_book, chapter, image):
     for lang in ("fr", "en"):
         page = (built_book / lang / "book" / lang / f"{chapter}.html").read_text(encoding="utf-8")
@@ -196,8 +213,11 @@ def test_no_table_is_cut_off_on_a_laptop_or_a_phone(measured):
 
 @needs_chromium
 def test_long_generated_pages_have_page_contents(measured):
-    long_pages = {name: round(m["screens"], 1) for (name, width), m in measured.items()
-                  if width == 1280 and "/_generated/" in name and m["screens"] > SCREENS_WITHOUT_CONTENTS}
+    long_pages = {
+        name: round(m["screens"], 1)
+        for (name, width), m in measured.items()
+        if width == 1280 and "/_generated/" in name and m["screens"] > SCREENS_WITHOUT_CONTENTS
+    }
     assert long_pages, "the worked examples are long: the check must see them"
     assert [name for name in long_pages if not measured[name, 1280]["contents"]] == []
 
@@ -217,9 +237,14 @@ def test_worked_examples_fold_their_indicator_sheets_and_catalogue(built_book, s
 
 
 @needs_chromium
-@pytest.mark.parametrize("lang, query, expected", [("fr", "evaluation", "monitoring.html"),
-                                                  ("fr", "etude diagnostique", "diagnostic.html"),
-                                                  ("en", "evaluation", "monitoring.html")])
+@pytest.mark.parametrize(
+    "lang, query, expected",
+    [
+        ("fr", "evaluation", "monitoring.html"),
+        ("fr", "etude diagnostique", "diagnostic.html"),
+        ("en", "evaluation", "monitoring.html"),
+    ],
+)
 def test_search_finds_words_typed_without_accents(site, browser, lang, query, expected):
     page = browser.new_page()
     page.goto(f"{site}/{lang}/search.html?q={query}", wait_until="load")

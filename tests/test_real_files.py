@@ -5,6 +5,7 @@ day first, CSV folders saved by French Excel, LibreOffice's .ods and older Excel
 CSV folder is written here with Python's csv module the way French Excel writes it; the .ods and
 .xls files are LibreOffice's own conversions of the example.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,18 +20,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from clusterkit.workbook import (
-    AmbiguousValue,
-    example_path,
-    parse_date,
-    parse_number,
-    read_workbook,
-)
+from clusterkit.workbook import AmbiguousValue, example_path, parse_date, parse_number, read_workbook
 
-EMPLOYMENT = [["region", "sector", "year", "employment"], ["North", "Leather", 2020, "16,662"],
-              ["South", "Leather", 2020, "1,204"]]
-ENTERPRISES = [["enterprise_id", "name", "role", "employees", "employees_women", "turnover", "export_share"],
-               ["E1", "Atelier", "producer", "1,250", 5, "1,500", "0,45"]]
+EMPLOYMENT = [
+    ["region", "sector", "year", "employment"],
+    ["North", "Leather", 2020, "16,662"],
+    ["South", "Leather", 2020, "1,204"],
+]
+ENTERPRISES = [
+    ["enterprise_id", "name", "role", "employees", "employees_women", "turnover", "export_share"],
+    ["E1", "Atelier", "producer", "1,250", 5, "1,500", "0,45"],
+]
 
 
 def card(language: str | None) -> list[list]:
@@ -62,13 +62,25 @@ def test_french_workbook_reads_decimal_commas_but_counts_have_no_decimals(make_x
     assert firms.loc[0, "employees"] == 1250  # a whole-number column: "1,250" cannot be 1.25 employees
 
 
-@pytest.mark.parametrize("text, lang, integer, expected", [
-    ("16,662", "en", False, 16662.0), ("16,662", "fr", False, 16.662), ("16,662", "fr", True, 16662.0),
-    ("16,662", None, True, 16662.0), ("0,45", "fr", False, 0.45), ("0,45", "en", False, 0.45),
-    ("1234,567", "en", False, 1234.567), ("16.662", "fr", False, 16.662), ("16.662", "en", True, 16662.0),
-    ("1.234.567", "fr", False, 1234567.0), ("1,234,567", None, False, 1234567.0), ("12,5", None, False, 12.5),
-    ("-16,662", "en", False, -16662.0), ("1,5%", "fr", False, 0.015),
-])
+@pytest.mark.parametrize(
+    "text, lang, integer, expected",
+    [
+        ("16,662", "en", False, 16662.0),
+        ("16,662", "fr", False, 16.662),
+        ("16,662", "fr", True, 16662.0),
+        ("16,662", None, True, 16662.0),
+        ("0,45", "fr", False, 0.45),
+        ("0,45", "en", False, 0.45),
+        ("1234,567", "en", False, 1234.567),
+        ("16.662", "fr", False, 16.662),
+        ("16.662", "en", True, 16662.0),
+        ("1.234.567", "fr", False, 1234567.0),
+        ("1,234,567", None, False, 1234567.0),
+        ("12,5", None, False, 12.5),
+        ("-16,662", "en", False, -16662.0),
+        ("1,5%", "fr", False, 0.015),
+    ],
+)
 def test_parse_number_by_language_and_column(text, lang, integer, expected):
     assert parse_number(text, lang, integer=integer) == pytest.approx(expected, rel=0, abs=1e-12)
 
@@ -82,17 +94,24 @@ def test_parse_number_names_both_readings_when_the_language_is_not_stated():
 def test_ambiguous_number_is_a_problem_with_both_readings(make_xlsx, problems_of):
     problem = only(problems_of(make_xlsx({"employment": EMPLOYMENT[:2]})))  # no cluster card: no language
     assert (problem.code, problem.sheet, problem.row, problem.column, problem.value) == (
-        "value_ambiguous", "employment", 2, "employment", "16,662")
+        "value_ambiguous",
+        "employment",
+        2,
+        "employment",
+        "16,662",
+    )
     assert problem.message("en") == (
         "book.xlsx, sheet 'employment', row 2, column 'employment': found '16,662'. Expected: an unambiguous "
         "number; this one reads 16662 (comma separating thousands, English style) or 16.662 (decimal comma, "
         "French style). How to fix: write 16662 or 16.662, without a comma; or state the workbook's language "
-        "(key 'language' of the sheet 'cluster').")
+        "(key 'language' of the sheet 'cluster')."
+    )
     assert problem.message("fr") == (
         "book.xlsx, feuille « employment », ligne 2, colonne « employment » : valeur trouvée « 16,662 ». "
         "Attendu : un nombre sans ambiguïté ; celui-ci se lit 16662 (virgule séparant les milliers, à "
         "l'anglaise) ou 16.662 (virgule décimale, à la française). Correction : écrivez 16662 ou 16.662, sans "
-        "virgule ; ou indiquez la langue du classeur (clé « langue » de la feuille « cluster »).")
+        "virgule ; ou indiquez la langue du classeur (clé « langue » de la feuille « cluster »)."
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,15 +122,23 @@ def test_formula_never_computed_is_its_own_problem_in_required_and_optional_colu
     path = make_xlsx({"cluster": card("en"), "enterprises": rows})  # openpyxl writes formulas, computes none
     problems = problems_of(path)
     assert [(p.code, p.row, p.column, p.value) for p in problems] == [
-        ("formula_uncomputed", 3, "employees", "=D2*2"), ("formula_uncomputed", 3, "turnover", "=F2+1")]
+        ("formula_uncomputed", 3, "employees", "=D2*2"),
+        ("formula_uncomputed", 3, "turnover", "=F2+1"),
+    ]
     assert problems[1].message("en") == (
         "book.xlsx, sheet 'enterprises', row 3, column 'turnover': found '=F2+1'. Expected: a computed value; the "
         "cell holds a formula that was never computed (a workbook written by a program). How to fix: open and "
-        "save the workbook in Excel or LibreOffice so the formulas are computed.")
-    assert problems[1].message("fr").endswith(
-        "valeur trouvée « =F2+1 ». Attendu : une valeur calculée ; la cellule tient une formule qui n'a jamais "
-        "été calculée (classeur écrit par un programme). Correction : ouvrez le classeur dans Excel ou "
-        "LibreOffice et enregistrez-le, pour que les formules soient calculées.")
+        "save the workbook in Excel or LibreOffice so the formulas are computed."
+    )
+    assert (
+        problems[1]
+        .message("fr")
+        .endswith(
+            "valeur trouvée « =F2+1 ». Attendu : une valeur calculée ; la cellule tient une formule qui n'a jamais "
+            "été calculée (classeur écrit par un programme). Correction : ouvrez le classeur dans Excel ou "
+            "LibreOffice et enregistrez-le, pour que les formules soient calculées."
+        )
+    )
 
 
 def test_formula_in_the_cluster_card_is_reported_too(make_xlsx, problems_of):
@@ -123,8 +150,12 @@ def test_formula_in_the_cluster_card_is_reported_too(make_xlsx, problems_of):
 def test_formula_computed_by_a_spreadsheet_is_read(make_xlsx):
     """LibreOffice computes the formulas openpyxl wrote: the optional column holds the value, not zero."""
     soffice = office()
-    path = make_xlsx({"cluster": card("en"),
-                      "enterprises": ENTERPRISES + [["E2", "Tannerie", "supplier", "=2*3", 3, "=1000+1", 0.2]]})
+    path = make_xlsx(
+        {
+            "cluster": card("en"),
+            "enterprises": ENTERPRISES + [["E2", "Tannerie", "supplier", "=2*3", 3, "=1000+1", 0.2]],
+        }
+    )
     computed = convert(soffice, path, "xlsx", path.parent / "computed")
     firms = read_workbook(computed)["enterprises"]
     assert firms["employees"].tolist() == [1250, 6] and firms["turnover"].tolist() == [1500.0, 1001.0]
@@ -133,22 +164,55 @@ def test_formula_computed_by_a_spreadsheet_is_read(make_xlsx):
 # --------------------------------------------------------------------------------------------
 # Dates typed day first; dates no cluster can have
 # --------------------------------------------------------------------------------------------
-ACTIONS = [["action_id", "objective_id", "title", "kind", "domain", "scope", "lead", "start", "end", "budget",
-            "impact", "feasibility", "status"],
-           ["AC1", "O1", "Joint stand", "quick_win", "commercial", "whole_cluster", "Association",
-            "01/03/2025", "30/06/25", 12000, 4, 3, "planned"]]
+ACTIONS = [
+    [
+        "action_id",
+        "objective_id",
+        "title",
+        "kind",
+        "domain",
+        "scope",
+        "lead",
+        "start",
+        "end",
+        "budget",
+        "impact",
+        "feasibility",
+        "status",
+    ],
+    [
+        "AC1",
+        "O1",
+        "Joint stand",
+        "quick_win",
+        "commercial",
+        "whole_cluster",
+        "Association",
+        "01/03/2025",
+        "30/06/25",
+        12000,
+        4,
+        3,
+        "planned",
+    ],
+]
 OBJECTIVES = [["objective_id", "statement"], ["O1", "Sell beyond the region"]]
 
 
-@pytest.mark.parametrize("language, start, end, expected", [
-    ("fr", "01/03/2025", "30/06/25", ("2025-03-01", "2025-06-30")),  # French: always day first
-    ("en", "13/03/2025", "30/06/25", ("2025-03-13", "2025-06-30")),  # English: only one order is a date
-    ("en", "03/13/2025", "06/30/2025", ("2025-03-13", "2025-06-30")),
-])
+@pytest.mark.parametrize(
+    "language, start, end, expected",
+    [
+        ("fr", "01/03/2025", "30/06/25", ("2025-03-01", "2025-06-30")),  # French: always day first
+        ("en", "13/03/2025", "30/06/25", ("2025-03-13", "2025-06-30")),  # English: only one order is a date
+        ("en", "03/13/2025", "06/30/2025", ("2025-03-13", "2025-06-30")),
+    ],
+)
 def test_day_first_text_dates_are_read(language, start, end, expected, make_xlsx):
     rows = [list(r) for r in ACTIONS]
     rows[1][7:9] = [start, end]
-    actions = read_workbook(make_xlsx({"cluster": card(language), "objectives": OBJECTIVES, "actions": rows}))["actions"]
+    actions = read_workbook(make_xlsx({"cluster": card(language), "objectives": OBJECTIVES, "actions": rows}))[
+        "actions"
+    ]
     assert (actions.loc[0, "start"], actions.loc[0, "end"]) == tuple(pd.Timestamp(x) for x in expected)
 
 
@@ -159,19 +223,30 @@ def test_english_date_that_reads_both_ways_names_both(make_xlsx, problems_of):
     assert problem.message("en").endswith(
         "found '01/03/2025'. Expected: an unambiguous date; this one reads 2025-03-01 (day first) or 2025-01-03 "
         "(month first). How to fix: write the date as YYYY-MM-DD, for example 2025-03-01, or enter it as an "
-        "Excel date.")
+        "Excel date."
+    )
     assert problem.message("fr").endswith(
         "valeur trouvée « 01/03/2025 ». Attendu : une date sans ambiguïté ; celle-ci se lit 2025-03-01 (jour "
         "d'abord) ou 2025-01-03 (mois d'abord). Correction : écrivez la date AAAA-MM-JJ, par exemple 2025-03-01, "
-        "ou saisissez-la comme une date Excel.")
+        "ou saisissez-la comme une date Excel."
+    )
 
 
-@pytest.mark.parametrize("text, lang, expected", [
-    ("31/03/2025", "fr", "2025-03-31"), ("31/03/2025", "en", "2025-03-31"), ("03/31/2025", "en", "2025-03-31"),
-    ("05/05/2025", "en", "2025-05-05"), ("05/04/25", "fr", "2025-04-05"), ("05/04/95", "fr", "1995-04-05"),
-    ("29/02/2024", "fr", "2024-02-29"), ("31.03.2025", "fr", "2025-03-31"),
-    ("31/03/2025 14:30", "fr", "2025-03-31 14:30"), ("31/03/2025", None, "2025-03-31"),
-])
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("31/03/2025", "fr", "2025-03-31"),
+        ("31/03/2025", "en", "2025-03-31"),
+        ("03/31/2025", "en", "2025-03-31"),
+        ("05/05/2025", "en", "2025-05-05"),
+        ("05/04/25", "fr", "2025-04-05"),
+        ("05/04/95", "fr", "1995-04-05"),
+        ("29/02/2024", "fr", "2024-02-29"),
+        ("31.03.2025", "fr", "2025-03-31"),
+        ("31/03/2025 14:30", "fr", "2025-03-31 14:30"),
+        ("31/03/2025", None, "2025-03-31"),
+    ],
+)
 def test_parse_date_reads_day_month_year_text(text, lang, expected):
     assert parse_date(text, lang) == pd.Timestamp(expected)
 
@@ -182,14 +257,21 @@ def test_parse_date_refuses_day_month_year_text_that_is_no_date(text, lang):
         parse_date(text, lang)
 
 
-COMPETENCIES = [["person", "date", "assessor", "competency", "skill", "score"],
-                ["Awa", "2025-03-31", "self", "facilitator", "listening_meetings", 4]]
+COMPETENCIES = [
+    ["person", "date", "assessor", "competency", "skill", "score"],
+    ["Awa", "2025-03-31", "self", "facilitator", "listening_meetings", 4],
+]
 
 
-@pytest.mark.parametrize("date, shown", [
-    ("1949-12-31", "1949-12-31"), (dt.datetime(1900, 1, 1), "1900-01-01"), ("31/12/2099", "31/12/2099"),
-    ("15/06/1925", "15/06/1925"),
-])
+@pytest.mark.parametrize(
+    "date, shown",
+    [
+        ("1949-12-31", "1949-12-31"),
+        (dt.datetime(1900, 1, 1), "1900-01-01"),
+        ("31/12/2099", "31/12/2099"),
+        ("15/06/1925", "15/06/1925"),
+    ],
+)
 def test_implausible_dates_are_problems(date, shown, make_xlsx, problems_of):
     rows = [list(r) for r in COMPETENCIES]
     rows[1][1] = date
@@ -198,7 +280,8 @@ def test_implausible_dates_are_problems(date, shown, make_xlsx, problems_of):
     assert (problem.code, problem.row, problem.column) == ("date_implausible", 2, "date")
     assert problem.message("en").endswith(
         f"found '{shown}'. Expected: a plausible date, between 1950 and {last}. How to fix: check the year (a "
-        "typing error, a missing century?).")
+        "typing error, a missing century?)."
+    )
     assert f"Attendu : une date plausible, entre 1950 et {last}. Correction : vérifiez l'année" in problem.message("fr")
 
 
@@ -257,9 +340,22 @@ def convert(soffice: str, source, fmt: str, outdir):
     """``source`` converted by LibreOffice, with its own profile (other conversions may be running)."""
     outdir.mkdir(exist_ok=True)
     profile = (outdir / "profile").as_uri()
-    result = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", fmt,
-                             "--outdir", str(outdir), str(source)], capture_output=True, text=True, timeout=300,
-                            check=False)
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     target = outdir / f"{source.stem}.{fmt}"
     assert result.returncode == 0 and target.exists(), result.stdout + result.stderr
     return target
@@ -352,8 +448,10 @@ def test_hidden_sheet_of_an_ods_file_is_read_with_a_notice(tmp_path, make_xlsx):
 
 def test_ods_file_declaring_entities_is_refused_before_calamine_reads_it(converted, tmp_path, problems_of):
     """An entity-expansion bomb needs a document type declaration; no spreadsheet writes one."""
-    laughs = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n')
+    laughs = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
+    )
     source, bomb = converted("ods"), tmp_path / "laughs.ods"
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w") as target:
         for info in original.infolist():

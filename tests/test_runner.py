@@ -1,4 +1,5 @@
 """Running templates: papermill execution, reports, tables, parameters and errors."""
+
 import hashlib
 import json
 import shutil
@@ -38,8 +39,13 @@ def test_templates_are_named_after_steps_and_declare_the_common_parameters():
 def test_run_writes_notebook_html_tables_and_figures(diagnostic_fr):
     out = diagnostic_fr.html.parent
     written = {p.name for p in out.iterdir()}
-    assert {"diagnostic-figure-1.png", "diagnostic-figure-2.png", "diagnostic-tables.xlsx",
-            "diagnostic.html", "diagnostic.ipynb"} <= written
+    assert {
+        "diagnostic-figure-1.png",
+        "diagnostic-figure-2.png",
+        "diagnostic-tables.xlsx",
+        "diagnostic.html",
+        "diagnostic.ipynb",
+    } <= written
     assert not [n for n in written if n.startswith(".")]  # no scratch folder left behind
     assert {p.name for p in diagnostic_fr.figures} == {n for n in written if n.endswith(".png")}
     executed = nbformat.read(diagnostic_fr.notebook, as_version=4)
@@ -52,8 +58,12 @@ def test_run_writes_notebook_html_tables_and_figures(diagnostic_fr):
 
 def test_tables_workbook_has_one_tab_per_table_in_the_run_language(diagnostic_fr):
     book = openpyxl.load_workbook(diagnostic_fr.tables)
-    assert {"Entreprises par rôle et taille", "Emploi par rôle", "Exportations par segment",
-            "Strates des propriétaires"} <= set(book.sheetnames)
+    assert {
+        "Entreprises par rôle et taille",
+        "Emploi par rôle",
+        "Exportations par segment",
+        "Strates des propriétaires",
+    } <= set(book.sheetnames)
     employment = book["Emploi par rôle"]
     headers = [c.value for c in employment[1]]
     assert headers == ["Rôle", "Entreprises", "Effectif", "Dont femmes", "Part des femmes", "Effectif moyen"]
@@ -124,8 +134,13 @@ def test_missing_sheet_for_the_step(tmp_path):
 
 def test_cli_works_from_any_folder(tmp_path):
     """The installed command finds its templates and example wherever it is run."""
-    result = subprocess.run([str(BIN / "clusterkit"), "run", "diagnostic", "--out", "reports", "--lang", "en"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(BIN / "clusterkit"), "run", "diagnostic", "--out", "reports", "--lang", "en"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "HTML report: reports/diagnostic.html" in result.stdout
     assert (tmp_path / "reports" / "diagnostic.html").exists()
@@ -134,9 +149,15 @@ def test_cli_works_from_any_folder(tmp_path):
 
 def test_plain_papermill_runs_a_template(tmp_path):
     output = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(template_path("diagnostic")), str(output), kernel_name="python3",
-                               parameters={"workbook": str(example_path()), "lang": "en"},
-                               execution_timeout=300, progress_bar=False, cwd=str(tmp_path))
+    papermill.execute_notebook(
+        str(template_path("diagnostic")),
+        str(output),
+        kernel_name="python3",
+        parameters={"workbook": str(example_path()), "lang": "en"},
+        execution_timeout=300,
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
     executed = nbformat.read(output, as_version=4)
     text = json.dumps([c.get("outputs", []) for c in executed.cells])
     assert "Cluster profile" in text
@@ -144,7 +165,7 @@ def test_plain_papermill_runs_a_template(tmp_path):
 
 def test_parameter_strings_pass_through_papermill_unchanged(tmp_path):
     """Quotes, newlines and backslashes in a path reach the kernel as they are, and run nothing."""
-    odd = tmp_path / "we'ird \"dir\" \\ x"
+    odd = tmp_path / 'we\'ird "dir" \\ x'
     odd.mkdir()
     path = odd / "ex.xlsx"
     shutil.copy(example_path(), path)

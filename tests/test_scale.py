@@ -1,5 +1,6 @@
 """Large workbooks: the size preset, and the shortcuts the analyses take on a large map or
 indicator set (same figures as networkx, honest notes when a view shows a subset)."""
+
 import matplotlib
 import networkx as nx
 import numpy as np
@@ -43,12 +44,20 @@ def random_map(n: int, m: int, seed: int) -> nx.Graph:
     rng = np.random.default_rng(seed)
     graph = nx.Graph()
     for i in range(n):
-        graph.add_node(f"N{i:04d}", name=f"Actor {i}", type="enterprise", level="micro", role=None, firm=True,
-                       relation_types=("supply",))
+        graph.add_node(
+            f"N{i:04d}",
+            name=f"Actor {i}",
+            type="enterprise",
+            level="micro",
+            role=None,
+            firm=True,
+            relation_types=("supply",),
+        )
     for a, b in rng.integers(0, n, (m, 2)):
         if a != b:
-            graph.add_edge(f"N{a:04d}", f"N{b:04d}", relation_types=("supply",), intensity=1, formal=False,
-                           main_type="supply")
+            graph.add_edge(
+                f"N{a:04d}", f"N{b:04d}", relation_types=("supply",), intensity=1, formal=False, main_type="supply"
+            )
     return graph
 
 
@@ -86,9 +95,12 @@ def test_large_map_draws_its_most_linked_actors_and_says_so():
     assert all(graph.degree(n) <= least_drawn for n in graph if n not in set(drawn))
     positions = network.layout_by_level(graph)
     assert set(positions) == set(drawn)
-    labels = {"type_labels": {"enterprise": "Firm"}, "relation_labels": {"supply": "Supply"},
-              "level_labels": {level: level for level in network.LEVELS},
-              "marker_labels": {"lead_firm": "lead", "broker": "broker", "intensity": "intensity", "key": "key"}}
+    labels = {
+        "type_labels": {"enterprise": "Firm"},
+        "relation_labels": {"supply": "Supply"},
+        "level_labels": {level: level for level in network.LEVELS},
+        "marker_labels": {"lead_firm": "lead", "broker": "broker", "intensity": "intensity", "key": "key"},
+    }
     figure = network.cluster_map(graph, **labels, positions=positions)
     texts = {text.get_text() for text in figure.axes[0].texts}
     assert set(drawn) <= texts and not (set(graph) - set(drawn)) & texts
@@ -106,8 +118,9 @@ def test_trend_figure_shows_the_indicators_most_behind_first():
     assert len(shown) == monitoring.TREND_PANEL_LIMIT == 24
     assert list(shown["indicator_id"]) == [f"I{i:02d}" for i in range(25, 49)]  # off track, in order
     fewer = table.iloc[:30]  # 5 at risk and 5 off track among 30
-    assert list(monitoring.trend_indicators(fewer)["indicator_id"][:10]) == [f"I{i:02d}" for i in (*range(25, 30),
-                                                                                                  *range(20, 25))]
+    assert list(monitoring.trend_indicators(fewer)["indicator_id"][:10]) == [
+        f"I{i:02d}" for i in (*range(25, 30), *range(20, 25))
+    ]
     assert monitoring.trend_approximations(table) == [("monitoring.trends.subset", {"shown": 24, "indicators": 60})]
     assert monitoring.trend_approximations(table.iloc[:24]) == []
     assert "n'en montre que 24," in t("monitoring.trends.subset", "fr", shown=24, indicators=60)

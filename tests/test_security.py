@@ -1,6 +1,7 @@
 """Whatever a team's spreadsheet holds, the toolkit's outputs stay safe: user text is escaped in
 HTML, never a formula in XLSX or CSV, inert as a template parameter; output paths stay inside the
 output folder; oversized files and zip bombs are refused; XML is parsed with defusedxml."""
+
 import csv
 import html.parser
 import json
@@ -18,13 +19,26 @@ from clusterkit.workbook import WorkbookError, example_path, read_workbook
 
 SCRIPT = "<script>alert('{}')</script>"
 IMAGE = "<img src=x onerror=alert('{}')>"
-FORMULAS = ('=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
-            "@SUM(1,2)", "=1+1")
+FORMULAS = (
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1,2)",
+    "=1+1",
+)
 # (sheet, header, Excel rows, payloads): names, statements, notes and free text of every step
 PAYLOADS = [
     ("cluster", "valeur", [2], [SCRIPT.format("cluster") + " " + IMAGE.format("cluster")]),
-    ("entreprises", "nom", range(2, 74), [f"{p} {i}" for i in range(24)  # the interview sample shows some
-                                          for p in (IMAGE.format("firm"), FORMULAS[0], SCRIPT.format("firm"))]),
+    (
+        "entreprises",
+        "nom",
+        range(2, 74),
+        [
+            f"{p} {i}"
+            for i in range(24)  # the interview sample shows some
+            for p in (IMAGE.format("firm"), FORMULAS[0], SCRIPT.format("firm"))
+        ],
+    ),
     ("entreprises", "produit_principal", [2, 5], [FORMULAS[1], IMAGE.format("product")]),
     ("acteurs", "nom", [44, 45, 46], [SCRIPT.format("actor"), FORMULAS[2], IMAGE.format("actor")]),
     ("swot", "énoncé", [2, 3, 4], [IMAGE.format("swot"), FORMULAS[4], SCRIPT.format("swot")]),
@@ -68,8 +82,9 @@ class Markup(html.parser.HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.handlers += [(tag, k, v) for k, v in attrs if k.startswith("on")]
-        self.links += [v for k, v in attrs
-                       if k in ("href", "src") and (v or "").strip().lower().startswith("javascript:")]
+        self.links += [
+            v for k, v in attrs if k in ("href", "src") and (v or "").strip().lower().startswith("javascript:")
+        ]
         self._in_script = tag == "script"
 
     def handle_endtag(self, tag):
@@ -83,7 +98,6 @@ def markup_of(path: Path) -> Markup:
     parser = Markup()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
-
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +117,20 @@ def test_every_html_page_shows_user_text_as_text_only(hostile_pack):
         assert not any("alert(" in s for s in markup.scripts), page.name
         shown += "".join(markup.text)
     # the payloads did reach the reports, as visible text
-    for marker in ("cluster", "firm", "actor", "narrative", "service", "swot", "vision", "objective", "action",
-                   "indicator", "note", "candidate"):
+    for marker in (
+        "cluster",
+        "firm",
+        "actor",
+        "narrative",
+        "service",
+        "swot",
+        "vision",
+        "objective",
+        "action",
+        "indicator",
+        "note",
+        "candidate",
+    ):
         assert IMAGE.format(marker) in shown or SCRIPT.format(marker) in shown, marker
 
 
@@ -168,7 +194,7 @@ def competency_only(path: Path, cluster: str, person: str | None = None) -> Path
 
 
 def test_parameters_with_quotes_newlines_and_backslashes_arrive_unchanged_and_inert(pool, tmp_path):
-    odd = tmp_path / "we'ird \"dir\" \\ with\nnewline"
+    odd = tmp_path / 'we\'ird "dir" \\ with\nnewline'
     odd.mkdir()
     source = competency_only(odd / "team.xlsx", "Cluster", person=TRICKY)
     result = pack(source, tmp_path / "out", lang="en", pool=pool, parameters={"competency": {"person": TRICKY}})
@@ -179,7 +205,7 @@ def test_parameters_with_quotes_newlines_and_backslashes_arrive_unchanged_and_in
     assert namespace["person"] == TRICKY and namespace["workbook"] == str(source)
     assert not list(tmp_path.rglob("PWNED"))
     report = markup_of(result.folder / "competency.html")
-    assert "O'Brien \"Jr\" \\ back" in "".join(report.text)  # the profile of that person, by name
+    assert 'O\'Brien "Jr" \\ back' in "".join(report.text)  # the profile of that person, by name
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert manifest["templates"]["competency"]["parameters"]["person"] == TRICKY
 
@@ -230,9 +256,11 @@ def test_a_zip_bomb_is_refused_without_being_inflated(tmp_path, monkeypatch):
     assert "found '65 MB'" in str(caught.value)  # 64 MB of padding and the example's 0.6 MB
 
 
-LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-          b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n')
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+)
 
 
 def test_xml_is_parsed_with_defusedxml():

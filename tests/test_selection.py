@@ -81,9 +81,7 @@ def test_other_mapping_indicators_by_hand():
 
 def test_growth_uses_previous_year_present_and_first_year():
     years = [2000, 2005, 2015]
-    emp = pd.DataFrame(
-        {"region": "A", "sector": "x", "year": years, "employment": [10.0, 15.0, 30.0]}
-    )
+    emp = pd.DataFrame({"region": "A", "sector": "x", "year": years, "employment": [10.0, 15.0, 30.0]})
     ind = mapping.mapping_indicators(emp)
     assert ind["growth"].tolist()[1:] == pytest.approx([0.5, 1.0])  # 15/10-1, 30/15-1
     assert ind["growth_since_first"].tolist()[1:] == pytest.approx([0.5, 2.0])  # 30/10-1
@@ -145,26 +143,56 @@ def test_employment_is_the_basis_whenever_the_sheet_gives_it():
     assert _cell(mapping.mapping_indicators(counts), "A", "x", 2010)["lq"] == pytest.approx(4 / 3)
 
 
-@pytest.mark.parametrize("lang, table, basis, message", [
-    ("en", "firms", "employment", ("The mapping is computed on employment, but the ‘employment’ sheet has 8 rows "
-                                   "with no value in the employment column (region / sector / year: A / x / 2010; "
-                                   "A / y / 2010; B / x / 2010; B / y / 2010; A / x / 2020).")),
-    ("fr", "firms", "employment", ("La cartographie est calculée sur l'emploi, mais la feuille « emploi » a 8 "
-                                   "lignes sans valeur dans la colonne emploi")),
-    ("en", "gap", "", "The mapping is computed on the number of firms, but the ‘employment’ sheet has 1 row "
-                      "with no value in the establishments column (region / sector / year: B / y / 2020)."),
-    # employment on some rows only: the fix offers both ways
-    ("fr", "jobs_gap", "", "sans valeur dans la colonne emploi (région / secteur / année : B / y / 2020). "
-                           "Remplissez ces cases ; ou, si vous ne disposez que du nombre d'entreprises, videz toute "
-                           "la colonne emploi"),
-    ("fr", "both", "jobs", "Le paramètre basis vaut « jobs » ; il attend l'une de ces valeurs : employment, firms"),
-    ("en", "both", "jobs", "The basis parameter is ‘jobs’; it expects one of: employment, firms"),
-])
+@pytest.mark.parametrize(
+    "lang, table, basis, message",
+    [
+        (
+            "en",
+            "firms",
+            "employment",
+            (
+                "The mapping is computed on employment, but the ‘employment’ sheet has 8 rows "
+                "with no value in the employment column (region / sector / year: A / x / 2010; "
+                "A / y / 2010; B / x / 2010; B / y / 2010; A / x / 2020)."
+            ),
+        ),
+        (
+            "fr",
+            "firms",
+            "employment",
+            (
+                "La cartographie est calculée sur l'emploi, mais la feuille « emploi » a 8 "
+                "lignes sans valeur dans la colonne emploi"
+            ),
+        ),
+        (
+            "en",
+            "gap",
+            "",
+            "The mapping is computed on the number of firms, but the ‘employment’ sheet has 1 row "
+            "with no value in the establishments column (region / sector / year: B / y / 2020).",
+        ),
+        # employment on some rows only: the fix offers both ways
+        (
+            "fr",
+            "jobs_gap",
+            "",
+            "sans valeur dans la colonne emploi (région / secteur / année : B / y / 2020). "
+            "Remplissez ces cases ; ou, si vous ne disposez que du nombre d'entreprises, videz toute "
+            "la colonne emploi",
+        ),
+        ("fr", "both", "jobs", "Le paramètre basis vaut « jobs » ; il attend l'une de ces valeurs : employment, firms"),
+        ("en", "both", "jobs", "The basis parameter is ‘jobs’; it expects one of: employment, firms"),
+    ],
+)
 def test_a_basis_without_its_counts_says_which_rows_to_fill(lang, table, basis, message):
-    frames = {"firms": FIRMS, "both": HAND.assign(establishments=FIRMS["establishments"]),
-              # firms only, one count missing
-              "gap": FIRMS.assign(establishments=FIRMS["establishments"].where(FIRMS.index != 7)),
-              "jobs_gap": HAND.assign(employment=HAND["employment"].where(HAND.index != 7))}
+    frames = {
+        "firms": FIRMS,
+        "both": HAND.assign(establishments=FIRMS["establishments"]),
+        # firms only, one count missing
+        "gap": FIRMS.assign(establishments=FIRMS["establishments"].where(FIRMS.index != 7)),
+        "jobs_gap": HAND.assign(employment=HAND["employment"].where(HAND.index != 7)),
+    }
     with pytest.raises(StepInputError) as caught:
         mapping.mapping_counts(frames[table], basis, lang)
     assert message in str(caught.value)
@@ -174,7 +202,10 @@ def test_basis_headers_name_the_count_used():
     shares = mapping.shift_share(HAND)
     assert list(mapping.basis_headers(shares, "employment").columns) == list(shares.columns)
     assert list(mapping.basis_headers(shares, "firms").columns[2:5]) == [
-        "establishments_start", "establishments_end", "change"]
+        "establishments_start",
+        "establishments_end",
+        "change",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -268,12 +299,7 @@ def test_quadrants_of_the_hand_table():
     quadrants = mapping.specialisation_quadrants(mapping.mapping_indicators(HAND))
     got = {(r.region, r.sector): r.quadrant for r in quadrants.itertuples()}
     # A/x 5/6 -> 6/5 and B/y 20/21 -> 15/14 rise above 1; the others fall below 1.
-    assert got == {
-        ("A", "x"): "star",
-        ("A", "y"): "declining",
-        ("B", "x"): "declining",
-        ("B", "y"): "star",
-    }
+    assert got == {("A", "x"): "star", ("A", "y"): "declining", ("B", "x"): "declining", ("B", "y"): "star"}
     assert _cell(quadrants, "B", "y")["employment"] == 50  # end-year employment
 
 
@@ -321,12 +347,22 @@ def test_observatory_star_defaults_are_the_top_decile_and_lq_two():
 
 def test_what_the_mapping_says_first_on_the_hand_table():
     indicators = mapping.mapping_indicators(HAND)
-    cells = mapping.mapping_cells(mapping.specialisation_quadrants(indicators, 2010, 2020),
-                                  mapping.observatory_stars(indicators), mapping.shift_share(HAND, 2010, 2020), 2020)
+    cells = mapping.mapping_cells(
+        mapping.specialisation_quadrants(indicators, 2010, 2020),
+        mapping.observatory_stars(indicators),
+        mapping.shift_share(HAND, 2010, 2020),
+        2020,
+    )
     # lq in 2020: A/x 6/5, B/y 15/14, A/y 9/10, B/x 6/7; A/x and B/y rose above 1 (stars)
     assert mapping.mapping_headline(cells, star_lq=1.1) == {
-        "cells": 4, "specialised": 2, "strong": 1, "rising": 2, "region": "A", "sector": "x",
-        "lq": pytest.approx(1.2)}
+        "cells": 4,
+        "specialised": 2,
+        "strong": 1,
+        "rising": 2,
+        "region": "A",
+        "sector": "x",
+        "lq": pytest.approx(1.2),
+    }
     row, rank = mapping.own_cell(cells, "B", "y")
     assert (row["lq_end"], rank) == (pytest.approx(15 / 14), 2)
     assert mapping.own_cell(cells, "B", "z") is None
@@ -372,16 +408,9 @@ def employment_tables(draw):
     n_regions = draw(st.integers(1, 5))
     n_sectors = draw(st.integers(1, 5))
     n_years = draw(st.integers(2, 4))
-    values = draw(
-        arrays(
-            float,
-            n_regions * n_sectors * n_years,
-            elements=st.floats(0.5, 1e6),
-        )
-    )
+    values = draw(arrays(float, n_regions * n_sectors * n_years, elements=st.floats(0.5, 1e6)))
     grid = pd.MultiIndex.from_product(
-        [[f"r{i}" for i in range(n_regions)], [f"s{i}" for i in range(n_sectors)],
-         range(2000, 2000 + n_years)],
+        [[f"r{i}" for i in range(n_regions)], [f"s{i}" for i in range(n_sectors)], range(2000, 2000 + n_years)],
         names=["region", "sector", "year"],
     )
     return pd.DataFrame({"employment": values}, index=grid).reset_index()
@@ -414,9 +443,9 @@ def test_shift_share_components_add_up(emp):
 def test_mapping_identities(emp):
     ind = mapping.mapping_indicators(emp)
     # Employment-weighted (by e_r) mean of a sector's LQ over regions is 1.
-    weighted = (ind["lq"] * ind["region_employment"]).groupby(
-        [ind["sector"], ind["year"]]
-    ).sum() / ind.groupby(["sector", "year"])["region_employment"].sum()
+    weighted = (ind["lq"] * ind["region_employment"]).groupby([ind["sector"], ind["year"]]).sum() / ind.groupby(
+        ["sector", "year"]
+    )["region_employment"].sum()
     np.testing.assert_allclose(weighted, 1.0, rtol=1e-9)
     # Regional shares of national sector employment sum to 1 over regions,
     # and a region's sector focus sums to 1 over sectors.
@@ -425,9 +454,7 @@ def test_mapping_identities(emp):
     # Compounding year-on-year growth gives growth since the first year.
     compounded = (1 + ind["growth"].fillna(0)).groupby([ind["region"], ind["sector"]]).cumprod()
     later = ind["year"] > ind["year"].min()
-    np.testing.assert_allclose(
-        compounded[later], 1 + ind.loc[later, "growth_since_first"], rtol=1e-9
-    )
+    np.testing.assert_allclose(compounded[later], 1 + ind.loc[later, "growth_since_first"], rtol=1e-9)
 
 
 @PROPERTY
@@ -528,8 +555,17 @@ def test_result_is_sorted_by_rank_with_groups_in_table_order():
     scores = sel.score_candidates(CANDIDATES, CRITERIA)
     assert scores["candidate_id"].tolist() == ["c2", "c3", "c1", "c4"]
     assert list(scores.columns) == [
-        "candidate_id", "name", "region", "sector", "economic", "pro_poor",
-        "score", "rank", "eliminated", "elimination_reasons", "normalisation",
+        "candidate_id",
+        "name",
+        "region",
+        "sector",
+        "economic",
+        "pro_poor",
+        "score",
+        "rank",
+        "eliminated",
+        "elimination_reasons",
+        "normalisation",
     ]
 
 
@@ -550,9 +586,7 @@ def test_zscore_and_rank_normalisation_by_hand():
 @pytest.mark.parametrize("method", sel.NORMALISATIONS)
 def test_flipping_a_direction_reverses_its_effect(method):
     flipped = CRITERIA.assign(
-        direction=CRITERIA["direction"].map(
-            {"higher_better": "lower_better", "lower_better": "higher_better"}
-        )
+        direction=CRITERIA["direction"].map({"higher_better": "lower_better", "lower_better": "higher_better"})
     )
     base = sel.normalise_criteria(CANDIDATES, CRITERIA, method)
     other = sel.normalise_criteria(CANDIDATES, flipped, method)
@@ -600,21 +634,15 @@ def test_eliminated_candidates_never_rank_and_say_why():
     # -> 0 and 1, distance 10 and 30 -> 1 and 0, women .6 and .4 -> 1 and 0):
     # c1 = .25 + .25 = .5 = c3 = .5, and a tie shares the best rank.
     assert scores.loc[["c3", "c1"], "rank"].tolist() == [1, 1]
-    assert scores.loc["c4", "elimination_reasons"] == [
-        {"criterion": "jobs", "value": 50.0, "threshold": 100.0}
-    ]
-    assert scores.loc["c2", "elimination_reasons"] == [
-        {"criterion": "women", "value": 0.2, "threshold": 0.3}
-    ]
+    assert scores.loc["c4", "elimination_reasons"] == [{"criterion": "jobs", "value": 50.0, "threshold": 100.0}]
+    assert scores.loc["c2", "elimination_reasons"] == [{"criterion": "women", "value": 0.2, "threshold": 0.3}]
     assert scores.loc["c1", "elimination_reasons"] == []
 
 
 def test_a_value_equal_to_the_threshold_passes():
     criteria = CRITERIA.assign(min_threshold=[100.0, np.nan, np.nan])
     failed = sel.eliminations(CANDIDATES, criteria)
-    assert failed.to_dict("records") == [
-        {"candidate_id": "c4", "criterion": "jobs", "value": 50.0, "threshold": 100.0}
-    ]
+    assert failed.to_dict("records") == [{"candidate_id": "c4", "criterion": "jobs", "value": 50.0, "threshold": 100.0}]
 
 
 @settings(max_examples=60, deadline=None)
@@ -624,9 +652,7 @@ def test_a_value_equal_to_the_threshold_passes():
     st.sampled_from(sel.NORMALISATIONS),
 )
 def test_elimination_and_ranking_properties(values, thresholds, method):
-    candidates = pd.DataFrame(values, columns=["a", "b", "c"]).assign(
-        candidate_id=[f"k{i}" for i in range(6)]
-    )
+    candidates = pd.DataFrame(values, columns=["a", "b", "c"]).assign(candidate_id=[f"k{i}" for i in range(6)])
     criteria = pd.DataFrame(
         {
             "criterion": ["a", "b", "c"],
@@ -667,11 +693,7 @@ def test_weights_are_normalised_and_can_be_overridden():
 @pytest.mark.parametrize(
     "candidates, criteria, message",
     [
-        (
-            CANDIDATES,
-            CRITERIA.assign(criterion=["jobs", "size", "women"]),
-            "no candidates column for size",
-        ),
+        (CANDIDATES, CRITERIA.assign(criterion=["jobs", "size", "women"]), "no candidates column for size"),
         (CANDIDATES, CRITERIA.assign(direction="up"), "unknown direction up"),
         (CANDIDATES, CRITERIA.assign(weight=[1.0, 0.0, 1.0]), "greater than zero"),
         (CANDIDATES, CRITERIA.assign(criterion="jobs"), "duplicate criterion jobs"),
@@ -737,9 +759,7 @@ def test_sensitivity_leaves_out_eliminated_candidates_and_zero_weights():
     criteria = CRITERIA.assign(min_threshold=[100.0, np.nan, np.nan])
     result = sel.weight_sensitivity(criteria=criteria, candidates=CANDIDATES, top_k=1)
     assert sorted(result["candidate_id"]) == ["c1", "c2", "c3"]
-    only_jobs = sel.weight_sensitivity(
-        CANDIDATES, CRITERIA, top_k=1, spread=2.0, weights={"distance": 0, "women": 0}
-    )
+    only_jobs = sel.weight_sensitivity(CANDIDATES, CRITERIA, top_k=1, spread=2.0, weights={"distance": 0, "women": 0})
     # A zero weight stays zero under multiplicative noise: jobs alone decide.
     assert only_jobs.set_index("candidate_id").loc["c2", "p_top_k"] == 1.0
 
@@ -763,7 +783,8 @@ def test_criteria_and_elimination_tables_as_the_report_shows_them():
     reasons = sel.elimination_table(sel.score_candidates(CANDIDATES, criteria), names)
     assert reasons.to_dict("records") == [
         {"candidate_id": "c2", "name": "Leather", "criterion": "Femmes", "value": 0.2, "threshold": 0.3},
-        {"candidate_id": "c4", "name": "Pottery", "criterion": "Emplois", "value": 50.0, "threshold": 100.0}]
+        {"candidate_id": "c4", "name": "Pottery", "criterion": "Emplois", "value": 50.0, "threshold": 100.0},
+    ]
     none = sel.elimination_table(sel.score_candidates(CANDIDATES, CRITERIA), names)
     assert none.empty and none.columns.tolist() == ["candidate_id", "name", "criterion", "value", "threshold"]
 
@@ -811,19 +832,20 @@ def test_presets_are_complete(preset):
 
 def test_pro_poor_preset_follows_the_unido_document():
     table = sel.preset_criteria("pro_poor").set_index("criterion")
-    for criterion in ["unskilled_share", "women_share", "labour_intensity",
-                      "marginalised_groups", "environmental_improvement"]:
+    for criterion in [
+        "unskilled_share",
+        "women_share",
+        "labour_intensity",
+        "marginalised_groups",
+        "environmental_improvement",
+    ]:
         assert table.loc[criterion, "sources"] == "onudi2010 l. 519-529"
     assert table.loc["environmental_improvement", "group"] == "environment"
 
 
 def test_apply_preset_by_hand():
     criteria = pd.DataFrame(
-        {
-            "criterion": ["jobs", "lq", "women"],
-            "weight": [1.0, 3.0, 5.0],
-            "group": ["economic", "economic", "pro_poor"],
-        }
+        {"criterion": ["jobs", "lq", "women"], "weight": [1.0, 3.0, 5.0], "group": ["economic", "economic", "pro_poor"]}
     )
     weights = sel.apply_preset(criteria, "competitiveness")["weight"]
     # economic .55 split 1:3, pro_poor .05; institutional and environment are

@@ -1,5 +1,6 @@
 """A fast start: the command's help and ``workbook check`` import only what they use, and the
 package's names load on first use (the times are measured by bench/bench_start.py, not here)."""
+
 import json
 import subprocess
 import sys
@@ -24,7 +25,7 @@ def test_help_imports_none_of_the_heavy_packages():
 
 
 def test_workbook_check_reads_the_workbook_without_the_running_machinery():
-    code = (f"from clusterkit.cli import main\nassert main(['workbook', 'check', {str(example_path())!r}]) == 0")
+    code = f"from clusterkit.cli import main\nassert main(['workbook', 'check', {str(example_path())!r}]) == 0"
     assert loaded_after(code) == ["pandas"]  # the reader only: openpyxl is for the editor and the writer
 
 
@@ -33,9 +34,16 @@ def test_run_and_pack_start_their_kernels_before_the_heavy_imports():
     assert loaded_after("import clusterkit.cli, clusterkit.running.run, clusterkit.running.pack") == []
 
 
-@pytest.mark.parametrize("name, module", [("run", "clusterkit.running.run"), ("RunResult", "clusterkit.running.run"),
-                                          ("pack", "clusterkit.running.pack"), ("read_workbook", "clusterkit.workbook.reader"),
-                                          ("InputError", "clusterkit.errors")])
+@pytest.mark.parametrize(
+    "name, module",
+    [
+        ("run", "clusterkit.running.run"),
+        ("RunResult", "clusterkit.running.run"),
+        ("pack", "clusterkit.running.pack"),
+        ("read_workbook", "clusterkit.workbook.reader"),
+        ("InputError", "clusterkit.errors"),
+    ],
+)
 def test_the_package_names_load_on_first_use(name, module):
     assert getattr(clusterkit, name).__module__ == module
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):

@@ -4,6 +4,7 @@ The exports are hand-made here, column for column as KoboToolbox (XLSX: a main s
 repeat sheet linked by ``_parent_index``) and ODK Central (CSV: ``form.csv`` and
 ``form-relations.csv`` linked by ``PARENT_KEY``) write them.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,12 +17,7 @@ from pyxform.xls2xform import convert
 
 from clusterkit.schema import ENUMS, SHEETS
 from clusterkit.survey import FORM_ID, UUID_COLUMN, enterprise_xlsform, import_export
-from clusterkit.workbook import (
-    WorkbookError,
-    backup_path,
-    read_workbook,
-    write_workbook,
-)
+from clusterkit.workbook import WorkbookError, backup_path, read_workbook, write_workbook
 
 XF = "{http://www.w3.org/2002/xforms}"
 H = "{http://www.w3.org/1999/xhtml}"
@@ -31,53 +27,111 @@ H = "{http://www.w3.org/1999/xhtml}"
 # --------------------------------------------------------------------------------------------
 TEAM = {
     "cluster": pd.DataFrame({"key": ["name", "language"], "value": ["Cuir de Tamsa", "fr"]}),
-    "enterprises": pd.DataFrame([{"enterprise_id": "E01", "name": "Atelier Diallo", "role": "producer",
-                                  "employees": 12, "employees_women": 5}]),
-    "actors": pd.DataFrame([
-        {"actor_id": "E01", "name": "Atelier Diallo", "type": "enterprise", "level": "micro"},
-        {"actor_id": "A01", "name": "Association des artisans", "type": "association", "level": "meso"},
-        {"actor_id": "A02", "name": "Chambre de commerce de Tamsa", "type": "association", "level": "meso"},
-    ]),
+    "enterprises": pd.DataFrame(
+        [{"enterprise_id": "E01", "name": "Atelier Diallo", "role": "producer", "employees": 12, "employees_women": 5}]
+    ),
+    "actors": pd.DataFrame(
+        [
+            {"actor_id": "E01", "name": "Atelier Diallo", "type": "enterprise", "level": "micro"},
+            {"actor_id": "A01", "name": "Association des artisans", "type": "association", "level": "meso"},
+            {"actor_id": "A02", "name": "Chambre de commerce de Tamsa", "type": "association", "level": "meso"},
+        ]
+    ),
     "relations": pd.DataFrame([{"source": "E01", "target": "A01", "relation_type": "information", "intensity": 2}]),
 }
 
-KOBO_MAIN = ["start", "end", "identification/enterprise_id", "identification/name", "identification/role",
-             "identification/employees", "identification/employees_women", "export_share_percent",
-             "export_share", "association_member", "_id", "_uuid", "_submission_time", "_validation_status",
-             "_index"]
-KOBO_REPEAT = ["relations/target", "relations/relation_type", "relations/relation_type/supply",
-               "relations/relation_type/information", "relations/intensity", "relations/formal", "_index",
-               "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"]
+KOBO_MAIN = [
+    "start",
+    "end",
+    "identification/enterprise_id",
+    "identification/name",
+    "identification/role",
+    "identification/employees",
+    "identification/employees_women",
+    "export_share_percent",
+    "export_share",
+    "association_member",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_index",
+]
+KOBO_REPEAT = [
+    "relations/target",
+    "relations/relation_type",
+    "relations/relation_type/supply",
+    "relations/relation_type/information",
+    "relations/intensity",
+    "relations/formal",
+    "_index",
+    "_parent_table_name",
+    "_parent_index",
+    "_submission__id",
+    "_submission__uuid",
+]
 
 
 def submission(index, uuid, firm, name, role, employees, women=None, percent=None, member=None):
     share = None if percent is None else percent / 100
-    return ["2025-03-01T09:00", "2025-03-01T09:40", firm, name, role, employees, women, percent, share, member,
-            1000 + index, uuid, "2025-03-01T10:00:00", None, index]
+    return [
+        "2025-03-01T09:00",
+        "2025-03-01T09:40",
+        firm,
+        name,
+        role,
+        employees,
+        women,
+        percent,
+        share,
+        member,
+        1000 + index,
+        uuid,
+        "2025-03-01T10:00:00",
+        None,
+        index,
+    ]
 
 
 def relation(index, parent, uuid, target, types, intensity, formal=None):
-    return [target, types, int("supply" in types), int("information" in types), intensity, formal, index,
-            "Enquête", parent, 1000 + parent, uuid]
+    return [
+        target,
+        types,
+        int("supply" in types),
+        int("information" in types),
+        intensity,
+        formal,
+        index,
+        "Enquête",
+        parent,
+        1000 + parent,
+        uuid,
+    ]
 
 
-FIRST = [submission(1, "u-1", "E10", "Tannerie Sow", "supplier", 30, 10, 45, "yes"),
-         submission(2, "u-2", "E11", "Cordonnerie Ba", "producer", 8, None, None, "no")]
-FIRST_RELATIONS = [relation(1, 1, "u-1", "A01", "supply information", 2, "yes"),
-                   relation(2, 1, "u-1", "Chambre de commerce de Tamsa", "joint_action", 3, "no"),
-                   relation(3, 2, "u-2", "E10", "supply", 1)]
+FIRST = [
+    submission(1, "u-1", "E10", "Tannerie Sow", "supplier", 30, 10, 45, "yes"),
+    submission(2, "u-2", "E11", "Cordonnerie Ba", "producer", 8, None, None, "no"),
+]
+FIRST_RELATIONS = [
+    relation(1, 1, "u-1", "A01", "supply information", 2, "yes"),
+    relation(2, 1, "u-1", "Chambre de commerce de Tamsa", "joint_action", 3, "no"),
+    relation(3, 2, "u-2", "E10", "supply", 1),
+]
 
 
 @pytest.fixture
 def team(tmp_path):
     def make(lang="fr"):
         return write_workbook(TEAM, tmp_path / f"team-{lang}.xlsx", lang)
+
     return make
 
 
 @pytest.fixture
 def kobo(tmp_path):
     """Write a Kobo XLSX export: the main sheet, then the repeat sheet."""
+
     def make(rows, repeat_rows=(), name="export.xlsx", main=KOBO_MAIN, repeat=KOBO_REPEAT):
         book = openpyxl.Workbook()
         ws = book.active
@@ -89,6 +143,7 @@ def kobo(tmp_path):
             ws.append(row)
         book.save(tmp_path / name)
         return tmp_path / name
+
     return make
 
 
@@ -98,8 +153,10 @@ def rows_of(path, sheet):
 
 
 def relations_of(path):
-    return sorted((r["source"], r["target"], r["relation_type"], r["intensity"], r["formal"], r["submission_uuid"])
-                  for r in rows_of(path, "relations"))
+    return sorted(
+        (r["source"], r["target"], r["relation_type"], r["intensity"], r["formal"], r["submission_uuid"])
+        for r in rows_of(path, "relations")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,16 +168,34 @@ def test_a_first_import_adds_firms_actors_and_relations(team, kobo, lang):
     report = import_export(kobo(FIRST, FIRST_RELATIONS), path)
 
     assert [(r.sheet, r.key, r.export_row) for r in report.added] == [
-        ("enterprises", "E10", 2), ("actors", "E10", 2), ("enterprises", "E11", 3), ("actors", "E11", 3),
-        ("relations", "E10 → A01 (supply)", 2), ("relations", "E10 → A01 (information)", 2),
-        ("relations", "E10 → A02 (joint_action)", 3), ("relations", "E11 → E10 (supply)", 4)]
+        ("enterprises", "E10", 2),
+        ("actors", "E10", 2),
+        ("enterprises", "E11", 3),
+        ("actors", "E11", 3),
+        ("relations", "E10 → A01 (supply)", 2),
+        ("relations", "E10 → A01 (information)", 2),
+        ("relations", "E10 → A02 (joint_action)", 3),
+        ("relations", "E11 → E10 (supply)", 4),
+    ]
     assert report.updated == report.removed == report.rejected == report.ignored_columns == []
     firms = rows_of(path, "enterprises")
     assert [f["enterprise_id"] for f in firms] == ["E01", "E10", "E11"]
     assert firms[1] | {} == {
-        "enterprise_id": "E10", "name": "Tannerie Sow", "role": "supplier", "employees": 30, "employees_women": 10,
-        "owner_gender": None, "owner_stratum": None, "year_founded": None, "turnover": None, "export_share": 0.45,
-        "main_product": None, "market_segment": None, "association_member": True, "submission_uuid": "u-1"}
+        "enterprise_id": "E10",
+        "name": "Tannerie Sow",
+        "role": "supplier",
+        "employees": 30,
+        "employees_women": 10,
+        "owner_gender": None,
+        "owner_stratum": None,
+        "year_founded": None,
+        "turnover": None,
+        "export_share": 0.45,
+        "main_product": None,
+        "market_segment": None,
+        "association_member": True,
+        "submission_uuid": "u-1",
+    }
     assert firms[2]["association_member"] is False and firms[2]["employees_women"] is None
     actors = {a["actor_id"]: (a["name"], a["type"], a["level"]) for a in rows_of(path, "actors")}
     assert actors["E10"] == ("Tannerie Sow", "enterprise", "micro") and len(actors) == 5
@@ -130,11 +205,13 @@ def test_a_first_import_adds_firms_actors_and_relations(team, kobo, lang):
         ("E10", "A01", "information", 2, True, "u-1"),
         ("E10", "A01", "supply", 2, True, "u-1"),
         ("E10", "A02", "joint_action", 3, False, "u-1"),
-        ("E11", "E10", "supply", 1, None, "u-2")]
+        ("E11", "E10", "supply", 1, None, "u-2"),
+    ]
     # written under the team's own headers, in its language
     ws = openpyxl.load_workbook(path)["entreprises" if lang == "fr" else "enterprises"]
-    assert [c.value for c in ws[1]][:3] == (["id_entreprise", "nom", "rôle"] if lang == "fr"
-                                            else ["enterprise_id", "name", "role"])
+    assert [c.value for c in ws[1]][:3] == (
+        ["id_entreprise", "nom", "rôle"] if lang == "fr" else ["enterprise_id", "name", "role"]
+    )
     assert ws["C3"].value == ("fournisseur" if lang == "fr" else "supplier")
     assert ws["M3"].value == ("oui" if lang == "fr" else "yes")
 
@@ -157,21 +234,31 @@ def test_a_resubmission_updates_its_rows_instead_of_duplicating_them(team, kobo)
     import_export(kobo(FIRST, FIRST_RELATIONS), path)
     first_version = path.read_bytes()
     edited = [submission(1, "u-1", "E10", "Tannerie Sow", "supplier", 35, 12, 50, "yes"), FIRST[1]]
-    report = import_export(kobo(edited, [relation(1, 1, "u-1", "A01", "supply", 3, "yes"), FIRST_RELATIONS[2]],
-                                name="export2.xlsx"), path)
+    report = import_export(
+        kobo(edited, [relation(1, 1, "u-1", "A01", "supply", 3, "yes"), FIRST_RELATIONS[2]], name="export2.xlsx"), path
+    )
 
     assert [(r.sheet, r.key, r.workbook_row) for r in report.updated] == [
-        ("enterprises", "E10", 3), ("relations", "E10 → A01 (supply)", 3)]
+        ("enterprises", "E10", 3),
+        ("relations", "E10 → A01 (supply)", 3),
+    ]
     assert [(r.sheet, r.key, r.workbook_row) for r in report.removed] == [
-        ("relations", "E10 → A01 (information)", 4), ("relations", "E10 → A02 (joint_action)", 5)]
+        ("relations", "E10 → A01 (information)", 4),
+        ("relations", "E10 → A02 (joint_action)", 5),
+    ]
     assert [(r.sheet, r.key) for r in report.unchanged] == [("enterprises", "E11"), ("relations", "E11 → E10 (supply)")]
     assert report.added == report.rejected == []
     firms = rows_of(path, "enterprises")
     assert [(f["enterprise_id"], f["employees"], f["export_share"]) for f in firms] == [
-        ("E01", 12, None), ("E10", 35, 0.5), ("E11", 8, None)]
-    assert relations_of(path) == [("E01", "A01", "information", 2, None, None),
-                                  ("E10", "A01", "supply", 3, True, "u-1"),
-                                  ("E11", "E10", "supply", 1, None, "u-2")]
+        ("E01", 12, None),
+        ("E10", 35, 0.5),
+        ("E11", 8, None),
+    ]
+    assert relations_of(path) == [
+        ("E01", "A01", "information", 2, None, None),
+        ("E10", "A01", "supply", 3, True, "u-1"),
+        ("E11", "E10", "supply", 1, None, "u-2"),
+    ]
     assert backup_path(path).read_bytes() == first_version
 
 
@@ -182,13 +269,18 @@ def test_a_submission_edited_in_kobo_updates_its_rows_although_its_uuid_changed(
     first_meta = "uuid:u-1" if meta == "meta/rootUuid" else None
     import_export(kobo([FIRST[0] + [first_meta]], FIRST_RELATIONS[:2], main=KOBO_MAIN + [meta]), path)
     edited = submission(1, "u-1b", "E10", "Tannerie Sow", "supplier", 33) + ["uuid:u-1"]
-    report = import_export(kobo([edited], [relation(1, 1, "u-1b", "A01", "finance", 1)], name="e2.xlsx",
-                                main=KOBO_MAIN + [meta]), path)
+    report = import_export(
+        kobo([edited], [relation(1, 1, "u-1b", "A01", "finance", 1)], name="e2.xlsx", main=KOBO_MAIN + [meta]), path
+    )
     assert [(r.sheet, r.key) for r in report.updated] == [("enterprises", "E10"), ("relations", "E10 → A01 (finance)")]
     assert [(f["enterprise_id"], f["employees"], f["submission_uuid"]) for f in rows_of(path, "enterprises")] == [
-        ("E01", 12, None), ("E10", 33, kept)]
-    assert relations_of(path) == [("E01", "A01", "information", 2, None, None),
-                                  ("E10", "A01", "finance", 1, None, kept)]
+        ("E01", 12, None),
+        ("E10", 33, kept),
+    ]
+    assert relations_of(path) == [
+        ("E01", "A01", "information", 2, None, None),
+        ("E10", "A01", "finance", 1, None, kept),
+    ]
 
 
 def test_importing_the_same_export_again_changes_nothing(team, kobo):
@@ -204,12 +296,18 @@ def test_importing_the_same_export_again_changes_nothing(team, kobo):
 
 def test_malformed_rows_are_rejected_with_their_reason_while_the_others_go_in(team, kobo):
     path = team()
-    rows = [submission(1, "u-1", "E10", "Tannerie Sow", "supplier", 30),
-            submission(2, "u-2", "E11", "Cordonnerie Ba", "producer", "douze"),
-            submission(3, "u-3", "E12", "Forge Kane", "boulanger", 4),
-            submission(4, "u-4", "E13", "Atelier Ndiaye", "trader", 3, 5)]
-    repeat = [relation(1, 2, "u-2", "A01", "supply", 2), relation(2, 1, "u-1", "A09", "supply", 2),
-              relation(3, 1, "u-1", "A01", "service", 5), relation(4, 1, "u-1", "A01", "supply", 1)]
+    rows = [
+        submission(1, "u-1", "E10", "Tannerie Sow", "supplier", 30),
+        submission(2, "u-2", "E11", "Cordonnerie Ba", "producer", "douze"),
+        submission(3, "u-3", "E12", "Forge Kane", "boulanger", 4),
+        submission(4, "u-4", "E13", "Atelier Ndiaye", "trader", 3, 5),
+    ]
+    repeat = [
+        relation(1, 2, "u-2", "A01", "supply", 2),
+        relation(2, 1, "u-1", "A09", "supply", 2),
+        relation(3, 1, "u-1", "A01", "service", 5),
+        relation(4, 1, "u-1", "A01", "supply", 1),
+    ]
     report = import_export(kobo(rows, repeat), path)
 
     assert [(p.code, p.sheet, p.row, p.column, p.value) for p in report.rejected] == [
@@ -218,15 +316,20 @@ def test_malformed_rows_are_rejected_with_their_reason_while_the_others_go_in(te
         ("women_exceed", "Enquête entreprises", 5, "identification/employees_women", 5),
         ("parent_rejected", "relations", 2, None, None),
         ("target_unknown", "relations", 3, "relations/target", "A09"),
-        ("value_range", "relations", 4, "relations/intensity", 5)]
+        ("value_range", "relations", 4, "relations/intensity", 5),
+    ]
     fr, en = report.format("fr"), report.format("en")
-    assert ("export.xlsx, feuille « Enquête entreprises », ligne 3, colonne « identification/employees » : "
-            "valeur trouvée « douze ». Attendu : nombre entier.") in fr
+    assert (
+        "export.xlsx, feuille « Enquête entreprises », ligne 3, colonne « identification/employees » : "
+        "valeur trouvée « douze ». Attendu : nombre entier."
+    ) in fr
     assert "sheet 'Enquête entreprises', row 4, column 'identification/role': found 'boulanger'" in en
     assert "Rows rejected: 6" in en and "Lignes rejetées : 6" in fr
     assert [f["enterprise_id"] for f in rows_of(path, "enterprises")] == ["E01", "E10"]
-    assert relations_of(path) == [("E01", "A01", "information", 2, None, None),
-                                  ("E10", "A01", "supply", 1, None, "u-1")]
+    assert relations_of(path) == [
+        ("E01", "A01", "information", 2, None, None),
+        ("E10", "A01", "supply", 1, None, "u-1"),
+    ]
 
 
 def test_an_id_already_in_the_workbook_is_never_overwritten_by_another_submission(team, kobo):
@@ -243,8 +346,14 @@ def test_a_resubmission_with_an_invalid_relation_keeps_the_relations_it_sent_bef
     import_export(kobo(FIRST, FIRST_RELATIONS), path)
     before = relations_of(path)
     edited = [submission(1, "u-1", "E10", "Tannerie Sow", "supplier", 40, 12, 45, "yes")]
-    report = import_export(kobo(edited, [relation(1, 1, "u-1", "A01", "finance", 2),
-                                         relation(2, 1, "u-1", "Inconnu", "supply", 2)], name="e2.xlsx"), path)
+    report = import_export(
+        kobo(
+            edited,
+            [relation(1, 1, "u-1", "A01", "finance", 2), relation(2, 1, "u-1", "Inconnu", "supply", 2)],
+            name="e2.xlsx",
+        ),
+        path,
+    )
     assert [(p.code, p.row) for p in report.rejected] == [("target_unknown", 3), ("relations_held", 2)]
     assert relations_of(path) == before
     assert rows_of(path, "enterprises")[1]["employees"] == 40
@@ -255,17 +364,26 @@ def test_an_export_with_the_form_labels_as_headers_and_values(team, tmp_path, ko
     form = openpyxl.load_workbook(enterprise_xlsform(tmp_path / "form.xlsx", "fr"))["survey"]
     label = {row[1]: row[2] for row in form.iter_rows(min_row=2, values_only=True)}
     main = [label[k] for k in ("enterprise_id", "name", "role", "employees")] + ["Observations", "_uuid", "_index"]
-    repeat = [f"{label['relations']}/{label[k]}" for k in ("target", "relation_type", "intensity", "formal")] + \
-        ["_parent_index"]
+    repeat = [f"{label['relations']}/{label[k]}" for k in ("target", "relation_type", "intensity", "formal")] + [
+        "_parent_index"
+    ]
     path = team()
-    report = import_export(kobo([["E20", "Atelier Fall", "entreprise leader", "7", "RAS", "u-20", 1]],
-                                [["A01", "action conjointe approvisionnement", "2", "oui", 1]],
-                                main=main, repeat=repeat), path)
+    report = import_export(
+        kobo(
+            [["E20", "Atelier Fall", "entreprise leader", "7", "RAS", "u-20", 1]],
+            [["A01", "action conjointe approvisionnement", "2", "oui", 1]],
+            main=main,
+            repeat=repeat,
+        ),
+        path,
+    )
     assert report.rejected == [] and report.ignored_columns == ["Observations"]
     assert "Colonnes de l'export non utilisées : Observations." in report.format("fr")
     assert rows_of(path, "enterprises")[1]["role"] == "lead_firm"
-    assert relations_of(path)[1:] == [("E20", "A01", "joint_action", 2, True, "u-20"),
-                                      ("E20", "A01", "supply", 2, True, "u-20")]
+    assert relations_of(path)[1:] == [
+        ("E20", "A01", "joint_action", 2, True, "u-20"),
+        ("E20", "A01", "supply", 2, True, "u-20"),
+    ]
 
 
 def test_an_odk_central_csv_export_with_its_repeat_file(team, tmp_path):
@@ -273,19 +391,30 @@ def test_an_odk_central_csv_export_with_its_repeat_file(team, tmp_path):
         "SubmissionDate,identification-enterprise_id,identification-name,identification-role,"
         "identification-employees,identification-employees_women,export_share,meta-instanceID,KEY\n"
         "2025-03-01T10:00:00Z,E30,Tannerie Diop,supplier,25,9,0.2,uuid:aa-1,uuid:aa-1\n"
-        "2025-03-01T11:00:00Z,E31,Atelier Sarr,producer,douze,,,uuid:aa-2,uuid:aa-2\n", encoding="utf-8")
+        "2025-03-01T11:00:00Z,E31,Atelier Sarr,producer,douze,,,uuid:aa-2,uuid:aa-2\n",
+        encoding="utf-8",
+    )
     (tmp_path / "clusterkit_enterprises-relations.csv").write_text(
         "relations-target,relations-relation_type,relations-intensity,relations-formal,PARENT_KEY,KEY\n"
-        "A02,information finance,2,no,uuid:aa-1,uuid:aa-1/relations[1]\n", encoding="utf-8")
+        "A02,information finance,2,no,uuid:aa-1,uuid:aa-1/relations[1]\n",
+        encoding="utf-8",
+    )
     path = team()
     report = import_export(tmp_path / "clusterkit_enterprises.csv", path)
     assert [(p.code, p.file, p.row, p.column) for p in report.rejected] == [
-        ("value_kind", "clusterkit_enterprises.csv", 3, "identification-employees")]
+        ("value_kind", "clusterkit_enterprises.csv", 3, "identification-employees")
+    ]
     firm = rows_of(path, "enterprises")[1]
-    assert (firm["enterprise_id"], firm["employees"], firm["export_share"], firm["submission_uuid"]) == \
-        ("E30", 25, 0.2, "aa-1")
-    assert relations_of(path)[1:] == [("E30", "A02", "finance", 2, False, "aa-1"),
-                                      ("E30", "A02", "information", 2, False, "aa-1")]
+    assert (firm["enterprise_id"], firm["employees"], firm["export_share"], firm["submission_uuid"]) == (
+        "E30",
+        25,
+        0.2,
+        "aa-1",
+    )
+    assert relations_of(path)[1:] == [
+        ("E30", "A02", "finance", 2, False, "aa-1"),
+        ("E30", "A02", "information", 2, False, "aa-1"),
+    ]
     assert report.ignored_columns == []
 
 
@@ -296,13 +425,26 @@ def test_a_kobo_export_into_a_workbook_the_team_laid_out_itself(tmp_path):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "entreprises"
-    for row in [["Enquête 2025"], [], ["id_entreprise", "nom", "rôle", "effectif", "notes"],
-                ["E01", "Atelier Diallo", "producteur", 3, "à revoir"]]:
+    for row in [
+        ["Enquête 2025"],
+        [],
+        ["id_entreprise", "nom", "rôle", "effectif", "notes"],
+        ["E01", "Atelier Diallo", "producteur", 3, "à revoir"],
+    ]:
         ws.append(row)
     book.save(tmp_path / "team.xlsx")
     before = (tmp_path / "team.xlsx").read_bytes()
-    head = ["start", "end", "grp/enterprise_id", "grp/name", "grp/role", "grp/employees", "grp/turnover", "_uuid",
-            "_index"]
+    head = [
+        "start",
+        "end",
+        "grp/enterprise_id",
+        "grp/name",
+        "grp/role",
+        "grp/employees",
+        "grp/turnover",
+        "_uuid",
+        "_index",
+    ]
     firm = ["a", "b", "E02", '=HYPERLINK("http://x")', "supplier", "4", "1 234,5", "k-1", "1"]
     (tmp_path / "kobo.csv").write_text(";".join(head) + "\n" + ";".join(firm) + "\n", encoding="utf-8")
     with pytest.raises(WorkbookError) as caught:
@@ -320,15 +462,30 @@ def test_a_kobo_export_into_a_workbook_the_team_laid_out_itself(tmp_path):
     book = openpyxl.load_workbook(tmp_path / "team.xlsx")
     assert book.sheetnames == ["entreprises", "acteurs"]
     ws = book["entreprises"]
-    assert [c.value for c in ws[3]] == ["id_entreprise", "nom", "rôle", "effectif", "notes", "effectif_femmes",
-                                        "genre_propriétaire", "strate_propriétaire", "année_création",
-                                        "chiffre_affaires", "part_export", "produit_principal", "segment_marché",
-                                        "membre_association", "uuid_soumission"]
+    assert [c.value for c in ws[3]] == [
+        "id_entreprise",
+        "nom",
+        "rôle",
+        "effectif",
+        "notes",
+        "effectif_femmes",
+        "genre_propriétaire",
+        "strate_propriétaire",
+        "année_création",
+        "chiffre_affaires",
+        "part_export",
+        "produit_principal",
+        "segment_marché",
+        "membre_association",
+        "uuid_soumission",
+    ]
     assert ws["E4"].value == "à revoir"
     assert (ws["B5"].value, ws["B5"].data_type) == ('=HYPERLINK("http://x")', "s")  # text, never a formula
     firms = rows_of(tmp_path / "team.xlsx", "enterprises")
     assert [(f["enterprise_id"], f["role"], f["turnover"], f["notes"]) for f in firms] == [
-        ("E01", "producer", None, "à revoir"), ("E02", "supplier", 1234.5, None)]
+        ("E01", "producer", None, "à revoir"),
+        ("E02", "supplier", 1234.5, None),
+    ]
 
 
 def test_exports_that_cannot_be_imported_are_refused_with_a_reason(team, kobo, tmp_path):
@@ -364,21 +521,46 @@ def xform(tmp_path, lang):
 
 def itext(root):
     [translation] = root.iter(f"{XF}translation")
-    return translation.get("lang"), {t.get("id"): "".join(t.find(f"{XF}value").itertext())
-                                     for t in translation.iter(f"{XF}text")}
+    return translation.get("lang"), {
+        t.get("id"): "".join(t.find(f"{XF}value").itertext()) for t in translation.iter(f"{XF}text")
+    }
 
 
-@pytest.mark.parametrize("lang, language, labels", [
-    ("fr", "Français (fr)", {"role-0": "entreprise leader", "/data/employees:label": "Effectif total",
-                             "/data/year_founded:jr:constraintMsg": "Entre 1800 et 2100"}),
-    ("en", "English (en)", {"role-0": "lead firm", "/data/employees:label": "Total employees",
-                            "/data/year_founded:jr:constraintMsg": "Between 1800 and 2100"}),
-])
+@pytest.mark.parametrize(
+    "lang, language, labels",
+    [
+        (
+            "fr",
+            "Français (fr)",
+            {
+                "role-0": "entreprise leader",
+                "/data/employees:label": "Effectif total",
+                "/data/year_founded:jr:constraintMsg": "Entre 1800 et 2100",
+            },
+        ),
+        (
+            "en",
+            "English (en)",
+            {
+                "role-0": "lead firm",
+                "/data/employees:label": "Total employees",
+                "/data/year_founded:jr:constraintMsg": "Between 1800 and 2100",
+            },
+        ),
+    ],
+)
 def test_the_xlsform_converts_with_pyxform_and_has_every_field(tmp_path, lang, language, labels):
     root = xform(tmp_path, lang)
     binds = {b.get("nodeset"): b for b in root.iter(f"{XF}bind")}
-    types = {"id": "string", "text": "string", "integer": "int", "number": "decimal", "enum": "string",
-             "bool": "string", "share": "string"}
+    types = {
+        "id": "string",
+        "text": "string",
+        "integer": "int",
+        "number": "decimal",
+        "enum": "string",
+        "bool": "string",
+        "share": "string",
+    }
     for column in SHEETS["enterprises"].columns:
         if column.key == UUID_COLUMN:
             continue
@@ -389,19 +571,29 @@ def test_the_xlsform_converts_with_pyxform_and_has_every_field(tmp_path, lang, l
         assert f"/data/relations/{key}" in binds
     assert binds["/data/year_founded"].get("constraint") == ". >= 1800 and . <= 2100"
     assert binds["/data/relations/intensity"].get("constraint") == ". >= 1 and . <= 3"
-    assert binds["/data/export_share"].get("calculate") == \
-        "if( /data/export_share_percent  = '', '',  /data/export_share_percent  div 100)"
+    assert (
+        binds["/data/export_share"].get("calculate")
+        == "if( /data/export_share_percent  = '', '',  /data/export_share_percent  div 100)"
+    )
     body = root.find(f"{H}body")
     [repeat] = body.iter(f"{XF}repeat")
     assert repeat.get("nodeset") == "/data/relations"
     assert [e.get("ref") for e in body.iter(f"{XF}select")] == ["/data/relations/relation_type"]
     assert {e.get("ref") for e in body.iter(f"{XF}select1")} == {
-        "/data/role", "/data/owner_gender", "/data/market_segment", "/data/association_member",
-        "/data/relations/formal"}
+        "/data/role",
+        "/data/owner_gender",
+        "/data/market_segment",
+        "/data/association_member",
+        "/data/relations/formal",
+    }
     instances = {i.get("id"): [n.text for n in i.iter(f"{XF}name")] for i in root.iter(f"{XF}instance") if i.get("id")}
-    assert instances == {"role": list(ENUMS["role"]), "owner_gender": list(ENUMS["owner_gender"]),
-                         "market_segment": list(ENUMS["market_segment"]),
-                         "relation_type": list(ENUMS["relation_type"]), "yes_no": ["yes", "no"]}
+    assert instances == {
+        "role": list(ENUMS["role"]),
+        "owner_gender": list(ENUMS["owner_gender"]),
+        "market_segment": list(ENUMS["market_segment"]),
+        "relation_type": list(ENUMS["relation_type"]),
+        "yes_no": ["yes", "no"],
+    }
     [data] = root.iter(f"{XF}data")
     assert data.get("id") == FORM_ID and data.get("version")
     default, texts = itext(root)

@@ -1,5 +1,6 @@
 """Editing a team workbook in place: header found as the reader finds it, the team's language kept,
 a workbook with problems left alone, the previous version kept, never a half-written file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,15 +29,23 @@ def test_backup_path_is_beside_the_workbook_and_keeps_its_suffix():
 
 
 def test_rows_go_under_the_header_in_its_language_and_read_back(make_xlsx):
-    path = make_xlsx({"cluster": cluster("en"),
-                      sheet_title("enterprises", "fr"): firms("fr", ["E1", "Atelier", "producteur", 12])})
+    path = make_xlsx(
+        {"cluster": cluster("en"), sheet_title("enterprises", "fr"): firms("fr", ["E1", "Atelier", "producteur", 12])}
+    )
     original = path.read_bytes()
     edit = WorkbookEditor(path)  # the cluster card says English; the sheet's headers say French
     sheet = edit.sheet("enterprises")
     assert (sheet.header_row, sheet.lang, sheet.next_row) == (3, "fr", 5)
     assert sheet.values("enterprise_id") == ["E1"]
-    row = sheet.append({"enterprise_id": "E2", "name": '=HYPERLINK("http://x")', "role": "supplier", "employees": 5,
-                        "association_member": True})
+    row = sheet.append(
+        {
+            "enterprise_id": "E2",
+            "name": '=HYPERLINK("http://x")',
+            "role": "supplier",
+            "employees": 5,
+            "association_member": True,
+        }
+    )
     assert row == 5
     assert edit.save() == path.with_name("book.bak.xlsx")
     assert backup_path(path).read_bytes() == original
@@ -48,8 +57,10 @@ def test_rows_go_under_the_header_in_its_language_and_read_back(make_xlsx):
     assert cells["rôle"].value == t("enum.role.supplier", "fr") and cells["membre_association"].value == "oui"
     assert cells["nom"].value == '=HYPERLINK("http://x")' and cells["nom"].data_type == "s"  # text, never a formula
     firms_read = read_workbook(path)["enterprises"]
-    assert firms_read[["enterprise_id", "role", "employees"]].values.tolist() == [["E1", "producer", 12],
-                                                                                  ["E2", "supplier", 5]]
+    assert firms_read[["enterprise_id", "role", "employees"]].values.tolist() == [
+        ["E1", "producer", 12],
+        ["E2", "supplier", 5],
+    ]
     assert firms_read["association_member"].tolist()[1] is True
 
 
@@ -69,16 +80,21 @@ def test_headers_that_do_not_tell_take_the_workbooks_language(make_xlsx):
 def test_a_missing_sheet_is_created_in_the_language_asked(make_xlsx):
     path = make_xlsx({"cluster": cluster()})
     edit = WorkbookEditor(path, "en")
-    edit.sheet("enterprises", "en").append({"enterprise_id": "E1", "name": "Atelier", "role": "producer",
-                                            "employees": 3})
+    edit.sheet("enterprises", "en").append(
+        {"enterprise_id": "E1", "name": "Atelier", "role": "producer", "employees": 3}
+    )
     edit.save()
     ws = openpyxl.load_workbook(path)["enterprises"]
     assert [c.value for c in ws[1]][:4] == KEYS and [c.value for c in ws[2]][:4] == ["E1", "Atelier", "producer", 3]
 
 
 def test_a_workbook_with_problems_is_not_edited(make_xlsx, tmp_path):
-    path = make_xlsx({"cluster": cluster(), "entreprises": firms("fr", ["E1", "Atelier", "producteur", 12],
-                                                                 ["E1", "Tannerie", "fournisseur", 4])})
+    path = make_xlsx(
+        {
+            "cluster": cluster(),
+            "entreprises": firms("fr", ["E1", "Atelier", "producteur", 12], ["E1", "Tannerie", "fournisseur", 4]),
+        }
+    )
     original = path.read_bytes()
     with pytest.raises(WorkbookError) as caught:
         WorkbookEditor(path, "en")
@@ -97,7 +113,7 @@ def test_an_edit_that_breaks_the_workbook_is_not_written(make_xlsx):
     edit.sheet("enterprises").append({"enterprise_id": "E1", "name": "Tannerie", "role": "supplier", "employees": 4})
     with pytest.raises(WorkbookError) as caught:
         edit.save()
-    problem, = caught.value.problems
+    (problem,) = caught.value.problems
     # named by the team's file, not the staged copy
     assert (problem.code, problem.file, problem.row) == ("id_duplicate", "book.xlsx", 5)
     assert path.read_bytes() == original

@@ -3,6 +3,7 @@
 Written files are opened with openpyxl to check what a team sees (sheet names, headers,
 instructions, drop-down lists), then read back with the reader to check nothing is lost.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,25 +20,65 @@ from clusterkit.workbook.writer import VALIDATION_ROWS, new_workbook, write_work
 
 TABLES = [key for key, sheet in SHEETS.items() if not sheet.key_value]
 VISIBLE = {
-    "en": ["instructions", "cluster", "employment", "candidates", "criteria", "enterprises", "actors",
-           "relations", "swot", "services", "narratives", "vision", "objectives", "actions", "indicators",
-           "measurements", "competencies"],
-    "fr": ["mode d'emploi", "cluster", "emploi", "candidats", "critères", "entreprises", "acteurs",
-           "relations", "swot", "services", "récits", "vision", "objectifs", "actions", "indicateurs",
-           "mesures", "compétences"],
+    "en": [
+        "instructions",
+        "cluster",
+        "employment",
+        "candidates",
+        "criteria",
+        "enterprises",
+        "actors",
+        "relations",
+        "swot",
+        "services",
+        "narratives",
+        "vision",
+        "objectives",
+        "actions",
+        "indicators",
+        "measurements",
+        "competencies",
+    ],
+    "fr": [
+        "mode d'emploi",
+        "cluster",
+        "emploi",
+        "candidats",
+        "critères",
+        "entreprises",
+        "acteurs",
+        "relations",
+        "swot",
+        "services",
+        "récits",
+        "vision",
+        "objectifs",
+        "actions",
+        "indicateurs",
+        "mesures",
+        "compétences",
+    ],
 }
 LISTS = {"en": "lists", "fr": "listes"}
 ROLE_LABELS = {
     "en": ["lead firm", "producer", "supplier", "subcontractor", "service provider", "trader"],
-    "fr": ["entreprise leader", "producteur", "fournisseur", "sous-traitant", "prestataire de services",
-           "commerçant"],
+    "fr": ["entreprise leader", "producteur", "fournisseur", "sous-traitant", "prestataire de services", "commerçant"],
 }
 
 # What the reader returns for each kind of column: the one normalisation allowed when comparing
 # written-and-read frames with the canonical ones (numpy int64/bool become nullable Int64/boolean,
 # datetime64[us] becomes datetime64[ns]; the extra columns of candidates are numeric criteria).
-READ_DTYPES = {"id": "str", "ref": "str", "text": "str", "enum": "str", "integer": "Int64",
-               "number": "float64", "share": "float64", "bool": "boolean", "date": "datetime64[ns]"}
+READ_DTYPES = {
+    "id": "str",
+    "ref": "str",
+    "text": "str",
+    "enum": "str",
+    "integer": "Int64",
+    "number": "float64",
+    "share": "float64",
+    "bool": "boolean",
+    "date": "datetime64[ns]",
+}
 
 
 def as_read(key: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -92,8 +133,15 @@ def test_blank_workbook_headers_are_keys_in_english_and_labels_in_french(blank):
     en, fr = blank["en"], blank["fr"]
     assert header_row(en["enterprises"])[:5] == ["enterprise_id", "name", "role", "employees", "employees_women"]
     assert header_row(fr["entreprises"])[:5] == ["id_entreprise", "nom", "rôle", "effectif", "effectif_femmes"]
-    assert header_row(fr["relations"]) == ["source", "cible", "type_relation", "intensité", "formelle",
-                                           "vague_enquête", "uuid_soumission"]
+    assert header_row(fr["relations"]) == [
+        "source",
+        "cible",
+        "type_relation",
+        "intensité",
+        "formelle",
+        "vague_enquête",
+        "uuid_soumission",
+    ]
     assert header_row(fr["compétences"])[-2:] == ["note", "preuves"]
     for key in TABLES:
         keys = [c.key for c in SHEETS[key].columns]
@@ -107,8 +155,20 @@ def test_blank_workbook_cluster_sheet_lists_its_keys(blank):
     en = [[c.value for c in row] for row in blank["en"]["cluster"].iter_rows(max_col=2)]
     fr = [[c.value for c in row] for row in blank["fr"]["cluster"].iter_rows(max_col=2)]
     assert en == [["key", "value"]] + [[c.key, None] for c in SHEETS["cluster"].columns]
-    assert [row[0] for row in fr] == ["clé", "nom", "pays", "région", "secteur", "orientation", "langue",
-                                      "devise", "animateur", "date_début", "date_situation", "note"]
+    assert [row[0] for row in fr] == [
+        "clé",
+        "nom",
+        "pays",
+        "région",
+        "secteur",
+        "orientation",
+        "langue",
+        "devise",
+        "animateur",
+        "date_début",
+        "date_situation",
+        "note",
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -116,8 +176,13 @@ def test_blank_workbook_has_instructions_naming_every_sheet(lang, blank):
     ws = blank[lang][VISIBLE[lang][0]]
     lines = [row[0] for row in ws.iter_rows(values_only=True)]
     assert lines[0] == t("workbook.instructions.title", lang)
-    assert lines[0] == {"en": "The cluster team's workbook — instructions",
-                        "fr": "Classeur de l'équipe du cluster — mode d'emploi"}[lang]
+    assert (
+        lines[0]
+        == {
+            "en": "The cluster team's workbook — instructions",
+            "fr": "Classeur de l'équipe du cluster — mode d'emploi",
+        }[lang]
+    )
     assert any(line and "workbook check" in line for line in lines)
     for key in SHEETS:
         assert any(line and line.startswith(f"{t(f'sheet.{key}', lang)} — ") for line in lines), key
@@ -131,15 +196,21 @@ def test_every_enumerated_column_has_a_drop_down_of_its_labels(lang, blank):
         ws = book[t(f"sheet.{key}", lang)]
         for index, column in enumerate(SHEETS[key].columns, start=1):
             if column.kind not in ("enum", "bool"):
-                assert not [dv for dv in ws.data_validations.dataValidation
-                            if f"{openpyxl.utils.get_column_letter(index)}2" in dv.sqref], (key, column.key)
+                assert not [
+                    dv
+                    for dv in ws.data_validations.dataValidation
+                    if f"{openpyxl.utils.get_column_letter(index)}2" in dv.sqref
+                ], (key, column.key)
                 continue
             letter = openpyxl.utils.get_column_letter(index)
             dv = validation_of(ws, f"{letter}2")
             assert f"{letter}{VALIDATION_ROWS}" in dv.sqref
             assert dv.type == "list" and dv.allow_blank and dv.showErrorMessage
-            expected = ([t(f"enum.{column.enum}.{v}", lang) for v in ENUMS[column.enum]] if column.enum
-                        else [t("enum.bool.true", lang), t("enum.bool.false", lang)])
+            expected = (
+                [t(f"enum.{column.enum}.{v}", lang) for v in ENUMS[column.enum]]
+                if column.enum
+                else [t("enum.bool.true", lang), t("enum.bool.false", lang)]
+            )
             assert resolve(book, dv.formula1) == expected, (key, column.key)
             checked += 1
     assert checked >= 24  # the contract alone has 24 enumerated or yes/no columns
@@ -154,22 +225,32 @@ def test_cluster_sheet_drop_downs_for_orientation_and_language(lang, blank):
     book = blank[lang]
     ws = book["cluster"]
     rows = {c.key: row for row, c in enumerate(SHEETS["cluster"].columns, start=2)}
-    assert resolve(book, validation_of(ws, f"B{rows['language']}").formula1) == {
-        "en": ["French", "English"], "fr": ["français", "anglais"]}[lang]
-    assert resolve(book, validation_of(ws, f"B{rows['orientation']}").formula1) == {
-        "en": ["competitiveness", "pro-poor"], "fr": ["compétitivité", "favorable aux pauvres"]}[lang]
+    assert (
+        resolve(book, validation_of(ws, f"B{rows['language']}").formula1)
+        == {"en": ["French", "English"], "fr": ["français", "anglais"]}[lang]
+    )
+    assert (
+        resolve(book, validation_of(ws, f"B{rows['orientation']}").formula1)
+        == {"en": ["competitiveness", "pro-poor"], "fr": ["compétitivité", "favorable aux pauvres"]}[lang]
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_blank_workbook_reads_back_once_the_cluster_is_named(lang, tmp_path, problems_of):
     path = new_workbook(tmp_path / "blank.xlsx", lang)
-    problem, = problems_of(path)  # the only required cell of a blank workbook
+    (problem,) = problems_of(path)  # the only required cell of a blank workbook
     assert (problem.code, problem.sheet, problem.row, problem.column) == (
-        "value_required", "cluster", 2, {"en": "name", "fr": "nom"}[lang])
-    assert problem.message("en").endswith("How to fix: write the value in the 'value' column, on the row of the "
-                                          "key 'name' (nom).")
-    assert problem.message("fr").endswith("Correction : écrivez la valeur dans la colonne « valeur », sur la ligne "
-                                          "de la clé « nom » (name).")
+        "value_required",
+        "cluster",
+        2,
+        {"en": "name", "fr": "nom"}[lang],
+    )
+    assert problem.message("en").endswith(
+        "How to fix: write the value in the 'value' column, on the row of the key 'name' (nom)."
+    )
+    assert problem.message("fr").endswith(
+        "Correction : écrivez la valeur dans la colonne « valeur », sur la ligne de la clé « nom » (name)."
+    )
     book = openpyxl.load_workbook(path)
     book["cluster"]["B2"] = "Cluster du miel"
     book.save(path)
@@ -203,12 +284,20 @@ def test_french_workbook_reads_back_to_the_same_frames_as_the_english_one(writte
 
 
 def test_cells_are_written_in_the_team_language(tmp_path):
-    firms = pd.DataFrame({"enterprise_id": ["E1", "E2"], "name": ["Atelier", "=1+2"],
-                          "role": ["lead_firm", "subcontractor"], "employees": [80, 7],
-                          "employees_women": pd.array([30, None], dtype="Int64"),
-                          "export_share": [0.45, None], "association_member": [True, False]})
-    actions = pd.DataFrame({"action_id": ["AC1"], "start": [pd.Timestamp("2025-03-01")],
-                            "end": [pd.Timestamp("2025-06-30 17:30")]})
+    firms = pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E2"],
+            "name": ["Atelier", "=1+2"],
+            "role": ["lead_firm", "subcontractor"],
+            "employees": [80, 7],
+            "employees_women": pd.array([30, None], dtype="Int64"),
+            "export_share": [0.45, None],
+            "association_member": [True, False],
+        }
+    )
+    actions = pd.DataFrame(
+        {"action_id": ["AC1"], "start": [pd.Timestamp("2025-03-01")], "end": [pd.Timestamp("2025-06-30 17:30")]}
+    )
     frames = {"enterprises": firms, "actions": actions}
     for lang, role, member in (("fr", "entreprise leader", "oui"), ("en", "lead firm", "yes")):
         book = openpyxl.load_workbook(write_workbook(frames, tmp_path / f"{lang}.xlsx", lang))
@@ -223,15 +312,21 @@ def test_cells_are_written_in_the_team_language(tmp_path):
 
 
 def test_partial_frames_read_back_with_missing_values_kept(tmp_path):
-    firms = pd.DataFrame({"enterprise_id": ["E1", "E2"], "name": ["Atelier", "=1+2"],
-                          "role": ["lead_firm", "trader"], "employees": [80, 7],
-                          "employees_women": pd.array([30, None], dtype="Int64"),
-                          "export_share": [0.45, None], "association_member": pd.array([True, None], dtype="boolean"),
-                          "comment": ["visité", None]})
+    firms = pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E2"],
+            "name": ["Atelier", "=1+2"],
+            "role": ["lead_firm", "trader"],
+            "employees": [80, 7],
+            "employees_women": pd.array([30, None], dtype="Int64"),
+            "export_share": [0.45, None],
+            "association_member": pd.array([True, None], dtype="boolean"),
+            "comment": ["visité", None],
+        }
+    )
     cluster = pd.DataFrame({"key": ["name", "language"], "value": ["Cluster test", "en"]})
     wb = read_workbook(write_workbook({"cluster": cluster, "enterprises": firms}, tmp_path / "p.xlsx", "fr"))
-    assert wb.cluster == {c.key: None for c in SHEETS["cluster"].columns} | {"name": "Cluster test",
-                                                                             "language": "en"}
+    assert wb.cluster == {c.key: None for c in SHEETS["cluster"].columns} | {"name": "Cluster test", "language": "en"}
     e = wb["enterprises"]
     assert e["name"].tolist() == ["Atelier", "=1+2"]
     assert e["role"].tolist() == ["lead_firm", "trader"]

@@ -2,6 +2,7 @@
 (print setup, frozen header, number formats, widths, wrapping) and printed through LibreOffice for
 what a reader sees (pages, every cell in full, numbers and dates the reader's way). Page 1 of each
 printed workbook is kept in test-artifacts/xlsx/ for a person to look at."""
+
 import math
 import re
 import shutil
@@ -22,26 +23,35 @@ from clusterkit.steps import monitoring, plan
 from clusterkit.workbook import example_path, read_workbook
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "xlsx"
-LONG_NAME = ("Coopérative des artisanes du cuir et de la chaussure de la médina de Tamsa, "
-             "section des tanneries traditionnelles et de la maroquinerie d'exportation")
+LONG_NAME = (
+    "Coopérative des artisanes du cuir et de la chaussure de la médina de Tamsa, "
+    "section des tanneries traditionnelles et de la maroquinerie d'exportation"
+)
 # A table with every kind of column: long names, large amounts, shares, counts, indices, dates, years
-SYNTHETIC = TableSpec("synthetic", pd.DataFrame({
-    "name": [LONG_NAME, "Atelier Diallo", "=SUM(A1)"],
-    "budget": [987_654_321_012.4, 1_250_000.0, 0.0],
-    "employees": [12_345, 7, 0],
-    "fund_share": [0.75, 0.5, 0.125],
-    "satisfaction": [3.456, 4.0, 2.5],
-    "start_date": pd.to_datetime(["2026-12-31", "2025-01-15", "2024-06-30"]),
-    "plan_year": [2026, 2025, 2024],
-}), percent=("fund_share",), decimals=2)  # the table's own precision for plain numbers
+SYNTHETIC = TableSpec(
+    "synthetic",
+    pd.DataFrame(
+        {
+            "name": [LONG_NAME, "Atelier Diallo", "=SUM(A1)"],
+            "budget": [987_654_321_012.4, 1_250_000.0, 0.0],
+            "employees": [12_345, 7, 0],
+            "fund_share": [0.75, 0.5, 0.125],
+            "satisfaction": [3.456, 4.0, 2.5],
+            "start_date": pd.to_datetime(["2026-12-31", "2025-01-15", "2024-06-30"]),
+            "plan_year": [2026, 2025, 2024],
+        }
+    ),
+    percent=("fund_share",),
+    decimals=2,
+)  # the table's own precision for plain numbers
 
 
 @dataclass
 class Printed:
     lang: str
-    files: dict[str, Path]       # deliverable -> XLSX
-    pdfs: dict[str, Path]        # deliverable -> the XLSX printed by LibreOffice
-    indicators: int              # indicators of the example
+    files: dict[str, Path]  # deliverable -> XLSX
+    pdfs: dict[str, Path]  # deliverable -> the XLSX printed by LibreOffice
+    indicators: int  # indicators of the example
 
 
 @pytest.fixture(scope="module", params=["fr", "en"])
@@ -58,8 +68,14 @@ def printed(request, tmp_path_factory):
     files = {
         "indicators": xlsx.write_indicator_sheets(sheets, folder / "monitoring-indicators.xlsx", lang),
         "action-plan": xlsx.write_action_plan_xlsx(
-            folder / "plan-action-plan.xlsx", lang=lang, vision=wb["vision"].iloc[0].to_dict(), actions=wb["actions"],
-            objectives=wb["objectives"], actors=wb["actors"], currency=wb.cluster["currency"]),
+            folder / "plan-action-plan.xlsx",
+            lang=lang,
+            vision=wb["vision"].iloc[0].to_dict(),
+            actions=wb["actions"],
+            objectives=wb["objectives"],
+            actors=wb["actors"],
+            currency=wb.cluster["currency"],
+        ),
         "tables": folder / "plan-tables.xlsx",
         "synthetic": xlsx.write_tables({"Synthetic": SYNTHETIC}, folder / "synthetic.xlsx", lang, "FCFA"),
     }
@@ -67,8 +83,23 @@ def printed(request, tmp_path_factory):
     if shutil.which("pdftoppm"):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for name, pdf in pdfs.items():
-            subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf),
-                            str(ARTIFACTS / f"{name}-{lang}")], check=True, timeout=120)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    "60",
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    str(pdf),
+                    str(ARTIFACTS / f"{name}-{lang}"),
+                ],
+                check=True,
+                timeout=120,
+            )
     return Printed(lang, files, pdfs, len(sheets))
 
 
@@ -163,8 +194,10 @@ def test_printed_every_cell_shows_in_full_and_numbers_read_the_reader_s_way(prin
                     if isinstance(cell.value, str):
                         assert re.sub(r"\s", "", cell.value) in text, (name, ws.title, cell.coordinate, cell.value)
     synthetic = pdf_text(printed.pdfs["synthetic"])
-    shown = {"fr": ["987654321012FCFA", "12345", "75%", "13%", "3,46", "31déc.2026", "2026"],
-             "en": ["987,654,321,012FCFA", "12,345", "75%", "13%", "3.46", "Dec31,2026", "2026"]}[printed.lang]
+    shown = {
+        "fr": ["987654321012FCFA", "12345", "75%", "13%", "3,46", "31déc.2026", "2026"],
+        "en": ["987,654,321,012FCFA", "12,345", "75%", "13%", "3.46", "Dec31,2026", "2026"],
+    }[printed.lang]
     assert all(s in synthetic for s in shown), shown
     dates = {"fr": "31déc.2028", "en": "Dec31,2028"}[printed.lang]  # target date of the example's indicators
     assert dates in pdf_text(printed.pdfs["indicators"])
@@ -173,8 +206,10 @@ def test_printed_every_cell_shows_in_full_and_numbers_read_the_reader_s_way(prin
 def test_the_indicators_workbook_prints_its_summary_then_one_page_per_indicator(printed):
     pages = [re.sub(r"\s", "", page.extract_text()) for page in PdfReader(printed.pdfs["indicators"]).pages]
     assert len(pages) <= 2 + printed.indicators  # was 79 pages, the sheets cut across their width
-    sheets = [re.sub(r"\s", "", ws.cell(1, 1).value)
-              for ws in openpyxl.load_workbook(printed.files["indicators"]).worksheets[1:]]
+    sheets = [
+        re.sub(r"\s", "", ws.cell(1, 1).value)
+        for ws in openpyxl.load_workbook(printed.files["indicators"]).worksheets[1:]
+    ]
     assert len(sheets) == printed.indicators
     assert [sum(page.startswith(title) for page in pages) for title in sheets] == [1] * len(sheets)
     assert len(PdfReader(printed.pdfs["action-plan"]).pages) <= 9  # was 15: one page per table

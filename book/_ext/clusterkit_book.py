@@ -11,6 +11,7 @@
   ``<details>`` blocks.
 - Lets the French search find words typed without accents ("evaluation" finds "évaluation").
 """
+
 import base64
 import re
 import struct
@@ -39,14 +40,16 @@ class _AsWritten(HTMLFormatter):
 
 AS_WRITTEN = _AsWritten(entity_substitution=EntitySubstitution.substitute_xml)
 FRAMES = ["pst-scrollable-table-container", "ck-table-wrap"]  # the theme's frame, the reports' frame
-LONG_TABLE_ROWS = 15   # a table longer than this is folded in a worked example
-TALL_FIGURE = 1.6      # a figure this many times taller than wide is folded
+LONG_TABLE_ROWS = 15  # a table longer than this is folded in a worked example
+TALL_FIGURE = 1.6  # a figure this many times taller than wide is folded
 
 
 def counterpart_link(app, pagename, templatename, context, doctree):
     lang = app.config.language
     other = OTHER.get(lang)
-    if app.builder.name != "html" or other is None:  # the PDF and EPUB editions stand alone or f"/{lang}/" not in f"/{pagename}":
+    if (
+        app.builder.name != "html" or other is None
+    ):  # the PDF and EPUB editions stand alone or f"/{lang}/" not in f"/{pagename}":
         return
     target = pagename.replace(f"book/{lang}/", f"book/{other}/").replace(f"_generated/{lang}/", f"_generated/{other}/")
     source = Path(app.srcdir) / target
@@ -242,14 +245,16 @@ class FoldedFrench(sphinx_fr.SearchFrench):
     def init(self, options):
         super().init(options)
         js = resources.files("sphinx.search") / "minified-js"
-        self.js_stemmer_code = "\n".join([
-            (js / "base-stemmer.js").read_text(encoding="utf-8"),
-            (js / "french-stemmer.js").read_text(encoding="utf-8"),
-            "Stemmer = function () {",
-            "  const french = new FrenchStemmer();",
-            '  this.stemWord = (word) => french.stemWord(word.normalize("NFD").replace(/[\\u0300-\\u036f]/g, ""));',
-            "};",
-        ])
+        self.js_stemmer_code = "\n".join(
+            [
+                (js / "base-stemmer.js").read_text(encoding="utf-8"),
+                (js / "french-stemmer.js").read_text(encoding="utf-8"),
+                "Stemmer = function () {",
+                "  const french = new FrenchStemmer();",
+                '  this.stemWord = (word) => french.stemWord(word.normalize("NFD").replace(/[\\u0300-\\u036f]/g, ""));',
+                "};",
+            ]
+        )
 
     def stem(self, word: str) -> str:
         return super().stem(fold_accents(word.lower()))

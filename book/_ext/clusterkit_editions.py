@@ -7,6 +7,7 @@
 - The single-page build (printed to PDF) loads ``print-book.js`` and the strings it needs; the
   single-page and EPUB builders render the nodes other extensions taught the HTML builder only.
 """
+
 import json
 import posixpath
 import re
@@ -47,9 +48,11 @@ class EditionEpub(Epub3Builder):
         for css in list(used):
             if css.endswith(".css") and (outdir / css).exists():
                 folder = (outdir / css).parent
-                used |= {((folder / found[1]).resolve().relative_to(outdir.resolve())).as_posix()
-                         for found in _USED.findall((outdir / css).read_text(encoding="utf-8"))
-                         if found[1] and not found[1].startswith(("data:", "http"))}
+                used |= {
+                    ((folder / found[1]).resolve().relative_to(outdir.resolve())).as_posix()
+                    for found in _USED.findall((outdir / css).read_text(encoding="utf-8"))
+                    if found[1] and not found[1].startswith(("data:", "http"))
+                }
         for path in (outdir / "_static").rglob("*"):
             if path.is_file() and path.relative_to(outdir).as_posix() not in used:
                 path.unlink()
@@ -92,6 +95,7 @@ def name_toggles(navigation, lang: str):
 def accessible_page(app, pagename, templatename, context, doctree):
     toctree = context.get("generate_toctree_html")
     if toctree is not None:
+
         def named_toctree(*args, **kwargs):
             return name_toggles(toctree(*args, **kwargs), app.config.language)
 
@@ -106,8 +110,9 @@ def epub_page(app, pagename, templatename, context, doctree):
     if app.builder.name != "epub":
         return
     context["script_files"] = []
-    context["css_files"] = [css for css in context.get("css_files", [])
-                            if Path(str(getattr(css, "filename", css))).name in EPUB_CSS]
+    context["css_files"] = [
+        css for css in context.get("css_files", []) if Path(str(getattr(css, "filename", css))).name in EPUB_CSS
+    ]
     if "body" in context:
         body = BeautifulSoup(context["body"], "html.parser")
         for repeated in body.select('[id="exercise-content"], [id="solution-content"]'):
@@ -130,9 +135,16 @@ def download_menu(app, pagename, templatename, context, doctree):
         if group.get("label") != "download-buttons":
             continue
         for kind, icon in DOWNLOADS:
-            group["buttons"].append({
-                "type": "link", "url": f"{up}{download_name(lang, kind)}", "text": t(f"book.download.{kind}", lang),
-                "tooltip": t(f"book.download.{kind}", lang), "icon": icon, "label": f"download-{kind}-edition"})
+            group["buttons"].append(
+                {
+                    "type": "link",
+                    "url": f"{up}{download_name(lang, kind)}",
+                    "text": t(f"book.download.{kind}", lang),
+                    "tooltip": t(f"book.download.{kind}", lang),
+                    "icon": icon,
+                    "label": f"download-{kind}-edition",
+                }
+            )
 
 
 def setup(app):

@@ -6,6 +6,7 @@ a steering committee, partners, a funder. Headings, table headers and enumeratio
 the message catalogue in the report's language. Text is stripped of the control characters that
 XML (and therefore Word) refuses.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -107,8 +108,9 @@ class DocxWriter:
             paragraph.paragraph_format.keep_with_next = keep_with_next
             self._starts_block(paragraph)
 
-    def grid(self, header: list[str], rows: list[list[str]], right: list[bool] | None = None,
-             size: float = style.TABLE_SIZE) -> None:
+    def grid(
+        self, header: list[str], rows: list[list[str]], right: list[bool] | None = None, size: float = style.TABLE_SIZE
+    ) -> None:
         """A table of text, its columns as wide as their words need (on a page on its side when an
         upright page is too narrow); ``right`` aligns the columns of numbers right."""
         header, rows = [clean(h) for h in header], [[clean(c) for c in row] for row in rows]
@@ -161,9 +163,18 @@ class DocxWriter:
 # --------------------------------------------------------------------------------------------
 # The action plan
 # --------------------------------------------------------------------------------------------
-def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, actions: pd.DataFrame,
-                      objectives: pd.DataFrame, actors: pd.DataFrame | None = None,
-                      horizon_end: pd.Timestamp | None = None, year: int = 0) -> Path:
+def write_action_plan(
+    path,
+    *,
+    lang: str,
+    cluster: dict,
+    vision: dict | None,
+    actions: pd.DataFrame,
+    objectives: pd.DataFrame,
+    actors: pd.DataFrame | None = None,
+    horizon_end: pd.Timestamp | None = None,
+    year: int = 0,
+) -> Path:
     """The action plan as a Word document for stakeholders: it states the plan, its advice to
     the team goes to :func:`write_team_notes`.
 
@@ -172,10 +183,15 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     yearly plan (0: the whole plan).
     """
     chosen = plan.actions_of_year(actions, year)
-    tables = {spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors, cluster.get("currency") or "")}
+    tables = {
+        spec.name: spec for spec in plan.action_plan_tables(chosen, objectives, actors, cluster.get("currency") or "")
+    }
     name = cluster.get("name", "")
-    doc = DocxWriter(lang, t("plan.doc.title_year", lang, cluster=name, year=year) if year
-                     else t("plan.doc.title", lang, cluster=name), header=name)
+    doc = DocxWriter(
+        lang,
+        t("plan.doc.title_year", lang, cluster=name, year=year) if year else t("plan.doc.title", lang, cluster=name),
+        header=name,
+    )
     doc.paragraph(t("plan.doc.produced", lang, date=i18n.date(dt.date.today(), lang)), italic=True)
     if vision:
         doc.heading(t("plan.doc.vision", lang))
@@ -185,7 +201,11 @@ def write_action_plan(path, *, lang: str, cluster: dict, vision: dict | None, ac
     doc.heading(t("plan.doc.objectives", lang))
     doc.table(tables["plan_objectives"])
     gender = plan.gender_objectives(objectives)
-    doc.paragraph(t("plan.doc.gender", lang, count=len(gender), objectives=", ".join(gender)) if gender else t("plan.doc.no_gender", lang))
+    doc.paragraph(
+        t("plan.doc.gender", lang, count=len(gender), objectives=", ".join(gender))
+        if gender
+        else t("plan.doc.no_gender", lang)
+    )
     doc.heading(t("plan.doc.actions", lang))
     doc.table(tables["plan_actions"])
     doc.heading(t("plan.doc.calendar", lang))
@@ -218,22 +238,37 @@ def write_team_notes(path, *, lang: str, cluster: dict, warnings) -> Path:
 # --------------------------------------------------------------------------------------------
 # The implementation follow-up and its quarterly progress note
 # --------------------------------------------------------------------------------------------
-def write_progress_note(path, *, lang: str, cluster: dict, actions: pd.DataFrame, as_of,
-                        actors: pd.DataFrame | None = None) -> Path:
+def write_progress_note(
+    path, *, lang: str, cluster: dict, actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None
+) -> Path:
     """A progress note a steering committee reads in five minutes: the key figures, the delays,
     the dropped actions, the next quarter's milestones and the balance between initiatives of
     groups of firms and projects for the whole cluster."""
     as_of = pd.Timestamp(as_of)
     tables = implementation.follow_up_tables(actions, as_of, actors, cluster.get("currency") or "")
-    doc = DocxWriter(lang, t("implementation.note.title", lang, quarter=implementation.quarter_name(as_of, lang),
-                             cluster=cluster.get("name", "")), header=cluster.get("name", ""))
+    doc = DocxWriter(
+        lang,
+        t(
+            "implementation.note.title",
+            lang,
+            quarter=implementation.quarter_name(as_of, lang),
+            cluster=cluster.get("name", ""),
+        ),
+        header=cluster.get("name", ""),
+    )
     doc.paragraph(t("implementation.note.as_of", lang, date=i18n.date(as_of, lang)), italic=True)
     doc.heading(t("implementation.note.summary", lang))
-    doc.bullets(implementation.summary_lines(implementation.follow_up_headline(actions, as_of), lang, cluster.get("currency") or ""))
-    sections = (("implementation_delays", "implementation.note.delays", "implementation.note.no_delays"),
-                ("implementation_dropped", "implementation.note.dropped", "implementation.note.no_dropped"),
-                ("implementation_next_quarter", "implementation.note.next", "implementation.note.nothing_next"),
-                ("implementation_scopes", "implementation.note.balance", None))
+    doc.bullets(
+        implementation.summary_lines(
+            implementation.follow_up_headline(actions, as_of), lang, cluster.get("currency") or ""
+        )
+    )
+    sections = (
+        ("implementation_delays", "implementation.note.delays", "implementation.note.no_delays"),
+        ("implementation_dropped", "implementation.note.dropped", "implementation.note.no_dropped"),
+        ("implementation_next_quarter", "implementation.note.next", "implementation.note.nothing_next"),
+        ("implementation_scopes", "implementation.note.balance", None),
+    )
     for name, heading, empty in sections:
         doc.heading(t(heading, lang))
         if len(tables[name].frame) or empty is None:

@@ -8,6 +8,7 @@ from here, and so do table column widths: each column is at least as wide as its
 (measured with Helvetica's widths, which Arial and Liberation Sans share), so that no word is cut
 in two, and the rest of the width goes to the columns with the most text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,18 +24,18 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 FONT = "Liberation Sans"
-INK = RGBColor(0x1F, 0x3A, 0x5F)    # headings
+INK = RGBColor(0x1F, 0x3A, 0x5F)  # headings
 MUTED = RGBColor(0x55, 0x5F, 0x6B)  # captions, header and footer
-HEADER_FILL = "E4E9F0"              # the table's header row
+HEADER_FILL = "E4E9F0"  # the table's header row
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
 BODY_SIZE = 10.0
 TABLE_SIZE = 8.5
-CELL_PADDING = 2 * 108        # twips: the left and right cell margins Word and LibreOffice put by default
+CELL_PADDING = 2 * 108  # twips: the left and right cell margins Word and LibreOffice put by default
 ROOM_TO_WRITE = Cm(3.0) // 635  # twips: what an empty cell of a form asks for, room for a pen
-SHORT_CELL = Cm(1.9) // 635    # twips: a cell this short (a date, an amount) stays on one line when it can
+SHORT_CELL = Cm(1.9) // 635  # twips: a cell this short (a date, an amount) stays on one line when it can
 KEEP_TOGETHER_ROWS = 8
-HALF_PAGE_LINES = 30            # table lines in half an upright page         # a table this short is not split across pages
+HALF_PAGE_LINES = 30  # table lines in half an upright page         # a table this short is not split across pages
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 
 
@@ -60,7 +61,9 @@ def text_width(text: str, size: float, bold: bool = False) -> int:
     thousandths = 0
     for char in text:
         base = unicodedata.normalize("NFKD", char)[:1] or char  # é is as wide as e
-        thousandths += advances.get(char, advances.get(base, 1000 if unicodedata.east_asian_width(char) in "WF" else 600))
+        thousandths += advances.get(
+            char, advances.get(base, 1000 if unicodedata.east_asian_width(char) in "WF" else 600)
+        )
     return round(thousandths * size * 20 / 1000)
 
 
@@ -121,8 +124,10 @@ def fit_columns(needs: list[ColumnNeed], available: int) -> list[int]:
 def lines_needed(rows: list[list[str]], widths: list[int], size: float = TABLE_SIZE) -> int:
     """About how many lines a table's body takes with these column widths: each row as tall as
     its tallest cell (a floor: words that wrap take a little more)."""
-    return sum(max(max(1, -(-text_width(cell, size) // max(width - CELL_PADDING, 1))) for cell, width in zip(row, widths))
-               for row in rows)
+    return sum(
+        max(max(1, -(-text_width(cell, size) // max(width - CELL_PADDING, 1))) for cell, width in zip(row, widths))
+        for row in rows
+    )
 
 
 def turn_sideways(needs: list[ColumnNeed], rows: list[list[str]], size: float = TABLE_SIZE) -> bool:

@@ -7,6 +7,7 @@ readable; wider figures would shrink on paper. Each figure function of the steps
 at import). The caller gives already-localised labels; :func:`png_bytes` writes the plain number
 axes the way readers of the report's language expect (decimal comma and thin-space thousands in
 French)."""
+
 from __future__ import annotations
 
 import functools
@@ -74,6 +75,7 @@ def house_figure(function):
     """Decorate a function returning a figure (or a list of them, or a tuple holding them): it
     draws in the house style, and its tick labels keep the house size when they are drawn later,
     outside the style's context (matplotlib creates tick labels when the figure is saved)."""
+
     @functools.wraps(function)
     def drawn(*args, **kwargs):
         with house_style():
@@ -83,6 +85,7 @@ def house_figure(function):
                 ax.tick_params(axis="x", labelsize=max(SMALLEST_TEXT, _size(ax.xaxis)))
                 ax.tick_params(axis="y", labelsize=max(SMALLEST_TEXT, _size(ax.yaxis)))
         return result
+
     return drawn
 
 
@@ -145,10 +148,12 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 def localised_digits(text: str, lang: str) -> str:
     """Each plain number in ``text`` (as matplotlib writes it: 12000.5) written for ``lang``, with
     as many decimals (12 000,5 in French)."""
+
     def localised(match) -> str:
         decimals = len(match.group().partition(".")[2])
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(float(match.group()), format=pattern, locale=lang)
+
     return _NUMBER.sub(localised, text)
 
 
@@ -174,8 +179,14 @@ def localise_numbers(fig, lang: str) -> None:
 
 
 @house_figure
-def stacked_bars(table: pd.DataFrame, categories: list[str], series: dict[str, str],
-                 xlabel: str, ylabel: str, horizontal: bool = True):
+def stacked_bars(
+    table: pd.DataFrame,
+    categories: list[str],
+    series: dict[str, str],
+    xlabel: str,
+    ylabel: str,
+    horizontal: bool = True,
+):
     """One bar per row of ``table`` (labelled by ``categories``), stacked by the columns in
     ``series`` (column -> legend label); ``xlabel`` names the axis of the categories, ``ylabel``
     the axis of the values, whichever way the bars run."""

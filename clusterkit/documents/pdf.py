@@ -6,6 +6,7 @@ print resolution: each image is laid out at its physical size at the dpi it was 
 shrunk only when wider than the page, so Chromium embeds it with every pixel. Nothing is fetched
 from the network: the reports' remote scripts are not needed on paper.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -88,11 +89,12 @@ def _templates(cluster: str, lang: str, day: dt.date) -> tuple[str, str]:
     # the house style's font and colours (Chromium prints the running head and foot without the page's
     # stylesheets); a hairline sets them off the text
     font = re.search(r"--ck-font: ([^;]+);", house_style()).group(1).replace('"', "'")
-    style = (f"font-family:{font};font-size:8pt;color:#555;width:100%;margin:0 {SIDE_MM}mm;display:flex;"
-             "padding:1.5mm 0;")
-    header = (f'<div style="{style}justify-content:space-between;border-bottom:0.5pt solid #c9d2dc">'
-              f'<span style="font-weight:600;color:#1f4e79">{html.escape(cluster)}</span>'
-              f"<span>{html.escape(date(day, lang))}</span></div>")
+    style = f"font-family:{font};font-size:8pt;color:#555;width:100%;margin:0 {SIDE_MM}mm;display:flex;padding:1.5mm 0;"
+    header = (
+        f'<div style="{style}justify-content:space-between;border-bottom:0.5pt solid #c9d2dc">'
+        f'<span style="font-weight:600;color:#1f4e79">{html.escape(cluster)}</span>'
+        f"<span>{html.escape(date(day, lang))}</span></div>"
+    )
     page = html.escape(t("pdf.page", lang, page="\0", pages="\1"))
     page = page.replace("\0", '<span class="pageNumber"></span>').replace("\1", '<span class="totalPages"></span>')
     footer = f'<div style="{style}justify-content:flex-end;border-top:0.5pt solid #c9d2dc"><span>{page}</span></div>'
@@ -121,20 +123,30 @@ def html_to_pdf(pairs: list[tuple[Path, Path]], cluster: str, lang: str, day: dt
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=executable,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+            )
             try:
                 page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
                 page.emulate_media(media="print")
-                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                           else route.abort())
+                page.route(
+                    "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
+                )
                 for source, target in pairs:
                     page.goto(Path(source).resolve().as_uri(), wait_until="load")
                     page.evaluate("() => window.MathJax?.startup?.promise?.then(() => true)")  # the book's formulas
                     page.add_style_tag(content=house_style() + PRINT_CSS)
                     page.evaluate(FIT, [FIGURE_DPI, lang, FIGURE_MAX_HEIGHT_MM])
-                    page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
-                             header_template=header, footer_template=footer, margin=MARGINS,
-                             outline=True, tagged=True)  # bookmarks from the headings
+                    page.pdf(
+                        path=str(target),
+                        format="A4",
+                        print_background=True,
+                        display_header_footer=True,
+                        header_template=header,
+                        footer_template=footer,
+                        margin=MARGINS,
+                        outline=True,
+                        tagged=True,
+                    )  # bookmarks from the headings
                     stable_pdf(Path(target), day)
             finally:
                 browser.close()

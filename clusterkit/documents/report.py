@@ -5,6 +5,7 @@ then displays each table with localised headers and numbers while keeping the fu
 values. :meth:`Report.save` writes every table shown into one XLSX workbook, one tab per table,
 so a team can reuse the numbers. Every user string is HTML-escaped before it is displayed.
 """
+
 from __future__ import annotations
 
 import base64
@@ -71,8 +72,15 @@ class Report:
             raise InputError(self.t("report.bad_date", name=name, value=value)) from None
 
     # -- tables ----------------------------------------------------------------------------
-    def table(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,
-              percent: tuple[str, ...] = (), decimals: int = 1, caption: str | None = None) -> None:
+    def table(
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        enums: dict[str, str] | None = None,
+        percent: tuple[str, ...] = (),
+        decimals: int = 1,
+        caption: str | None = None,
+    ) -> None:
         """Show ``frame`` with localised headers and values, and keep it for the tables workbook.
 
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
@@ -80,11 +88,19 @@ class Report:
         """
         spec = self.keep(name, frame, enums, percent, decimals)
         title = caption or self.t(f"table.{name}")
-        body = KEY_JOINT.sub("_<wbr>", html_table(spec, self.lang))  # a key (firms_reached) may wrap after its underscores
+        body = KEY_JOINT.sub(
+            "_<wbr>", html_table(spec, self.lang)
+        )  # a key (firms_reached) may wrap after its underscores
         display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
 
-    def keep(self, name: str, frame: pd.DataFrame, enums: dict[str, str] | None = None,
-             percent: tuple[str, ...] = (), decimals: int = 1) -> TableSpec:
+    def keep(
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        enums: dict[str, str] | None = None,
+        percent: tuple[str, ...] = (),
+        decimals: int = 1,
+    ) -> TableSpec:
         """Keep ``frame`` for the tables workbook only: the full detail a report shows in short."""
         spec = TableSpec(name, frame, enums or {}, tuple(percent), decimals, self.currency)
         self.tables[self.t(f"table.{name}")] = spec
@@ -100,15 +116,23 @@ class Report:
             (self.output_dir / f"{self.step}-figure-{self.figure_count}.png").write_bytes(data)
         encoded = base64.b64encode(data).decode("ascii")
         caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-        display(HTML(f'<figure class="ck-figure"><img src="data:image/png;base64,{encoded}" '
-                     f'alt="{html.escape(alt)}" style="max-width:100%">{caption_html}</figure>'))
+        display(
+            HTML(
+                f'<figure class="ck-figure"><img src="data:image/png;base64,{encoded}" '
+                f'alt="{html.escape(alt)}" style="max-width:100%">{caption_html}</figure>'
+            )
+        )
 
     # -- output ----------------------------------------------------------------------------
     def save(self) -> None:
         """Write the tables workbook when the run has an output folder (nothing shown in the report)."""
         if self.output_dir is not None:
-            xlsx.write_tables(self.tables, self.output_dir / f"{self.step}-tables.xlsx", self.lang,
-                              self.workbook.cluster.get("currency"))
+            xlsx.write_tables(
+                self.tables,
+                self.output_dir / f"{self.step}-tables.xlsx",
+                self.lang,
+                self.workbook.cluster.get("currency"),
+            )
 
 
 def _escaped(values: dict) -> dict:

@@ -10,6 +10,7 @@ Each column has one kind of quantity (:func:`column_kind`), and each kind one wa
 units of the workbook's currency, shares as percentages, indices with two decimals, dates in the
 report's one date form. Numbers are ``ck-num`` cells (right-aligned), the rest ``ck-text``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,20 +72,81 @@ class TableSpec:
 # The kind of quantity of each column whose name says it, whatever the table. Columns not named
 # here: ``*_share`` are shares, integers are counts, other numbers take the table's decimals.
 COLUMN_KINDS: dict[str, str] = {
-    **dict.fromkeys(("budget", "spent", "fund", "local", "fund_planned", "fund_absorbed", "turnover", "exports",
-                     "median_turnover", "cost_per_result", "fund_amount", "local_amount", "amount"), "amount"),
+    **dict.fromkeys(
+        (
+            "budget",
+            "spent",
+            "fund",
+            "local",
+            "fund_planned",
+            "fund_absorbed",
+            "turnover",
+            "exports",
+            "median_turnover",
+            "cost_per_result",
+            "fund_amount",
+            "local_amount",
+            "amount",
+        ),
+        "amount",
+    ),
     # indices; averages of 1-5 scores and of headcounts take the table's decimals
-    **dict.fromkeys(("lq", "lq_end", "lq_change", "hoover", "krugman", "score", "mean_rank", "economic", "pro_poor",
-                     "institutional", "environment", "degree_centrality", "betweenness", "network_density",
-                     "cooperation_density", "sampling_weight"), "index"),
-    **dict.fromkeys(("progress", "expected_progress", "median_progress", "median_expected", "absorption",
-                     "growth", "weight", "p_top_k", "cost_recovery"), "share"),
-    **dict.fromkeys(("employment", "employment_start", "employment_end", "change", "national_growth",
-                     "industry_mix", "regional_effect", "employees", "median_employees", "rank", "base_rank"),
-                    "count"),
+    **dict.fromkeys(
+        (
+            "lq",
+            "lq_end",
+            "lq_change",
+            "hoover",
+            "krugman",
+            "score",
+            "mean_rank",
+            "economic",
+            "pro_poor",
+            "institutional",
+            "environment",
+            "degree_centrality",
+            "betweenness",
+            "network_density",
+            "cooperation_density",
+            "sampling_weight",
+        ),
+        "index",
+    ),
+    **dict.fromkeys(
+        (
+            "progress",
+            "expected_progress",
+            "median_progress",
+            "median_expected",
+            "absorption",
+            "growth",
+            "weight",
+            "p_top_k",
+            "cost_recovery",
+        ),
+        "share",
+    ),
+    **dict.fromkeys(
+        (
+            "employment",
+            "employment_start",
+            "employment_end",
+            "change",
+            "national_growth",
+            "industry_mix",
+            "regional_effect",
+            "employees",
+            "median_employees",
+            "rank",
+            "base_rank",
+        ),
+        "count",
+    ),
     # an indicator's or a criterion's own unit, which changes from row to row
-    **dict.fromkeys(("value", "threshold", "min_threshold", "baseline", "target", "current_value", "total",
-                     "before", "after"), "measure"),
+    **dict.fromkeys(
+        ("value", "threshold", "min_threshold", "baseline", "target", "current_value", "total", "before", "after"),
+        "measure",
+    ),
     **dict.fromkeys(("year", "plan_year", "survey_round", "year_founded", "horizon_years"), "year"),
 }
 NUMBER_KINDS = ("count", "amount", "share", "index", "measure", "number", "year")
@@ -98,8 +160,8 @@ def column_kind(spec: TableSpec, column: str) -> str:
     if column in spec.enums or pd.api.types.is_bool_dtype(values):
         return "text"
     if pd.api.types.is_datetime64_any_dtype(values) or (
-            values.dtype == object and len(values.dropna()) and values.dropna().map(
-                lambda v: isinstance(v, dt.date)).all()):
+        values.dtype == object and len(values.dropna()) and values.dropna().map(lambda v: isinstance(v, dt.date)).all()
+    ):
         return "date"
     if column in spec.percent:
         return "share"
@@ -155,8 +217,9 @@ def displayed(spec: TableSpec, lang: str) -> pd.DataFrame:
     for source, column in zip(spec.frame.columns, frame.columns):
         kind = column_kind(spec, source)
         values = frame[column] if kind == "text" else spec.frame[source]
-        frame[column] = pd.Series([cell_text(v, kind, lang, spec.currency, spec.decimals) for v in values],
-                                  index=frame.index, dtype=object)
+        frame[column] = pd.Series(
+            [cell_text(v, kind, lang, spec.currency, spec.decimals) for v in values], index=frame.index, dtype=object
+        )
     return frame
 
 
@@ -165,6 +228,8 @@ def html_table(spec: TableSpec, lang: str) -> str:
     frame = displayed(spec, lang)
     classes = ["ck-num" if column_kind(spec, c) in NUMBER_KINDS else "ck-text" for c in spec.frame.columns]
     head = "".join(f'<th class="{c}">{html.escape(h)}</th>' for c, h in zip(classes, frame.columns))
-    body = "".join("<tr>" + "".join(f'<td class="{c}">{html.escape(v)}</td>' for c, v in zip(classes, row))
-                   + "</tr>\n" for row in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{c}">{html.escape(v)}</td>' for c, v in zip(classes, row)) + "</tr>\n"
+        for row in frame.itertuples(index=False)
+    )
     return f'<table class="ck-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'

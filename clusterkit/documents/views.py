@@ -1,6 +1,7 @@
 """Views of the step modules in a step's HTML report: the functions here take a
 :class:`~clusterkit.documents.report.Report` and show what a step module computed, so that templates stay
 a list of calls and step modules never draw HTML. User text is escaped here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,19 +30,26 @@ def show(report, spec: TableSpec) -> None:
 def show_overview(report, m: Assessment) -> None:
     """The opening of the report: what is followed, up to when, and the orientation's batteries."""
     report.heading("monitoring.intro.title")
-    report.text("monitoring.intro.text", indicators=report.number(len(m.table), 0),
-                measurements=report.number(len(m.measurements), 0), date=i18n.date(m.as_of, report.lang),
-                batteries=report.number(m.table["battery"].nunique(), 0))
+    report.text(
+        "monitoring.intro.text",
+        indicators=report.number(len(m.table), 0),
+        measurements=report.number(len(m.measurements), 0),
+        date=i18n.date(m.as_of, report.lang),
+        batteries=report.number(m.table["battery"].nunique(), 0),
+    )
     if m.orientation:
         followed = set(m.indicators["catalogue_key"].dropna())
         suggested = catalogue()
         missing = suggested[suggested["battery"].isin(m.batteries) & ~suggested["key"].isin(followed)]
-        report.text("monitoring.intro.orientation", orientation=t(f"enum.orientation.{m.orientation}", report.lang),
-                    batteries=", ".join(t(f"enum.battery.{b}", report.lang) for b in m.batteries),
-                    followed=report.number(len(followed), 0), missing=report.number(len(missing), 0))
+        report.text(
+            "monitoring.intro.orientation",
+            orientation=t(f"enum.orientation.{m.orientation}", report.lang),
+            batteries=", ".join(t(f"enum.battery.{b}", report.lang) for b in m.batteries),
+            followed=report.number(len(followed), 0),
+            missing=report.number(len(missing), 0),
+        )
     else:
         report.text("monitoring.intro.no_orientation")
-
 
 
 AMOUNTS = ("spent", "budget", "lowest", "highest")  # findings' values in the workbook's currency
@@ -85,8 +93,9 @@ def show_evaluation(report, summary: pd.DataFrame, names: dict[str, str]) -> Non
 
 
 # The sheets' layout is the house style's (clusterkit/static/report.css); the status colours are the step's.
-STATUS_STYLE = "<style>{}</style>".format(" ".join(f".ck-status-{s} {{ background: #{c}; }}"
-                                                   for s, c in STATUS_COLOURS.items()))
+STATUS_STYLE = "<style>{}</style>".format(
+    " ".join(f".ck-status-{s} {{ background: #{c}; }}" for s, c in STATUS_COLOURS.items())
+)
 
 
 def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
@@ -100,20 +109,32 @@ def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
         fields = []
         for key, kind in SHEET_FIELDS:
             status = f' class="ck-status-{sheet.fields[key]}"' if key == "progress_status" else ""
-            fields.append(f'<div class="ck-field-{key}"><dt>{html.escape(label(key, lang))}</dt>'
-                          f"<dd{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</dd></div>")
+            fields.append(
+                f'<div class="ck-field-{key}"><dt>{html.escape(label(key, lang))}</dt>'
+                f"<dd{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</dd></div>"
+            )
         measures = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in (
-                i18n.date(r.date, lang), value_label("measurement_group", r.group, lang) if isinstance(r.group, str) else "–",
-                field_text("value", "value", r.value, sheet, lang), r.note if isinstance(r.note, str) else "")) + "</tr>"
-            for r in sheet.measurements.itertuples())
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(text)}</td>"
+                for text in (
+                    i18n.date(r.date, lang),
+                    value_label("measurement_group", r.group, lang) if isinstance(r.group, str) else "–",
+                    field_text("value", "value", r.value, sheet, lang),
+                    r.note if isinstance(r.note, str) else "",
+                )
+            )
+            + "</tr>"
+            for r in sheet.measurements.itertuples()
+        )
         parts.append(
             f'<section class="ck-sheet" id="sheet-{html.escape(sheet.indicator_id)}">'
             f"<h3>{html.escape(sheet.indicator_id)} — {html.escape(sheet.name)}</h3>"
             f'<dl class="ck-sheet-fields">{"".join(fields)}</dl>'
             f'<div class="ck-sheet-measures"><p class="ck-caption">{html.escape(t("monitoring.sheets.measurements", lang))}</p>'
             f'<table class="ck-table ck-sheet-measurements">'
-            f"<thead><tr>{heads}</tr></thead><tbody>{measures}</tbody></table></div></section>")
+            f"<thead><tr>{heads}</tr></thead><tbody>{measures}</tbody></table></div></section>"
+        )
     return "\n".join(parts)
 
 

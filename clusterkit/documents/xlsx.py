@@ -13,6 +13,7 @@ written as a plain string (:func:`~clusterkit.workbook.put_cell`), and text boun
 that starts like a formula gets an apostrophe (:func:`~clusterkit.workbook.excel_safe`), so a
 spreadsheet never evaluates user text.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,14 +44,14 @@ LOCALES = {"fr": "[$-40C]", "en": "[$-409]"}
 # A date as the reader's language writes it (the medium form of i18n.date): 21 nov. 2026 / Nov 21, 2026
 DATE_FORMATS = {"fr": "d mmm yyyy", "en": "mmm d, yyyy"}
 FORMATS = {"count": "#,##0", "index": "#,##0.00", "share": "0%", "fine_share": "0.0%", "year": "0"}
-MIN_WIDTH, MAX_WIDTH = 6, 60   # column widths, in characters; longer text wraps
-NARROWEST_TEXT = 24            # a wide sheet's text columns are narrowed down to this to fit a page
-HEADER_WORDS = 14              # a header shorter than this is never wrapped
-PORTRAIT_WIDTH = 100           # characters across an A4 portrait page at 100 %; wider sheets print landscape
-LANDSCAPE_WIDTH = 160          # characters across an A4 landscape page still read at about 90 %
+MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths, in characters; longer text wraps
+NARROWEST_TEXT = 24  # a wide sheet's text columns are narrowed down to this to fit a page
+HEADER_WORDS = 14  # a header shorter than this is never wrapped
+PORTRAIT_WIDTH = 100  # characters across an A4 portrait page at 100 %; wider sheets print landscape
+LANDSCAPE_WIDTH = 160  # characters across an A4 landscape page still read at about 90 %
 PAGE_HEIGHT = {"portrait": 690, "landscape": 450}  # points down an A4 page inside the default margins
-LINE_HEIGHT = 15               # points per line of the default 11-point font
-FONT = "Calibri"               # named on every styled cell: a font without a name prints in the viewer's default
+LINE_HEIGHT = 15  # points per line of the default 11-point font
+FONT = "Calibri"  # named on every styled cell: a font without a name prints in the viewer's default
 HEADER_FILL = PatternFill(start_color="DCE6F1", end_color="DCE6F1", fill_type="solid")
 RULE = Side(style="thin", color="BFBFBF")
 GRID = Border(left=RULE, right=RULE, top=RULE, bottom=RULE)
@@ -129,12 +130,12 @@ def _style_table(ws, header_row: int, columns: int) -> None:
         for row in range(header_row + 1, ws.max_row + 1):
             cell = ws.cell(row, column)
             cell.border = GRID
-            cell.alignment = Alignment(vertical="top", horizontal="left" if isinstance(cell.value, str) else "right",
-                                       indent=1)
+            cell.alignment = Alignment(
+                vertical="top", horizontal="left" if isinstance(cell.value, str) else "right", indent=1
+            )
         cell = ws.cell(header_row, column)
         cell.font, cell.fill, cell.border = _bold(), HEADER_FILL, GRID
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if numeric else "left",
-                                   indent=1)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if numeric else "left", indent=1)
 
 
 def _fit_columns(ws, header_row: int | None, first_row: int = 1, page_width: int = LANDSCAPE_WIDTH) -> None:
@@ -167,7 +168,9 @@ def _fit_columns(ws, header_row: int | None, first_row: int = 1, page_width: int
     while cap > NARROWEST_TEXT and sum(min(w, cap) if c in texts else w for c, w in widths.items()) > page_width:
         cap -= 2
     for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = round(min(width, cap if column in texts else MAX_WIDTH), 1)
+        ws.column_dimensions[get_column_letter(column)].width = round(
+            min(width, cap if column in texts else MAX_WIDTH), 1
+        )
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
         for cell in row:
@@ -177,8 +180,9 @@ def _fit_columns(ws, header_row: int | None, first_row: int = 1, page_width: int
             count = _lines(cell.value, width / (1.1 if cell.row == header_row else 1))
             if count > 1 or "\n" in cell.value:
                 kept = cell.alignment
-                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=kept.horizontal,
-                                           indent=kept.indent)
+                cell.alignment = Alignment(
+                    wrap_text=True, vertical="top", horizontal=kept.horizontal, indent=kept.indent
+                )
             lines = max(lines, count)
         if lines > 1:
             ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
@@ -239,8 +243,10 @@ def write_tables(tables: dict[str, TableSpec | pd.DataFrame], path, lang: str, c
         spec = table if isinstance(table, TableSpec) else TableSpec("", table, decimals=2)
         frame = localised(spec, lang) if isinstance(table, TableSpec) else table
         ws = book.create_sheet(tab_name(title, taken))
-        formats = [number_format(column_kind(spec, c), lang, spec.currency or currency, spec.decimals)
-                   for c in spec.frame.columns]
+        formats = [
+            number_format(column_kind(spec, c), lang, spec.currency or currency, spec.decimals)
+            for c in spec.frame.columns
+        ]
         for c, name in enumerate(frame.columns, start=1):
             _cell(ws, 1, c, str(name))
         for r, record in enumerate(frame.itertuples(index=False), start=2):
@@ -252,14 +258,24 @@ def write_tables(tables: dict[str, TableSpec | pd.DataFrame], path, lang: str, c
     return save_atomically(book, path)
 
 
-def write_action_plan_xlsx(path, *, lang: str, vision: dict | None, actions: pd.DataFrame,
-                           objectives: pd.DataFrame, actors: pd.DataFrame | None = None, year: int = 0,
-                           currency: str | None = None) -> Path:
+def write_action_plan_xlsx(
+    path,
+    *,
+    lang: str,
+    vision: dict | None,
+    actions: pd.DataFrame,
+    objectives: pd.DataFrame,
+    actors: pd.DataFrame | None = None,
+    year: int = 0,
+    currency: str | None = None,
+) -> Path:
     """The action plan's tables as a workbook, one tab each, the vision first; amounts in ``currency``."""
     sheets: dict[str, TableSpec | pd.DataFrame] = {}
     if vision:
-        sheets[t("plan.doc.vision", lang)] = TableSpec("plan_vision", pd.DataFrame(
-            {"statement": [vision["statement"]], "horizon_years": [vision["horizon_years"]]}))
+        sheets[t("plan.doc.vision", lang)] = TableSpec(
+            "plan_vision",
+            pd.DataFrame({"statement": [vision["statement"]], "horizon_years": [vision["horizon_years"]]}),
+        )
     tables = plan.action_plan_tables(plan.actions_of_year(actions, year), objectives, actors)
     sheets.update({t(f"table.{spec.name}", lang): spec for spec in tables})
     return write_tables(sheets, path, lang, currency)
@@ -307,9 +323,14 @@ def _status_formatting(ws, cells: str, lang: str) -> None:
     """Colour a range of status cells by the status label they hold."""
     for status, colour in STATUS_COLOURS.items():
         text = t(f"enum.monitoring_status.{status}", lang).replace('"', '""')
-        ws.conditional_formatting.add(cells, CellIsRule(
-            operator="equal", formula=[f'"{text}"'],
-            fill=PatternFill(start_color=colour, end_color=colour, fill_type="solid")))
+        ws.conditional_formatting.add(
+            cells,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{text}"'],
+                fill=PatternFill(start_color=colour, end_color=colour, fill_type="solid"),
+            ),
+        )
 
 
 def _put_value(ws, row: int, column: int, key: str, kind: str, value, sheet: IndicatorSheet, lang: str):

@@ -17,12 +17,8 @@ a new exercise inherits both. The logic lives here rather than in the notebooks,
 it without a browser: set a widget's value (or click a button), read the exercise's result
 attributes.
 """
-from .diagnostic import (
-    NOT_SORTED,
-    SHUFFLE_SEED,
-    SwotSortingExercise,
-    swot_sorting_widget,
-)
+
+from .diagnostic import NOT_SORTED, SHUFFLE_SEED, SwotSortingExercise, swot_sorting_widget
 from .implementation import (
     EXAMPLE_FOLLOW_UP,
     EXAMPLE_JOINT_ACTION,
@@ -57,12 +53,7 @@ from .monitoring import (
     monitoring_targets_widget,
     target_range,
 )
-from .plan import (
-    EXAMPLE_SHORTLIST,
-    SHORTLIST_SIZE,
-    PlanPrioritisationExercise,
-    plan_prioritisation_widget,
-)
+from .plan import EXAMPLE_SHORTLIST, SHORTLIST_SIZE, PlanPrioritisationExercise, plan_prioritisation_widget
 from .selection import (
     SENSITIVITY_DRAWS,
     TEAM_WEIGHTS,

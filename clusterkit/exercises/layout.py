@@ -1,5 +1,6 @@
 """One layout for every exercise: rows that wrap, charts that shrink, labels that wrap instead of
 being cut, dates typed as the exercise's language writes them, solutions folded until opened."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -108,8 +109,9 @@ def readout(slider, write) -> widgets.HBox:
 
 def folded(*shown, lang: str = "fr", title: str | None = None) -> widgets.Accordion:
     """Solution output (see :func:`captured`), closed until the trainer opens it, whatever cells were run."""
-    panel = widgets.Accordion([captured(*shown)], titles=(title or t("exercise.solution.open", lang),),
-                              selected_index=None)
+    panel = widgets.Accordion(
+        [captured(*shown)], titles=(title or t("exercise.solution.open", lang),), selected_index=None
+    )
     panel.add_class("ck-solution")
     return panel
 
@@ -129,8 +131,10 @@ def date_text(value, lang: str) -> str:
 def parse_date(text: str, lang: str) -> dt.date | None:
     """The date typed in ``text`` in the format of ``lang``; None when it is not one."""
     try:
-        return dt.datetime.strptime(text.strip().replace(".", "/").replace("-", "/") if lang == "fr"
-                                    else text.strip(), t("exercise.date.format", lang)).date()
+        return dt.datetime.strptime(
+            text.strip().replace(".", "/").replace("-", "/") if lang == "fr" else text.strip(),
+            t("exercise.date.format", lang),
+        ).date()
     except ValueError:
         return None
 
@@ -144,9 +148,14 @@ class DateField(widgets.VBox):
 
     def __init__(self, value: dt.date | None, lang: str = "fr", description: str = "", **kwargs):
         self.lang = i18n.check_lang(lang)
-        self.text = widgets.Text(value=date_text(value, self.lang), description=description,
-                                 placeholder=t("exercise.date.placeholder", self.lang), continuous_update=False,
-                                 style=WIDE, layout=widgets.Layout(width="auto", min_width="14em", max_width="22em"))
+        self.text = widgets.Text(
+            value=date_text(value, self.lang),
+            description=description,
+            placeholder=t("exercise.date.placeholder", self.lang),
+            continuous_update=False,
+            style=WIDE,
+            layout=widgets.Layout(width="auto", min_width="14em", max_width="22em"),
+        )
         self.message = widgets.HTML()
         super().__init__([self.text, self.message], layout=widgets.Layout(flex="0 1 auto"), **kwargs)
         self.value = value
@@ -160,8 +169,16 @@ class DateField(widgets.VBox):
             return
         parsed = parse_date(change["new"], self.lang)
         if parsed is None:
-            self.message.value = paragraph(html.escape(t("exercise.date.invalid", self.lang, text=change["new"],
-                                                          example=date_text(dt.date(2028, 12, 31), self.lang))))
+            self.message.value = paragraph(
+                html.escape(
+                    t(
+                        "exercise.date.invalid",
+                        self.lang,
+                        text=change["new"],
+                        example=date_text(dt.date(2028, 12, 31), self.lang),
+                    )
+                )
+            )
             return
         self.message.value = ""
         self.value = parsed

@@ -1,4 +1,5 @@
 """Step 5: setting realistic indicator targets."""
+
 from __future__ import annotations
 
 import html
@@ -13,17 +14,7 @@ from ..documents.tables import label
 from ..i18n import t
 from ..steps import monitoring
 from ..workbook import example_path, read_workbook
-from .layout import (
-    WIDE,
-    DateField,
-    control,
-    exercise_box,
-    image,
-    paragraph,
-    png,
-    readout,
-    row,
-)
+from .layout import WIDE, DateField, control, exercise_box, image, paragraph, png, readout, row
 
 # -- step 5: setting targets -----------------------------------------------------------------------
 # Five indicators of the example, one per kind of lesson: a target already passed at mid-term
@@ -50,8 +41,11 @@ def target_range(baseline: float, target: float, current: float) -> tuple[float,
     decimals = _decimals(step)
     bottom = low - span if low < 0 else max(0.0, low - span)
     # rounded before floor and ceil: 0.15 - 0.1 is 0.0499999... in binary
-    return (round(math.floor(round(bottom / step, 6)) * step, decimals),
-            round(math.ceil(round((high + span) / step, 6)) * step, decimals), step)
+    return (
+        round(math.floor(round(bottom / step, 6)) * step, decimals),
+        round(math.ceil(round((high + span) / step, 6)) * step, decimals),
+        step,
+    )
 
 
 class MonitoringTargetsExercise:
@@ -64,9 +58,16 @@ class MonitoringTargetsExercise:
     the workbook's date.
     """
 
-    def __init__(self, indicators: pd.DataFrame, measurements: pd.DataFrame, lang: str = "fr",
-                 workbook_lang: str = "fr", *, at_risk_below: float = monitoring.AT_RISK_BELOW,
-                 off_track_below: float = monitoring.OFF_TRACK_BELOW):
+    def __init__(
+        self,
+        indicators: pd.DataFrame,
+        measurements: pd.DataFrame,
+        lang: str = "fr",
+        workbook_lang: str = "fr",
+        *,
+        at_risk_below: float = monitoring.AT_RISK_BELOW,
+        off_track_below: float = monitoring.OFF_TRACK_BELOW,
+    ):
         self.lang = i18n.check_lang(lang)
         self.indicators = indicators.reset_index(drop=True)
         self.measurements = measurements[measurements["indicator_id"].isin(self.indicators["indicator_id"])]
@@ -81,25 +82,41 @@ class MonitoringTargetsExercise:
             decimals = max(0, _decimals(step) - 2) if share else _decimals(step)
             self.formats[indicator.indicator_id] = (share, decimals)
             self.targets[indicator.indicator_id] = widgets.FloatSlider(
-                value=float(indicator.target), min=low, max=high, step=step,
+                value=float(indicator.target),
+                min=low,
+                max=high,
+                step=step,
                 readout_format=f".{decimals}%" if share else f".{decimals}f",
                 continuous_update=False,  # a redraw takes most of a second: on release only
-                description=t("label.target", self.lang), style=WIDE, layout=control())
+                description=t("label.target", self.lang),
+                style=WIDE,
+                layout=control(),
+            )
             first = indicator.baseline_date + pd.Timedelta(days=1) if pd.notna(indicator.baseline_date) else None
             self.earliest[indicator.indicator_id] = None if first is None else first.date()
-            self.dates[indicator.indicator_id] = DateField(indicator.target_date.date(), self.lang,
-                                                     t("label.target_date", self.lang))
+            self.dates[indicator.indicator_id] = DateField(
+                indicator.target_date.date(), self.lang, t("label.target_date", self.lang)
+            )
             target = readout(self.targets[indicator.indicator_id], partial(self.written, indicator.indicator_id))
-            rows.append(row(f"<b>{html.escape(indicator.indicator_id)}</b> {html.escape(self.names[indicator.indicator_id])}",
-                            target, self.dates[indicator.indicator_id]))
+            rows.append(
+                row(
+                    f"<b>{html.escape(indicator.indicator_id)}</b> {html.escape(self.names[indicator.indicator_id])}",
+                    target,
+                    self.dates[indicator.indicator_id],
+                )
+            )
         self.summary_view, self.table_view = widgets.HTML(), widgets.HTML()
         self.chart = image()
         for slider in self.targets.values():
             slider.observe(self.update, names="value")
         for ident, field in self.dates.items():
             field.observe(lambda change, ident=ident: self._date_changed(ident, change), names="value")
-        intro = t("exercise.monitoring.intro", self.lang, at_risk=i18n.percent(at_risk_below, self.lang),
-                  off_track=i18n.percent(off_track_below, self.lang))
+        intro = t(
+            "exercise.monitoring.intro",
+            self.lang,
+            at_risk=i18n.percent(at_risk_below, self.lang),
+            off_track=i18n.percent(off_track_below, self.lang),
+        )
         self.results = widgets.VBox([self.summary_view, self.table_view, self.chart])
         self.box = exercise_box(widgets.HTML(paragraph(html.escape(intro))), *rows, self.results)
         self.update()
@@ -118,21 +135,34 @@ class MonitoringTargetsExercise:
         ids = self.indicators["indicator_id"]
         return self.indicators.assign(
             target=[self.targets[i].value for i in ids],
-            target_date=pd.to_datetime([self.dates[i].value for i in ids]).astype("datetime64[ns]"))
+            target_date=pd.to_datetime([self.dates[i].value for i in ids]).astype("datetime64[ns]"),
+        )
 
     def update(self, change=None) -> None:
-        self.progress = monitoring.progress_table(self.chosen(), self.measurements, None, self.at_risk_below,
-                                                  self.off_track_below)
+        self.progress = monitoring.progress_table(
+            self.chosen(), self.measurements, None, self.at_risk_below, self.off_track_below
+        )
         counts = self.progress["progress_status"].value_counts()
-        listed = ", ".join(f"{t(f'enum.monitoring_status.{s}', self.lang)} {counts[s]}"
-                           for s in monitoring.STATUSES if s in counts.index)
-        self.summary_view.value = paragraph(html.escape(t(
-            "exercise.monitoring.summary", self.lang, date=i18n.date(self.progress["measured_on"].max(), self.lang),
-            statuses=listed)))
+        listed = ", ".join(
+            f"{t(f'enum.monitoring_status.{s}', self.lang)} {counts[s]}"
+            for s in monitoring.STATUSES
+            if s in counts.index
+        )
+        self.summary_view.value = paragraph(
+            html.escape(
+                t(
+                    "exercise.monitoring.summary",
+                    self.lang,
+                    date=i18n.date(self.progress["measured_on"].max(), self.lang),
+                    statuses=listed,
+                )
+            )
+        )
         self.table_view.value = self._table_html()
         labels = monitoring.labels("monitoring.trends", ("measured", "target", "expected"), self.lang)
-        self.chart.value = png(monitoring.trend_figures(self.progress, self.measurements, self.names, labels,
-                                                        tick_format=self.written)[0])
+        self.chart.value = png(
+            monitoring.trend_figures(self.progress, self.measurements, self.names, labels, tick_format=self.written)[0]
+        )
 
     def written(self, ident: str, value) -> str:
         """An indicator's value as the exercise writes it: a percentage for a share, else a number."""
@@ -141,27 +171,44 @@ class MonitoringTargetsExercise:
 
     def _table_html(self) -> str:
         """The progress table, each status cell in the colour of the monitoring reports."""
-        columns = ("indicator_id", "baseline", "current_value", "target", "target_date", "progress",
-                   "expected_progress", "progress_status")
+        columns = (
+            "indicator_id",
+            "baseline",
+            "current_value",
+            "target",
+            "target_date",
+            "progress",
+            "expected_progress",
+            "progress_status",
+        )
         head = "".join(f"<th>{html.escape(label(c, self.lang))}</th>" for c in columns)
         body = []
         for entry in self.progress.itertuples(index=False):
-            cells = [f"{entry.indicator_id} {self.names[entry.indicator_id]}",
-                     *(self.written(entry.indicator_id, v) for v in (entry.baseline, entry.current_value, entry.target)),
-                     i18n.date(entry.target_date, self.lang),
-                     *(i18n.percent(None if pd.isna(v) else v, self.lang) for v in (entry.progress, entry.expected_progress)),
-                     t(f"enum.monitoring_status.{entry.progress_status}", self.lang)]
+            cells = [
+                f"{entry.indicator_id} {self.names[entry.indicator_id]}",
+                *(self.written(entry.indicator_id, v) for v in (entry.baseline, entry.current_value, entry.target)),
+                i18n.date(entry.target_date, self.lang),
+                *(
+                    i18n.percent(None if pd.isna(v) else v, self.lang)
+                    for v in (entry.progress, entry.expected_progress)
+                ),
+                t(f"enum.monitoring_status.{entry.progress_status}", self.lang),
+            ]
             colour = monitoring.STATUS_COLOURS[entry.progress_status]
-            body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells[:-1])
-                        + f'<td style="background:#{colour}">{html.escape(cells[-1])}</td></tr>')
+            body.append(
+                "<tr>"
+                + "".join(f"<td>{html.escape(c)}</td>" for c in cells[:-1])
+                + f'<td style="background:#{colour}">{html.escape(cells[-1])}</td></tr>'
+            )
         return f'<table class="ck-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
     def _repr_mimebundle_(self, **kwargs):
         return self.box._repr_mimebundle_(**kwargs)
 
 
-def monitoring_targets_widget(workbook=None, lang: str = "fr", indicator_ids=None,
-                              **options) -> MonitoringTargetsExercise:
+def monitoring_targets_widget(
+    workbook=None, lang: str = "fr", indicator_ids=None, **options
+) -> MonitoringTargetsExercise:
     """The target-setting exercise on a team workbook (by default the packaged example).
 
     ``indicator_ids`` chooses the indicators; by default the example's five

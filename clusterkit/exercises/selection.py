@@ -1,4 +1,5 @@
 """Step 1: the criterion weights and the ranking's stability."""
+
 from __future__ import annotations
 
 import html
@@ -12,17 +13,10 @@ from ..documents.tables import label
 from ..i18n import t
 from ..steps import selection
 from ..workbook import example_path, read_workbook
-from .layout import (
-    exercise_box,
-    image,
-    line,
-    png,
-    readout,
-)
+from .layout import exercise_box, image, line, png, readout
 
 SENSITIVITY_DRAWS = 500  # enough for a steady chart, quick enough to follow a slider live
 TEAM_WEIGHTS = ""  # the preset dropdown's value for the criteria sheet's own weights
-
 
 
 def preset_weights(criteria: pd.DataFrame, preset: str) -> dict[str, float]:
@@ -45,9 +39,17 @@ class SelectionWeightsExercise:
     (:func:`selection.weight_sensitivity`) with the sliders' weights and refreshes the views.
     """
 
-    def __init__(self, candidates: pd.DataFrame, criteria: pd.DataFrame, lang: str = "fr",
-                 workbook_lang: str = "fr", *, method: str = "minmax",
-                 draws: int = SENSITIVITY_DRAWS, seed: int = 0):
+    def __init__(
+        self,
+        candidates: pd.DataFrame,
+        criteria: pd.DataFrame,
+        lang: str = "fr",
+        workbook_lang: str = "fr",
+        *,
+        method: str = "minmax",
+        draws: int = SENSITIVITY_DRAWS,
+        seed: int = 0,
+    ):
         self.candidates, self.criteria = candidates, criteria
         self.lang, self.method, self.draws, self.seed = i18n.check_lang(lang), method, draws, seed
         self.ranking: pd.DataFrame | None = None
@@ -59,17 +61,34 @@ class SelectionWeightsExercise:
         names = selection.criterion_labels(criteria, self.lang, workbook_lang)
         wide = {"description_width": "16em"}  # criterion names wrap on two lines rather than being cut
         self.sliders = {
-            c: widgets.FloatSlider(value=w, min=0.0, max=top, step=0.01, readout_format=".2f",
-                                   description=names[c], style=wide, layout=line())
-            for c, w in every[0].items()}
+            c: widgets.FloatSlider(
+                value=w,
+                min=0.0,
+                max=top,
+                step=0.01,
+                readout_format=".2f",
+                description=names[c],
+                style=wide,
+                layout=line(),
+            )
+            for c, w in every[0].items()
+        }
         self.preset = widgets.Dropdown(
             options=[(t("exercise.selection.team_weights", self.lang), TEAM_WEIGHTS)]
             + [(p["label"][self.lang], key) for key, p in presets.items()],
-            value=TEAM_WEIGHTS, description=t("exercise.selection.preset", self.lang),
-            style=wide, layout=line())
-        self.top_k = widgets.IntSlider(value=min(3, len(candidates)), min=1, max=len(candidates),
-                                       description=t("exercise.selection.top_k", self.lang),
-                                       style=wide, layout=line())
+            value=TEAM_WEIGHTS,
+            description=t("exercise.selection.preset", self.lang),
+            style=wide,
+            layout=line(),
+        )
+        self.top_k = widgets.IntSlider(
+            value=min(3, len(candidates)),
+            min=1,
+            max=len(candidates),
+            description=t("exercise.selection.top_k", self.lang),
+            style=wide,
+            layout=line(),
+        )
         self.weights_view = widgets.HTML()
         self.ranking_view = widgets.HTML(layout=widgets.Layout(flex="1 1 24em", min_width="0"))
         self.chart = image(flex="0 1 auto", min_width="0")
@@ -78,8 +97,9 @@ class SelectionWeightsExercise:
         self.top_k.observe(self.update, names="value")
         self.preset.observe(self._apply_preset, names="value")
         weights = [readout(s, lambda v: i18n.number(v, self.lang, 2)) for s in self.sliders.values()]
-        self.box = exercise_box(self.preset, *weights, self.top_k, self.weights_view,
-                                widgets.HBox([self.ranking_view, self.chart]))
+        self.box = exercise_box(
+            self.preset, *weights, self.top_k, self.weights_view, widgets.HBox([self.ranking_view, self.chart])
+        )
         self.update()
 
     def weights(self) -> dict[str, float]:
@@ -104,19 +124,29 @@ class SelectionWeightsExercise:
             self.weights_view.value = f"<p>{html.escape(t('exercise.selection.no_weight', self.lang))}</p>"
             self.ranking_view.value, self.chart.value = "", b""
             return
-        self.ranking = selection.score_candidates(self.candidates, self.criteria, method=self.method,
-                                                  weights=weights)
+        self.ranking = selection.score_candidates(self.candidates, self.criteria, method=self.method, weights=weights)
         self.sensitivity = selection.weight_sensitivity(
-            self.candidates, self.criteria, n_draws=self.draws, top_k=self.top_k.value,
-            seed=self.seed, method=self.method, weights=weights)
+            self.candidates,
+            self.criteria,
+            n_draws=self.draws,
+            top_k=self.top_k.value,
+            seed=self.seed,
+            method=self.method,
+            weights=weights,
+        )
         shares = selection.effective_weights(self.criteria, weights)
-        listed = ", ".join(f"{html.escape(s.description)} {i18n.percent(shares[c], self.lang)}"
-                           for c, s in self.sliders.items())
+        listed = ", ".join(
+            f"{html.escape(s.description)} {i18n.percent(shares[c], self.lang)}" for c, s in self.sliders.items()
+        )
         self.weights_view.value = f"<p>{html.escape(t('exercise.selection.shares', self.lang))} {listed}</p>"
         self.ranking_view.value = self._ranking_html()
-        figure = selection.sensitivity_chart(self.sensitivity, labels={
-            "x": t("selection.sensitivity.chart_x", self.lang),
-            "title": t("selection.sensitivity.chart_title", self.lang)})
+        figure = selection.sensitivity_chart(
+            self.sensitivity,
+            labels={
+                "x": t("selection.sensitivity.chart_x", self.lang),
+                "title": t("selection.sensitivity.chart_title", self.lang),
+            },
+        )
         self.chart.value = png(figure)
 
     def _ranking_html(self) -> str:

@@ -1,5 +1,6 @@
 """A batch: one pack per team workbook of a folder, each in its own folder, ``jobs`` at a time; a
 workbook that fails never stops the others."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -47,9 +48,16 @@ def _reason(error: BaseException, lines: int = 2) -> str:
     return "\n".join(str(error).strip().splitlines()[:lines])
 
 
-def batch(folder: str | Path, out_dir: str | Path, jobs: int = 1, lang: str | None = None,
-          steps: list[str] | None = None, pdf: bool = False, timeout: int = DEFAULT_TIMEOUT,
-          progress: bool = True) -> list[BatchRow]:
+def batch(
+    folder: str | Path,
+    out_dir: str | Path,
+    jobs: int = 1,
+    lang: str | None = None,
+    steps: list[str] | None = None,
+    pdf: bool = False,
+    timeout: int = DEFAULT_TIMEOUT,
+    progress: bool = True,
+) -> list[BatchRow]:
     """One pack per workbook of ``folder``, in ``out_dir/<workbook name>``, ``jobs`` at a time.
 
     A workbook that fails never stops the others: its row says why. Shows a progress bar on
@@ -110,8 +118,7 @@ def summary_table(rows: list[BatchRow], lang: str | None = None) -> str:
     lang = i18n.check_lang(lang)
     header = (t("batch.col.workbook", lang), t("batch.col.status", lang), t("batch.col.reason", lang))
     status = {(True, True): "batch.ok", (False, True): "batch.partial", (False, False): "batch.failed"}
-    body = [(r.workbook.name, t(status[r.ok, r.folder is not None], lang), r.reason.replace("\n", " | "))
-            for r in rows]
+    body = [(r.workbook.name, t(status[r.ok, r.folder is not None], lang), r.reason.replace("\n", " | ")) for r in rows]
     widths = [max(len(x[i]) for x in [header, *body]) for i in range(2)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in [header, *body]]
     lines.insert(1, "-" * max(len(line) for line in lines))

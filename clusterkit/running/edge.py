@@ -1,6 +1,7 @@
 """The edge of a command: its output folder, and the workbook read and checked once, before
 anything else happens, so that a bad workbook reaches the user as the clear message of
 :mod:`clusterkit.workbook`, never as a notebook traceback (its language: :mod:`.language`)."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,9 @@ def output_folder(path: str | Path, lang: str) -> Path:
     return path
 
 
-def open_workbook(workbook: str | Path | None, lang: str | None = None,
-                  step: str | None = None) -> tuple[Path, Workbook, str]:
+def open_workbook(
+    workbook: str | Path | None, lang: str | None = None, step: str | None = None
+) -> tuple[Path, Workbook, str]:
     """The edge of a command: the workbook's path (the packaged example when None), the workbook
     read and checked (for ``step`` when given), and the command's language (:func:`resolve_lang`)."""
     from ..workbook import example_path, read_workbook  # pandas: only once a workbook is read

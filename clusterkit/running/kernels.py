@@ -1,6 +1,7 @@
 """Warm kernels: an IPython kernel started once, given the templates' imports before any step is
 ready, then used for one notebook after another (its namespace reset between them); a pool of such
 kernels, each owned by one thread, runs independent steps at the same time."""
+
 from __future__ import annotations
 
 import ast
@@ -84,16 +85,24 @@ class Kernel:
                 import nbformat  # the notebook stack (about 0.3 s) loads while the kernel starts
                 from nbclient import NotebookClient
 
-                client = NotebookClient(nbformat.v4.new_notebook(), km=km, kernel_name=KERNEL, record_timing=False,
-                                        startup_timeout=STARTUP_TIMEOUT)
+                client = NotebookClient(
+                    nbformat.v4.new_notebook(),
+                    km=km,
+                    kernel_name=KERNEL,
+                    record_timing=False,
+                    startup_timeout=STARTUP_TIMEOUT,
+                )
                 client.start_new_kernel_client()
                 self.client = client
                 return
             except Exception as error:  # a port taken between its choice and the kernel's bind
                 _stop(client or SimpleNamespace(km=km, kc=None))
                 if attempt == 2:
-                    raise ExecutionError(t("pack.kernel_failed", i18n.DEFAULT_LANG, error=error) + "\n"
-                                         + t("pack.kernel_failed", "en", error=error)) from None
+                    raise ExecutionError(
+                        t("pack.kernel_failed", i18n.DEFAULT_LANG, error=error)
+                        + "\n"
+                        + t("pack.kernel_failed", "en", error=error)
+                    ) from None
 
     def _call(self, code: str, timeout: float) -> None:
         from jupyter_core.utils import run_sync
@@ -119,8 +128,9 @@ class Kernel:
             setup += "get_ipython().run_line_magic('reset', '-f')\n"
         if lent is not None:
             setup += f"import clusterkit.workbook.lending\nclusterkit.workbook.lending.borrow({str(lent)!r})\n"
-        self._call(f"exec({setup + 'get_ipython().execution_count = 1'!r}, {{'get_ipython': get_ipython}})",
-                   STARTUP_TIMEOUT)
+        self._call(
+            f"exec({setup + 'get_ipython().execution_count = 1'!r}, {{'get_ipython': get_ipython}})", STARTUP_TIMEOUT
+        )
         self.used = True
         self.client.nb = notebook
         self.client.timeout = timeout
@@ -167,8 +177,9 @@ class KernelPool:
         self._steps = tuple(steps)
         self._jobs: queue.Queue = queue.Queue()
         self._closed = threading.Event()
-        self._threads = [threading.Thread(target=self._serve, name=f"clusterkit-kernel-{i}")
-                         for i in range(max(1, size))]
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"clusterkit-kernel-{i}") for i in range(max(1, size))
+        ]
         for thread in self._threads:
             thread.start()
 

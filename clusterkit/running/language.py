@@ -1,6 +1,7 @@
 """The one language of a command, for its messages and its reports: ``--lang``, else
 ``CLUSTERKIT_LANG``, else the workbook's own ``language``, else French. Light on purpose: the
 command line builds its help with it before anything heavy is imported."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,9 @@ def user_lang(option: str | None = None) -> str | None:
     if not chosen:
         return None
     if str(chosen).strip().lower() not in i18n.LANGUAGES:
-        raise InputError("\n".join(t("cli.bad_lang", lang, value=chosen, variable=LANG_VARIABLE)
-                                   for lang in i18n.LANGUAGES))
+        raise InputError(
+            "\n".join(t("cli.bad_lang", lang, value=chosen, variable=LANG_VARIABLE) for lang in i18n.LANGUAGES)
+        )
     return i18n.check_lang(chosen)
 
 

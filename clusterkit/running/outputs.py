@@ -6,6 +6,7 @@ executed notebooks carry no timings and stable cell ids; the zip-based files (XL
 timestamps; the date shown is the pack's day (``SOURCE_DATE_EPOCH`` fixes it, as in reproducible
 builds).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,19 @@ if TYPE_CHECKING:
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
-LIBRARIES = ("pandas", "numpy", "matplotlib", "openpyxl", "python-docx", "networkx", "nbformat", "nbclient",
-             "nbconvert", "papermill", "ipykernel")
+LIBRARIES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "openpyxl",
+    "python-docx",
+    "networkx",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
+    "papermill",
+    "ipykernel",
+)
 
 
 def pack_date() -> dt.date:
@@ -133,7 +145,7 @@ def file_label(name: str, step: str, lang: str) -> str:
     """What a file of a step holds, from its name ``<step>-<what>[-<n>].<ext>``: ``pack.file.<what>``
     (else ``pack.file.<ext>``), its number and, for documents, its format."""
     stem, _, suffix = name.rpartition(".")
-    what = stem[len(step):].strip("-.") if stem.startswith(step) else stem
+    what = stem[len(step) :].strip("-.") if stem.startswith(step) else stem
     number = re.search(r"-(\d+)$", what)
     what = re.sub(r"-\d+$", "", what) or suffix
     key = next((k for k in (f"pack.file.{what}", f"pack.file.{suffix}") if i18n.has(k)), None)
@@ -155,30 +167,39 @@ th,td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd}th{backgr
 pre{white-space:pre-wrap;background:#fff4f4;padding:.5rem}"""
 
 
-def write_index(folder: Path, steps: list[str], cluster: str, lang: str, day: dt.date,
-                failures: tuple[StepFailure, ...] = ()) -> Path:
+def write_index(
+    folder: Path, steps: list[str], cluster: str, lang: str, day: dt.date, failures: tuple[StepFailure, ...] = ()
+) -> Path:
     """The page that links every file of the pack, in the pack's language; a step that failed
     shows why instead of its report."""
     e = html.escape
     title = t("pack.index.title", lang, cluster=cluster)
     names = sorted(p.name for p in folder.iterdir() if p.is_file())
-    parts = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
-             f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>{e(title)}</h1>\n"
-             f'<p class="ck-date">{e(t("pack.index.date", lang, date=i18n.date(day, lang)))}</p>\n'
-             f"<p>{e(t('pack.index.intro', lang))}</p>\n"]
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
+        f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n<h1>{e(title)}</h1>\n"
+        f'<p class="ck-date">{e(t("pack.index.date", lang, date=i18n.date(day, lang)))}</p>\n'
+        f"<p>{e(t('pack.index.intro', lang))}</p>\n"
+    ]
     failed = {f.step: f.error for f in failures}
     for step in steps:
         own = [n for n in names if n == step or n.startswith(f"{step}.") or n.startswith(f"{step}-")]
         own.sort(key=_file_order)
-        rows = "".join(f'<tr><td><a href="{e(quote(n))}">{e(file_label(n, step, lang))}</a></td>'
-                       f"<td><code>{e(n)}</code></td></tr>\n" for n in own)
+        rows = "".join(
+            f'<tr><td><a href="{e(quote(n))}">{e(file_label(n, step, lang))}</a></td>'
+            f"<td><code>{e(n)}</code></td></tr>\n"
+            for n in own
+        )
         parts.append(f"<h2>{e(t(f'step.{step}.title', lang))}</h2>\n")
         if step in failed:
-            parts.append(f'<p class="ck-failed">{e(t("pack.index.failed", lang))}</p>\n'
-                         f"<pre>{e(str(failed[step]))}</pre>\n")
+            parts.append(
+                f'<p class="ck-failed">{e(t("pack.index.failed", lang))}</p>\n<pre>{e(str(failed[step]))}</pre>\n'
+            )
         if own:
-            parts.append(f"<table>\n<tr><th>{e(t('pack.index.content', lang))}"
-                         f"</th><th>{e(t('pack.index.file', lang))}</th></tr>\n{rows}</table>\n")
+            parts.append(
+                f"<table>\n<tr><th>{e(t('pack.index.content', lang))}"
+                f"</th><th>{e(t('pack.index.file', lang))}</th></tr>\n{rows}</table>\n"
+            )
     parts.append(f'<p><a href="{MANIFEST}">{e(t("pack.index.manifest", lang))}</a></p>\n</body>\n</html>\n')
     path = folder / INDEX
     path.write_text("".join(parts), encoding="utf-8")
@@ -195,9 +216,17 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def write_manifest(path: Path, source: Path, steps: list[str], lang: str, pdf: bool,
-                   parameters: dict[str, dict], files: list[Path], started: dt.datetime,
-                   failures: tuple[StepFailure, ...] = ()) -> Path:
+def write_manifest(
+    path: Path,
+    source: Path,
+    steps: list[str],
+    lang: str,
+    pdf: bool,
+    parameters: dict[str, dict],
+    files: list[Path],
+    started: dt.datetime,
+    failures: tuple[StepFailure, ...] = (),
+) -> Path:
     """Everything needed to tell what made the pack: input, versions, parameters, outputs' hashes.
 
     Only ``created`` and ``seconds`` change between two packs of the same input.
@@ -207,8 +236,7 @@ def write_manifest(path: Path, source: Path, steps: list[str], lang: str, pdf: b
     templates = {}
     for step in steps:
         declared = papermill.inspect_notebook(str(template_path(step)))
-        used = {name: json.loads(spec["default"]) for name, spec in declared.items()
-                if name not in RESERVED_PARAMETERS}
+        used = {name: json.loads(spec["default"]) for name, spec in declared.items() if name not in RESERVED_PARAMETERS}
         used.update(parameters.get(step, {}))
         templates[step] = {"file": f"{step}.ipynb", "sha256": file_hash(template_path(step)), "parameters": used}
     manifest = {

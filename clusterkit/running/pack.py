@@ -15,6 +15,7 @@ Reproducibility: see :mod:`clusterkit.running.outputs`; kernels: :mod:`clusterki
 Safety: nothing is written until the workbook is valid, and everything is written into a
 temporary folder next to the output folder, renamed into place only when the whole pack succeeded.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -122,8 +123,12 @@ def execute_step(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> l
     for cell in notebook.cells:  # papermill looks for its tags in every cell
         cell.metadata.setdefault("tags", [])
     # The kernel works in the scratch folder: "." keeps its absolute path out of the notebook.
-    notebook = parameterize_notebook(notebook, {**parameters, "workbook": str(job.source), "lang": job.lang,
-                                                "output_dir": "."}, report_mode=True, kernel_name=KERNEL)
+    notebook = parameterize_notebook(
+        notebook,
+        {**parameters, "workbook": str(job.source), "lang": job.lang, "output_dir": "."},
+        report_mode=True,
+        kernel_name=KERNEL,
+    )
     try:
         kernel.execute(notebook, scratch, job.timeout, job.lent)
     except Exception as error:  # a cell that raised, a dead kernel, a cell over its time limit
@@ -155,9 +160,16 @@ def step_failure(notebook, job: StepJob, step: str, error: Exception) -> Cluster
     template only met input it cannot use (an error of the input family)."""
     import nbformat
 
-    index, output = next(((i, o) for i, c in enumerate(notebook.cells) if c.cell_type == "code"
-                                for o in c.get("outputs", []) if o.get("output_type") == "error"),
-                               (None, None))
+    index, output = next(
+        (
+            (i, o)
+            for i, c in enumerate(notebook.cells)
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ),
+        (None, None),
+    )
     if output is not None and output.get("ename") in INPUT_ERRORS:
         # bad input met inside the template: its own message, exit 2, nothing to debug
         return INPUT_ERRORS[output["ename"]](output.get("evalue", ""))
@@ -165,10 +177,20 @@ def step_failure(notebook, job: StepJob, step: str, error: Exception) -> Cluster
     nbformat.write(stable_notebook(notebook, step), failed)
     kept = job.out / failed.name
     if output is None:  # a dead kernel, a cell over its time limit
-        return ExecutionError(t("run.failed", job.lang, step=step, error=_last_line(f"{type(error).__name__}: {error}"),
-                                notebook=kept))
-    return ExecutionError(t("run.failed_cell", job.lang, step=step, cell=index + 1, purpose=cell_purpose(notebook, index, job.lang),
-                            error=_last_line(f"{output.get('ename')}: {output.get('evalue')}"), notebook=kept))
+        return ExecutionError(
+            t("run.failed", job.lang, step=step, error=_last_line(f"{type(error).__name__}: {error}"), notebook=kept)
+        )
+    return ExecutionError(
+        t(
+            "run.failed_cell",
+            job.lang,
+            step=step,
+            cell=index + 1,
+            purpose=cell_purpose(notebook, index, job.lang),
+            error=_last_line(f"{output.get('ename')}: {output.get('evalue')}"),
+            notebook=kept,
+        )
+    )
 
 
 def _last_line(text: str) -> str:
@@ -188,15 +210,25 @@ def cell_purpose(notebook, index: int, lang: str) -> str:
     """What the cell ``index`` is for: its first comment line, else the heading it (or, failing
     that, the nearest cell above it) writes: a Markdown heading or a catalogue heading of the
     report; else its first line of code."""
+
     def headings(cell) -> list[str]:
         if cell.cell_type == "markdown":
             return [line.strip("# ").strip() for line in cell.source.splitlines() if line.startswith("#")]
-        return [i18n.catalogue()[key][lang].format_map(_Blank()) for key in _HEADING_CALL.findall(cell.source)
-                if i18n.has(key)]
+        return [
+            i18n.catalogue()[key][lang].format_map(_Blank())
+            for key in _HEADING_CALL.findall(cell.source)
+            if i18n.has(key)
+        ]
 
     cell = notebook.cells[index]
-    comment = next((line.strip("# ").strip() for line in cell.source.splitlines()
-                    if line.strip().startswith("#") and line.strip("# ").strip()), None)
+    comment = next(
+        (
+            line.strip("# ").strip()
+            for line in cell.source.splitlines()
+            if line.strip().startswith("#") and line.strip("# ").strip()
+        ),
+        None,
+    )
     if comment or headings(cell):
         return comment or headings(cell)[0]
     for cell in reversed(notebook.cells[:index]):
@@ -206,10 +238,17 @@ def cell_purpose(notebook, index: int, lang: str) -> str:
     return first if len(first) <= 60 else first[:59] + "…"  # no heading at all: the code itself says
 
 
-def pack(workbook: str | Path | None = None, out_dir: str | Path = "reports", lang: str | None = None,
-         steps: list[str] | None = None, pdf: bool = False, jobs: int | None = None,
-         parameters: dict[str, dict] | None = None, timeout: int = DEFAULT_TIMEOUT,
-         pool: KernelPool | None = None) -> PackResult:
+def pack(
+    workbook: str | Path | None = None,
+    out_dir: str | Path = "reports",
+    lang: str | None = None,
+    steps: list[str] | None = None,
+    pdf: bool = False,
+    jobs: int | None = None,
+    parameters: dict[str, dict] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    pool: KernelPool | None = None,
+) -> PackResult:
     """Run every step the workbook feeds (or ``steps``) and write the team's pack into ``out_dir``.
 
     ``jobs`` bounds the steps run at the same time (default: the number of processors, at most 4);
@@ -245,8 +284,16 @@ def _attempt(kernel: Kernel, job: StepJob, step: str, parameters: dict) -> list[
         return StepFailure(step, error)
 
 
-def make_pack(source: Path, out: Path, lang: str | None, steps: list[str] | None, pdf: bool,
-              parameters: dict[str, dict], timeout: int, pool) -> PackResult:
+def make_pack(
+    source: Path,
+    out: Path,
+    lang: str | None,
+    steps: list[str] | None,
+    pdf: bool,
+    parameters: dict[str, dict],
+    timeout: int,
+    pool,
+) -> PackResult:
     """The pack of the workbook ``source`` into ``out``, its steps run by ``pool`` (anything with
     ``run_all``): :func:`pack` once its kernels are starting, and each workbook of a batch."""
     started = dt.datetime.now(dt.UTC)
@@ -281,8 +328,9 @@ def make_pack(source: Path, out: Path, lang: str | None, steps: list[str] | None
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a pack is for sharing
         job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout, lend(wb, staging))
-        outcomes = pool.run_all([lambda k, s=s: _attempt(k, job, s, parameters.get(s, {})) for s in steps],
-                                meanwhile=prepare_html)
+        outcomes = pool.run_all(
+            [lambda k, s=s: _attempt(k, job, s, parameters.get(s, {})) for s in steps], meanwhile=prepare_html
+        )
         if job.lent is not None:
             job.lent.unlink()  # not part of the pack
         failures = tuple(o for o in outcomes if isinstance(o, StepFailure))
@@ -298,5 +346,4 @@ def make_pack(source: Path, out: Path, lang: str | None, steps: list[str] | None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return PackResult(out, tuple(made), out / INDEX, out / MANIFEST, tuple(out / p.name for p in files), lang,
-                      failures)
+    return PackResult(out, tuple(made), out / INDEX, out / MANIFEST, tuple(out / p.name for p in files), lang, failures)

@@ -6,6 +6,7 @@ The kernel starts, and imports what the template imports, while the workbook is 
 written to a temporary folder inside the output folder and moved into place only when the run
 succeeded; a template that fails leaves its executed notebook there as ``<step>.failed.ipynb``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,8 +35,14 @@ class RunResult:
     figures: tuple[Path, ...]
 
 
-def run(step: str, workbook: str | Path | None = None, out_dir: str | Path = ".", lang: str | None = None,
-        parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT) -> RunResult:
+def run(
+    step: str,
+    workbook: str | Path | None = None,
+    out_dir: str | Path = ".",
+    lang: str | None = None,
+    parameters: dict | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> RunResult:
     """Execute the template of ``step`` on ``workbook`` and write its notebook, HTML report,
     tables workbook and figures into ``out_dir`` (other files there are left alone).
 
@@ -59,8 +66,16 @@ def step_kernel(step: str):
     return KernelPool(1, steps=(step,))
 
 
-def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | Path = ".",
-               parameters: dict | None = None, timeout: int = DEFAULT_TIMEOUT, pool=None) -> RunResult:
+def run_opened(
+    step: str,
+    source: Path,
+    wb: Workbook,
+    lang: str,
+    out_dir: str | Path = ".",
+    parameters: dict | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    pool=None,
+) -> RunResult:
     """:func:`run` on a workbook already opened by :func:`open_workbook`: a pack of one step, run by
     ``pool`` (:func:`step_kernel`; one of its own when None)."""
     parameters = dict(parameters or {})
@@ -78,8 +93,9 @@ def run_opened(step: str, source: Path, wb: Workbook, lang: str, out_dir: str | 
         raise
 
 
-def _run_in(out: Path, step: str, source: Path, wb: Workbook, lang: str, parameters: dict, timeout: int,
-            pool) -> RunResult:
+def _run_in(
+    out: Path, step: str, source: Path, wb: Workbook, lang: str, parameters: dict, timeout: int, pool
+) -> RunResult:
     from .outputs import pack_date
     from .pack import StepJob, execute_step
 
@@ -93,7 +109,9 @@ def _run_in(out: Path, step: str, source: Path, wb: Workbook, lang: str, paramet
             pool = step_kernel(step)
         job = StepJob(source, staging, out, lang, wb.name, pack_date(), timeout, lend(wb, staging))
         try:
-            produced, = pool.run_all([lambda kernel: execute_step(kernel, job, step, parameters)], meanwhile=prepare_html)
+            (produced,) = pool.run_all(
+                [lambda kernel: execute_step(kernel, job, step, parameters)], meanwhile=prepare_html
+            )
         except ExecutionError:
             failed = staging / f"{step}.failed.ipynb"
             if failed.exists():
@@ -108,5 +126,10 @@ def _run_in(out: Path, step: str, source: Path, wb: Workbook, lang: str, paramet
         if own_pool and pool is not None:
             pool.close()
         shutil.rmtree(staging, ignore_errors=True)
-    return RunResult(step, final[f"{step}.ipynb"], final[f"{step}.html"], final.get(f"{step}-tables.xlsx"),
-                     tuple(final[n] for n in sorted(final) if n.endswith(".png")))
+    return RunResult(
+        step,
+        final[f"{step}.ipynb"],
+        final[f"{step}.html"],
+        final.get(f"{step}-tables.xlsx"),
+        tuple(final[n] for n in sorted(final) if n.endswith(".png")),
+    )

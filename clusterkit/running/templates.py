@@ -1,5 +1,6 @@
 """A step's template as the runner sees it: where it is, the parameters it declares, the title
 cell added before its own cells, and its executed notebook as the HTML report a reader opens."""
+
 from __future__ import annotations
 
 import html
@@ -27,8 +28,11 @@ def template_path(step: str) -> Path:
     path = Path(str(resources.files("clusterkit.templates").joinpath(f"{step}.ipynb")))
     if step not in STEPS or not path.exists():
         available = ", ".join(s for s in STEPS if available_template(s))
-        raise InputError(t("run.unknown_step", "fr", step=step, steps=available) + "\n"
-                         + t("run.unknown_step", "en", step=step, steps=available))
+        raise InputError(
+            t("run.unknown_step", "fr", step=step, steps=available)
+            + "\n"
+            + t("run.unknown_step", "en", step=step, steps=available)
+        )
     return path
 
 
@@ -48,16 +52,32 @@ def check_parameters(step: str, parameters: dict, lang: str) -> None:
     declared = template_parameters(step)
     unknown = sorted(set(parameters) - (set(declared) - set(RESERVED_PARAMETERS)))  # reserved: set by the runner
     if unknown:
-        raise InputError(t("run.unknown_parameter", lang, names=", ".join(unknown), step=step,
-                           known=", ".join(n for n in declared if n not in RESERVED_PARAMETERS)))
+        raise InputError(
+            t(
+                "run.unknown_parameter",
+                lang,
+                names=", ".join(unknown),
+                step=step,
+                known=", ".join(n for n in declared if n not in RESERVED_PARAMETERS),
+            )
+        )
     for name, value in parameters.items():
         if not _is_json_value(value):
             raise InputError(t("run.parameter_not_json", lang, name=name, kind=type(value).__name__))
         default = declared[name]["default"]  # a JSON literal: the parameters cell holds JSON values only
         expected = _json_kind(json.loads(default))
         if _json_kind(value) != expected:  # caught here, not as a failure deep in the template
-            raise InputError(t("run.parameter_kind", lang, name=name, step=step, default=default,
-                               expected=t(f"run.kind.{expected}", lang), value=json.dumps(value, ensure_ascii=False)))
+            raise InputError(
+                t(
+                    "run.parameter_kind",
+                    lang,
+                    name=name,
+                    step=step,
+                    default=default,
+                    expected=t(f"run.kind.{expected}", lang),
+                    value=json.dumps(value, ensure_ascii=False),
+                )
+            )
 
 
 def _json_kind(value) -> str:
@@ -72,8 +92,10 @@ def _json_kind(value) -> str:
 def resolve_files(parameters: dict) -> dict:
     """The parameters with each file path (:data:`FILE_PARAMETERS`) made absolute: a path is
     given from the user's folder, and the template runs in another one."""
-    return {name: str(Path(value).resolve()) if name in FILE_PARAMETERS and isinstance(value, str) and value
-            else value for name, value in parameters.items()}
+    return {
+        name: str(Path(value).resolve()) if name in FILE_PARAMETERS and isinstance(value, str) and value else value
+        for name, value in parameters.items()
+    }
 
 
 def _is_json_value(value) -> bool:
@@ -112,14 +134,21 @@ def _html_exporter():
     from traitlets.config import Config
 
     v4 = nbformat.v4
-    exporter = HTMLExporter(template_name="lab", template_file="clusterkit-report.html.j2",
-                            extra_loaders=[jinja2.DictLoader({"clusterkit-report.html.j2": REPORT_TEMPLATE})],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            exclude_anchor_links=True,
-                            config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}))  # code colours: no code
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="clusterkit-report.html.j2",
+        extra_loaders=[jinja2.DictLoader({"clusterkit-report.html.j2": REPORT_TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}),
+    )  # code colours: no code
     output = v4.new_output("display_data", data={"text/html": "<p>x</p>", "text/plain": "x"})
-    exporter.from_notebook_node(v4.new_notebook(cells=[v4.new_markdown_cell("# x"), v4.new_code_cell(outputs=[output])]),
-                                resources={"house_style": ""})
+    exporter.from_notebook_node(
+        v4.new_notebook(cells=[v4.new_markdown_cell("# x"), v4.new_code_cell(outputs=[output])]),
+        resources={"house_style": ""},
+    )
     return exporter
 
 
@@ -152,8 +181,9 @@ def to_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     notebook = nbformat.read(notebook_path, as_version=4)
     notebook.cells = [_without_stderr(c) for c in notebook.cells]
     with _EXPORTING:
-        body, _ = _html_exporter().from_notebook_node(notebook, resources={"metadata": {"name": title},
-                                                                          "house_style": house_style()})
+        body, _ = _html_exporter().from_notebook_node(
+            notebook, resources={"metadata": {"name": title}, "house_style": house_style()}
+        )
     html_path.write_text(body, encoding="utf-8")
     return html_path
 

@@ -1,4 +1,5 @@
 """Static files of the kit: the house style of the reports (``report.css``)."""
+
 from importlib import resources
 
 

@@ -11,6 +11,7 @@ and sub-skill, score 1 to 5) and return DataFrames with canonical keys: scores b
 competency or register for each kind of assessor (self, peer, trainer), the blind spots where
 self-assessment and the others disagree, a training plan, and progress between two dates.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -65,15 +66,22 @@ def descriptor(skill: str, level: int, lang: str) -> str:
 
 def descriptors(lang: str) -> pd.DataFrame:
     """Every level descriptor: ``competency, skill, level, descriptor``, 12 x 5 rows."""
-    rows = [(SKILL_COMPETENCY[skill], skill, level, descriptor(skill, level, lang))
-            for skill in ENUMS["skill"] for level in LEVELS]
+    rows = [
+        (SKILL_COMPETENCY[skill], skill, level, descriptor(skill, level, lang))
+        for skill in ENUMS["skill"]
+        for level in LEVELS
+    ]
     return pd.DataFrame(rows, columns=["competency", "skill", "level", "descriptor"])
 
 
 def skill_activities() -> pd.DataFrame:
     """Which learning activity serves which sub-skill: ``skill, activity``, in catalogue order."""
-    rows = [(skill, activity) for skill in ENUMS["skill"]
-            for activity, entry in catalogue()["activities"].items() if skill in entry["skills"]]
+    rows = [
+        (skill, activity)
+        for skill in ENUMS["skill"]
+        for activity, entry in catalogue()["activities"].items()
+        if skill in entry["skills"]
+    ]
     return pd.DataFrame(rows, columns=["skill", "activity"])
 
 
@@ -83,7 +91,7 @@ def _order(by: str) -> list[str]:
 
 def _parents(by: str) -> list[str]:
     """The profile's levels above ``by``: a sub-skill has a competency and a register."""
-    return list(BY[BY.index(by) + 1:])
+    return list(BY[BY.index(by) + 1 :])
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,8 +122,13 @@ def scores(competencies: pd.DataFrame, by: str = "skill") -> pd.DataFrame:
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
     frame = competencies.assign(score=competencies["score"].astype("float64"))
-    table = (frame.groupby(["person", "skill", "assessor"], sort=False)["score"].mean()
-             .unstack("assessor").reindex(columns=list(ASSESSORS)).reset_index())
+    table = (
+        frame.groupby(["person", "skill", "assessor"], sort=False)["score"]
+        .mean()
+        .unstack("assessor")
+        .reindex(columns=list(ASSESSORS))
+        .reset_index()
+    )
     table.columns.name = None
     table["competency"] = table["skill"].map(SKILL_COMPETENCY)
     table["register"] = table["competency"].map(register_of)
@@ -164,11 +177,14 @@ def training_plan(skill_scores: pd.DataFrame, size: int = 3, target: float = 4) 
     weak = weak.assign(_person=weak["person"].map(people), _skill=weak["skill"].map(rank))
     weak = weak.sort_values(["_person", "score", "_skill"]).groupby("person", sort=False).head(size)
     activities = skill_activities().groupby("skill", sort=False)["activity"].agg("; ".join)
-    plan = weak.assign(priority=weak.groupby("person", sort=False).cumcount() + 1,
-                       next_level=np.floor(weak["score"]).astype("int64") + 1,
-                       activities=weak["skill"].map(activities))
-    return plan[["person", "priority", "competency", "skill", "score", "next_level", "activities"]] \
-        .reset_index(drop=True)
+    plan = weak.assign(
+        priority=weak.groupby("person", sort=False).cumcount() + 1,
+        next_level=np.floor(weak["score"]).astype("int64") + 1,
+        activities=weak["skill"].map(activities),
+    )
+    return plan[["person", "priority", "competency", "skill", "score", "next_level", "activities"]].reset_index(
+        drop=True
+    )
 
 
 def name_activities(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -181,8 +197,11 @@ def describe_plan(plan: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The plan as a reader sees it: the descriptor of the next level (``next_step``) and the
     activities by their labels. Rendering only; :func:`training_plan` stays canonical."""
     described = name_activities(plan, lang)
-    described.insert(described.columns.get_loc("activities"), "next_step",
-                     [descriptor(s, level, lang) for s, level in zip(plan["skill"], plan["next_level"])])
+    described.insert(
+        described.columns.get_loc("activities"),
+        "next_step",
+        [descriptor(s, level, lang) for s, level in zip(plan["skill"], plan["next_level"])],
+    )
     return described
 
 
@@ -190,14 +209,22 @@ def cohort_needs(plan: pd.DataFrame) -> pd.DataFrame:
     """The sub-skills most often in the cohort's training plans: ``skill, competency,
     facilitators`` (how many plans hold it), ``mean_score`` and ``activities``, most needed
     first. A need shared by several people is the case for a group module or a study visit."""
-    table = plan.groupby("skill", sort=False).agg(
-        competency=("competency", "first"), facilitators=("person", "nunique"),
-        mean_score=("score", "mean"), activities=("activities", "first")).reset_index()
+    table = (
+        plan.groupby("skill", sort=False)
+        .agg(
+            competency=("competency", "first"),
+            facilitators=("person", "nunique"),
+            mean_score=("score", "mean"),
+            activities=("activities", "first"),
+        )
+        .reset_index()
+    )
     return table.sort_values(["facilitators", "mean_score"], ascending=[False, True]).reset_index(drop=True)
 
 
-def progress(competencies: pd.DataFrame, before=None, after=None, by: str = "competency",
-             basis: str = "others") -> pd.DataFrame:
+def progress(
+    competencies: pd.DataFrame, before=None, after=None, by: str = "competency", basis: str = "others"
+) -> pd.DataFrame:
     """Scores at two dates and their change: ``person``, ``by`` (and the levels above it),
     ``score_before``, ``score_after``, ``score_change``.
 
@@ -224,8 +251,11 @@ def assessments(competencies: pd.DataFrame) -> pd.DataFrame:
     """Who was assessed, when and by whom: ``person, assessed_on, assessor, skills_scored`` and
     ``evidence_count`` (how many scores carry a written observation)."""
     frame = competencies.assign(has_evidence=competencies["evidence"].notna())
-    table = frame.groupby(["person", "date", "assessor"], sort=False).agg(
-        skills_scored=("skill", "nunique"), evidence_count=("has_evidence", "sum")).reset_index()
+    table = (
+        frame.groupby(["person", "date", "assessor"], sort=False)
+        .agg(skills_scored=("skill", "nunique"), evidence_count=("has_evidence", "sum"))
+        .reset_index()
+    )
     return table.rename(columns={"date": "assessed_on"}).astype({"skills_scored": "int64", "evidence_count": "int64"})
 
 
@@ -233,8 +263,11 @@ def evidence(competencies: pd.DataFrame) -> pd.DataFrame:
     """The scores that carry a written observation, most recent first: ``person, assessed_on,
     assessor, skill, score, evidence``."""
     rows = competencies[competencies["evidence"].notna()].sort_values("date", ascending=False, kind="stable")
-    return rows[["person", "date", "assessor", "skill", "score", "evidence"]] \
-        .rename(columns={"date": "assessed_on"}).reset_index(drop=True)
+    return (
+        rows[["person", "date", "assessor", "skill", "score", "evidence"]]
+        .rename(columns={"date": "assessed_on"})
+        .reset_index(drop=True)
+    )
 
 
 def person_rows(competencies: pd.DataFrame, person: str, lang: str = "fr") -> pd.DataFrame:
@@ -252,8 +285,7 @@ def person_rows(competencies: pd.DataFrame, person: str, lang: str = "fr") -> pd
 # Figures (labels arrive already localised)
 # --------------------------------------------------------------------------------------------
 @house_figure
-def radar_chart(skill_scores: pd.DataFrame, skill_labels: dict, series_labels: dict,
-                title: str = "") -> Figure:
+def radar_chart(skill_scores: pd.DataFrame, skill_labels: dict, series_labels: dict, title: str = "") -> Figure:
     """One person's sub-skill scores on a polar chart, one line per kind of assessor.
 
     ``skill_scores`` holds that person's rows of :func:`scores` by sub-skill; ``series_labels``
@@ -268,8 +300,13 @@ def radar_chart(skill_scores: pd.DataFrame, skill_labels: dict, series_labels: d
         values = table[assessor].to_numpy(dtype="float64")
         if np.isnan(values).all():
             continue
-        ax.plot(np.append(angles, angles[0]), np.append(values, values[0]), marker="o",
-                color=SERIES_COLOURS[assessor], label=series_labels[assessor])
+        ax.plot(
+            np.append(angles, angles[0]),
+            np.append(values, values[0]),
+            marker="o",
+            color=SERIES_COLOURS[assessor],
+            label=series_labels[assessor],
+        )
         ax.fill(angles, np.nan_to_num(values), color=SERIES_COLOURS[assessor], alpha=0.06)
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
@@ -286,23 +323,42 @@ def radar_chart(skill_scores: pd.DataFrame, skill_labels: dict, series_labels: d
 
 
 @house_figure
-def cohort_heatmap(skill_scores: pd.DataFrame, skill_labels: dict, value: str = "others",
-                   colorbar_label: str = "", number=lambda v: f"{v:.1f}") -> Figure:
+def cohort_heatmap(
+    skill_scores: pd.DataFrame,
+    skill_labels: dict,
+    value: str = "others",
+    colorbar_label: str = "",
+    number=lambda v: f"{v:.1f}",
+) -> Figure:
     """People (rows) x sub-skills (columns), coloured by ``value`` of :func:`scores` by sub-skill
     on the 1-5 scale, each cell written with ``number`` (a formatter in the reader's language)."""
     people = list(dict.fromkeys(skill_scores["person"]))
-    matrix = skill_scores.pivot(index="person", columns="skill", values=value) \
-        .reindex(index=people, columns=list(ENUMS["skill"]))
+    matrix = skill_scores.pivot(index="person", columns="skill", values=value).reindex(
+        index=people, columns=list(ENUMS["skill"])
+    )
     fig = Figure(figsize=(PRINT_WIDTH, 2.4 + 0.3 * len(people)), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(matrix.to_numpy(dtype="float64"), cmap="RdYlGn", vmin=1, vmax=5, aspect="auto")
     ax.grid(False)
     for (row, col), v in np.ndenumerate(matrix.to_numpy(dtype="float64")):
         if not np.isnan(v):  # white on the darkest reds and greens, black elsewhere
-            ax.text(col, row, number(v), ha="center", va="center", fontsize=8,
-                    color="white" if v < 1.6 or v > 4.4 else "black")
-    ax.set_xticks(range(matrix.shape[1]), [wrapped(skill_labels[s], 1.6, lines=2) for s in matrix.columns],
-                  rotation=50, ha="right", rotation_mode="anchor", fontsize=8)
+            ax.text(
+                col,
+                row,
+                number(v),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if v < 1.6 or v > 4.4 else "black",
+            )
+    ax.set_xticks(
+        range(matrix.shape[1]),
+        [wrapped(skill_labels[s], 1.6, lines=2) for s in matrix.columns],
+        rotation=50,
+        ha="right",
+        rotation_mode="anchor",
+        fontsize=8,
+    )
     ax.set_yticks(range(len(people)), people)
     colorbar = fig.colorbar(image, ax=ax, ticks=list(LEVELS), shrink=0.8)
     colorbar.set_label(colorbar_label)

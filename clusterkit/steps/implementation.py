@@ -10,6 +10,7 @@ column names. The collective-action typology (D000 §1.6, l. 1603-1708) is shipp
 Dates are compared by calendar day: an action whose end date is the follow-up date is still on
 time; the day after, it is one day late.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -29,8 +30,14 @@ from .plan import actor_names, gantt, plan_years, resolve_actors, with_money
 
 # The follow-up state of an action, derived from its status, its dates and the follow-up date.
 STATES = ("done", "ongoing", "late", "start_overdue", "planned", "dropped")
-STATE_COLOURS = {"done": PALETTE[3], "ongoing": PALETTE[0], "late": PALETTE[4], "start_overdue": PALETTE[1],
-                 "planned": PALETTE[2], "dropped": "#999999"}
+STATE_COLOURS = {
+    "done": PALETTE[3],
+    "ongoing": PALETTE[0],
+    "late": PALETTE[4],
+    "start_overdue": PALETTE[1],
+    "planned": PALETTE[2],
+    "dropped": "#999999",
+}
 ACTIVE = ("ongoing", "done")  # statuses of actions that have started and were not dropped
 
 
@@ -47,8 +54,10 @@ def typology() -> dict:
 def typology_examples(domains, lang: str = "fr") -> pd.DataFrame:
     """Examples of joint actions for each of ``domains``, from the typology, in ``lang``."""
     lang = i18n.check_lang(lang)
-    rows = [{"domain": d, **{scope: "; ".join(item[lang] for item in typology()[d][scope]) for scope in ENUMS["scope"]}}
-            for d in domains]
+    rows = [
+        {"domain": d, **{scope: "; ".join(item[lang] for item in typology()[d][scope]) for scope in ENUMS["scope"]}}
+        for d in domains
+    ]
     return pd.DataFrame(rows, columns=["domain", *ENUMS["scope"]])
 
 
@@ -84,24 +93,34 @@ def follow_up(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None) 
     state = np.select([late, start_overdue], ["late", "start_overdue"], status)
     days = np.select([late, start_overdue], [(as_of - end).dt.days, (as_of - start).dt.days], 0)
     spent = actions["spent"] if "spent" in actions.columns else pd.Series(np.nan, index=actions.index)
-    table = pd.DataFrame({
-        "action_id": actions["action_id"], "title": actions["title"], "plan_year": plan_years(actions),
-        "domain": actions["domain"], "scope": actions["scope"],
-        "lead": resolve_actors(actions["lead"], actor_names(actors)),
-        "start": actions["start"], "end": actions["end"], "status": status, "state": state,
-        # float, NaN when on time: the report's tables write missing integers as a dash only for floats
-        "days_late": np.where(late | start_overdue, days, np.nan),
-        "budget": actions["budget"], "spent": spent,
-        "spent_share": spent / actions["budget"].where(actions["budget"] > 0),
-    })
+    table = pd.DataFrame(
+        {
+            "action_id": actions["action_id"],
+            "title": actions["title"],
+            "plan_year": plan_years(actions),
+            "domain": actions["domain"],
+            "scope": actions["scope"],
+            "lead": resolve_actors(actions["lead"], actor_names(actors)),
+            "start": actions["start"],
+            "end": actions["end"],
+            "status": status,
+            "state": state,
+            # float, NaN when on time: the report's tables write missing integers as a dash only for floats
+            "days_late": np.where(late | start_overdue, days, np.nan),
+            "budget": actions["budget"],
+            "spent": spent,
+            "spent_share": spent / actions["budget"].where(actions["budget"] > 0),
+        }
+    )
     return table.reset_index(drop=True)
 
 
 def status_summary(follow: pd.DataFrame) -> pd.DataFrame:
     """Actions, budget and spending by follow-up state (states with no action left out), with a total."""
     grouped = follow.groupby("state")
-    table = pd.DataFrame({"actions": grouped.size(), "budget": grouped["budget"].sum(),
-                          "spent": grouped["spent"].sum(min_count=1)})
+    table = pd.DataFrame(
+        {"actions": grouped.size(), "budget": grouped["budget"].sum(), "spent": grouped["spent"].sum(min_count=1)}
+    )
     table = table.reindex([s for s in STATES if s in table.index])
     table.loc["total"] = [len(follow), follow["budget"].sum(), follow["spent"].sum(min_count=1)]
     table["spent_share"] = table["spent"] / table["budget"].where(table["budget"] > 0)
@@ -125,10 +144,16 @@ def dropped_actions(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -
     dropped = actions[actions["status"] == "dropped"]
     spent = dropped["spent"] if "spent" in dropped.columns else pd.Series(np.nan, index=dropped.index)
     reason = dropped["status_note"] if "status_note" in dropped.columns else pd.Series(np.nan, index=dropped.index)
-    return pd.DataFrame({"action_id": dropped["action_id"], "title": dropped["title"],
-                         "lead": resolve_actors(dropped["lead"], actor_names(actors)),
-                         "budget": dropped["budget"], "spent": spent,
-                         "reason": reason.astype("object")}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "action_id": dropped["action_id"],
+            "title": dropped["title"],
+            "lead": resolve_actors(dropped["lead"], actor_names(actors)),
+            "budget": dropped["budget"],
+            "spent": spent,
+            "reason": reason.astype("object"),
+        }
+    ).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -140,8 +165,12 @@ def cofinancing_absorption(actions: pd.DataFrame) -> pd.DataFrame:
     money = with_money(actions[actions["status"] != "dropped"])
     rate = money["fund"] / money["budget"].where(money["budget"] > 0)
     money = money.assign(absorbed=money["spent"] * rate.fillna(0.0) if "spent" in money.columns else np.nan)
-    table = money.groupby("plan_year").agg(budget=("budget", "sum"), spent=("spent", "sum"),
-                                           fund_planned=("fund", "sum"), fund_absorbed=("absorbed", "sum"))
+    table = money.groupby("plan_year").agg(
+        budget=("budget", "sum"),
+        spent=("spent", "sum"),
+        fund_planned=("fund", "sum"),
+        fund_absorbed=("absorbed", "sum"),
+    )
     table.index = table.index.astype("object")
     table.loc["total"] = table.sum(axis=0)
     table["absorption"] = table["fund_absorbed"] / table["fund_planned"].where(table["fund_planned"] > 0)
@@ -156,8 +185,9 @@ def typology_coverage(actions: pd.DataFrame) -> pd.DataFrame:
     """For each of the ten domains: active actions (ongoing or done) of groups of firms and of
     the whole cluster, and actions still planned."""
     active = actions[actions["status"].isin(ACTIVE)]
-    counts = pd.crosstab(pd.Categorical(active["domain"], ENUMS["domain"]),
-                         pd.Categorical(active["scope"], ENUMS["scope"]), dropna=False)
+    counts = pd.crosstab(
+        pd.Categorical(active["domain"], ENUMS["domain"]), pd.Categorical(active["scope"], ENUMS["scope"]), dropna=False
+    )
     planned = actions[actions["status"] == "planned"]["domain"].value_counts()
     table = pd.DataFrame({"domain": list(ENUMS["domain"])})
     for scope in ENUMS["scope"]:
@@ -172,8 +202,9 @@ def scope_split(actions: pd.DataFrame) -> pd.DataFrame:
     actions, budget and spending, with a total."""
     spent = actions["spent"] if "spent" in actions.columns else pd.Series(np.nan, index=actions.index)
     frame = actions.assign(active=actions["status"].isin(ACTIVE), spent=spent)
-    table = frame.groupby("scope").agg(actions=("action_id", "size"), active=("active", "sum"),
-                                       budget=("budget", "sum"), spent=("spent", "sum"))
+    table = frame.groupby("scope").agg(
+        actions=("action_id", "size"), active=("active", "sum"), budget=("budget", "sum"), spent=("spent", "sum")
+    )
     table = table.reindex([s for s in ENUMS["scope"] if s in table.index])
     table.loc["total"] = table.sum(axis=0)
     table.index.name = "scope"
@@ -204,8 +235,11 @@ def next_quarter(follow: pd.DataFrame, as_of) -> pd.DataFrame:
     ends = follow["end"].between(first, last)
     chosen = follow[open_ & (starts | ends)]
     chosen = chosen.assign(milestone=np.where(starts[chosen.index], "start", "end"))
-    return chosen[["action_id", "title", "lead", "milestone", "start", "end"]].sort_values(
-        ["start", "action_id"]).reset_index(drop=True)
+    return (
+        chosen[["action_id", "title", "lead", "milestone", "start", "end"]]
+        .sort_values(["start", "action_id"])
+        .reset_index(drop=True)
+    )
 
 
 def headline(follow: pd.DataFrame, absorption: pd.DataFrame, coverage: pd.DataFrame) -> dict:
@@ -215,11 +249,14 @@ def headline(follow: pd.DataFrame, absorption: pd.DataFrame, coverage: pd.DataFr
     return {
         "actions": int(len(follow)),
         **{state: int(counts.get(state, 0)) for state in STATES},
-        "budget": float(total["budget"]), "spent": float(total["spent"]),
+        "budget": float(total["budget"]),
+        "spent": float(total["spent"]),
         "spent_share": float(total["spent"] / total["budget"]) if total["budget"] else float("nan"),
-        "fund_planned": float(total["fund_planned"]), "fund_absorbed": float(total["fund_absorbed"]),
+        "fund_planned": float(total["fund_planned"]),
+        "fund_absorbed": float(total["fund_absorbed"]),
         "absorption": float(total["absorption"]),
-        "domains_active": int((coverage["active"] > 0).sum()), "domains": int(len(coverage)),
+        "domains_active": int((coverage["active"] > 0).sum()),
+        "domains": int(len(coverage)),
     }
 
 
@@ -228,36 +265,54 @@ def follow_up_gantt(follow: pd.DataFrame, lang: str, as_of):
     return gantt(follow, lang, "state", STATE_COLOURS, "implementation_state", marker=as_of)
 
 
-def follow_up_tables(actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None,
-                     currency: str = "") -> dict[str, TableSpec]:
+def follow_up_tables(
+    actions: pd.DataFrame, as_of, actors: pd.DataFrame | None = None, currency: str = ""
+) -> dict[str, TableSpec]:
     """The follow-up's tables at ``as_of``, by name: the HTML report shows them all, the progress
     note a few; amounts in the workbook's ``currency``."""
     follow = follow_up(actions, as_of, actors)
     state = {"state": "implementation_state"}
-    status_columns = ["action_id", "title", "plan_year", "lead", "status", "state", "end", "days_late",
-                      "budget", "spent", "spent_share"]
+    status_columns = [
+        "action_id",
+        "title",
+        "plan_year",
+        "lead",
+        "status",
+        "state",
+        "end",
+        "days_late",
+        "budget",
+        "spent",
+        "spent_share",
+    ]
     specs = [
-        TableSpec("implementation_summary", status_summary(follow), enums=state,
-                  percent=("spent_share",)),
-        TableSpec("implementation_status", follow[status_columns], enums={**state, "status": "status"},
-                  percent=("spent_share",)),
+        TableSpec("implementation_summary", status_summary(follow), enums=state, percent=("spent_share",)),
+        TableSpec(
+            "implementation_status",
+            follow[status_columns],
+            enums={**state, "status": "status"},
+            percent=("spent_share",),
+        ),
         TableSpec("implementation_delays", delays(follow), enums=state),
         TableSpec("implementation_dropped", dropped_actions(actions, actors)),
-        TableSpec("implementation_absorption", cofinancing_absorption(actions),
-                  enums={"plan_year": "plan_year"}, percent=("absorption",)),
+        TableSpec(
+            "implementation_absorption",
+            cofinancing_absorption(actions),
+            enums={"plan_year": "plan_year"},
+            percent=("absorption",),
+        ),
         TableSpec("implementation_coverage", typology_coverage(actions), enums={"domain": "domain"}),
         TableSpec("implementation_scopes", scope_split(actions), enums={"scope": "scope"}),
-        TableSpec("implementation_next_quarter", next_quarter(follow, as_of),
-                  enums={"milestone": "implementation_milestone"}),
+        TableSpec(
+            "implementation_next_quarter", next_quarter(follow, as_of), enums={"milestone": "implementation_milestone"}
+        ),
     ]
     return {spec.name: replace(spec, currency=currency) for spec in specs}
 
 
 def follow_up_headline(actions: pd.DataFrame, as_of) -> dict:
     """The figures a steering committee reads first (see :func:`headline`)."""
-    return headline(follow_up(actions, as_of),
-                                   cofinancing_absorption(actions),
-                                   typology_coverage(actions))
+    return headline(follow_up(actions, as_of), cofinancing_absorption(actions), typology_coverage(actions))
 
 
 def quarter_name(as_of, lang: str) -> str:
@@ -268,17 +323,34 @@ def quarter_name(as_of, lang: str) -> str:
 
 def summary_lines(headline: dict, lang: str, currency: str) -> list[str]:
     """The note's key figures, one sentence each."""
+
     def money(value):
         return i18n.amount(value, currency, lang)
 
     return [
-        t("implementation.note.line_actions", lang, actions=headline["actions"], done=headline["done"],
-          ongoing=headline["ongoing"] + headline["late"], planned=headline["planned"] + headline["start_overdue"],
-          dropped=headline["dropped"]),
+        t(
+            "implementation.note.line_actions",
+            lang,
+            actions=headline["actions"],
+            done=headline["done"],
+            ongoing=headline["ongoing"] + headline["late"],
+            planned=headline["planned"] + headline["start_overdue"],
+            dropped=headline["dropped"],
+        ),
         t("implementation.note.line_delays", lang, late=headline["late"], start_overdue=headline["start_overdue"]),
-        t("implementation.note.line_money", lang, spent=money(headline["spent"]), budget=money(headline["budget"]),
-          share=i18n.percent(headline["spent_share"], lang)),
-        t("implementation.note.line_fund", lang, absorbed=money(headline["fund_absorbed"]),
-          planned=money(headline["fund_planned"]), share=i18n.percent(headline["absorption"], lang)),
+        t(
+            "implementation.note.line_money",
+            lang,
+            spent=money(headline["spent"]),
+            budget=money(headline["budget"]),
+            share=i18n.percent(headline["spent_share"], lang),
+        ),
+        t(
+            "implementation.note.line_fund",
+            lang,
+            absorbed=money(headline["fund_absorbed"]),
+            planned=money(headline["fund_planned"]),
+            share=i18n.percent(headline["absorption"], lang),
+        ),
         t("implementation.note.line_domains", lang, active=headline["domains_active"], domains=headline["domains"]),
     ]

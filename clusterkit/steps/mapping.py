@@ -85,9 +85,7 @@ def _panel(employment: pd.DataFrame) -> _Panel:
     values = employment["employment"].to_numpy(dtype=float)
     bad = np.isnan(values) | (values < 0)
     if bad.any():
-        raise ValueError(
-            f"employment: {int(bad.sum())} row(s) with a missing or negative employment value"
-        )
+        raise ValueError(f"employment: {int(bad.sum())} row(s) with a missing or negative employment value")
     row_region, regions = pd.factorize(employment["region"], sort=True)
     row_sector, sectors = pd.factorize(employment["sector"], sort=True)
     row_year, years = pd.factorize(employment["year"], sort=True)
@@ -145,8 +143,9 @@ def _year_pair(years: pd.Series, start_year, end_year) -> tuple:
     return start, end
 
 
-def mapping_period(employment: pd.DataFrame, mapping_years=(), lang: str = "fr",
-                   basis: str = "employment") -> tuple[int, int]:
+def mapping_period(
+    employment: pd.DataFrame, mapping_years=(), lang: str = "fr", basis: str = "employment"
+) -> tuple[int, int]:
     """The start and end years the mapping compares: ``mapping_years`` when given, else the first
     and last years of the sheet. Raises :class:`StepInputError`, in ``lang``, when the sheet cannot
     give a mapping: a single year, a year asked for that the sheet lacks, a year with no jobs (no
@@ -184,10 +183,10 @@ def mapping_counts(sheet: pd.DataFrame, basis: str = "", lang: str = "fr") -> tu
     column of the basis used has empty cells.
     """
     if basis and basis not in BASIS_COLUMNS:
-        raise StepInputError(t("selection.input.basis_unknown", lang, basis=basis,
-                               bases=", ".join(BASIS_COLUMNS)))
-    given = {b: sheet[c].notna() if c in sheet else pd.Series(False, index=sheet.index)
-             for b, c in BASIS_COLUMNS.items()}
+        raise StepInputError(t("selection.input.basis_unknown", lang, basis=basis, bases=", ".join(BASIS_COLUMNS)))
+    given = {
+        b: sheet[c].notna() if c in sheet else pd.Series(False, index=sheet.index) for b, c in BASIS_COLUMNS.items()
+    }
     used = basis or ("employment" if given["employment"].any() else "firms")
     gaps = sheet.loc[~given[used], ["region", "sector", "year"]]
     if len(gaps):
@@ -275,11 +274,7 @@ def mapping_indicators(employment: pd.DataFrame) -> pd.DataFrame:
 
 
 def observatory_stars(
-    indicators: pd.DataFrame,
-    *,
-    size_quantile: float = 0.9,
-    specialisation_lq: float = 2.0,
-    focus_quantile: float = 0.9,
+    indicators: pd.DataFrame, *, size_quantile: float = 0.9, specialisation_lq: float = 2.0, focus_quantile: float = 0.9
 ) -> pd.DataFrame:
     """Cluster stars in the manner of the European Cluster Observatory.
 
@@ -316,9 +311,7 @@ def observatory_stars(
     )
 
 
-def specialisation_quadrants(
-    indicators: pd.DataFrame, start_year=None, end_year=None
-) -> pd.DataFrame:
+def specialisation_quadrants(indicators: pd.DataFrame, start_year=None, end_year=None) -> pd.DataFrame:
     """Place each region-sector cell in a specialisation quadrant.
 
     Takes the output of :func:`mapping_indicators`; years default to the
@@ -342,14 +335,10 @@ def specialisation_quadrants(
     keys = ["region", "sector"]
     begin = indicators.loc[indicators["year"] == start, [*keys, "lq"]]
     final = indicators.loc[indicators["year"] == end, [*keys, "lq", "employment"]]
-    cells = final.merge(begin, on=keys, suffixes=("_end", "_start")).dropna(
-        subset=["lq_start", "lq_end"]
-    )
+    cells = final.merge(begin, on=keys, suffixes=("_end", "_start")).dropna(subset=["lq_start", "lq_end"])
     change = cells["lq_end"] - cells["lq_start"]
     high, rising = cells["lq_end"] > 1, change > 0
-    quadrant = np.select(
-        [high & rising, ~high & rising, high & ~rising], list(QUADRANTS[:3]), QUADRANTS[3]
-    )
+    quadrant = np.select([high & rising, ~high & rising, high & ~rising], list(QUADRANTS[:3]), QUADRANTS[3])
     return pd.DataFrame(
         {
             "region": cells["region"],
@@ -415,8 +404,9 @@ def mapping_cells(quadrants: pd.DataFrame, stars: pd.DataFrame, shares: pd.DataF
     """One row per region-sector pair of :func:`specialisation_quadrants`, with its ``stars`` in
     ``end_year`` (:func:`observatory_stars`), its ``employment_start`` (:func:`shift_share`) and
     its employment ``growth`` since then (missing from a start of zero); highest ``lq_end`` first."""
-    cells = (quadrants.merge(stars.loc[stars["year"] == end_year, ["region", "sector", "stars"]])
-             .merge(shares[["region", "sector", "employment_start"]]))
+    cells = quadrants.merge(stars.loc[stars["year"] == end_year, ["region", "sector", "stars"]]).merge(
+        shares[["region", "sector", "employment_start"]]
+    )
     cells["growth"] = cells["employment"] / cells["employment_start"].where(cells["employment_start"] > 0) - 1
     return cells.sort_values("lq_end", ascending=False, ignore_index=True)
 
@@ -426,9 +416,15 @@ def mapping_headline(cells: pd.DataFrame, star_lq: float) -> dict:
     specialised (``lq_end`` above 1) and strongly so (at least ``star_lq``), the rising stars
     (quadrant ``star``) and the most specialised pair (``region``, ``sector``, ``lq``)."""
     best = cells.iloc[0]
-    return {"cells": len(cells), "specialised": int((cells["lq_end"] > 1).sum()),
-            "strong": int((cells["lq_end"] >= star_lq).sum()), "rising": int((cells["quadrant"] == "star").sum()),
-            "region": best["region"], "sector": best["sector"], "lq": float(best["lq_end"])}
+    return {
+        "cells": len(cells),
+        "specialised": int((cells["lq_end"] > 1).sum()),
+        "strong": int((cells["lq_end"] >= star_lq).sum()),
+        "rising": int((cells["quadrant"] == "star").sum()),
+        "region": best["region"],
+        "sector": best["sector"],
+        "lq": float(best["lq_end"]),
+    }
 
 
 def own_cell(cells: pd.DataFrame, region, sector) -> tuple[pd.Series, int] | None:
@@ -477,9 +473,7 @@ def specialisation_index(indicators: pd.DataFrame) -> pd.DataFrame:
     """
     national = indicators["sector_employment"] / indicators["total_employment"]
     term = (indicators["focus"] - national).abs() - national
-    krugman = term.groupby([indicators["region"], indicators["year"]], sort=True).sum(
-        skipna=False
-    ) + 1
+    krugman = term.groupby([indicators["region"], indicators["year"]], sort=True).sum(skipna=False) + 1
     krugman = krugman.clip(lower=0.0)  # "1 + sum" may land a rounding error below 0 for identical structures
     return krugman.rename("krugman").reset_index().assign(hoover=lambda t: t["krugman"] / 2)
 
@@ -495,12 +489,7 @@ def specialisation_ranking(indicators: pd.DataFrame, year) -> pd.DataFrame:
 # Mapping figures
 # --------------------------------------------------------------------------
 
-_QUADRANT_COLOURS = {
-    "star": PALETTE[3],
-    "emerging": PALETTE[0],
-    "mature": PALETTE[1],
-    "declining": "#999999",
-}
+_QUADRANT_COLOURS = {"star": PALETTE[3], "emerging": PALETTE[0], "mature": PALETTE[1], "declining": "#999999"}
 
 BUBBLE_LABELS = {
     "x": "Change in location quotient",
@@ -514,9 +503,7 @@ BUBBLE_LABELS = {
 
 
 @house_figure
-def bubble_chart(
-    quadrants: pd.DataFrame, labels: dict | None = None, *, annotate: int = 5
-) -> Figure:
+def bubble_chart(quadrants: pd.DataFrame, labels: dict | None = None, *, annotate: int = 5) -> Figure:
     """Bubble chart of :func:`specialisation_quadrants`.
 
     x = LQ change, y = LQ in the end year, bubble area proportional to
@@ -575,18 +562,11 @@ def strongest_specialisations(indicators: pd.DataFrame, year, size: int) -> pd.D
 
 HEATMAP_VALUE_COLUMNS = 12  # sectors up to which each cell shows its value: beyond, it would not fit at 8 pt
 
-HEATMAP_LABELS = {
-    "x": "Sector",
-    "y": "Region",
-    "colorbar": "Location quotient",
-    "title": "Location quotients, {year}",
-}
+HEATMAP_LABELS = {"x": "Sector", "y": "Region", "colorbar": "Location quotient", "title": "Location quotients, {year}"}
 
 
 @house_figure
-def lq_heatmap(
-    indicators: pd.DataFrame, year=None, labels: dict | None = None
-) -> Figure:
+def lq_heatmap(indicators: pd.DataFrame, year=None, labels: dict | None = None) -> Figure:
     """Region x sector heat map of location quotients for one year.
 
     Takes the output of :func:`mapping_indicators`; ``year`` defaults to the
@@ -597,18 +577,13 @@ def lq_heatmap(
     """
     text = merge_labels(HEATMAP_LABELS, labels)
     year = indicators["year"].max() if year is None else year
-    grid = indicators[indicators["year"] == year].pivot(
-        index="region", columns="sector", values="lq"
-    )
+    grid = indicators[indicators["year"] == year].pivot(index="region", columns="sector", values="lq")
     if grid.empty:
         raise ValueError(f"employment: no rows for year {year}")
     values = grid.to_numpy(dtype=float)
     top = max(2.0, float(np.nanmax(values)))
     # at most the printed text width: a wider figure would shrink its values below legibility
-    fig = Figure(
-        figsize=(min(3 + 0.45 * grid.shape[1], PRINT_WIDTH), 2.6 + 0.3 * grid.shape[0]),
-        layout="constrained",
-    )
+    fig = Figure(figsize=(min(3 + 0.45 * grid.shape[1], PRINT_WIDTH), 2.6 + 0.3 * grid.shape[0]), layout="constrained")
     ax = fig.subplots()
     norm = TwoSlopeNorm(1.0, 0.0, top)
     image = ax.imshow(values, cmap="RdBu_r", norm=norm, aspect="auto")

@@ -18,6 +18,7 @@ Conventions, used everywhere below:
 - Every actor of the ``actors`` sheet is on the map, related or not; a *firm* is an actor of
   type ``enterprise`` or whose id is an ``enterprise_id``.
 """
+
 from __future__ import annotations
 
 import math
@@ -59,14 +60,19 @@ def on_map(actors: pd.DataFrame, relations: pd.DataFrame, survey_round: int) -> 
     """
     ties = relations[relations["source"] != relations["target"]]
     rounds = _rounds(ties)
-    ends = pd.concat([pd.DataFrame({"actor_id": ties["source"], "first": rounds}),
-                      pd.DataFrame({"actor_id": ties["target"], "first": rounds})])
+    ends = pd.concat(
+        [
+            pd.DataFrame({"actor_id": ties["source"], "first": rounds}),
+            pd.DataFrame({"actor_id": ties["target"], "first": rounds}),
+        ]
+    )
     first = actors["actor_id"].map(ends.groupby("actor_id")["first"].min())
     return actors[first.isna() | (first <= survey_round)]
 
 
-def round_graph(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd.DataFrame,
-                survey_round: int) -> nx.Graph:
+def round_graph(
+    actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd.DataFrame, survey_round: int
+) -> nx.Graph:
     """The map of one survey round: the actors on it (:func:`on_map`) and the relations of that round."""
     return cluster_graph(on_map(actors, relations, survey_round), enterprises, in_round(relations, survey_round))
 
@@ -95,8 +101,14 @@ def cluster_graph(actors: pd.DataFrame, enterprises: pd.DataFrame, relations: pd
     """
     graph = nx.Graph()
     for row in actor_table(actors, enterprises).itertuples(index=False):
-        graph.add_node(row.actor_id, name=row.name, type=row.type, level=row.level,
-                       role=None if pd.isna(row.role) else row.role, firm=bool(row.firm))
+        graph.add_node(
+            row.actor_id,
+            name=row.name,
+            type=row.type,
+            level=row.level,
+            role=None if pd.isna(row.role) else row.role,
+            firm=bool(row.firm),
+        )
     graph.add_edges_from(_edges(relations))
     return graph
 
@@ -105,22 +117,41 @@ def _edges(relations: pd.DataFrame):
     """(a, b, attributes) for each linked pair, pairs in id order; one sort, no per-pair frames."""
     ties = relations[relations["source"] != relations["target"]]
     a, b = _pair_key(ties)
-    frame = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy(), "relation_type": ties["relation_type"].to_numpy(),
-                          "rank": ties["relation_type"].map({t: i for i, t in enumerate(RELATION_TYPES)}).to_numpy(),
-                          "intensity": ties["intensity"].to_numpy(),
-                          "formal": ties["formal"].astype("boolean").fillna(False).to_numpy(dtype=bool)})
+    frame = pd.DataFrame(
+        {
+            "a": a.to_numpy(),
+            "b": b.to_numpy(),
+            "relation_type": ties["relation_type"].to_numpy(),
+            "rank": ties["relation_type"].map({t: i for i, t in enumerate(RELATION_TYPES)}).to_numpy(),
+            "intensity": ties["intensity"].to_numpy(),
+            "formal": ties["formal"].astype("boolean").fillna(False).to_numpy(dtype=bool),
+        }
+    )
     pairs = frame.groupby(["a", "b"], sort=True)
     # the strongest relation first, the first in the schema's order on a tie
-    strongest = frame.sort_values(["a", "b", "intensity", "rank"], ascending=[True, True, False, True],
-                                  kind="stable").drop_duplicates(["a", "b"]).set_index(["a", "b"])
-    kinds = (frame.sort_values(["a", "b", "rank"], kind="stable").drop_duplicates(["a", "b", "relation_type"])
-             .groupby(["a", "b"], sort=True)["relation_type"].agg(tuple))
-    table = pd.DataFrame({"relation_types": kinds, "intensity": pairs["intensity"].max(),
-                          "formal": pairs["formal"].any(), "main_type": strongest["relation_type"]})
-    for (a, b), types, intensity, formal, main in zip(table.index, table["relation_types"], table["intensity"],
-                                                      table["formal"], table["main_type"]):
-        yield a, b, {"relation_types": types, "intensity": int(intensity), "formal": bool(formal),
-                     "main_type": main}
+    strongest = (
+        frame.sort_values(["a", "b", "intensity", "rank"], ascending=[True, True, False, True], kind="stable")
+        .drop_duplicates(["a", "b"])
+        .set_index(["a", "b"])
+    )
+    kinds = (
+        frame.sort_values(["a", "b", "rank"], kind="stable")
+        .drop_duplicates(["a", "b", "relation_type"])
+        .groupby(["a", "b"], sort=True)["relation_type"]
+        .agg(tuple)
+    )
+    table = pd.DataFrame(
+        {
+            "relation_types": kinds,
+            "intensity": pairs["intensity"].max(),
+            "formal": pairs["formal"].any(),
+            "main_type": strongest["relation_type"],
+        }
+    )
+    for (a, b), types, intensity, formal, main in zip(
+        table.index, table["relation_types"], table["intensity"], table["formal"], table["main_type"]
+    ):
+        yield a, b, {"relation_types": types, "intensity": int(intensity), "formal": bool(formal), "main_type": main}
 
 
 def _pair_key(relations: pd.DataFrame) -> list[pd.Series]:
@@ -157,12 +188,33 @@ def _centrality(graph: nx.Graph) -> pd.DataFrame:
     component = {node: i for i, nodes in enumerate(_components(graph), start=1) for node in nodes}
     degree = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
     betweenness = _betweenness(graph, betweenness_sources(graph))
-    rows = [{"actor_id": node, "name": data["name"], "type": data["type"], "level": data["level"],
-             "role": data["role"], "firm": data["firm"], "degree": graph.degree(node),
-             "degree_centrality": degree[node], "betweenness": betweenness[node],
-             "component": component[node]} for node, data in graph.nodes(data=True)]
-    columns = ["actor_id", "name", "type", "level", "role", "firm", "degree", "degree_centrality",
-               "betweenness", "component"]
+    rows = [
+        {
+            "actor_id": node,
+            "name": data["name"],
+            "type": data["type"],
+            "level": data["level"],
+            "role": data["role"],
+            "firm": data["firm"],
+            "degree": graph.degree(node),
+            "degree_centrality": degree[node],
+            "betweenness": betweenness[node],
+            "component": component[node],
+        }
+        for node, data in graph.nodes(data=True)
+    ]
+    columns = [
+        "actor_id",
+        "name",
+        "type",
+        "level",
+        "role",
+        "firm",
+        "degree",
+        "degree_centrality",
+        "betweenness",
+        "component",
+    ]
     table = pd.DataFrame(rows, columns=columns)
     table = table.sort_values(["betweenness", "degree", "actor_id"], ascending=[False, False, True])
     return table.astype({"degree": "int64", "component": "int64", "firm": "bool"}).reset_index(drop=True)
@@ -191,7 +243,7 @@ def _betweenness(graph: nx.Graph, sources: list) -> dict:
     index = {node: i for i, node in enumerate(nodes)}
     origins = np.array([index[s] for s in sources])
     for start in range(0, len(origins), max(1, _CELLS // n)):
-        chunk = origins[start:start + max(1, _CELLS // n)]
+        chunk = origins[start : start + max(1, _CELLS // n)]
         columns = np.arange(len(chunk))
         paths = np.zeros((n, len(chunk)))  # shortest paths from each source (column) to each actor
         paths[chunk, columns] = 1.0
@@ -248,8 +300,11 @@ def brokers(table: pd.DataFrame, min_betweenness: float = BROKER_MIN_BETWEENNESS
 
 def isolated_firms(graph: nx.Graph) -> pd.DataFrame:
     """Firms on the map with no relation in this round."""
-    rows = [{"actor_id": n, "name": d["name"], "role": d["role"]}
-            for n, d in graph.nodes(data=True) if d["firm"] and graph.degree(n) == 0]
+    rows = [
+        {"actor_id": n, "name": d["name"], "role": d["role"]}
+        for n, d in graph.nodes(data=True)
+        if d["firm"] and graph.degree(n) == 0
+    ]
     return pd.DataFrame(rows, columns=["actor_id", "name", "role"]).sort_values("actor_id").reset_index(drop=True)
 
 
@@ -294,10 +349,14 @@ def lead_firm_linkages(actors: pd.DataFrame, enterprises: pd.DataFrame, relation
     leads = table[table["role"] == "lead_firm"]
     rel = relations[relations["source"] != relations["target"]]
     # every relation seen from each of its two ends: the lead firm, its partner, which way it runs
-    touching = pd.concat([
-        pd.DataFrame({"lead": rel["target"], "partner": rel["source"], "into": True, "kind": rel["relation_type"]}),
-        pd.DataFrame({"lead": rel["source"], "partner": rel["target"], "into": False, "kind": rel["relation_type"]}),
-    ])
+    touching = pd.concat(
+        [
+            pd.DataFrame({"lead": rel["target"], "partner": rel["source"], "into": True, "kind": rel["relation_type"]}),
+            pd.DataFrame(
+                {"lead": rel["source"], "partner": rel["target"], "into": False, "kind": rel["relation_type"]}
+            ),
+        ]
+    )
     touching = touching[touching["lead"].isin(leads["actor_id"])]
     kind, into = touching["kind"], touching["into"]
     non_firm = ~touching["partner"].map(firm).fillna(False).astype(bool)
@@ -333,8 +392,7 @@ def tie_changes(before: nx.Graph, after: nx.Graph) -> pd.DataFrame:
 
 def tie_changes_by_type(changes: pd.DataFrame) -> pd.DataFrame:
     """Ties gained and lost per relation type (schema order), with the net change and a total."""
-    table = pd.crosstab(changes["relation_type"], changes["change"]).reindex(
-        columns=["gained", "lost"], fill_value=0)
+    table = pd.crosstab(changes["relation_type"], changes["change"]).reindex(columns=["gained", "lost"], fill_value=0)
     table = table.reindex([t for t in RELATION_TYPES if t in table.index])
     table["net"] = table["gained"] - table["lost"]
     table.loc["total"] = table.sum(axis=0)
@@ -352,12 +410,19 @@ def compare_rounds(before: nx.Graph, after: nx.Graph, min_betweenness: float = B
     first, second = summary(before, min_betweenness), summary(after, min_betweenness)
     changes = tie_changes(before, after)["change"].value_counts()
     measures = ["ties", "linked_pairs", "density", "components", "isolated_firms", "brokers"]
-    rows = [{"measure": m, "before": first[m], "after": second[m], "change": second[m] - first[m]}
-            for m in measures]
-    rows += [{"measure": f"ties_{c}", "before": float("nan"), "after": float(changes.get(c, 0)),
-              "change": float(changes.get(c, 0))} for c in ("gained", "lost")]
+    rows = [{"measure": m, "before": first[m], "after": second[m], "change": second[m] - first[m]} for m in measures]
+    rows += [
+        {
+            "measure": f"ties_{c}",
+            "before": float("nan"),
+            "after": float(changes.get(c, 0)),
+            "change": float(changes.get(c, 0)),
+        }
+        for c in ("gained", "lost")
+    ]
     return pd.DataFrame(rows, columns=["measure", "before", "after", "change"]).astype(
-        {"before": "float64", "after": "float64", "change": "float64"})
+        {"before": "float64", "after": "float64", "change": "float64"}
+    )
 
 
 def new_brokers(before: nx.Graph, after: nx.Graph, min_betweenness: float = BROKER_MIN_BETWEENNESS) -> pd.DataFrame:
@@ -371,15 +436,20 @@ def new_brokers(before: nx.Graph, after: nx.Graph, min_betweenness: float = BROK
 
 
 # -- the figure --------------------------------------------------------------------------------
-TYPE_COLOURS = dict(zip(ENUMS["actor_type"], (*PALETTE[:2], "#8c564b", *PALETTE[3:6], PALETTE[2], PALETTE[6],
-                                              "#999999")))
+TYPE_COLOURS = dict(
+    zip(ENUMS["actor_type"], (*PALETTE[:2], "#8c564b", *PALETTE[3:6], PALETTE[2], PALETTE[6], "#999999"))
+)
 _LIGHT = {PALETTE[1], PALETTE[2], PALETTE[6], "#999999"}  # colours that take a dark label
 # Colour carries the relation type; the line style groups the types (market, support,
 # cooperation, governance) so that a grey print still reads.
 RELATION_STYLES = {
-    "supply": ("#1f4e79", "solid"), "subcontracting": ("#2e86c1", "solid"),
-    "service": ("#117a65", "dashed"), "finance": ("#b7950b", "dashed"), "training": ("#7d3c98", "dashed"),
-    "information": ("#c0392b", "dotted"), "joint_action": ("#e67e22", "solid"),
+    "supply": ("#1f4e79", "solid"),
+    "subcontracting": ("#2e86c1", "solid"),
+    "service": ("#117a65", "dashed"),
+    "finance": ("#b7950b", "dashed"),
+    "training": ("#7d3c98", "dashed"),
+    "information": ("#c0392b", "dotted"),
+    "joint_action": ("#e67e22", "solid"),
     "governance": ("#566573", "dashdot"),
 }
 _PER_ROW = 10  # nodes per row inside a level band before another row is opened
@@ -439,8 +509,7 @@ def layout_by_level(graph: nx.Graph, seed: int = 1) -> dict:
     spring = nx.spring_layout(graph, seed=seed) if len(graph) else {}
     positions = {}
     for level, (centre, _, rows) in _bands(graph).items():
-        nodes = sorted((n for n, d in graph.nodes(data=True) if d["level"] == level),
-                       key=lambda n: (spring[n][0], n))
+        nodes = sorted((n for n, d in graph.nodes(data=True) if d["level"] == level), key=lambda n: (spring[n][0], n))
         for rank, node in enumerate(nodes):
             x = rank / (len(nodes) - 1) if len(nodes) > 1 else 0.5
             positions[node] = (x, centre + ((rows - 1) / 2 - rank % rows) * _ROW_GAP)
@@ -459,8 +528,16 @@ def key_actors(graph: nx.Graph, broker_ids=(), count: int = KEY_ACTORS) -> list:
 
 
 @house_figure
-def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level_labels: dict,
-                marker_labels: dict, broker_ids=(), positions: dict | None = None, seed: int = 1):
+def cluster_map(
+    graph: nx.Graph,
+    type_labels: dict,
+    relation_labels: dict,
+    level_labels: dict,
+    marker_labels: dict,
+    broker_ids=(),
+    positions: dict | None = None,
+    seed: int = 1,
+):
     """Draw the map: actors coloured by type in micro / meso / macro bands, relations coloured
     and styled by type with a width growing with intensity, lead firms as squares, brokers ringed.
 
@@ -484,67 +561,126 @@ def cluster_map(graph: nx.Graph, type_labels: dict, relation_labels: dict, level
     broker_ids = set(broker_ids)
     key = key_actors(graph, broker_ids)
     # under the map, one above the other: actor legend, tie legend, key (inches)
-    heights = [_MAP_SCALE * -bottom, 0.2 * math.ceil((len(types) + 2) / 3) + 0.1,
-               0.2 * math.ceil((len(kinds) + 2) / 3) + 0.1, 0.2 * (math.ceil(len(key) / 2) + 1) + 0.1]
+    heights = [
+        _MAP_SCALE * -bottom,
+        0.2 * math.ceil((len(types) + 2) / 3) + 0.1,
+        0.2 * math.ceil((len(kinds) + 2) / 3) + 0.1,
+        0.2 * (math.ceil(len(key) / 2) + 1) + 0.1,
+    ]
     fig = plt.figure(figsize=(PRINT_WIDTH, sum(heights)))
     grid = fig.add_gridspec(4, 1, height_ratios=heights, hspace=0.0, left=0.01, right=0.99, top=0.99, bottom=0.01)
     ax = fig.add_subplot(grid[0])
     for band, (level, (centre, half, _)) in enumerate(bands.items()):
         ax.axhspan(centre - half, centre + half, color="#f4f6f7" if band % 2 == 0 else "#eaeded", zorder=0)
-        ax.text(-0.05, centre, level_labels[level], ha="right", va="center", fontsize=9, fontweight="bold",
-                color="#444444")
+        ax.text(
+            -0.05, centre, level_labels[level], ha="right", va="center", fontsize=9, fontweight="bold", color="#444444"
+        )
     sizes = {n: base_size + 30 * min(graph.degree(n), 12) for n in graph}
     for kind in RELATION_TYPES:
         for same_band, bend in ((False, 0.12), (True, 0.3)):  # ties inside a band bend more
-            edges = [(a, b) for a, b, d in graph.edges(data=True) if d["main_type"] == kind
-                     and (graph.nodes[a]["level"] == graph.nodes[b]["level"]) == same_band]
+            edges = [
+                (a, b)
+                for a, b, d in graph.edges(data=True)
+                if d["main_type"] == kind and (graph.nodes[a]["level"] == graph.nodes[b]["level"]) == same_band
+            ]
             if edges:
                 colour, style = RELATION_STYLES[kind]
-                nx.draw_networkx_edges(graph, positions, edgelist=edges, ax=ax, edge_color=colour, style=style,
-                                       width=[0.5 + 0.6 * graph.edges[e]["intensity"] for e in edges], alpha=0.6,
-                                       arrows=True, arrowstyle="-", connectionstyle=f"arc3,rad={bend}",
-                                       node_size=[sizes[n] for n in graph])
+                nx.draw_networkx_edges(
+                    graph,
+                    positions,
+                    edgelist=edges,
+                    ax=ax,
+                    edge_color=colour,
+                    style=style,
+                    width=[0.5 + 0.6 * graph.edges[e]["intensity"] for e in edges],
+                    alpha=0.6,
+                    arrows=True,
+                    arrowstyle="-",
+                    connectionstyle=f"arc3,rad={bend}",
+                    node_size=[sizes[n] for n in graph],
+                )
     for shape, is_lead in (("o", False), ("s", True)):
         nodes = [n for n, d in graph.nodes(data=True) if (d["role"] == "lead_firm") == is_lead]
         if nodes:
             nx.draw_networkx_nodes(
-                graph, positions, nodelist=nodes, ax=ax, node_shape=shape,
+                graph,
+                positions,
+                nodelist=nodes,
+                ax=ax,
+                node_shape=shape,
                 node_color=[TYPE_COLOURS[graph.nodes[n]["type"]] for n in nodes],
                 node_size=[sizes[n] for n in nodes],
                 edgecolors=["black" if n in broker_ids else "white" for n in nodes],
-                linewidths=[2.4 if n in broker_ids else 0.8 for n in nodes])
+                linewidths=[2.4 if n in broker_ids else 0.8 for n in nodes],
+            )
     for colour in ("white", "black"):  # dark text on the light colours of the palette
         nodes = [n for n in graph if (TYPE_COLOURS[graph.nodes[n]["type"]] in _LIGHT) == (colour == "black")]
-        nx.draw_networkx_labels(graph, positions, labels={n: n for n in nodes}, ax=ax, font_size=8,
-                                font_color=colour, font_weight="bold")
+        nx.draw_networkx_labels(
+            graph, positions, labels={n: n for n in nodes}, ax=ax, font_size=8, font_color=colour, font_weight="bold"
+        )
     ax.set_xlim(-0.2, 1.04)
     ax.set_ylim(bottom, 0)
     ax.axis("off")
     node_handles = [_marker("o", TYPE_COLOURS[t], "white", type_labels[t]) for t in types]
-    node_handles += [_marker("s", "#bbbbbb", "white", marker_labels["lead_firm"]),
-                     _marker("o", "#bbbbbb", "black", marker_labels["broker"], edge_width=2.5)]
-    edge_handles = [Line2D([], [], color=RELATION_STYLES[k][0], linestyle=RELATION_STYLES[k][1], linewidth=2,
-                           label=relation_labels[k]) for k in kinds]
-    edge_handles += [Line2D([], [], color="#555555", linewidth=0.5 + 0.6 * i, label=f"{marker_labels['intensity']} {i}")
-                     for i in (1, 3)]
+    node_handles += [
+        _marker("s", "#bbbbbb", "white", marker_labels["lead_firm"]),
+        _marker("o", "#bbbbbb", "black", marker_labels["broker"], edge_width=2.5),
+    ]
+    edge_handles = [
+        Line2D(
+            [], [], color=RELATION_STYLES[k][0], linestyle=RELATION_STYLES[k][1], linewidth=2, label=relation_labels[k]
+        )
+        for k in kinds
+    ]
+    edge_handles += [
+        Line2D([], [], color="#555555", linewidth=0.5 + 0.6 * i, label=f"{marker_labels['intensity']} {i}")
+        for i in (1, 3)
+    ]
     for row, handles in ((1, node_handles), (2, edge_handles)):
         legend_ax = fig.add_subplot(grid[row])
         legend_ax.axis("off")
-        legend_ax.legend(handles=handles, loc="upper left", ncol=3, fontsize=8, borderaxespad=0.1,
-                         handlelength=2.2, columnspacing=1.2)
+        legend_ax.legend(
+            handles=handles,
+            loc="upper left",
+            ncol=3,
+            fontsize=8,
+            borderaxespad=0.1,
+            handlelength=2.2,
+            columnspacing=1.2,
+        )
     key_ax = fig.add_subplot(grid[3])
     key_ax.axis("off")
-    key_ax.text(0.0, 1.0, marker_labels["key"], ha="left", va="top", fontsize=8, fontweight="bold",
-                transform=key_ax.transAxes)
+    key_ax.text(
+        0.0, 1.0, marker_labels["key"], ha="left", va="top", fontsize=8, fontweight="bold", transform=key_ax.transAxes
+    )
     half = math.ceil(len(key) / 2)
     for column in (0, 1):
-        names = [wrapped(f"{n} {graph.nodes[n]['name']}", PRINT_WIDTH / 2 - 0.2, 8, lines=1)
-                 for n in key[column * half:(column + 1) * half]]
-        key_ax.text(0.5 * column, 1.0 - 0.2 / heights[3], "\n".join(names), ha="left", va="top", fontsize=8,
-                    linespacing=1.45, transform=key_ax.transAxes)
+        names = [
+            wrapped(f"{n} {graph.nodes[n]['name']}", PRINT_WIDTH / 2 - 0.2, 8, lines=1)
+            for n in key[column * half : (column + 1) * half]
+        ]
+        key_ax.text(
+            0.5 * column,
+            1.0 - 0.2 / heights[3],
+            "\n".join(names),
+            ha="left",
+            va="top",
+            fontsize=8,
+            linespacing=1.45,
+            transform=key_ax.transAxes,
+        )
     return fig
 
 
 def _marker(shape: str, face: str, edge: str, label: str, edge_width: float = 1.0) -> Line2D:
-    return Line2D([], [], marker=shape, linestyle="", markersize=9, markerfacecolor=face, markeredgecolor=edge,
-                  markeredgewidth=edge_width, label=label)
+    return Line2D(
+        [],
+        [],
+        marker=shape,
+        linestyle="",
+        markersize=9,
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        markeredgewidth=edge_width,
+        label=label,
+    )

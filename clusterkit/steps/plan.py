@@ -15,6 +15,7 @@ Conventions used throughout:
   the cluster; the rest of the budget is the local contribution;
 - a workload year is a calendar year: an action counts in every year its start..end span touches.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,7 @@ from ..schema import ENUMS
 
 QUADRANTS = ("do_first", "plan_carefully", "easy_gains", "reconsider")
 DEFAULT_THRESHOLD = 3.5  # on the 1-5 scales: 4 and 5 are high, 1 to 3 low
-LINKAGE_CHECKS = ("action_without_objective", "objective_without_action", "swot_ref_unknown",
-                  "swot_not_addressed")
+LINKAGE_CHECKS = ("action_without_objective", "objective_without_action", "swot_ref_unknown", "swot_not_addressed")
 SWOT_PROBLEMS = ("weakness", "threat")
 WARNINGS = ("no_quick_win_first_year", "no_gender_objective", "no_lead", "past_horizon", "over_capacity")
 KIND_COLOURS = {"quick_win": PALETTE[1], "structuring": PALETTE[0]}
@@ -65,8 +65,10 @@ def actions_of_year(actions: pd.DataFrame, year: int = 0) -> pd.DataFrame:
         return actions
     years = plan_years(actions)
     if not (years == year).any():
-        raise ValueError(f"no action in plan year {year}; the plan's years are "
-                         f"{', '.join(str(y) for y in sorted(years.dropna().unique()))}")
+        raise ValueError(
+            f"no action in plan year {year}; the plan's years are "
+            f"{', '.join(str(y) for y in sorted(years.dropna().unique()))}"
+        )
     return actions[years == year]
 
 
@@ -103,10 +105,14 @@ def priority_matrix(actions: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD)
     """
     high_impact = actions["impact"].astype(float) >= threshold
     high_feasibility = actions["feasibility"].astype(float) >= threshold
-    quadrant = np.select([high_impact & high_feasibility, high_impact, high_feasibility],
-                         ["do_first", "plan_carefully", "easy_gains"], "reconsider")
+    quadrant = np.select(
+        [high_impact & high_feasibility, high_impact, high_feasibility],
+        ["do_first", "plan_carefully", "easy_gains"],
+        "reconsider",
+    )
     table = actions[["action_id", "title", "kind", "impact", "feasibility"]].assign(
-        score=(actions["impact"] * actions["feasibility"]).astype("Int64"), quadrant=quadrant)
+        score=(actions["impact"] * actions["feasibility"]).astype("Int64"), quadrant=quadrant
+    )
     # one sortable number: the score first, the impact breaks ties
     key = table["score"].astype(float) * 10 + table["impact"].astype(float)
     table["rank"] = key.rank(method="min", ascending=False).astype("int64")
@@ -120,30 +126,47 @@ def _spread(points: pd.DataFrame, radius: float = 0.25) -> pd.DataFrame:
     k = group.cumcount().to_numpy()
     angle = 2 * np.pi * k / np.maximum(n, 1) + np.pi / 2
     offset = np.where(n > 1, radius, 0.0)
-    return points.assign(x=points["feasibility"].astype(float) + offset * np.cos(angle),
-                         y=points["impact"].astype(float) + offset * np.sin(angle))
+    return points.assign(
+        x=points["feasibility"].astype(float) + offset * np.cos(angle),
+        y=points["impact"].astype(float) + offset * np.sin(angle),
+    )
 
 
 @house_figure
-def priority_figure(matrix: pd.DataFrame, quadrant_labels: dict[str, str], kind_labels: dict[str, str],
-                    xlabel: str, ylabel: str, threshold: float = DEFAULT_THRESHOLD):
+def priority_figure(
+    matrix: pd.DataFrame,
+    quadrant_labels: dict[str, str],
+    kind_labels: dict[str, str],
+    xlabel: str,
+    ylabel: str,
+    threshold: float = DEFAULT_THRESHOLD,
+):
     """The prioritisation matrix: one labelled point per action, the four quadrants named."""
     fig, ax = plt.subplots(figsize=(PRINT_WIDTH, 5.6))
     ax.axvline(threshold, color="#888888", lw=1)
     ax.axhline(threshold, color="#888888", lw=1)
-    corners = {"do_first": (5.45, 5.45, "right", "top"), "plan_carefully": (0.55, 5.45, "left", "top"),
-               "easy_gains": (5.45, 0.55, "right", "bottom"), "reconsider": (0.55, 0.55, "left", "bottom")}
+    corners = {
+        "do_first": (5.45, 5.45, "right", "top"),
+        "plan_carefully": (0.55, 5.45, "left", "top"),
+        "easy_gains": (5.45, 0.55, "right", "bottom"),
+        "reconsider": (0.55, 0.55, "left", "bottom"),
+    }
     for quadrant, (x, y, ha, va) in corners.items():
         ax.text(x, y, quadrant_labels[quadrant], ha=ha, va=va, fontsize=9, color="#555555", style="italic")
     points = _spread(matrix)
     for kind, colour in KIND_COLOURS.items():
         chosen = points[points["kind"] == kind]
-        ax.scatter(chosen["x"], chosen["y"], s=70, color=colour, label=kind_labels[kind], zorder=3,
-                   edgecolor="white")
+        ax.scatter(chosen["x"], chosen["y"], s=70, color=colour, label=kind_labels[kind], zorder=3, edgecolor="white")
     for row in points.itertuples(index=False):
         left = row.x < float(row.feasibility) - 1e-9  # a point spread to the left of its tie: its label too
-        ax.annotate(row.action_id, (row.x, row.y), xytext=(-4 if left else 4, 4), textcoords="offset points",
-                    ha="right" if left else "left", fontsize=8)
+        ax.annotate(
+            row.action_id,
+            (row.x, row.y),
+            xytext=(-4 if left else 4, 4),
+            textcoords="offset points",
+            ha="right" if left else "left",
+            fontsize=8,
+        )
     ax.set(xlim=(0.5, 5.5), ylim=(0.5, 5.5), xticks=range(1, 6), yticks=range(1, 6), xlabel=xlabel, ylabel=ylabel)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     fig.tight_layout()
@@ -187,8 +210,7 @@ def _swot_links(actions: pd.DataFrame) -> pd.DataFrame:
     return links.explode("swot_id").dropna(subset=["swot_id"])
 
 
-def linkage_problems(actions: pd.DataFrame, objectives: pd.DataFrame,
-                     swot: pd.DataFrame | None = None) -> pd.DataFrame:
+def linkage_problems(actions: pd.DataFrame, objectives: pd.DataFrame, swot: pd.DataFrame | None = None) -> pd.DataFrame:
     """What breaks the chain from the SWOT to the objectives to the actions.
 
     Rows have a ``check`` (one of :data:`LINKAGE_CHECKS`), the ``item`` concerned (an action,
@@ -206,7 +228,9 @@ def linkage_problems(actions: pd.DataFrame, objectives: pd.DataFrame,
         unknown = links[~links["swot_id"].isin(set(swot["swot_id"].dropna()))]
         rows += [("swot_ref_unknown", a, ref) for a, ref in zip(unknown["action_id"], unknown["swot_id"])]
         open_problems = swot_coverage(actions, swot).query("actions == 0")
-        rows += [("swot_not_addressed", s, text) for s, text in zip(open_problems["swot_id"], open_problems["statement"])]
+        rows += [
+            ("swot_not_addressed", s, text) for s, text in zip(open_problems["swot_id"], open_problems["statement"])
+        ]
     return pd.DataFrame(rows, columns=["check", "item", "detail"])
 
 
@@ -224,6 +248,7 @@ class PlanWarning:
 
     def values_for(self, lang: str) -> dict[str, str]:
         """The message's placeholders written for readers of ``lang``."""
+
         def written(value):
             if isinstance(value, pd.Timestamp):
                 return i18n.date(value, lang)
@@ -261,13 +286,23 @@ def yearly_load(actions: pd.DataFrame) -> pd.DataFrame:
     """Actions running and starting in each calendar year of the plan (dropped actions left out)."""
     live = _live(actions)
     years = range(int(live["start"].dt.year.min()), int(live["end"].dt.year.max()) + 1) if len(live) else range(0)
-    return pd.DataFrame({"year": pd.Series(list(years), dtype="object"),  # a label, not a quantity to format
-                         "running": pd.Series([int(_running(live, y).sum()) for y in years], dtype="int64"),
-                         "starting": pd.Series([int((live["start"].dt.year == y).sum()) for y in years], dtype="int64")})
+    return pd.DataFrame(
+        {
+            "year": pd.Series(list(years), dtype="object"),  # a label, not a quantity to format
+            "running": pd.Series([int(_running(live, y).sum()) for y in years], dtype="int64"),
+            "starting": pd.Series([int((live["start"].dt.year == y).sum()) for y in years], dtype="int64"),
+        }
+    )
 
 
-def plan_warnings(actions: pd.DataFrame, objectives: pd.DataFrame, orientation: str | None = None,
-                  horizon_years=None, start_date=None, capacity: int = 0) -> list[PlanWarning]:
+def plan_warnings(
+    actions: pd.DataFrame,
+    objectives: pd.DataFrame,
+    orientation: str | None = None,
+    horizon_years=None,
+    start_date=None,
+    capacity: int = 0,
+) -> list[PlanWarning]:
     """The plan's quality warnings, in a fixed order; an empty list for a sound plan.
 
     - ``no_quick_win_first_year``: plan year 1 holds no quick win (D002 §4, l. 507);
@@ -291,16 +326,26 @@ def plan_warnings(actions: pd.DataFrame, objectives: pd.DataFrame, orientation: 
     if closes is not None:
         late = actions[actions["end"] > closes]
         if len(late):
-            warnings.append(PlanWarning("past_horizon", tuple(late["action_id"]),
-                                        {"horizon_end": closes, "horizon_years": int(horizon_years)}))
+            warnings.append(
+                PlanWarning(
+                    "past_horizon",
+                    tuple(late["action_id"]),
+                    {"horizon_end": closes, "horizon_years": int(horizon_years)},
+                )
+            )
     if capacity:
         live = _live(actions)
         load = yearly_load(actions)
         for year, count in zip(load["year"], load["running"]):
             if count > capacity:
                 running = live[_running(live, year)]
-                warnings.append(PlanWarning("over_capacity", tuple(running["action_id"]),
-                                            {"year": str(year), "count": int(count), "capacity": int(capacity)}))
+                warnings.append(
+                    PlanWarning(
+                        "over_capacity",
+                        tuple(running["action_id"]),
+                        {"year": str(year), "count": int(count), "capacity": int(capacity)},
+                    )
+                )
     return warnings
 
 
@@ -308,8 +353,9 @@ def workbook_warnings(wb, capacity: int = 0) -> list[PlanWarning]:
     """:func:`plan_warnings` for a team's workbook: its actions and objectives, the cluster's
     orientation and start date, the vision's horizon."""
     horizon = wb["vision"].iloc[0]["horizon_years"] if wb.has("vision") else None
-    return plan_warnings(wb["actions"], wb["objectives"], wb.cluster.get("orientation"), horizon,
-                         wb.cluster.get("start_date"), capacity)
+    return plan_warnings(
+        wb["actions"], wb["objectives"], wb.cluster.get("orientation"), horizon, wb.cluster.get("start_date"), capacity
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,9 +382,15 @@ def gantt_layout(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 @house_figure
-def gantt_figure(layout: pd.DataFrame, colour_by: str, colour_labels: dict[str, str],
-                 colours: dict[str, str], domain_labels: dict[str, str], marker: pd.Timestamp | None = None,
-                 marker_label: str = ""):
+def gantt_figure(
+    layout: pd.DataFrame,
+    colour_by: str,
+    colour_labels: dict[str, str],
+    colours: dict[str, str],
+    domain_labels: dict[str, str],
+    marker: pd.Timestamp | None = None,
+    marker_label: str = "",
+):
     """Horizontal bars from start to end, one line per action under its domain's heading.
 
     Bars are coloured by the ``colour_by`` column: ``colours`` and ``colour_labels`` map its
@@ -351,10 +403,20 @@ def gantt_figure(layout: pd.DataFrame, colour_by: str, colour_labels: dict[str, 
     for value, legend in colour_labels.items():
         chosen = bars[bars[colour_by] == value]
         if len(chosen):
-            ax.barh(chosen["position"], chosen["days"].astype(float), left=mdates.date2num(chosen["start"]),
-                    height=0.6, color=colours[value], label=legend)
-    labels = [domain_labels[row.domain] if row.line == "domain" else wrapped(f"{row.action_id} {row.title}", TITLE_WIDTH, 8, lines=2)
-              for row in layout.itertuples(index=False)]
+            ax.barh(
+                chosen["position"],
+                chosen["days"].astype(float),
+                left=mdates.date2num(chosen["start"]),
+                height=0.6,
+                color=colours[value],
+                label=legend,
+            )
+    labels = [
+        domain_labels[row.domain]
+        if row.line == "domain"
+        else wrapped(f"{row.action_id} {row.title}", TITLE_WIDTH, 8, lines=2)
+        for row in layout.itertuples(index=False)
+    ]
     ax.set_yticks(layout["position"], labels, fontsize=8, linespacing=1.0)
     for tick, line in zip(ax.get_yticklabels(), layout["line"]):
         if line == "domain":
@@ -373,26 +435,42 @@ def gantt_figure(layout: pd.DataFrame, colour_by: str, colour_labels: dict[str, 
     return fig
 
 
-def gantt(actions: pd.DataFrame, lang: str, colour_by: str = "kind", colours: dict = KIND_COLOURS,
-          enum: str = "action_kind", marker=None):
+def gantt(
+    actions: pd.DataFrame,
+    lang: str,
+    colour_by: str = "kind",
+    colours: dict = KIND_COLOURS,
+    enum: str = "action_kind",
+    marker=None,
+):
     """The Gantt chart of ``actions`` grouped by domain, labelled in ``lang``: bars coloured by
     the ``colour_by`` column (the action kind unless said otherwise) with ``colours`` and the labels
     of enumeration ``enum``; ``marker``, a date, is drawn as the follow-up line."""
     layout = gantt_layout(actions)
     present = set(layout[colour_by].dropna())
     return gantt_figure(
-        layout, colour_by, {v: t(f"enum.{enum}.{v}", lang) for v in colours if v in present}, colours,
+        layout,
+        colour_by,
+        {v: t(f"enum.{enum}.{v}", lang) for v in colours if v in present},
+        colours,
         {d: t(f"enum.domain.{d}", lang) for d in layout["domain"].unique()},
-        marker=marker, marker_label=t("implementation.as_of_marker", lang) if marker is not None else "")
+        marker=marker,
+        marker_label=t("implementation.as_of_marker", lang) if marker is not None else "",
+    )
 
 
 def responsibilities(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who leads each action and who takes part, actor ids replaced by the actors' names."""
     names = actor_names(actors)
     partners = actions["partners"] if "partners" in actions.columns else pd.Series(pd.NA, index=actions.index)
-    return pd.DataFrame({"action_id": actions["action_id"], "title": actions["title"],
-                         "lead": resolve_actors(actions["lead"], names),
-                         "partners": resolve_actors(partners, names)}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "action_id": actions["action_id"],
+            "title": actions["title"],
+            "lead": resolve_actors(actions["lead"], names),
+            "partners": resolve_actors(partners, names),
+        }
+    ).reset_index(drop=True)
 
 
 def who_does_what(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -400,17 +478,26 @@ def who_does_what(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -> 
     their number; the busiest actors first."""
     names = actor_names(actors)
     partners = actions["partners"] if "partners" in actions.columns else pd.Series(pd.NA, index=actions.index)
-    roles = pd.concat([
-        pd.DataFrame({"ref": actions["lead"].map(split_refs), "action_id": actions["action_id"], "role": "lead"}),
-        pd.DataFrame({"ref": partners.map(split_refs), "action_id": actions["action_id"], "role": "partner"}),
-    ]).explode("ref").dropna(subset=["ref"])
+    roles = (
+        pd.concat(
+            [
+                pd.DataFrame(
+                    {"ref": actions["lead"].map(split_refs), "action_id": actions["action_id"], "role": "lead"}
+                ),
+                pd.DataFrame({"ref": partners.map(split_refs), "action_id": actions["action_id"], "role": "partner"}),
+            ]
+        )
+        .explode("ref")
+        .dropna(subset=["ref"])
+    )
     roles["actor"] = roles["ref"].map(lambda ref: names.get(ref, ref))
 
     def ids(role):
         return roles[roles["role"] == role].groupby("actor")["action_id"].agg(lambda s: ", ".join(sorted(set(s))))
 
-    table = pd.DataFrame({"leads": ids("lead"), "partner_in": ids("partner"),
-                          "actions": roles.groupby("actor")["action_id"].nunique()})
+    table = pd.DataFrame(
+        {"leads": ids("lead"), "partner_in": ids("partner"), "actions": roles.groupby("actor")["action_id"].nunique()}
+    )
     table.index.name = "actor"
     return table.reset_index().sort_values(["actions", "actor"], ascending=[False, True]).reset_index(drop=True)
 
@@ -447,8 +534,9 @@ def budget_by(actions: pd.DataFrame, by: str) -> pd.DataFrame:
     """Budget, support fund share and local contribution by ``domain``, ``objective_id`` or
     ``plan_year``, with a ``total`` row; ``fund_share`` is fund / budget."""
     money = with_money(actions)
-    table = money.groupby(by, sort=True).agg(actions=("action_id", "size"), budget=("budget", "sum"),
-                                             fund=("fund", "sum"), local=("local", "sum"))
+    table = money.groupby(by, sort=True).agg(
+        actions=("action_id", "size"), budget=("budget", "sum"), fund=("fund", "sum"), local=("local", "sum")
+    )
     if by == "domain":
         table = table.reindex([d for d in ENUMS["domain"] if d in table.index])
     table.index = table.index.astype("object")
@@ -463,8 +551,15 @@ def subsidy_schedule(actions: pd.DataFrame, schedule) -> pd.DataFrame:
     fund and local contribution once the schedule applies."""
     before = budget_by(actions, "plan_year").set_index("plan_year")
     after = budget_by(apply_subsidy_schedule(actions, schedule), "plan_year").set_index("plan_year")
-    table = pd.DataFrame({"budget": before["budget"], "workbook_share": before["fund_share"],
-                          "fund_share": after["fund_share"], "fund": after["fund"], "local": after["local"]})
+    table = pd.DataFrame(
+        {
+            "budget": before["budget"],
+            "workbook_share": before["fund_share"],
+            "fund_share": after["fund_share"],
+            "fund": after["fund"],
+            "local": after["local"],
+        }
+    )
     table["local_share"] = table["local"] / table["budget"].where(table["budget"] > 0)
     table.index.name = "plan_year"
     return table.reset_index()
@@ -474,13 +569,25 @@ def actions_table(actions: pd.DataFrame, actors: pd.DataFrame | None = None) -> 
     """The plan's actions as stakeholders read them: by plan year and start, the lead named."""
     money = with_money(actions)
     table = money.assign(lead=resolve_actors(actions["lead"], actor_names(actors)))
-    columns = ["plan_year", "action_id", "title", "objective_id", "kind", "domain", "lead", "start", "end",
-               "budget", "fund"]
+    columns = [
+        "plan_year",
+        "action_id",
+        "title",
+        "objective_id",
+        "kind",
+        "domain",
+        "lead",
+        "start",
+        "end",
+        "budget",
+        "fund",
+    ]
     return table.sort_values(["plan_year", "start", "action_id"])[columns].reset_index(drop=True)
 
 
-def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
-                       actors: pd.DataFrame | None = None, currency: str = "") -> list[TableSpec]:
+def action_plan_tables(
+    actions: pd.DataFrame, objectives: pd.DataFrame, actors: pd.DataFrame | None = None, currency: str = ""
+) -> list[TableSpec]:
     """The tables of the action plan, in the document's order: the HTML report, the DOCX and the
     XLSX all show these; amounts in the workbook's ``currency``."""
     total = {"plan_year": "plan_year", "objective_id": "objective"}  # enumerations so that "total" is translated
@@ -488,11 +595,16 @@ def action_plan_tables(actions: pd.DataFrame, objectives: pd.DataFrame,
     specs = [
         TableSpec("plan_objectives", objective_coverage(actions, objectives)),
         TableSpec("plan_actions", actions_table(actions, actors), enums={"kind": "action_kind", "domain": "domain"}),
-        TableSpec("plan_budget_year", budgets["plan_year"], enums={"plan_year": total["plan_year"]},
-                  percent=("fund_share",)),
+        TableSpec(
+            "plan_budget_year", budgets["plan_year"], enums={"plan_year": total["plan_year"]}, percent=("fund_share",)
+        ),
         TableSpec("plan_budget_domain", budgets["domain"], enums={"domain": "domain"}, percent=("fund_share",)),
-        TableSpec("plan_budget_objective", budgets["objective_id"], enums={"objective_id": total["objective_id"]},
-                  percent=("fund_share",)),
+        TableSpec(
+            "plan_budget_objective",
+            budgets["objective_id"],
+            enums={"objective_id": total["objective_id"]},
+            percent=("fund_share",),
+        ),
         TableSpec("plan_responsibilities", responsibilities(actions, actors)),
         TableSpec("plan_who", who_does_what(actions, actors)),
     ]

@@ -60,8 +60,7 @@ def _check_selection_inputs(candidates: pd.DataFrame, criteria: pd.DataFrame) ->
     wrong = sorted(set(criteria["direction"]) - set(DIRECTIONS))
     if wrong:
         raise ValueError(
-            f"criteria: unknown direction {', '.join(map(str, wrong))} "
-            f"(expected {' or '.join(DIRECTIONS)})"
+            f"criteria: unknown direction {', '.join(map(str, wrong))} (expected {' or '.join(DIRECTIONS)})"
         )
     if not (criteria["weight"] > 0).all():
         raise ValueError("criteria: every weight must be greater than zero")
@@ -108,9 +107,7 @@ def eliminations(candidates: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFra
     if "min_threshold" not in criteria.columns:
         thresholds = pd.Series(np.nan, index=criteria["criterion"])
     else:
-        thresholds = pd.Series(
-            criteria["min_threshold"].to_numpy(dtype=float), index=criteria["criterion"]
-        )
+        thresholds = pd.Series(criteria["min_threshold"].to_numpy(dtype=float), index=criteria["criterion"])
     values = candidates.set_index("candidate_id")[list(thresholds.index)].astype(float)
     failed = values.lt(thresholds, axis=1).stack()
     long = values.stack()[failed].rename("value").reset_index()
@@ -118,9 +115,7 @@ def eliminations(candidates: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFra
     return long.assign(threshold=thresholds.loc[long["criterion"]].to_numpy())
 
 
-def normalise_criteria(
-    candidates: pd.DataFrame, criteria: pd.DataFrame, method: str = "minmax"
-) -> pd.DataFrame:
+def normalise_criteria(candidates: pd.DataFrame, criteria: pd.DataFrame, method: str = "minmax") -> pd.DataFrame:
     """Normalised criterion values, best = highest whatever the direction.
 
     Values of a ``lower_better`` criterion are negated first (x -> -x), so the
@@ -135,9 +130,7 @@ def normalise_criteria(
     0 (zscore). Returns a candidate_id x criterion table.
     """
     if method not in NORMALISATIONS:
-        raise ValueError(
-            f"unknown normalisation {method!r} (expected {', '.join(NORMALISATIONS)})"
-        )
+        raise ValueError(f"unknown normalisation {method!r} (expected {', '.join(NORMALISATIONS)})")
     _check_selection_inputs(candidates, criteria)
     names = list(criteria["criterion"])
     sign = np.where(criteria["direction"].to_numpy() == "lower_better", -1.0, 1.0)
@@ -156,11 +149,7 @@ def normalise_criteria(
 
 
 def score_candidates(
-    candidates: pd.DataFrame,
-    criteria: pd.DataFrame,
-    *,
-    method: str = "minmax",
-    weights: dict | None = None,
+    candidates: pd.DataFrame, criteria: pd.DataFrame, *, method: str = "minmax", weights: dict | None = None
 ) -> pd.DataFrame:
     """Weighted multi-criteria score and ranking of candidate clusters.
 
@@ -249,13 +238,8 @@ def weight_sensitivity(
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, order.shape[1] + 1), axis=1)
     keys = [c for c in ("candidate_id", "name") if c in kept.columns]
-    result = kept[keys].assign(
-        p_top_k=(ranks <= top_k).mean(axis=0),
-        mean_rank=ranks.mean(axis=0),
-    )
-    result = result.merge(base[["candidate_id", "rank"]], on="candidate_id").rename(
-        columns={"rank": "base_rank"}
-    )
+    result = kept[keys].assign(p_top_k=(ranks <= top_k).mean(axis=0), mean_rank=ranks.mean(axis=0))
+    result = result.merge(base[["candidate_id", "rank"]], on="candidate_id").rename(columns={"rank": "base_rank"})
     result = result[[*keys, "base_rank", "p_top_k", "mean_rank"]].sort_values(
         ["p_top_k", "mean_rank"], ascending=[False, True], kind="stable"
     )
@@ -273,12 +257,16 @@ def weight_sensitivity(
 def criteria_table(criteria: pd.DataFrame, names: dict[str, str], weights: dict | None = None) -> pd.DataFrame:
     """The criteria as the report shows them: ``criterion`` (its name from ``names``), ``group``,
     ``direction``, the ``weight`` used (:func:`effective_weights`) and ``min_threshold``."""
-    thresholds = (criteria["min_threshold"] if "min_threshold" in criteria
-                  else pd.Series(np.nan, index=criteria.index))
-    return pd.DataFrame({"criterion": [names[c] for c in criteria["criterion"]], "group": criteria["group"],
-                         "direction": criteria["direction"],
-                         "weight": effective_weights(criteria, weights).to_numpy(),
-                         "min_threshold": thresholds})
+    thresholds = criteria["min_threshold"] if "min_threshold" in criteria else pd.Series(np.nan, index=criteria.index)
+    return pd.DataFrame(
+        {
+            "criterion": [names[c] for c in criteria["criterion"]],
+            "group": criteria["group"],
+            "direction": criteria["direction"],
+            "weight": effective_weights(criteria, weights).to_numpy(),
+            "min_threshold": thresholds,
+        }
+    )
 
 
 def elimination_table(ranking: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -286,14 +274,24 @@ def elimination_table(ranking: pd.DataFrame, names: dict[str, str]) -> pd.DataFr
     ``candidate_id, name, criterion`` (its name from ``names``), ``value, threshold``."""
     out = ranking[ranking["eliminated"]]
     return pd.DataFrame(
-        [{"candidate_id": row["candidate_id"], "name": row["name"], "criterion": names[reason["criterion"]],
-          "value": reason["value"], "threshold": reason["threshold"]}
-         for _, row in out.iterrows() for reason in row["elimination_reasons"]],
-        columns=["candidate_id", "name", "criterion", "value", "threshold"])
+        [
+            {
+                "candidate_id": row["candidate_id"],
+                "name": row["name"],
+                "criterion": names[reason["criterion"]],
+                "value": reason["value"],
+                "threshold": reason["threshold"],
+            }
+            for _, row in out.iterrows()
+            for reason in row["elimination_reasons"]
+        ],
+        columns=["candidate_id", "name", "criterion", "value", "threshold"],
+    )
 
 
-def sensitivity_groups(sensitivity: pd.DataFrame, robust_from: float = 0.9,
-                       uncertain_above: float = 0.1) -> tuple[pd.DataFrame, pd.DataFrame]:
+def sensitivity_groups(
+    sensitivity: pd.DataFrame, robust_from: float = 0.9, uncertain_above: float = 0.1
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The candidates of :func:`weight_sensitivity` that stay in the top k in at least
     ``robust_from`` of the draws (robust), and those whose place there is uncertain (strictly
     between ``uncertain_above`` and ``robust_from``)."""
@@ -359,9 +357,7 @@ def preset_criteria(preset: str) -> pd.DataFrame:
             "unit": [r["unit"] for r in rows],
             "label_fr": [r["label"]["fr"] for r in rows],
             "label_en": [r["label"]["en"] for r in rows],
-            "sources": [
-                "; ".join(f"{s['ref']} l. {s['lines']}" for s in r["sources"]) for r in rows
-            ],
+            "sources": ["; ".join(f"{s['ref']} l. {s['lines']}" for s in r["sources"]) for r in rows],
         }
     )
 
@@ -395,7 +391,9 @@ def criterion_labels(criteria: pd.DataFrame, lang: str, workbook_lang: str) -> d
     """
     if lang == workbook_lang and "label" in criteria.columns:
         return dict(zip(criteria["criterion"], criteria["label"]))
-    presets = {row["criterion"]: row["label"][lang]
-               for preset in selection_presets().values() for row in preset["criteria"]}
-    return {c: i18n.t(f"label.{c}", lang) if i18n.has(f"label.{c}") else presets.get(c, c)
-            for c in criteria["criterion"]}
+    presets = {
+        row["criterion"]: row["label"][lang] for preset in selection_presets().values() for row in preset["criteria"]
+    }
+    return {
+        c: i18n.t(f"label.{c}", lang) if i18n.has(f"label.{c}") else presets.get(c, c) for c in criteria["criterion"]
+    }

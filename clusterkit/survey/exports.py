@@ -6,6 +6,7 @@ server puts before them; metadata columns are told apart from the form's own. Of
 submissions, those rejected in review and the older versions of one submission or one firm are
 set aside, each with its reason.
 """
+
 from __future__ import annotations
 
 import glob
@@ -37,9 +38,28 @@ _LINKS = ("_submission__uuid", "_parent_index", "parent_key")
 # A submission's ids, the most stable first: an edit gives it a new instanceID (and _uuid), but
 # Kobo keeps meta/rootUuid and ODK Central its KEY; meta/deprecatedID names the previous one.
 _UUIDS = ("rootuuid", "key", "_uuid", "instanceid")
-_META = {"start", "end", "today", "deviceid", "instanceid", "instancename", "rootuuid", "deprecatedid", "key",
-         "parent_key", "submissiondate", "submitterid", "submittername", "attachmentspresent",
-         "attachmentsexpected", "status", "reviewstate", "edits", "formversion", "audit"}
+_META = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "instanceid",
+    "instancename",
+    "rootuuid",
+    "deprecatedid",
+    "key",
+    "parent_key",
+    "submissiondate",
+    "submitterid",
+    "submittername",
+    "attachmentspresent",
+    "attachmentsexpected",
+    "status",
+    "reviewstate",
+    "edits",
+    "formversion",
+    "audit",
+}
 
 
 @dataclass
@@ -47,9 +67,9 @@ class ExportTable:
     """One sheet of an export: its fields mapped to canonical keys, and its rows."""
 
     raw: RawSheet
-    positions: dict[str, int]     # canonical key -> column position
-    headers: dict[str, str]       # canonical key -> the export's own header
-    meta: dict[str, int]          # lower-cased metadata name -> column position
+    positions: dict[str, int]  # canonical key -> column position
+    headers: dict[str, str]  # canonical key -> the export's own header
+    meta: dict[str, int]  # lower-cased metadata name -> column position
     ignored: list[str]
     # a multiple choice exported only as one 0/1 column per choice: key -> [(position, choice)]
     choices: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
@@ -145,8 +165,18 @@ def _map_table(raw: RawSheet, aliases: dict[str, str]) -> ExportTable:
 
 
 def export_error(file: str, code: str, value, sheet: str | None = None, **values) -> WorkbookError:
-    return WorkbookError([Problem(code, file, sheet, value=value, expected=(f"survey.err.{code}.expected", values),
-                                  fix=(f"survey.err.{code}.fix", values))])
+    return WorkbookError(
+        [
+            Problem(
+                code,
+                file,
+                sheet,
+                value=value,
+                expected=(f"survey.err.{code}.expected", values),
+                fix=(f"survey.err.{code}.fix", values),
+            )
+        ]
+    )
 
 
 def _odk_zip(path: Path) -> list[RawSheet] | None:
@@ -231,12 +261,12 @@ class Submission:
 
     row: int
     key: str | None
-    ids: frozenset[str]           # its own ids and the one it replaces (deprecatedID)
-    lineage: frozenset[str]       # ids shared by every version of one submission
-    firm: str | None              # the enterprise id as typed, to find duplicates of one firm
+    ids: frozenset[str]  # its own ids and the one it replaces (deprecatedID)
+    lineage: frozenset[str]  # ids shared by every version of one submission
+    firm: str | None  # the enterprise id as typed, to find duplicates of one firm
     time: pd.Timestamp | None
     rejected: bool
-    replaces: str | None          # meta/deprecatedID: the version this one is an edit of
+    replaces: str | None  # meta/deprecatedID: the version this one is an edit of
 
 
 @dataclass(frozen=True)
@@ -245,15 +275,21 @@ class SkippedSubmission:
 
     export_row: int
     firm: str | None
-    reason: str                   # "rejected", "older_version" or "older_duplicate"
+    reason: str  # "rejected", "older_version" or "older_duplicate"
     newer_row: int | None = None  # the submission that supersedes it
-    relations: int = 0            # its repeat rows, left out with it
+    relations: int = 0  # its repeat rows, left out with it
     ids: frozenset[str] = frozenset()
-    kept_at: int | None = None    # a rejected submission an earlier import wrote: its enterprises row
+    kept_at: int | None = None  # a rejected submission an earlier import wrote: its enterprises row
 
     def message(self, lang: str) -> str:
-        text = t(f"survey.report.skip.{self.reason}", lang, row=self.export_row, firm=self.firm or "—",
-                 newer=self.newer_row or "—", relations=self.relations)
+        text = t(
+            f"survey.report.skip.{self.reason}",
+            lang,
+            row=self.export_row,
+            firm=self.firm or "—",
+            newer=self.newer_row or "—",
+            relations=self.relations,
+        )
         return text if self.kept_at is None else f"{text} {t('survey.report.skip.kept', lang, row=self.kept_at)}"
 
 
@@ -277,11 +313,18 @@ def list_submissions(main: ExportTable) -> list[Submission]:
         lineage = {i for i in ids if i} | ({f"_id:{kobo_id}"} if kobo_id else set())
         review = main.meta_value(cells, "reviewstate", "_validation_status") or ""
         firm = main.value(cells, "enterprise_id")
-        out.append(Submission(number, next((i for i in ids[:-1] if i), None), frozenset(i for i in ids if i),
-                               frozenset(lineage), None if is_blank(firm) else cell_text(firm).strip(),
-                               _time(main.meta_value(cells, "submissiondate", "_submission_time")),
-                               normalise(review) in _REJECTED,
-                               ids[-1]))
+        out.append(
+            Submission(
+                number,
+                next((i for i in ids[:-1] if i), None),
+                frozenset(i for i in ids if i),
+                frozenset(lineage),
+                None if is_blank(firm) else cell_text(firm).strip(),
+                _time(main.meta_value(cells, "submissiondate", "_submission_time")),
+                normalise(review) in _REJECTED,
+                ids[-1],
+            )
+        )
     return out
 
 
@@ -291,6 +334,7 @@ def _newest(group: list[Submission]) -> Submission:
 
     def rank(s: Submission):
         return (s.time or pd.Timestamp.min, not (s.ids - {s.replaces}) & replaced, s.row)
+
     return max(group, key=rank)
 
 
@@ -307,6 +351,7 @@ def select_submissions(found: list[Submission]) -> tuple[list[Submission], list[
         while link[i] != i:
             link[i] = i = link[link[i]]
         return i
+
     holder: dict[str, int] = {}
     for i, s in enumerate(accepted):
         for name in s.lineage:
@@ -329,4 +374,3 @@ def select_submissions(found: list[Submission]) -> tuple[list[Submission], list[
         kept.append(replace(newest, ids=frozenset().union(*(o.ids for o in group))))
     kept.sort(key=lambda s: (s.time or pd.Timestamp.min, s.row))
     return kept, sorted(skipped, key=lambda s: s.export_row)
-

@@ -5,6 +5,7 @@ review and superseded versions are left out; a resubmission or an edit updates i
 place; every relation gets a survey round. The workbook is edited through
 :class:`~clusterkit.workbook.WorkbookEditor`: checked before and after, its previous version kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,9 @@ from .xlsform import RELATION_FIELDS, UUID_COLUMN
 FIRM_ACTOR = {"type": "enterprise", "level": "micro"}  # a surveyed firm added to the cluster map
 
 
-def _parse(table: ExportTable, sheet: str, head: tuple, body: list[tuple],
-           origin: list[int]) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+def _parse(
+    table: ExportTable, sheet: str, head: tuple, body: list[tuple], origin: list[int]
+) -> tuple[pd.DataFrame, list[int], list[Problem]]:
     """Typed rows and their problems, each located at the export row ``origin`` gives."""
     problems: list[Problem] = []
     raw = RawSheet(table.raw.title, [head] + body, table.raw.file)
@@ -57,8 +59,19 @@ def _parse(table: ExportTable, sheet: str, head: tuple, body: list[tuple],
     rows = [origin[r - 2] for r in rows]
     problems = [replace(p, row=origin[p.row - 2]) for p in problems]
     if sheet == "enterprises":  # the workbook's cross-column rules, on the export's own rows
-        check_rules(Workbook(Path(raw.file), {}, {sheet: frame}, {sheet: rows}, {sheet: raw.title}, [],
-                              {sheet: raw.file}, {sheet: table.headers}), problems)
+        check_rules(
+            Workbook(
+                Path(raw.file),
+                {},
+                {sheet: frame},
+                {sheet: rows},
+                {sheet: raw.title},
+                [],
+                {sheet: raw.file},
+                {sheet: table.headers},
+            ),
+            problems,
+        )
     problems.sort(key=lambda p: p.row)  # stable: the columns of one row stay in order
     return frame, rows, [replace(p, column=table.headers.get(p.column, p.column)) for p in problems]
 
@@ -91,8 +104,11 @@ def _record(frame: pd.DataFrame, index) -> dict:
     values = {}
     for key in frame.columns:
         value = frame.at[index, key]
-        values[key] = None if value is pd.NA or (isinstance(value, float) and value != value) else \
-            (value.item() if hasattr(value, "item") else value)
+        values[key] = (
+            None
+            if value is pd.NA or (isinstance(value, float) and value != value)
+            else (value.item() if hasattr(value, "item") else value)
+        )
     return values
 
 
@@ -109,8 +125,14 @@ class ImportedRow:
 
     def message(self, lang: str) -> str:
         key = self.key if self.relation is None else relation_label(*self.relation, lang=lang)
-        text = t("survey.report.row", lang, sheet=sheet_title(self.sheet, lang), row=self.workbook_row,
-                 key=key, export_row=self.export_row)
+        text = t(
+            "survey.report.row",
+            lang,
+            sheet=sheet_title(self.sheet, lang),
+            row=self.workbook_row,
+            key=key,
+            export_row=self.export_row,
+        )
         return text if self.replaced is None else f"{text} {t('survey.report.replaced', lang, uuid=self.replaced)}"
 
 
@@ -144,9 +166,14 @@ class ImportReport:
 
     def format(self, lang: str | None = None) -> str:
         lang = i18n.check_lang(lang or self.lang)
-        lines = [t("survey.report.title", lang, export=self.export.name, workbook=self.workbook.name),
-                 t("survey.report.round_given" if self.round_given else "survey.report.round_default", lang,
-                   round=self.survey_round)]
+        lines = [
+            t("survey.report.title", lang, export=self.export.name, workbook=self.workbook.name),
+            t(
+                "survey.report.round_given" if self.round_given else "survey.report.round_default",
+                lang,
+                round=self.survey_round,
+            ),
+        ]
         for name in ("added", "updated", "removed"):
             rows = getattr(self, name)
             if rows:
@@ -162,10 +189,10 @@ class ImportReport:
             lines += ["  - " + p.message(lang) for p in self.rejected]
         if self.ignored_columns:
             lines.append(t("survey.report.ignored", lang, columns=", ".join(self.ignored_columns)))
-        lines.append(t("survey.report.backup", lang, path=self.backup) if self.backup
-                     else t("survey.report.unchanged", lang))
+        lines.append(
+            t("survey.report.backup", lang, path=self.backup) if self.backup else t("survey.report.unchanged", lang)
+        )
         return "\n".join(lines)
-
 
 
 def _records(wb: Workbook, key: str) -> dict[int, dict]:
@@ -193,15 +220,31 @@ class _Merge:
         self.actors = {r["actor_id"]: r["name"] for r in self.records["actors"].values()}
 
     def reject(self, table: ExportTable, at: int, code: str, key: str | None = None, value=None, **values) -> None:
-        self.report.rejected.append(Problem(code, table.raw.file, table.raw.title, at, table.headers.get(key, key),
-                                            value, (f"survey.err.{code}.expected", values),
-                                            (f"survey.err.{code}.fix", {})))
+        self.report.rejected.append(
+            Problem(
+                code,
+                table.raw.file,
+                table.raw.title,
+                at,
+                table.headers.get(key, key),
+                value,
+                (f"survey.err.{code}.expected", values),
+                (f"survey.err.{code}.fix", {}),
+            )
+        )
 
-    def put(self, sheet: str, row: int | None, values: dict, key: str, export_row: int,
-            replaced: str | None = None) -> int:
+    def put(
+        self, sheet: str, row: int | None, values: dict, key: str, export_row: int, replaced: str | None = None
+    ) -> int:
         """Write ``values`` on ``row`` (None: a new row at the end) and report what happened."""
-        done = ImportedRow(sheet, key, export_row, row or self.edit.sheet(sheet).next_row,
-                           _relation(values) if sheet == "relations" else None, replaced)
+        done = ImportedRow(
+            sheet,
+            key,
+            export_row,
+            row or self.edit.sheet(sheet).next_row,
+            _relation(values) if sheet == "relations" else None,
+            replaced,
+        )
         if row is None:
             self.edit.sheet(sheet).append(values)
             self.report.added.append(done)
@@ -243,8 +286,15 @@ class _Merge:
                 row, holder, replaced = holder, None, earlier
                 submission = replace(submission, ids=submission.ids | {earlier})
             if holder is not None:  # never overwrite a firm another submission or the team entered
-                self.reject(main, number, "id_taken", "enterprise_id", firm, row=holder,
-                            sheet=self.edit.sheet("enterprises").ws.title)
+                self.reject(
+                    main,
+                    number,
+                    "id_taken",
+                    "enterprise_id",
+                    firm,
+                    row=holder,
+                    sheet=self.edit.sheet("enterprises").ws.title,
+                )
                 continue
             row = self.put("enterprises", row, {**values, UUID_COLUMN: uuid}, firm, number, replaced)
             row_of_uuid[uuid], id_at_row[row], accepted[number] = row, firm, (firm, submission)
@@ -254,7 +304,8 @@ class _Merge:
         taken = {i for _, s in accepted.values() for i in s.ids}
         self.report.skipped = [  # a rejection after an earlier import: its rows are the team's to remove
             replace(s, kept_at=next((row_of_uuid[i] for i in s.ids - taken if i in row_of_uuid), None))
-            for s in self.report.skipped]
+            for s in self.report.skipped
+        ]
         return accepted
 
     def _target(self, value):
@@ -278,8 +329,9 @@ class _Merge:
         left_out = {s.export_row: s for s in self.report.skipped}
         body, origin, parent_of, held = [], [], {}, set()
         for number, cells in repeat.rows():
-            parent = by_id.get(submission_id(repeat.meta_value(cells, "_submission__uuid", "parent_key"))) or \
-                by_index.get(repeat.meta_value(cells, "_parent_index"))
+            parent = by_id.get(
+                submission_id(repeat.meta_value(cells, "_submission__uuid", "parent_key"))
+            ) or by_index.get(repeat.meta_value(cells, "_parent_index"))
             if parent in left_out:  # the relations of a skipped submission are left out with it
                 left_out[parent] = replace(left_out[parent], relations=left_out[parent].relations + 1)
                 continue
@@ -293,14 +345,22 @@ class _Merge:
             if problem is not None:
                 code, ids = problem
                 about_target = code.startswith("target")
-                self.reject(repeat, number, code, "target" if about_target else None,
-                            target if about_target else None, ids=ids)
+                self.reject(
+                    repeat, number, code, "target" if about_target else None, target if about_target else None, ids=ids
+                )
                 held.add(parent)
                 continue
             parent_of[number] = parent
             for choice in _split_choices(repeat.value(cells, "relation_type"), "relation_type"):
-                body.append((accepted[parent][0], target, choice, repeat.value(cells, "intensity"),
-                             repeat.value(cells, "formal")))
+                body.append(
+                    (
+                        accepted[parent][0],
+                        target,
+                        choice,
+                        repeat.value(cells, "intensity"),
+                        repeat.value(cells, "formal"),
+                    )
+                )
                 origin.append(number)
         self.report.skipped = [left_out[s.export_row] for s in self.report.skipped]
         head = ("source",) + tuple(k if repeat.has(k) else None for k in RELATION_FIELDS)
@@ -327,8 +387,9 @@ class _Merge:
             for row in slots:  # ties the resubmission no longer declares
                 self.edit.sheet("relations").clear(row)
                 gone = self.records["relations"][row]
-                self.report.removed.append(ImportedRow("relations", _relation_key(gone), submission.row, row,
-                                                       _relation(gone)))
+                self.report.removed.append(
+                    ImportedRow("relations", _relation_key(gone), submission.row, row, _relation(gone))
+                )
 
 
 def _round(wb: Workbook, survey_round, path: Path) -> int:
@@ -338,12 +399,20 @@ def _round(wb: Workbook, survey_round, path: Path) -> int:
     its imports go to round 1, which the summary says.
     """
     relations = wb.sheets.get("relations")
-    rounds = [] if relations is None or "survey_round" not in relations else \
-        sorted({int(r) for r in relations["survey_round"].dropna()})
+    rounds = (
+        []
+        if relations is None or "survey_round" not in relations
+        else sorted({int(r) for r in relations["survey_round"].dropna()})
+    )
     if survey_round is None:
         if any(r > 1 for r in rounds):
-            raise export_error(path.name, "round_required", ", ".join(map(str, rounds)),
-                                wb.sheet_titles.get("relations"), next=rounds[-1] + 1)
+            raise export_error(
+                path.name,
+                "round_required",
+                ", ".join(map(str, rounds)),
+                wb.sheet_titles.get("relations"),
+                next=rounds[-1] + 1,
+            )
         return 1
     if isinstance(survey_round, bool) or not isinstance(survey_round, int) or survey_round < 1:
         raise export_error(path.name, "round_invalid", survey_round)
@@ -373,8 +442,15 @@ def import_export(export_path, workbook_path, lang: str | None = None, survey_ro
         main, repeat = read_export(export_path)
         found = list_submissions(main)
         kept, skipped = select_submissions(found)
-        report = ImportReport(export_path, workbook_path, lang, chosen, survey_round is not None, skipped=skipped,
-                              ignored_columns=main.ignored + repeat.ignored)
+        report = ImportReport(
+            export_path,
+            workbook_path,
+            lang,
+            chosen,
+            survey_round is not None,
+            skipped=skipped,
+            ignored_columns=main.ignored + repeat.ignored,
+        )
         merge = _Merge(edit, report)
         accepted = merge.submissions(main, kept)
         merge.relations(main, repeat, found, accepted)

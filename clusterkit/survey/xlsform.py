@@ -4,6 +4,7 @@ The form is generated from the schema's ``enterprises`` sheet: one question per 
 its canonical key, plus a repeat group for the firm's relations. An export therefore maps back
 onto the workbook without a mapping table (:mod:`clusterkit.survey.importing`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,7 @@ YES_NO = "yes_no"
 UUID_COLUMN = "submission_uuid"  # kept in the workbook so that a resubmission updates its row
 PERCENT = "_percent"  # a share is asked as a percentage, then converted by a calculation
 # Checks the workbook makes across columns, also enforced while the enumerator types.
-CROSS_CONSTRAINTS = {"employees_women": (". <= ${employees}", ("err.women_exceed.expected",
-                                                              {"total": "${employees}"}))}
+CROSS_CONSTRAINTS = {"employees_women": (". <= ${employees}", ("err.women_exceed.expected", {"total": "${employees}"}))}
 
 
 def _language(lang: str) -> str:
@@ -80,8 +80,12 @@ def _constraint(column: Column, lang: str) -> tuple[str | None, str | None]:
 
 def _questions(column: Column, lang: str, multiple: bool = False) -> list[dict]:
     """The survey rows for one schema column (two for a share: a percentage and its conversion)."""
-    row = {"name": column.key, "label": question_label(column.key, lang), "hint": _hint(column, lang),
-           "required": "yes" if column.required else None}
+    row = {
+        "name": column.key,
+        "label": question_label(column.key, lang),
+        "hint": _hint(column, lang),
+        "required": "yes" if column.required else None,
+    }
     if column.kind == "enum":
         row["type"] = f"{'select_multiple' if multiple else 'select_one'} {column.enum}"
     elif column.kind == "bool":
@@ -91,11 +95,21 @@ def _questions(column: Column, lang: str, multiple: bool = False) -> list[dict]:
         row["constraint"], row["constraint_message"] = _constraint(column, lang)
     elif column.kind == "share":
         percent = f"{column.key}{PERCENT}"
-        row.update(type="decimal", name=percent, label=t("survey.percent", lang, label=row["label"]),
-                   constraint=_bounds(0, 100),
-                   constraint_message=render(("kind.range", {"low": 0, "high": 100}), lang))
-        return [row, {"type": "calculate", "name": column.key,
-                      "calculation": f"if(${{{percent}}} = '', '', ${{{percent}}} div 100)"}]
+        row.update(
+            type="decimal",
+            name=percent,
+            label=t("survey.percent", lang, label=row["label"]),
+            constraint=_bounds(0, 100),
+            constraint_message=render(("kind.range", {"low": 0, "high": 100}), lang),
+        )
+        return [
+            row,
+            {
+                "type": "calculate",
+                "name": column.key,
+                "calculation": f"if(${{{percent}}} = '', '', ${{{percent}}} div 100)",
+            },
+        ]
     elif column.kind in ("id", "text", "ref"):
         row["type"] = "text"
     else:  # a date column would need its own question type; the enterprises sheet has none
@@ -106,8 +120,9 @@ def _questions(column: Column, lang: str, multiple: bool = False) -> list[dict]:
 def survey_rows(lang: str) -> list[dict]:
     """The ``survey`` sheet: the enterprises sheet, then the repeat group of the firm's relations."""
     # the submission's id is written by the import, never asked (whether or not the schema lists it)
-    rows = [q for column in SHEETS["enterprises"].columns if column.key != UUID_COLUMN
-            for q in _questions(column, lang)]
+    rows = [
+        q for column in SHEETS["enterprises"].columns if column.key != UUID_COLUMN for q in _questions(column, lang)
+    ]
     rows.append({"type": "begin_repeat", "name": REPEAT, "label": t("survey.label.relations", lang)})
     relations = SHEETS["relations"]
     for key in RELATION_FIELDS:
@@ -123,15 +138,19 @@ def choice_rows(lang: str) -> list[dict]:
         for column in SHEETS[sheet].columns:
             if column.kind == "enum" and (keys is None or column.key in keys) and column.enum not in lists:
                 lists.append(column.enum)
-    rows = [{"list_name": name, "name": value, "label": t(f"enum.{name}.{value}", lang)}
-            for name in lists for value in ENUMS[name]]
-    rows += [{"list_name": YES_NO, "name": name, "label": t(f"enum.bool.{value}", lang)}
-             for name, value in (("yes", "true"), ("no", "false"))]
+    rows = [
+        {"list_name": name, "name": value, "label": t(f"enum.{name}.{value}", lang)}
+        for name in lists
+        for value in ENUMS[name]
+    ]
+    rows += [
+        {"list_name": YES_NO, "name": name, "label": t(f"enum.bool.{value}", lang)}
+        for name, value in (("yes", "true"), ("no", "false"))
+    ]
     return rows
 
 
-_SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "constraint", "constraint_message",
-                   "calculation")
+_SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "constraint", "constraint_message", "calculation")
 _TRANSLATED = ("label", "hint", "constraint_message")
 
 
@@ -156,9 +175,17 @@ def enterprise_xlsform(path, lang: str = "fr") -> Path:
     sheet("survey", _SURVEY_COLUMNS, survey)
     sheet("choices", ("list_name", "name", "label"), choices)
     digest = hashlib.sha256(json.dumps([survey, choices], sort_keys=True).encode()).hexdigest()[:10]
-    sheet("settings", ("form_title", "form_id", "version", "default_language", "instance_name"), [{
-        "form_title": t("survey.form_title", lang), "form_id": FORM_ID, "version": digest,
-        "default_language": language, "instance_name": "concat(${enterprise_id}, ' ', ${name})",
-    }])
+    sheet(
+        "settings",
+        ("form_title", "form_id", "version", "default_language", "instance_name"),
+        [
+            {
+                "form_title": t("survey.form_title", lang),
+                "form_id": FORM_ID,
+                "version": digest,
+                "default_language": language,
+                "instance_name": "concat(${enterprise_id}, ' ', ${name})",
+            }
+        ],
+    )
     return save_atomically(book, path)
-

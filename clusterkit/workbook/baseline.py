@@ -1,5 +1,6 @@
 """The diagnostic's baseline table as a file a team hands to step 5: CSV, XLSX, XLS or ODS with the
 columns key, value, unit, date, source (the diagnostic writes it; monitoring reads it back)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,9 +16,16 @@ from .reader import SheetReader
 
 BASELINE_COLUMNS = ("key", "value", "unit", "date", "source")
 # values may be blank (a baseline the diagnostic could not compute), their column may not
-BASELINE = Sheet("baseline", (Column("key", "text"), Column("value", "number", required=False),
-                              Column("unit", "text", required=False), Column("date", "date", required=False),
-                              Column("source", "text", required=False)))
+BASELINE = Sheet(
+    "baseline",
+    (
+        Column("key", "text"),
+        Column("value", "number", required=False),
+        Column("unit", "text", required=False),
+        Column("date", "date", required=False),
+        Column("source", "text", required=False),
+    ),
+)
 
 
 def read_baseline(path, lang: str = "fr") -> pd.DataFrame | None:
@@ -39,10 +47,18 @@ def read_baseline(path, lang: str = "fr") -> pd.DataFrame | None:
     frame, _ = reader.read_table()
     if reader.titles and "value" not in reader.titles:
         header_row = find_header(raw.rows, column_aliases(BASELINE)) + 1
-        problems.append(Problem("column_missing", raw.file, raw.title, header_row, "value",
-                                ", ".join(reader.titles.values()),
-                                expected=("err.column_missing.expected", {"column": "value", "alias": t("col.value", "fr")}),
-                                fix=("err.column_missing.fix", {})))
+        problems.append(
+            Problem(
+                "column_missing",
+                raw.file,
+                raw.title,
+                header_row,
+                "value",
+                ", ".join(reader.titles.values()),
+                expected=("err.column_missing.expected", {"column": "value", "alias": t("col.value", "fr")}),
+                fix=("err.column_missing.fix", {}),
+            )
+        )
     if problems:
         raise WorkbookError(problems, lang)
     return frame[list(BASELINE_COLUMNS)]

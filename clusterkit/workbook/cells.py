@@ -4,6 +4,7 @@ from ever being read as a formula.
 
 Every function here takes one cell value and returns a plain value; none touches a file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,6 @@ FORMULA_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VAL
 class UncomputedFormula(str):
     """A formula cell whose value was never computed (a file written by a program, not saved by a
     spreadsheet): the text of the formula, told apart from any typed text."""
-
 
 
 @functools.lru_cache(maxsize=1 << 16, typed=True)  # enumeration cells repeat a few labels down a column
@@ -104,10 +104,16 @@ def parse_number(value, lang: str | None = "fr", integer: bool = False) -> float
         if percent:
             text = text[:-1]
         if "," in text and "." in text:  # the last separator is the decimal one
-            text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
-                else text.replace(",", "")
-        elif text.count(",") > 1 or text.count(".") > 1 or (  # thousands separators
-                _GROUPED.fullmatch(text) and (integer or ("," in text and lang == "en"))):
+            text = (
+                text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+            )
+        elif (
+            text.count(",") > 1
+            or text.count(".") > 1
+            or (  # thousands separators
+                _GROUPED.fullmatch(text) and (integer or ("," in text and lang == "en"))
+            )
+        ):
             text = text.replace(",", "").replace(".", "")
         elif _GROUPED.fullmatch(text) and "," in text and lang is None:
             raise AmbiguousValue(value, (float(text.replace(",", "")), float(text.replace(",", "."))))
@@ -243,7 +249,6 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-
 def format_number(x: float) -> str:
     """A bound or reading in a message: whole numbers without decimals.
 
@@ -251,7 +256,6 @@ def format_number(x: float) -> str:
     ('100', '0.5')
     """
     return str(int(x)) if float(x).is_integer() else str(x)
-
 
 
 # A text cell starting with one of these is read as a formula by spreadsheets (and "\t", "\r"

@@ -7,6 +7,7 @@ keeps the file as it was at :func:`backup_path` and renames the new one into pla
 :class:`SheetEditor` finds the sheet's header row as the reader does, writes under the team's
 own headers and in their language, and adds the contract's columns the sheet lacks.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,15 +54,33 @@ class WorkbookEditor:
     def __init__(self, path, lang: str | None = None, allow: frozenset[str] = frozenset()):
         self.path, self.allow = Path(path), frozenset(allow)
         if self.path.resolve() in {example_path(code).resolve() for code in i18n.LANGUAGES}:
-            raise WorkbookError([Problem("example_readonly", self.path.name, value=str(self.path),
-                                         expected=("err.example_readonly.expected", {}),
-                                         fix=("err.example_readonly.fix", {}))], lang)
+            raise WorkbookError(
+                [
+                    Problem(
+                        "example_readonly",
+                        self.path.name,
+                        value=str(self.path),
+                        expected=("err.example_readonly.expected", {}),
+                        fix=("err.example_readonly.fix", {}),
+                    )
+                ],
+                lang,
+            )
         self.workbook: Workbook | None = self._check(self.path, lang)
         self.lang = i18n.check_lang(lang or (self.workbook.lang if self.workbook else None))
         if self.path.suffix.lower() != ".xlsx":  # calamine reads .xls and .ods; openpyxl writes only .xlsx
-            raise WorkbookError([Problem("workbook_xlsx", self.path.name, value=str(self.path),
-                                         expected=("err.workbook_xlsx.expected", {}),
-                                         fix=("err.workbook_xlsx.fix", {}))], self.lang)
+            raise WorkbookError(
+                [
+                    Problem(
+                        "workbook_xlsx",
+                        self.path.name,
+                        value=str(self.path),
+                        expected=("err.workbook_xlsx.expected", {}),
+                        fix=("err.workbook_xlsx.fix", {}),
+                    )
+                ],
+                self.lang,
+            )
         self._book = None
         self.sheets: dict[str, SheetEditor] = {}
 

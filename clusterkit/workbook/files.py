@@ -6,6 +6,7 @@ formula never computed, is found in the .xlsx file's XML. CSV files are decoded 
 matching their first rows against the sheet's expected header. Reading the values is
 :mod:`~clusterkit.workbook.reader`'s job.
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,9 +49,17 @@ def max_bytes() -> int:
 def too_large(file: str, size: int) -> WorkbookError:
     """The error for a file whose uncompressed ``size`` is over :func:`max_bytes`."""
     limit = round(max_bytes() / 1024 / 1024)
-    return WorkbookError([Problem("file_too_large", file, value=f"{size / 1024 / 1024:.0f} MB",
-                                  expected=("err.file_too_large.expected", {"limit": limit}),
-                                  fix=("err.file_too_large.fix", {}))])
+    return WorkbookError(
+        [
+            Problem(
+                "file_too_large",
+                file,
+                value=f"{size / 1024 / 1024:.0f} MB",
+                expected=("err.file_too_large.expected", {"limit": limit}),
+                fix=("err.file_too_large.fix", {}),
+            )
+        ]
+    )
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # the files read as spreadsheets, CSV aside
@@ -74,8 +83,13 @@ def _load_spreadsheet(path: Path) -> list[RawSheet]:
     """
     import python_calamine  # imported here: CSV-only users never pay for it
 
-    unreadable = Problem("file_unreadable", path.name, value=path.name,
-                         expected=("err.file_unreadable.expected", {}), fix=("err.file_unreadable.fix", {}))
+    unreadable = Problem(
+        "file_unreadable",
+        path.name,
+        value=path.name,
+        expected=("err.file_unreadable.expected", {}),
+        fix=("err.file_unreadable.fix", {}),
+    )
     special: dict[str, dict[tuple[int, int], str]] = {}
     if path.suffix.lower() == ".xls":  # an OLE file, read as it is stored
         if path.stat().st_size > max_bytes():
@@ -99,14 +113,22 @@ def _load_spreadsheet(path: Path) -> list[RawSheet]:
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue  # a chart sheet holds no cells
-            rows = [[_cell_value(cell) for cell in row]
-                    for row in book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)]
+            rows = [
+                [_cell_value(cell) for cell in row]
+                for row in book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            ]
             for (r, c), value in special.get(meta.name, {}).items():
                 rows.extend([] for _ in range(r + 1 - len(rows)))
                 rows[r].extend([None] * (c + 1 - len(rows[r])))
                 rows[r][c] = value
-            sheets.append(RawSheet(meta.name, [tuple(r) for r in rows], path.name,
-                                   hidden=meta.visible != python_calamine.SheetVisibleEnum.Visible))
+            sheets.append(
+                RawSheet(
+                    meta.name,
+                    [tuple(r) for r in rows],
+                    path.name,
+                    hidden=meta.visible != python_calamine.SheetVisibleEnum.Visible,
+                )
+            )
         return sheets
     except Exception:  # a damaged sheet shows only when its cells are parsed
         raise WorkbookError([unreadable]) from None
@@ -238,8 +260,10 @@ def _csv_layout(data: bytes, labels: set[str]) -> tuple[str, str]:
             continue
         head = text[:20_000]
         for separator in _CSV_SEPARATORS:
-            rows = [r for _, r in zip(range(HEADER_SCAN_ROWS), csv.reader(io.StringIO(head, newline=""),
-                                                                           delimiter=separator))]
+            rows = [
+                r
+                for _, r in zip(range(HEADER_SCAN_ROWS), csv.reader(io.StringIO(head, newline=""), delimiter=separator))
+            ]
             hits = sum(1 for row in rows for cell in row if normalise(cell) in labels)
             # a file of no known sheet: the separator that splits the first rows evenly, and most
             widths = {len(r) for r in rows if any(c.strip() for c in r)}

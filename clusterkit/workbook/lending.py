@@ -5,6 +5,7 @@ of reading the file again (0.1 s for the example, seconds for a large workbook, 
 
 Each step loads its own copy, so a template that changes a frame changes nothing for the next.
 """
+
 from __future__ import annotations
 
 import pickle

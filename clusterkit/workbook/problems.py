@@ -4,6 +4,7 @@ A :class:`Problem` names the file, the sheet, the row as Excel numbers it, the c
 found, what was expected and how to fix it; its texts are catalogue keys, rendered in French or
 English only when shown. :class:`WorkbookError` holds every problem of one reading.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: object = None
-    expected: tuple = ()   # (catalogue key, {placeholders})
+    expected: tuple = ()  # (catalogue key, {placeholders})
     fix: tuple = ()
 
     def message(self, lang: str = i18n.DEFAULT_LANG) -> str:
@@ -43,16 +44,21 @@ class Problem:
         ``fix``), rendered in ``lang``: what the app lists and a team sorts."""
         value = self.value(lang) if callable(self.value) else self.value
         value = t("err.empty_value", lang) if is_blank(value) else _shorten(str(value))
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": value,
-                "expected": render(self.expected, lang), "fix": render(self.fix, lang)}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": value,
+            "expected": render(self.expected, lang),
+            "fix": render(self.fix, lang),
+        }
 
 
 def render(spec: tuple, lang: str) -> str:
     """A (catalogue key, placeholders) spec as text in ``lang``."""
     key, values = spec
     # placeholders may be specs or labels to render in the message's own language
-    values = {k: render(v, lang) if isinstance(v, tuple) else v(lang) if callable(v) else v
-              for k, v in values.items()}
+    values = {k: render(v, lang) if isinstance(v, tuple) else v(lang) if callable(v) else v for k, v in values.items()}
     return t(key, lang, **values)
 
 
@@ -117,4 +123,3 @@ def range_spec(column: Column) -> tuple | None:
     if high is not None:
         return ("kind.at_most", {"high": format_number(high)})
     return None
-

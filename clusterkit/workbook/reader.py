@@ -9,6 +9,7 @@ The cells come from :mod:`~clusterkit.workbook.files` as they are stored. Number
 as text are read in the workbook's own language (the cluster card's ``language``): see :func:`~clusterkit.workbook.cells.parse_number` and
 :func:`~clusterkit.workbook.cells.parse_date`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -52,7 +53,7 @@ class Workbook:
     excel_rows: dict[str, list[int]]
     sheet_titles: dict[str, str]
     notices: list[Notice]
-    files: dict[str, str] = field(default_factory=dict)          # sheet -> file name (CSV folders)
+    files: dict[str, str] = field(default_factory=dict)  # sheet -> file name (CSV folders)
     column_titles: dict[str, dict] = field(default_factory=dict)  # sheet -> key -> header as written
 
     def __getitem__(self, key: str) -> pd.DataFrame:
@@ -78,10 +79,16 @@ class Workbook:
             if key not in self.sheets:
                 problems.append(_sheet_missing_problem(self.source.name, key, step, self._raw_titles))
             elif len(self.sheets[key]) == 0:
-                problems.append(Problem("sheet_empty", self.files.get(key, self.source.name), self.sheet_titles[key],
-                                        value=None,
-                                        expected=("err.sheet_empty.expected", {"step": step}),
-                                        fix=("err.sheet_empty.fix", {})))
+                problems.append(
+                    Problem(
+                        "sheet_empty",
+                        self.files.get(key, self.source.name),
+                        self.sheet_titles[key],
+                        value=None,
+                        expected=("err.sheet_empty.expected", {"step": step}),
+                        fix=("err.sheet_empty.fix", {}),
+                    )
+                )
         if problems:
             raise WorkbookError(problems, lang or self.lang)
 
@@ -93,13 +100,23 @@ def _sheet_missing_problem(file: str, key: str, step: str, titles: list[str]) ->
     # renaming one of the contract's own sheets (or the blank workbook's) would lose its data
     taken = set(sheet_lookup()) | _auxiliary_titles()
     free = [normalise(x) for x in titles if normalise(x) not in taken]
-    near = difflib.get_close_matches(normalise(key), free, n=1, cutoff=0.75) or \
-        difflib.get_close_matches(normalise(alias), free, n=1, cutoff=0.75)
+    near = difflib.get_close_matches(normalise(key), free, n=1, cutoff=0.75) or difflib.get_close_matches(
+        normalise(alias), free, n=1, cutoff=0.75
+    )
     near_title = next((x for x in titles if normalise(x) in near), None)
-    fix = ("err.sheet_missing.fix_near", {"near": near_title, "sheet": key}) if near_title \
+    fix = (
+        ("err.sheet_missing.fix_near", {"near": near_title, "sheet": key})
+        if near_title
         else ("err.sheet_missing.fix", {})
-    return Problem("sheet_missing", file, sheet=key, value=", ".join(titles),
-                   expected=("err.sheet_missing.expected", {"sheet": key, "alias": alias, "step": step}), fix=fix)
+    )
+    return Problem(
+        "sheet_missing",
+        file,
+        sheet=key,
+        value=", ".join(titles),
+        expected=("err.sheet_missing.expected", {"sheet": key, "alias": alias, "step": step}),
+        fix=fix,
+    )
 
 
 _PLAUSIBLE_FROM = pd.Timestamp(1950, 1, 1)
@@ -114,8 +131,10 @@ def _ambiguity_specs(column: Column, readings: tuple) -> tuple[tuple, tuple]:
     """What a value that reads two ways needs, naming both readings, and how to write it once."""
     if column.kind == "date":
         first, second = (r.date().isoformat() for r in readings)
-        return (("err.value_ambiguous.date", {"day_first": first, "month_first": second}),
-                ("err.value_ambiguous.fix.date", {"example": first}))
+        return (
+            ("err.value_ambiguous.date", {"day_first": first, "month_first": second}),
+            ("err.value_ambiguous.fix.date", {"example": first}),
+        )
     both = {"thousands": format_number(readings[0]), "decimal": format_number(readings[1])}
     return ("err.value_ambiguous.number", both), ("err.value_ambiguous.fix.number", both)
 
@@ -135,33 +154,59 @@ class SheetReader:
     # -- cells ---------------------------------------------------------------------------
     def parse_column(self, column: Column, cells: list, rows: list[int], header: str) -> list:
         lang, last = self.lang, _plausible_until()
-        parse = {"integer": lambda v: parse_number(v, lang, integer=True),
-                 "number": lambda v: parse_number(v, lang), "share": lambda v: parse_number(v, lang),
-                 "date": lambda v: parse_date(v, lang), "bool": parse_bool}.get(column.kind)
+        parse = {
+            "integer": lambda v: parse_number(v, lang, integer=True),
+            "number": lambda v: parse_number(v, lang),
+            "share": lambda v: parse_number(v, lang),
+            "date": lambda v: parse_date(v, lang),
+            "bool": parse_bool,
+        }.get(column.kind)
         enum_table = ENUM_TABLES.get(column.enum) if column.enum else None
         out = []
         for value, row in zip(cells, rows):
             if isinstance(value, UncomputedFormula):  # never zero, even in an optional column
-                self.problem("formula_uncomputed", row, header, value,
-                             ("err.formula_uncomputed.expected", {}), ("err.formula_uncomputed.fix", {}))
+                self.problem(
+                    "formula_uncomputed",
+                    row,
+                    header,
+                    value,
+                    ("err.formula_uncomputed.expected", {}),
+                    ("err.formula_uncomputed.fix", {}),
+                )
                 out.append(None)
                 continue
             if isinstance(value, str) and value.strip() in FORMULA_ERRORS:
-                self.problem("formula_error", row, header, value,
-                             ("err.formula_error.expected", {}), ("err.formula_error.fix", {}))
+                self.problem(
+                    "formula_error",
+                    row,
+                    header,
+                    value,
+                    ("err.formula_error.expected", {}),
+                    ("err.formula_error.fix", {}),
+                )
                 out.append(None)
                 continue
             if is_blank(value):
                 if column.required:
-                    self.problem("value_required", row, header, value,
-                                 ("err.value_required.expected", {"kind": kind_spec(column)}),
-                                 ("err.value_required.fix", {}))
+                    self.problem(
+                        "value_required",
+                        row,
+                        header,
+                        value,
+                        ("err.value_required.expected", {"kind": kind_spec(column)}),
+                        ("err.value_required.fix", {}),
+                    )
                 out.append(None)
                 continue
             if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
-                self.problem("cell_too_long", row, header, value,
-                             ("err.cell_too_long.expected", {"limit": EXCEL_CELL_LIMIT}),
-                             ("err.cell_too_long.fix", {}))
+                self.problem(
+                    "cell_too_long",
+                    row,
+                    header,
+                    value,
+                    ("err.cell_too_long.expected", {"limit": EXCEL_CELL_LIMIT}),
+                    ("err.cell_too_long.fix", {}),
+                )
                 out.append(None)
                 continue
             try:
@@ -180,21 +225,37 @@ class SheetReader:
                 out.append(None)
                 continue
             except (ValueError, KeyError, TypeError, OverflowError):
-                self.problem("value_kind", row, header, value,
-                             ("err.value_kind.expected", {"kind": kind_spec(column)}), self._kind_fix(column, value))
+                self.problem(
+                    "value_kind",
+                    row,
+                    header,
+                    value,
+                    ("err.value_kind.expected", {"kind": kind_spec(column)}),
+                    self._kind_fix(column, value),
+                )
                 out.append(None)
                 continue
             if column.kind == "date" and not _PLAUSIBLE_FROM <= parsed <= last:
-                self.problem("date_implausible", row, header, value,
-                             ("err.date_implausible.expected", {"first": _PLAUSIBLE_FROM.year,
-                                                                "last": last.date().isoformat()}),
-                             ("err.date_implausible.fix", {}))
+                self.problem(
+                    "date_implausible",
+                    row,
+                    header,
+                    value,
+                    ("err.date_implausible.expected", {"first": _PLAUSIBLE_FROM.year, "last": last.date().isoformat()}),
+                    ("err.date_implausible.fix", {}),
+                )
                 out.append(None)
                 continue
             if not self._in_range(column, parsed):
                 rng = range_spec(column)
-                self.problem("value_range", row, header, value, ("err.value_kind.expected", {"kind": rng}),
-                             ("err.value_range.fix", {"range": rng}))
+                self.problem(
+                    "value_range",
+                    row,
+                    header,
+                    value,
+                    ("err.value_kind.expected", {"kind": rng}),
+                    ("err.value_range.fix", {"range": rng}),
+                )
                 out.append(None)
                 continue
             out.append(parsed)
@@ -205,8 +266,10 @@ class SheetReader:
         if column.kind == "enum":
             near = difflib.get_close_matches(normalise(value), list(ENUM_TABLES[column.enum]), n=1, cutoff=0.6)
             if near:
-                return ("err.value_kind.fix.enum_near",
-                        {"near": EnumLabels(column.enum, (ENUM_TABLES[column.enum][near[0]],))})
+                return (
+                    "err.value_kind.fix.enum_near",
+                    {"near": EnumLabels(column.enum, (ENUM_TABLES[column.enum][near[0]],))},
+                )
         return (f"err.value_kind.fix.{column.kind}", {})
 
     @staticmethod
@@ -226,12 +289,19 @@ class SheetReader:
         if header_index is None:
             if nonblank:  # content, but no recognisable header
                 required = ", ".join(c.key for c in self.sheet.columns if c.required)
-                self.problem("header_missing", 1, None, nonblank[0][0] if nonblank[0] else None,
-                             ("err.header_missing.expected", {"columns": required}), ("err.header_missing.fix", {}))
+                self.problem(
+                    "header_missing",
+                    1,
+                    None,
+                    nonblank[0][0] if nonblank[0] else None,
+                    ("err.header_missing.expected", {"columns": required}),
+                    ("err.header_missing.fix", {}),
+                )
             return _empty_frame(self.sheet), []
         if header_index > 0:
-            self.notices.append(Notice("notice.header_row", {"file": self.file, "sheet": self.raw.title,
-                                                              "row": header_index + 1}))
+            self.notices.append(
+                Notice("notice.header_row", {"file": self.file, "sheet": self.raw.title, "row": header_index + 1})
+            )
         header = list(self.raw.rows[header_index])
         width = len(header)
         positions: dict[str, int] = {}
@@ -242,25 +312,40 @@ class SheetReader:
             key = aliases.get(normalise(cell))
             name = key or cell_text(cell)
             if name in positions or name in extras:
-                self.problem("column_duplicate", header_index + 1, cell_text(cell), cell,
-                             ("err.column_duplicate.expected", {"column": name}), ("err.column_duplicate.fix", {}))
+                self.problem(
+                    "column_duplicate",
+                    header_index + 1,
+                    cell_text(cell),
+                    cell,
+                    ("err.column_duplicate.expected", {"column": name}),
+                    ("err.column_duplicate.fix", {}),
+                )
                 continue
             (positions if key else extras)[name] = pos
             self.titles[name] = cell_text(cell)
         for col in self.sheet.columns:
             if col.required and col.key not in positions:
                 folded = [normalise(e) for e in extras]
-                near = difflib.get_close_matches(normalise(col.key), folded, n=1, cutoff=0.75) or \
-                    difflib.get_close_matches(normalise(t(f"col.{col.key}", "fr")), folded, n=1, cutoff=0.75)
+                near = difflib.get_close_matches(
+                    normalise(col.key), folded, n=1, cutoff=0.75
+                ) or difflib.get_close_matches(normalise(t(f"col.{col.key}", "fr")), folded, n=1, cutoff=0.75)
                 near_name = next((e for e in extras if normalise(e) in near), None)
-                fix = ("err.column_missing.fix_near", {"near": near_name, "column": col.key}) if near_name \
+                fix = (
+                    ("err.column_missing.fix_near", {"near": near_name, "column": col.key})
+                    if near_name
                     else ("err.column_missing.fix", {})
+                )
                 found = ", ".join(cell_text(c) for c in header if not is_blank(c))
-                self.problem("column_missing", header_index + 1, col.key, found,
-                             ("err.column_missing.expected", {"column": col.key, "alias": t(f"col.{col.key}", "fr")}),
-                             fix)
+                self.problem(
+                    "column_missing",
+                    header_index + 1,
+                    col.key,
+                    found,
+                    ("err.column_missing.expected", {"column": col.key, "alias": t(f"col.{col.key}", "fr")}),
+                    fix,
+                )
         body, rows = [], []
-        for offset, row in enumerate(self.raw.rows[header_index + 1:]):
+        for offset, row in enumerate(self.raw.rows[header_index + 1 :]):
             if all(is_blank(c) for c in row):
                 continue
             body.append(tuple(row) + (None,) * (width - len(row)))
@@ -278,8 +363,9 @@ class SheetReader:
                 data[name] = self.parse_column(Column(name, "number", required=False), cells, rows, name)
             else:
                 data[name] = cells
-                self.notices.append(Notice("notice.extra_column",
-                                           {"file": self.file, "sheet": self.raw.title, "column": name}))
+                self.notices.append(
+                    Notice("notice.extra_column", {"file": self.file, "sheet": self.raw.title, "column": name})
+                )
         return _typed_frame(self.sheet, data, list(extras)), rows
 
     def read_key_value(self) -> tuple[dict, dict[str, int]]:
@@ -294,8 +380,12 @@ class SheetReader:
                 continue  # the header row
             col = keys.get(label)
             if col is None:
-                self.notices.append(Notice("notice.unknown_key", {"file": self.file, "sheet": self.raw.title,
-                                                                  "row": index + 1, "key": cell_text(row[0])}))
+                self.notices.append(
+                    Notice(
+                        "notice.unknown_key",
+                        {"file": self.file, "sheet": self.raw.title, "row": index + 1, "key": cell_text(row[0])},
+                    )
+                )
                 continue
             value = row[1] if len(row) > 1 else None
             titles[col.key] = cell_text(row[0])
@@ -306,14 +396,27 @@ class SheetReader:
             rows[col.key] = index + 1
         for col in self.sheet.columns:
             if col.required and col.key not in values:
-                self.problem("value_required", rows.get(col.key), titles.get(col.key, col.key), None,
-                             ("err.value_required.expected", {"kind": kind_spec(col)}),
-                             ("err.key_required.fix", {"key": t(f"col.{col.key}", "fr"), "key_en": col.key}))
+                self.problem(
+                    "value_required",
+                    rows.get(col.key),
+                    titles.get(col.key, col.key),
+                    None,
+                    ("err.value_required.expected", {"kind": kind_spec(col)}),
+                    ("err.key_required.fix", {"key": t(f"col.{col.key}", "fr"), "key_en": col.key}),
+                )
         return values, rows
 
 
-_DTYPES = {"id": "str", "ref": "str", "text": "str", "enum": "str", "integer": "Int64",
-           "number": "float64", "share": "float64", "bool": "boolean"}
+_DTYPES = {
+    "id": "str",
+    "ref": "str",
+    "text": "str",
+    "enum": "str",
+    "integer": "Int64",
+    "number": "float64",
+    "share": "float64",
+    "bool": "boolean",
+}
 
 
 def _typed_frame(sheet: Sheet, data: dict, extras: list[str]) -> pd.DataFrame:
@@ -331,8 +434,6 @@ def _typed_frame(sheet: Sheet, data: dict, extras: list[str]) -> pd.DataFrame:
 
 def _empty_frame(sheet: Sheet) -> pd.DataFrame:
     return _typed_frame(sheet, {c.key: [] for c in sheet.columns}, [])
-
-
 
 
 def _auxiliary_titles() -> set[str]:
@@ -364,17 +465,35 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
             lent.require(step, lang or lent.cluster.get("language"))
         return lent
     if not path.exists():
-        raise WorkbookError([Problem("file_missing", str(path), value=str(path),
-                                     expected=("err.file_missing.expected", {}), fix=("err.file_missing.fix", {}))],
-                            lang)
+        raise WorkbookError(
+            [
+                Problem(
+                    "file_missing",
+                    str(path),
+                    value=str(path),
+                    expected=("err.file_missing.expected", {}),
+                    fix=("err.file_missing.fix", {}),
+                )
+            ],
+            lang,
+        )
     try:
         raw_sheets = load_sheets(path)
     except WorkbookError as error:
         raise WorkbookError(error.problems, lang) from None
     if not raw_sheets:  # a folder without a CSV file: nothing would be checked
-        raise WorkbookError([Problem("folder_empty", path.name, value=path.name,
-                                     expected=("err.folder_empty.expected", {}), fix=("err.folder_empty.fix", {}))],
-                            lang)
+        raise WorkbookError(
+            [
+                Problem(
+                    "folder_empty",
+                    path.name,
+                    value=path.name,
+                    expected=("err.folder_empty.expected", {}),
+                    fix=("err.folder_empty.fix", {}),
+                )
+            ],
+            lang,
+        )
     problems: list[Problem] = []
     notices: list[Notice] = []
     lookup = sheet_lookup()
@@ -387,15 +506,25 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
             if normalise(raw.title) not in auxiliary:
                 near = difflib.get_close_matches(normalise(raw.title), list(lookup), n=1, cutoff=0.75)
                 if near:
-                    notices.append(Notice("notice.unknown_sheet_near",
-                                          {"file": raw.file, "sheet": raw.title, "near": lookup[near[0]]}))
+                    notices.append(
+                        Notice(
+                            "notice.unknown_sheet_near", {"file": raw.file, "sheet": raw.title, "near": lookup[near[0]]}
+                        )
+                    )
                 else:
                     notices.append(Notice("notice.unknown_sheet", {"file": raw.file, "sheet": raw.title}))
             continue
         if key in titles:
-            problems.append(Problem("sheet_duplicate", raw.file, raw.title, value=raw.title,
-                                    expected=("err.sheet_duplicate.expected", {"sheet": key}),
-                                    fix=("err.sheet_duplicate.fix", {})))
+            problems.append(
+                Problem(
+                    "sheet_duplicate",
+                    raw.file,
+                    raw.title,
+                    value=raw.title,
+                    expected=("err.sheet_duplicate.expected", {"sheet": key}),
+                    fix=("err.sheet_duplicate.fix", {}),
+                )
+            )
             continue
         if raw.hidden:
             notices.append(Notice("notice.hidden_sheet", {"file": raw.file, "sheet": raw.title}))
@@ -409,8 +538,9 @@ def read_workbook(path, lang: str | None = None, step: str | None = None) -> Wor
         else:
             sheets[key], rows[key] = reader.read_table()
             column_titles[key] = reader.titles
-    wb = Workbook(path, cluster, sheets, rows, titles, notices, files, column_titles,
-                  _raw_titles=[r.title for r in raw_sheets])
+    wb = Workbook(
+        path, cluster, sheets, rows, titles, notices, files, column_titles, _raw_titles=[r.title for r in raw_sheets]
+    )
     message_lang = lang or cluster.get("language")
     check_rules(wb, problems)  # cells that failed to parse are missing here, so never reported twice
     if problems:

@@ -4,6 +4,7 @@ Headers, sheet names and enumeration labels are written in the team's language (
 canonical keys), with an instructions sheet and an Excel drop-down list on every enumerated column.
 The reader accepts both languages, so a workbook written here always reads back to the same frames.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -137,9 +138,14 @@ def _write_table(book: XlsxBook, key: str, frame: pd.DataFrame, lang: str, range
         column = next((c for c in sheet.columns if c.key == name), None)
         if column is None or column.kind not in ("enum", "bool"):
             continue
-        validation = DataValidation(type="list", formula1=ranges[column.enum or "bool"], allow_blank=True,
-                                    showErrorMessage=True, errorTitle=t("workbook.validation.title", lang),
-                                    error=t("workbook.validation.error", lang))
+        validation = DataValidation(
+            type="list",
+            formula1=ranges[column.enum or "bool"],
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=t("workbook.validation.title", lang),
+            error=t("workbook.validation.error", lang),
+        )
         letter = get_column_letter(index)
         validation.add(f"{letter}2:{letter}{last_row}")
         ws.add_data_validation(validation)

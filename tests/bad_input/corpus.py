@@ -6,6 +6,7 @@ order (``problems``), or read it correctly (``check`` receives the Workbook and 
 Most cases keep only a few sheets of the example, always with a short ``compétences`` sheet so
 that a pack of the competency step can run on what was accepted.
 """
+
 from __future__ import annotations
 
 import copy
@@ -61,11 +62,11 @@ def set_cell(sheet: list[list], row: int, name: str, value) -> None:
 class Case:
     name: str
     build: Callable[[Path], Path]
-    problems: tuple[str, ...] = ()       # codes in order when the workbook must be rejected
-    step: str | None = None              # read as this step would (its sheets are then required)
-    check: Callable | None = None        # asserts on the Workbook when it must be accepted
-    notices: tuple[str, ...] = ()        # notice keys expected when accepted
-    says: tuple[str, ...] = ()           # fragments of the English message
+    problems: tuple[str, ...] = ()  # codes in order when the workbook must be rejected
+    step: str | None = None  # read as this step would (its sheets are then required)
+    check: Callable | None = None  # asserts on the Workbook when it must be accepted
+    notices: tuple[str, ...] = ()  # notice keys expected when accepted
+    says: tuple[str, ...] = ()  # fragments of the English message
     pack_steps: tuple[str, ...] = ("competency",)
     slow: bool = False
 
@@ -78,6 +79,7 @@ def xlsx(name: str, make: Callable[..., dict], *args, **kw) -> Callable[[Path], 
 def firms_count(n: int):
     def check(wb):
         assert len(wb["enterprises"]) == n
+
     return check
 
 
@@ -91,16 +93,23 @@ def renamed(old: str, new: str) -> dict:
 
 
 def english_titles() -> dict:
-    names = {"cluster": "cluster", "entreprises": "enterprises", "acteurs": "actors", "relations": "relations",
-             "compétences": "competencies"}
+    names = {
+        "cluster": "cluster",
+        "entreprises": "enterprises",
+        "acteurs": "actors",
+        "relations": "relations",
+        "compétences": "competencies",
+    }
     return {names[t]: r for t, r in base("entreprises", "acteurs", "relations").items()}
 
 
 def banner_above_header() -> dict:
     sheets = base("entreprises")
     width = len(sheets["entreprises"][0])
-    sheets["entreprises"] = [["Enquête auprès des entreprises, mars 2025"] + [None] * (width - 1),
-                             *sheets["entreprises"]]
+    sheets["entreprises"] = [
+        ["Enquête auprès des entreprises, mars 2025"] + [None] * (width - 1),
+        *sheets["entreprises"],
+    ]
     return sheets
 
 
@@ -172,7 +181,7 @@ def edited(title: str, *edits) -> dict:
 def without_column(title: str, name: str) -> dict:
     sheets = base(title)
     index = column(sheets[title], name)
-    sheets[title] = [r[:index] + r[index + 1:] for r in sheets[title]]
+    sheets[title] = [r[:index] + r[index + 1 :] for r in sheets[title]]
     return sheets
 
 
@@ -258,9 +267,13 @@ def csv_folder(name: str, encoding: str, delimiter: str):
         for title, sheet in (("cluster", rows("cluster")), ("compétences", competencies)):
             with open(target / f"{title}.csv", "w", encoding=encoding, newline="") as handle:
                 csv.writer(handle, delimiter=delimiter).writerows(
-                    [["" if v is None else v.date().isoformat() if isinstance(v, dt.datetime) else v for v in r]
-                     for r in sheet])
+                    [
+                        ["" if v is None else v.date().isoformat() if isinstance(v, dt.datetime) else v for v in r]
+                        for r in sheet
+                    ]
+                )
         return target
+
     return build
 
 
@@ -274,6 +287,7 @@ def raw_file(name: str, data: bytes):
     def build(folder: Path) -> Path:
         (folder / name).write_bytes(data)
         return folder / name
+
     return build
 
 
@@ -318,8 +332,9 @@ def check_utf16(wb):
 def survey_100k(folder: Path) -> Path:
     header = ["id_entreprise", "nom", "rôle", "effectif", "effectif_femmes"]
     roles = ("producteur", "fournisseur", "sous-traitant", "commerçant")
-    firms = [header] + [[f"E{i:06d}", f"Atelier {i}", roles[i % 4], i % 40 + 1, (i % 40 + 1) // 3]
-                        for i in range(SURVEY_ROWS)]
+    firms = [header] + [
+        [f"E{i:06d}", f"Atelier {i}", roles[i % 4], i % 40 + 1, (i % 40 + 1) // 3] for i in range(SURVEY_ROWS)
+    ]
     return write_xlsx(folder / "survey.xlsx", {"cluster": rows("cluster"), "entreprises": firms})
 
 
@@ -392,89 +407,203 @@ def duplicated_header() -> dict:
 
 CASES: tuple[Case, ...] = (
     # -- workbook structure -----------------------------------------------------------------
-    Case("sheet_name_misspelled", xlsx("misspelled.xlsx", renamed, "entreprises", "entreprise"),
-         problems=("sheet_missing",), step="diagnostic", says=("rename the sheet 'entreprise' to 'enterprises'",),
-         pack_steps=("diagnostic",)),
-    Case("sheet_name_unknown", xlsx("unknown.xlsx", renamed, "entreprises", "firms 2025"),
-         problems=("sheet_missing",), step="diagnostic", says=("a sheet 'enterprises' (or 'entreprises')",),
-         pack_steps=("diagnostic",)),
-    Case("sheet_titles_in_english", xlsx("english.xlsx", english_titles), step="diagnostic",
-         check=firms_count(72)),
-    Case("hidden_sheet", xlsx("hidden.xlsx", base, "entreprises", hidden={"entreprises": "hidden"}),
-         check=check_hidden, notices=("notice.hidden_sheet",)),
-    Case("very_hidden_sheet", xlsx("very-hidden.xlsx", base, "entreprises", hidden={"entreprises": "veryHidden"}),
-         check=check_hidden, notices=("notice.hidden_sheet",)),
-    Case("merged_banner_above_header", xlsx("banner.xlsx", banner_above_header, merged={"entreprises": ["A1:N1"]}),
-         check=check_banner, notices=("notice.header_row",)),
-    Case("merged_header_cells", xlsx("merged.xlsx", merged_header, merged={"entreprises": ["C1:D1"]}),
-         problems=("column_missing",), says=("a column 'employees' (or 'effectif')",)),
-    Case("extra_column_kept", xlsx("extra.xlsx", extra_column), check=check_extra,
-         notices=("notice.extra_column",)),
-    Case("header_on_row_3", xlsx("row3.xlsx", header_on_row_3), check=check_header_row_3,
-         notices=("notice.header_row",)),
-    Case("empty_sheet", xlsx("empty.xlsx", emptied, False), problems=("sheet_empty",), step="diagnostic",
-         pack_steps=("diagnostic",)),
-    Case("header_only_sheet", xlsx("header-only.xlsx", emptied, True), problems=("sheet_empty",),
-         step="diagnostic", pack_steps=("diagnostic",)),
+    Case(
+        "sheet_name_misspelled",
+        xlsx("misspelled.xlsx", renamed, "entreprises", "entreprise"),
+        problems=("sheet_missing",),
+        step="diagnostic",
+        says=("rename the sheet 'entreprise' to 'enterprises'",),
+        pack_steps=("diagnostic",),
+    ),
+    Case(
+        "sheet_name_unknown",
+        xlsx("unknown.xlsx", renamed, "entreprises", "firms 2025"),
+        problems=("sheet_missing",),
+        step="diagnostic",
+        says=("a sheet 'enterprises' (or 'entreprises')",),
+        pack_steps=("diagnostic",),
+    ),
+    Case("sheet_titles_in_english", xlsx("english.xlsx", english_titles), step="diagnostic", check=firms_count(72)),
+    Case(
+        "hidden_sheet",
+        xlsx("hidden.xlsx", base, "entreprises", hidden={"entreprises": "hidden"}),
+        check=check_hidden,
+        notices=("notice.hidden_sheet",),
+    ),
+    Case(
+        "very_hidden_sheet",
+        xlsx("very-hidden.xlsx", base, "entreprises", hidden={"entreprises": "veryHidden"}),
+        check=check_hidden,
+        notices=("notice.hidden_sheet",),
+    ),
+    Case(
+        "merged_banner_above_header",
+        xlsx("banner.xlsx", banner_above_header, merged={"entreprises": ["A1:N1"]}),
+        check=check_banner,
+        notices=("notice.header_row",),
+    ),
+    Case(
+        "merged_header_cells",
+        xlsx("merged.xlsx", merged_header, merged={"entreprises": ["C1:D1"]}),
+        problems=("column_missing",),
+        says=("a column 'employees' (or 'effectif')",),
+    ),
+    Case("extra_column_kept", xlsx("extra.xlsx", extra_column), check=check_extra, notices=("notice.extra_column",)),
+    Case(
+        "header_on_row_3", xlsx("row3.xlsx", header_on_row_3), check=check_header_row_3, notices=("notice.header_row",)
+    ),
+    Case(
+        "empty_sheet",
+        xlsx("empty.xlsx", emptied, False),
+        problems=("sheet_empty",),
+        step="diagnostic",
+        pack_steps=("diagnostic",),
+    ),
+    Case(
+        "header_only_sheet",
+        xlsx("header-only.xlsx", emptied, True),
+        problems=("sheet_empty",),
+        step="diagnostic",
+        pack_steps=("diagnostic",),
+    ),
     Case("blank_rows_inside", xlsx("blank-rows.xlsx", blank_rows), check=check_blank_rows),
     Case("same_sheet_twice", xlsx("twice.xlsx", duplicated_sheet), problems=("sheet_duplicate",)),
     # -- cell values ------------------------------------------------------------------------
-    Case("missing_required_column", xlsx("no-role.xlsx", without_column, "entreprises", "rôle"),
-         problems=("column_missing",), says=("a column 'role' (or 'rôle')",)),
-    Case("misspelled_column", xlsx("efectif.xlsx", renamed_column, "entreprises", "effectif", "efectif"),
-         problems=("column_missing",), says=("rename the column 'efectif' to 'employees'",)),
+    Case(
+        "missing_required_column",
+        xlsx("no-role.xlsx", without_column, "entreprises", "rôle"),
+        problems=("column_missing",),
+        says=("a column 'role' (or 'rôle')",),
+    ),
+    Case(
+        "misspelled_column",
+        xlsx("efectif.xlsx", renamed_column, "entreprises", "effectif", "efectif"),
+        problems=("column_missing",),
+        says=("rename the column 'efectif' to 'employees'",),
+    ),
     Case("duplicated_column", xlsx("two-effectif.xlsx", duplicated_header), problems=("column_duplicate",)),
-    Case("text_in_a_number", xlsx("douze.xlsx", edited, "entreprises", (3, "effectif", "douze")),
-         problems=("value_kind",), says=("sheet 'entreprises', row 3, column 'effectif'", "'douze'")),
-    Case("decimal_in_an_integer", xlsx("half.xlsx", edited, "entreprises", (4, "effectif", 12.5)),
-         problems=("value_kind",)),
-    Case("unknown_enumeration_value", xlsx("boss.xlsx", edited, "entreprises", (2, "rôle", "patron")),
-         problems=("value_kind",), says=("lead firm",)),
-    Case("score_out_of_range", xlsx("seven.xlsx", edited, "compétences", (2, "note", 7)),
-         problems=("value_range",), says=("between 1 and 5",)),
+    Case(
+        "text_in_a_number",
+        xlsx("douze.xlsx", edited, "entreprises", (3, "effectif", "douze")),
+        problems=("value_kind",),
+        says=("sheet 'entreprises', row 3, column 'effectif'", "'douze'"),
+    ),
+    Case(
+        "decimal_in_an_integer",
+        xlsx("half.xlsx", edited, "entreprises", (4, "effectif", 12.5)),
+        problems=("value_kind",),
+    ),
+    Case(
+        "unknown_enumeration_value",
+        xlsx("boss.xlsx", edited, "entreprises", (2, "rôle", "patron")),
+        problems=("value_kind",),
+        says=("lead firm",),
+    ),
+    Case(
+        "score_out_of_range",
+        xlsx("seven.xlsx", edited, "compétences", (2, "note", 7)),
+        problems=("value_range",),
+        says=("between 1 and 5",),
+    ),
     Case("iso_text_dates", xlsx("text-dates.xlsx", text_dates), check=check_dates),
     Case("excel_serial_dates", xlsx("serial-dates.xlsx", serial_dates), check=check_dates),
-    Case("french_text_date", xlsx("fr-date.xlsx", edited, "compétences", (2, "date", "15/01/2025")),
-         check=check_dates),
-    Case("percent_strings", xlsx("percent.xlsx", edited, "entreprises", (2, "part_export", "45%"),
-                                                         (3, "part_export", "4,5 %"), (4, "part_export", 0.3)),
-         check=check_percent),
-    Case("french_decimal_commas", xlsx("commas.xlsx", edited, "entreprises", (2, "chiffre_affaires", "4 873 200,5"),
-                                                             (3, "chiffre_affaires", "1\u202f234,5"),
-                                                             (4, "part_export", "0,45")),
-         check=check_commas),
-    Case("formula_with_cached_value", xlsx("formula.xlsx", edited, "entreprises", (2, "effectif", Formula("90+4", 94))),
-         check=check_formula),
-    Case("formula_errors", xlsx("div0.xlsx", edited, "entreprises", (2, "effectif", Error("#DIV/0!")),
-                                                    (3, "part_export", Error("#N/A", "NA()"))),
-         problems=("formula_error", "formula_error"), says=("'#DIV/0!'", "correct the formula")),
-    Case("formula_never_computed", xlsx("uncomputed.xlsx", edited, "entreprises", (2, "effectif", Formula("90+4"))),
-         problems=("formula_uncomputed",), says=("open and save the workbook in Excel or LibreOffice",)),
-    Case("women_above_employees", xlsx("women.xlsx", edited, "entreprises", (2, "effectif_femmes", 95)),
-         problems=("women_exceed",)),
+    Case("french_text_date", xlsx("fr-date.xlsx", edited, "compétences", (2, "date", "15/01/2025")), check=check_dates),
+    Case(
+        "percent_strings",
+        xlsx(
+            "percent.xlsx",
+            edited,
+            "entreprises",
+            (2, "part_export", "45%"),
+            (3, "part_export", "4,5 %"),
+            (4, "part_export", 0.3),
+        ),
+        check=check_percent,
+    ),
+    Case(
+        "french_decimal_commas",
+        xlsx(
+            "commas.xlsx",
+            edited,
+            "entreprises",
+            (2, "chiffre_affaires", "4 873 200,5"),
+            (3, "chiffre_affaires", "1\u202f234,5"),
+            (4, "part_export", "0,45"),
+        ),
+        check=check_commas,
+    ),
+    Case(
+        "formula_with_cached_value",
+        xlsx("formula.xlsx", edited, "entreprises", (2, "effectif", Formula("90+4", 94))),
+        check=check_formula,
+    ),
+    Case(
+        "formula_errors",
+        xlsx(
+            "div0.xlsx",
+            edited,
+            "entreprises",
+            (2, "effectif", Error("#DIV/0!")),
+            (3, "part_export", Error("#N/A", "NA()")),
+        ),
+        problems=("formula_error", "formula_error"),
+        says=("'#DIV/0!'", "correct the formula"),
+    ),
+    Case(
+        "formula_never_computed",
+        xlsx("uncomputed.xlsx", edited, "entreprises", (2, "effectif", Formula("90+4"))),
+        problems=("formula_uncomputed",),
+        says=("open and save the workbook in Excel or LibreOffice",),
+    ),
+    Case(
+        "women_above_employees",
+        xlsx("women.xlsx", edited, "entreprises", (2, "effectif_femmes", 95)),
+        problems=("women_exceed",),
+    ),
     Case("enumerations_and_booleans_spelled_loosely", xlsx("spelled.xlsx", spelled_values), check=check_spelled),
     Case("ids_typed_as_numbers", xlsx("number-id.xlsx", numbers_as_ids), check=check_number_id),
     # -- references -------------------------------------------------------------------------
-    Case("duplicate_ids", xlsx("duplicate.xlsx", edited, "entreprises", (5, "id_entreprise", "E01")),
-         problems=("id_duplicate",), says=("row 2",)),
-    Case("relation_to_unknown_actor", xlsx("unknown-actor.xlsx", unknown_actor), problems=("ref_unknown",),
-         says=("'A999'", "an existing identifier of column 'actor_id' of sheet 'actors'")),
-    Case("relations_without_actors", xlsx("no-actors.xlsx", relations_alone), problems=("ref_unknown",) * 6,
-         says=("add the sheet 'actors'",)),
-    Case("measurement_of_unknown_indicator", xlsx("unknown-indicator.xlsx", unknown_indicator),
-         problems=("ref_unknown",), says=("'I99'",)),
+    Case(
+        "duplicate_ids",
+        xlsx("duplicate.xlsx", edited, "entreprises", (5, "id_entreprise", "E01")),
+        problems=("id_duplicate",),
+        says=("row 2",),
+    ),
+    Case(
+        "relation_to_unknown_actor",
+        xlsx("unknown-actor.xlsx", unknown_actor),
+        problems=("ref_unknown",),
+        says=("'A999'", "an existing identifier of column 'actor_id' of sheet 'actors'"),
+    ),
+    Case(
+        "relations_without_actors",
+        xlsx("no-actors.xlsx", relations_alone),
+        problems=("ref_unknown",) * 6,
+        says=("add the sheet 'actors'",),
+    ),
+    Case(
+        "measurement_of_unknown_indicator",
+        xlsx("unknown-indicator.xlsx", unknown_indicator),
+        problems=("ref_unknown",),
+        says=("'I99'",),
+    ),
     # -- files and encodings ----------------------------------------------------------------
     Case("csv_latin1_semicolons", csv_folder("latin1", "latin-1", ";"), check=check_csv),
     Case("csv_utf8_bom_commas", csv_folder("utf8", "utf-8-sig", ","), check=check_csv),
-    Case("text_renamed_xlsx", raw_file("notes.xlsx", b"name;value\nnot;excel\n"),
-         problems=("file_unreadable",), says=("remove any password",)),
+    Case(
+        "text_renamed_xlsx",
+        raw_file("notes.xlsx", b"name;value\nnot;excel\n"),
+        problems=("file_unreadable",),
+        says=("remove any password",),
+    ),
     Case("password_protected", raw_file("locked.xlsx", OLE_HEADER), problems=("file_unreadable",)),
     Case("truncated_sheet", truncated_sheet, problems=("file_unreadable",)),
     Case("csv_utf16_unicode_text", csv_utf16, check=check_utf16),
     Case("zip_without_workbook", zip_without_workbook, problems=("file_unreadable",)),
     Case("empty_file", raw_file("nothing.xlsx", b""), problems=("file_unreadable",)),
     Case("survey_of_100000_firms", survey_100k, check=check_survey, slow=True),
-    Case("cell_of_1_mb", xlsx("big-cell.xlsx", big_cell), problems=("cell_too_long",),
-         says=("at most 32767 characters",)),
+    Case(
+        "cell_of_1_mb", xlsx("big-cell.xlsx", big_cell), problems=("cell_too_long",), says=("at most 32767 characters",)
+    ),
     Case("names_with_accents_emoji_and_rtl", xlsx("names.xlsx", world_names), check=check_names),
 )

@@ -6,6 +6,7 @@ sheet is read as Excel's own files are), and it is slow to write large sheets. T
 keeps to the parts of the format every reader understands: inline strings, numbers, booleans,
 dates (numbers with a date style), formulas, errors, hidden sheets and merged cells.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,38 +76,49 @@ def _cell(ref: str, value) -> str:
 
 def _sheet_xml(rows: list[list], merged: list[str]) -> str:
     width = max((len(r) for r in rows), default=1) or 1
-    parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">',
-             f'<dimension ref="A1:{column_letter(width)}{max(1, len(rows))}"/><sheetData>']
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">',
+        f'<dimension ref="A1:{column_letter(width)}{max(1, len(rows))}"/><sheetData>',
+    ]
     for r, row in enumerate(rows, start=1):
         cells = "".join(_cell(f"{column_letter(c)}{r}", v) for c, v in enumerate(row, start=1))
         if cells:
             parts.append(f'<row r="{r}">{cells}</row>')
     parts.append("</sheetData>")
     if merged:
-        parts.append(f'<mergeCells count="{len(merged)}">'
-                     + "".join(f'<mergeCell ref="{m}"/>' for m in merged) + "</mergeCells>")
+        parts.append(
+            f'<mergeCells count="{len(merged)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merged) + "</mergeCells>"
+        )
     parts.append("</worksheet>")
     return "".join(parts)
 
 
-STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN}">'
-          '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-          '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-          '<fill><patternFill patternType="gray125"/></fill></fills>'
-          '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-          '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-          '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-          '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
-          '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN}">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: dict[str, str] | None = None,
-               merged: dict[str, list[str]] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, list[list]],
+    hidden: dict[str, str] | None = None,
+    merged: dict[str, list[str]] | None = None,
+) -> Path:
     """Write ``{title: rows}``; ``hidden`` maps titles to "hidden" or "veryHidden"."""
     hidden, merged = hidden or {}, merged or {}
     names = list(sheets)
-    types = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>'
-                    for i in range(1, len(names) + 1))
+    types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_TYPE}"/>'
+        for i in range(1, len(names) + 1)
+    )
     content_types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -116,20 +128,31 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]], hidden: dict[str, str]
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/styles.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        f"{types}</Types>")
-    root_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL}">'
-                 f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        f"{types}</Types>"
+    )
+    root_rels = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL}">'
+        f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
     entries = "".join(
         f'<sheet name={quoteattr(name)} sheetId="{i}"'
-        + (f' state="{hidden[name]}"' if name in hidden else "") + f' r:id="rId{i}"/>'
-        for i, name in enumerate(names, start=1))
-    workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{entries}</sheets></workbook>')
-    links = "".join(f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                    for i in range(1, len(names) + 1))
+        + (f' state="{hidden[name]}"' if name in hidden else "")
+        + f' r:id="rId{i}"/>'
+        for i, name in enumerate(names, start=1)
+    )
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{entries}</sheets></workbook>'
+    )
+    links = "".join(
+        f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(names) + 1)
+    )
     links += f'<Relationship Id="rId{len(names) + 1}" Type="{REL}/styles" Target="styles.xml"/>'
-    workbook_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                     f'<Relationships xmlns="{PACKAGE_REL}">{links}</Relationships>')
+    workbook_rels = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{PACKAGE_REL}">{links}</Relationships>'
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", content_types)
         archive.writestr("_rels/.rels", root_rels)

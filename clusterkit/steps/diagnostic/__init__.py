@@ -6,6 +6,7 @@ reuses). The cluster map itself is in :mod:`clusterkit.steps.network`.
 
 ``from clusterkit.steps import diagnostic`` gives every public name of the parts.
 """
+
 from .fieldwork import (
     NARRATIVE_SECTIONS,
     baseline_date,

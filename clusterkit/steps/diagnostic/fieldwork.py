@@ -5,6 +5,7 @@
 - the interview sample (step 3, l. 3501-3526), the first meetings and the narratives the team writes;
 - the validation lists (l. 3698-3703) and the baseline that monitoring reuses (l. 3287, 3427).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,16 +35,19 @@ def strata_ranking(enterprises: pd.DataFrame) -> pd.DataFrame:
     firms without a stratum are left out. ``rank`` 1 is the poorest.
     """
     frame = enterprises[enterprises["owner_stratum"].notna()]
-    frame = frame.assign(women_owned=frame["owner_gender"].eq("f").fillna(False),
-                         member=frame["association_member"].astype("float64"))
+    frame = frame.assign(
+        women_owned=frame["owner_gender"].eq("f").fillna(False), member=frame["association_member"].astype("float64")
+    )
     grouped = frame.groupby("owner_stratum")
-    table = pd.DataFrame({
-        "firms": grouped.size(),
-        "median_turnover": grouped["turnover"].median(),
-        "median_employees": grouped["employees"].median().astype("float64"),
-        "women_owned": grouped["women_owned"].sum(),
-        "association_share": grouped["member"].mean(),
-    }).reset_index()
+    table = pd.DataFrame(
+        {
+            "firms": grouped.size(),
+            "median_turnover": grouped["turnover"].median(),
+            "median_employees": grouped["employees"].median().astype("float64"),
+            "women_owned": grouped["women_owned"].sum(),
+            "association_share": grouped["member"].mean(),
+        }
+    ).reset_index()
     table = table.sort_values(["median_turnover", "median_employees", "owner_stratum"], na_position="last")
     table.insert(0, "rank", range(1, len(table) + 1))
     return table.astype({"firms": "int64", "women_owned": "int64"}).reset_index(drop=True)
@@ -55,24 +59,34 @@ def poorest_groups(enterprises: pd.DataFrame, strata: int = 1) -> dict:
     names = list(strata_ranking(enterprises)["owner_stratum"].head(strata))
     firms = enterprises[enterprises["owner_stratum"].isin(names)]
     roles = firms["role"].value_counts(sort=False).reindex(ENUMS["role"]).dropna()
-    return {"strata": names, "firms": len(firms), "women_owned": int(firms["owner_gender"].eq("f").sum()),
-            "roles": list(roles.sort_values(ascending=False, kind="stable").index)}
+    return {
+        "strata": names,
+        "firms": len(firms),
+        "women_owned": int(firms["owner_gender"].eq("f").sum()),
+        "roles": list(roles.sort_values(ascending=False, kind="stable").index),
+    }
 
 
 def gender_view(enterprises: pd.DataFrame) -> pd.DataFrame:
     """Firms by owner gender: how many, their employees, median turnover, association membership
     and export share (weighted by turnover), so that women's access to markets and to the
     association can be compared with men's."""
-    frame = with_exports(enterprises.assign(owner_gender=enterprises["owner_gender"].fillna("unknown"),
-                                             member=enterprises["association_member"].astype("float64")))
+    frame = with_exports(
+        enterprises.assign(
+            owner_gender=enterprises["owner_gender"].fillna("unknown"),
+            member=enterprises["association_member"].astype("float64"),
+        )
+    )
     grouped = frame.groupby("owner_gender")
-    table = pd.DataFrame({
-        "firms": grouped.size(),
-        "employees": grouped["employees"].sum(),
-        "median_turnover": grouped["turnover"].median(),
-        "association_share": grouped["member"].mean(),
-        "export_share": grouped["exports"].sum(min_count=1) / grouped["turnover_reported"].sum(min_count=1),
-    })
+    table = pd.DataFrame(
+        {
+            "firms": grouped.size(),
+            "employees": grouped["employees"].sum(),
+            "median_turnover": grouped["turnover"].median(),
+            "association_share": grouped["member"].mean(),
+            "export_share": grouped["exports"].sum(min_count=1) / grouped["turnover_reported"].sum(min_count=1),
+        }
+    )
     table = table.reindex([g for g in (*ENUMS["owner_gender"], "unknown") if g in table.index])
     table.insert(1, "firm_share", table["firms"] / table["firms"].sum())
     table.index.name = "owner_gender"
@@ -80,8 +94,9 @@ def gender_view(enterprises: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- diagnostic step 3: whom to interview --------------------------------------------------------
-def interview_sample(enterprises: pd.DataFrame, size: int, seed: int = 1,
-                     bounds: tuple[int, int, int] = SIZE_BOUNDS) -> pd.DataFrame:
+def interview_sample(
+    enterprises: pd.DataFrame, size: int, seed: int = 1, bounds: tuple[int, int, int] = SIZE_BOUNDS
+) -> pd.DataFrame:
     """A seeded sample of firms to interview, stratified by role and size class.
 
     Every stratum (role x size class present in the survey) gets at least one firm, because the
@@ -102,24 +117,39 @@ def interview_sample(enterprises: pd.DataFrame, size: int, seed: int = 1,
     drawn = []
     for number, (group, quota) in enumerate(zip(strata, quotas)):
         picked = group.iloc[rng.choice(len(group), size=quota, replace=False)]
-        drawn.append(picked.assign(stratum=number, turn=range(quota), stratum_firms=len(group),
-                                   stratum_sample=quota))
+        drawn.append(picked.assign(stratum=number, turn=range(quota), stratum_firms=len(group), stratum_sample=quota))
     sample = pd.concat(drawn).sort_values(["turn", "stratum"])
     sample["order"] = range(1, len(sample) + 1)
     sample["stratum"] += 1
     sample["sampling_weight"] = sample["stratum_firms"] / sample["stratum_sample"]
-    columns = ["order", "enterprise_id", "name", "role", "size_class", "employees", "owner_stratum", "stratum",
-               "stratum_firms", "stratum_sample", "sampling_weight"]
-    return sample[columns].astype({"stratum": "int64", "stratum_firms": "int64",
-                                   "stratum_sample": "int64"}).reset_index(drop=True)
+    columns = [
+        "order",
+        "enterprise_id",
+        "name",
+        "role",
+        "size_class",
+        "employees",
+        "owner_stratum",
+        "stratum",
+        "stratum_firms",
+        "stratum_sample",
+        "sampling_weight",
+    ]
+    return (
+        sample[columns]
+        .astype({"stratum": "int64", "stratum_firms": "int64", "stratum_sample": "int64"})
+        .reset_index(drop=True)
+    )
 
 
 def first_meetings(actors: pd.DataFrame | None) -> tuple[str, dict]:
     """Whom to meet first (step 4, l. 3528-3537), as a catalogue message and its values: the
     associations of the map; without one, its public institutions, NGOs and buyers."""
     if actors is not None:
-        for key, types in (("association", ("association",)),
-                           ("no_association", ("public_institution", "ngo", "buyer"))):
+        for key, types in (
+            ("association", ("association",)),
+            ("no_association", ("public_institution", "ngo", "buyer")),
+        ):
             names = actors.loc[actors["type"].isin(types), "name"]
             if len(names):
                 return f"diagnostic.interviews.{key}", {"names": "; ".join(names)}
@@ -159,12 +189,20 @@ def narrative_messages(narratives: pd.DataFrame | None, section: str) -> list[tu
 def validation_firms(enterprises: pd.DataFrame, poorest: list[str]) -> pd.DataFrame:
     """Firms to involve in the validation, by role: all firms, those of the ``poorest`` strata,
     those owned by women, and association members, with a total."""
-    frame = enterprises.assign(poorest=enterprises["owner_stratum"].isin(poorest),
-                               women_owned=enterprises["owner_gender"].eq("f").fillna(False),
-                               member=enterprises["association_member"].fillna(False).astype(bool))
+    frame = enterprises.assign(
+        poorest=enterprises["owner_stratum"].isin(poorest),
+        women_owned=enterprises["owner_gender"].eq("f").fillna(False),
+        member=enterprises["association_member"].fillna(False).astype(bool),
+    )
     grouped = frame.groupby("role")
-    table = pd.DataFrame({"firms": grouped.size(), "poorest": grouped["poorest"].sum(),
-                          "women_owned": grouped["women_owned"].sum(), "members": grouped["member"].sum()})
+    table = pd.DataFrame(
+        {
+            "firms": grouped.size(),
+            "poorest": grouped["poorest"].sum(),
+            "women_owned": grouped["women_owned"].sum(),
+            "members": grouped["member"].sum(),
+        }
+    )
     table = table.reindex([r for r in ENUMS["role"] if r in table.index])
     table.loc["total"] = table.sum(axis=0)
     table.index.name = "role"
@@ -182,8 +220,9 @@ def validation_institutions(actors: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- the baseline for monitoring ----------------------------------------------------------------
-def baseline_table(workbook, date, survey_round: int | None = None,
-                   min_betweenness: float = network.BROKER_MIN_BETWEENNESS) -> pd.DataFrame:
+def baseline_table(
+    workbook, date, survey_round: int | None = None, min_betweenness: float = network.BROKER_MIN_BETWEENNESS
+) -> pd.DataFrame:
     """Every indicator the diagnostic can compute from ``workbook``, dated, for step 5.
 
     Keys are stable (monitoring looks them up): firms_surveyed, employees, women_share,
@@ -229,9 +268,11 @@ def baseline_table(workbook, date, survey_round: int | None = None,
         ]
     if workbook.has("services"):
         bds = services_summary(workbook["services"])
-        rows += [("bds_services", bds["services"], "services", "services"),
-                 ("bds_users", bds["users"], "uses", "services"),
-                 ("bds_satisfaction", bds["satisfaction"], "score_1_5", "services")]
+        rows += [
+            ("bds_services", bds["services"], "services", "services"),
+            ("bds_users", bds["users"], "uses", "services"),
+            ("bds_satisfaction", bds["satisfaction"], "score_1_5", "services"),
+        ]
     frame = pd.DataFrame(rows, columns=["key", "value", "unit", "source"]).astype({"value": "float64"})
     frame = frame[frame["value"].notna()]
     frame["date"] = pd.Timestamp(date).normalize()

@@ -14,6 +14,7 @@ computes what the report needs, section by section (the field work is in :mod:`.
 The cluster map itself is in :mod:`clusterkit.steps.network`. Functions take typed DataFrames and
 return DataFrames with canonical column names and values; figures take localised labels.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -58,14 +59,17 @@ def employment_by_role(enterprises: pd.DataFrame) -> pd.DataFrame:
     a missing answer does not count as zero women.
     """
     frame = enterprises.assign(
-        employees_reported=enterprises["employees"].where(enterprises["employees_women"].notna()))
+        employees_reported=enterprises["employees"].where(enterprises["employees_women"].notna())
+    )
     grouped = frame.groupby("role", observed=True, sort=False)
-    table = pd.DataFrame({
-        "firms": grouped.size(),
-        "employees": grouped["employees"].sum(),
-        "employees_women": grouped["employees_women"].sum(),
-        "employees_reported": grouped["employees_reported"].sum(),
-    })
+    table = pd.DataFrame(
+        {
+            "firms": grouped.size(),
+            "employees": grouped["employees"].sum(),
+            "employees_women": grouped["employees_women"].sum(),
+            "employees_reported": grouped["employees_reported"].sum(),
+        }
+    )
     table = table.reindex([r for r in ENUMS["role"] if r in table.index])
     table.loc["total"] = table.sum(axis=0)
     table["women_share"] = table["employees_women"] / table["employees_reported"].where(table["employees_reported"] > 0)
@@ -83,12 +87,14 @@ def exports_by_segment(enterprises: pd.DataFrame) -> pd.DataFrame:
     """
     frame = with_exports(enterprises.assign(market_segment=enterprises["market_segment"].fillna("unknown")))
     grouped = frame.groupby("market_segment", sort=False)
-    table = pd.DataFrame({
-        "firms": grouped.size(),
-        "turnover": grouped["turnover"].sum(min_count=1),
-        "exports": grouped["exports"].sum(min_count=1),
-        "turnover_reported": grouped["turnover_reported"].sum(min_count=1),
-    })
+    table = pd.DataFrame(
+        {
+            "firms": grouped.size(),
+            "turnover": grouped["turnover"].sum(min_count=1),
+            "exports": grouped["exports"].sum(min_count=1),
+            "turnover_reported": grouped["turnover_reported"].sum(min_count=1),
+        }
+    )
     order = [s for s in (*ENUMS["market_segment"], "unknown") if s in table.index]
     table = table.reindex(order)
     table.loc["total"] = table.sum(axis=0, min_count=1)
@@ -101,8 +107,10 @@ def with_exports(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds ``exports`` (turnover x export share) and ``turnover_reported``, both kept only for the
     firms that reported turnover and export share, so that shares are weighted by turnover."""
     known = frame["turnover"].notna() & frame["export_share"].notna()
-    return frame.assign(exports=(frame["turnover"] * frame["export_share"]).where(known),
-                        turnover_reported=frame["turnover"].where(known))
+    return frame.assign(
+        exports=(frame["turnover"] * frame["export_share"]).where(known),
+        turnover_reported=frame["turnover"].where(known),
+    )
 
 
 def owner_strata(enterprises: pd.DataFrame) -> pd.DataFrame:
@@ -110,14 +118,14 @@ def owner_strata(enterprises: pd.DataFrame) -> pd.DataFrame:
 
     Gives firms, their share of all firms, employees, and firms owned by women, per stratum.
     """
-    frame = enterprises.assign(owner_stratum=enterprises["owner_stratum"].fillna("unknown"),
-                               women_owned=enterprises["owner_gender"].eq("f").fillna(False))
+    frame = enterprises.assign(
+        owner_stratum=enterprises["owner_stratum"].fillna("unknown"),
+        women_owned=enterprises["owner_gender"].eq("f").fillna(False),
+    )
     grouped = frame.groupby("owner_stratum", sort=False)
-    table = pd.DataFrame({
-        "firms": grouped.size(),
-        "employees": grouped["employees"].sum(),
-        "women_owned": grouped["women_owned"].sum(),
-    }).sort_values(["firms", "employees"], ascending=False)
+    table = pd.DataFrame(
+        {"firms": grouped.size(), "employees": grouped["employees"].sum(), "women_owned": grouped["women_owned"].sum()}
+    ).sort_values(["firms", "employees"], ascending=False)
     table["firm_share"] = table["firms"] / table["firms"].sum()
     table.loc["total"] = table.sum(axis=0)
     table.index.name = "owner_stratum"
@@ -130,8 +138,11 @@ def profile_summary(enterprises: pd.DataFrame) -> dict:
     return {
         "firms": int(len(enterprises)),
         "employees": int(enterprises["employees"].sum()),
-        "women_share": float(enterprises.loc[women_known, "employees_women"].sum()
-                             / enterprises.loc[women_known, "employees"].sum()) if women_known.any() else float("nan"),
+        "women_share": float(
+            enterprises.loc[women_known, "employees_women"].sum() / enterprises.loc[women_known, "employees"].sum()
+        )
+        if women_known.any()
+        else float("nan"),
         "lead_firms": int(enterprises["role"].eq("lead_firm").sum()),
         "association_share": float(enterprises["association_member"].astype("float64").mean()),  # NaN when unknown
     }
@@ -148,11 +159,13 @@ def firms_by_founding_period(enterprises: pd.DataFrame, width: int = 10) -> pd.D
     start = (founded // width * width).astype("Int64")
     # object dtype: when no firm gave its founding year, the mapped column stays Int64 and refuses text
     period = start.map(lambda s: f"{s}-{s + width - 1}", na_action="ignore").astype(object).fillna("unknown")
-    frame = enterprises.assign(period=period, start=start.fillna(10_000),
-                               women_owned=enterprises["owner_gender"].eq("f").fillna(False))
+    frame = enterprises.assign(
+        period=period, start=start.fillna(10_000), women_owned=enterprises["owner_gender"].eq("f").fillna(False)
+    )
     grouped = frame.groupby(["start", "period"], sort=True)
-    table = pd.DataFrame({"firms": grouped.size(), "employees": grouped["employees"].sum(),
-                          "women_owned": grouped["women_owned"].sum()}).reset_index(level="start", drop=True)
+    table = pd.DataFrame(
+        {"firms": grouped.size(), "employees": grouped["employees"].sum(), "women_owned": grouped["women_owned"].sum()}
+    ).reset_index(level="start", drop=True)
     table["firm_share"] = table["firms"] / table["firms"].sum()
     table.loc["total"] = table.sum(axis=0)
     table.index.name = "period"
@@ -204,27 +217,50 @@ def value_chain_links(enterprises: pd.DataFrame, actors: pd.DataFrame, relations
     trading = market & chain["relation_type"].eq("supply")
     chain = _with_formality(chain.assign(link=chain["relation_type"].where(~trading, "trading")))
     grouped = chain.groupby(["link", "from_position", "to_position"], sort=False)
-    table = pd.DataFrame({
-        "relations": grouped.size(),
-        "sources": grouped["source"].nunique(),
-        "targets": grouped["target"].nunique(),
-        "mean_intensity": grouped["intensity"].mean(),
-        "formal_share": grouped["formal_yes"].sum() / grouped["formal_known"].sum().where(lambda s: s > 0),
-    }).reset_index()
+    table = pd.DataFrame(
+        {
+            "relations": grouped.size(),
+            "sources": grouped["source"].nunique(),
+            "targets": grouped["target"].nunique(),
+            "mean_intensity": grouped["intensity"].mean(),
+            "formal_share": grouped["formal_yes"].sum() / grouped["formal_known"].sum().where(lambda s: s > 0),
+        }
+    ).reset_index()
     table["order"] = table["link"].map({k: i for i, k in enumerate(CHAIN_LINKS)})
-    table = table.sort_values(["order", "relations", "from_position", "to_position"],
-                              ascending=[True, False, True, True])
-    columns = ["link", "from_position", "to_position", "relations", "sources", "targets", "mean_intensity",
-               "formal_share"]
-    return table[columns].astype({"relations": "int64", "sources": "int64", "targets": "int64",
-                                  "mean_intensity": "float64", "formal_share": "float64"}).reset_index(drop=True)
+    table = table.sort_values(
+        ["order", "relations", "from_position", "to_position"], ascending=[True, False, True, True]
+    )
+    columns = [
+        "link",
+        "from_position",
+        "to_position",
+        "relations",
+        "sources",
+        "targets",
+        "mean_intensity",
+        "formal_share",
+    ]
+    return (
+        table[columns]
+        .astype(
+            {
+                "relations": "int64",
+                "sources": "int64",
+                "targets": "int64",
+                "mean_intensity": "float64",
+                "formal_share": "float64",
+            }
+        )
+        .reset_index(drop=True)
+    )
 
 
 def _with_formality(relations: pd.DataFrame) -> pd.DataFrame:
     """Adds ``formal_known`` and ``formal_yes``: a share of formal relations counts only the
     relations whose formality was reported."""
-    return relations.assign(formal_known=relations["formal"].notna(),
-                            formal_yes=relations["formal"].fillna(False).astype(bool))
+    return relations.assign(
+        formal_known=relations["formal"].notna(), formal_yes=relations["formal"].fillna(False).astype(bool)
+    )
 
 
 # -- the SWOT synthesis (diagnostic steps 5 and 6) ----------------------------------------------
@@ -235,8 +271,9 @@ def swot_ranked(swot: pd.DataFrame) -> pd.DataFrame:
     none and comes after those with votes, in the order they were written.
     """
     order = {c: i for i, c in enumerate(ENUMS["swot_category"])}
-    frame = swot.assign(order=swot["category"].map(order), sort_votes=swot["votes"].fillna(-1),
-                        position=range(len(swot)))
+    frame = swot.assign(
+        order=swot["category"].map(order), sort_votes=swot["votes"].fillna(-1), position=range(len(swot))
+    )
     frame = frame.sort_values(["order", "sort_votes", "position"], ascending=[True, False, True])
     frame["rank"] = frame.groupby("category").cumcount() + 1
     return frame[["category", "rank", "swot_id", "statement", "theme", "votes"]].reset_index(drop=True)
@@ -288,8 +325,17 @@ def swot_matrix(ranked: pd.DataFrame, titles: dict, top: int = 5, width: int = 3
         ax.set_yticks([])
         count = int((ranked["category"] == category).sum())
         ax.set_title(f"{titles[category]} ({count})", loc="left", fontsize=9.5, fontweight="bold")
-        ax.text(0.02, 0.95, blocks[category], transform=ax.transAxes, va="top", ha="left", fontsize=8,
-                linespacing=1.3, parse_math=False)
+        ax.text(
+            0.02,
+            0.95,
+            blocks[category],
+            transform=ax.transAxes,
+            va="top",
+            ha="left",
+            fontsize=8,
+            linespacing=1.3,
+            parse_math=False,
+        )
     fig.tight_layout()
     return fig
 
@@ -300,8 +346,12 @@ BDS_MIN_SATISFACTION = 3.0
 BDS_FLAGS = ("none", "low_use", "low_satisfaction", "low_use_and_satisfaction")
 
 
-def service_review(services: pd.DataFrame, actors: pd.DataFrame, min_users: int = BDS_MIN_USERS,
-                   min_satisfaction: float = BDS_MIN_SATISFACTION) -> pd.DataFrame:
+def service_review(
+    services: pd.DataFrame,
+    actors: pd.DataFrame,
+    min_users: int = BDS_MIN_USERS,
+    min_satisfaction: float = BDS_MIN_SATISFACTION,
+) -> pd.DataFrame:
     """Each service with its provider, users, satisfaction and cost recovery, and a flag.
 
     ``flag`` is ``low_use`` when fewer than ``min_users`` firms use it, ``low_satisfaction`` when
@@ -314,12 +364,17 @@ def service_review(services: pd.DataFrame, actors: pd.DataFrame, min_users: int 
     flag = flag.mask(low_use, "low_use").mask(low_satisfaction, "low_satisfaction")
     flag = flag.mask(low_use & low_satisfaction, "low_use_and_satisfaction")
     table = services.assign(provider_name=services["provider"].map(names), flag=flag)
-    return table[["provider", "provider_name", "service", "users", "satisfaction", "cost_recovery",
-                  "flag"]].reset_index(drop=True)
+    return table[
+        ["provider", "provider_name", "service", "users", "satisfaction", "cost_recovery", "flag"]
+    ].reset_index(drop=True)
 
 
-def services_by_provider(services: pd.DataFrame, actors: pd.DataFrame, min_users: int = BDS_MIN_USERS,
-                         min_satisfaction: float = BDS_MIN_SATISFACTION) -> pd.DataFrame:
+def services_by_provider(
+    services: pd.DataFrame,
+    actors: pd.DataFrame,
+    min_users: int = BDS_MIN_USERS,
+    min_satisfaction: float = BDS_MIN_SATISFACTION,
+) -> pd.DataFrame:
     """Per provider, most users first: services, users, satisfaction, cost recovery and flagged services.
 
     Users add up the users of each service (a firm using two services counts twice).
@@ -328,17 +383,26 @@ def services_by_provider(services: pd.DataFrame, actors: pd.DataFrame, min_users
     review = service_review(services, actors, min_users, min_satisfaction)
     review = review.assign(rated=review["satisfaction"] * review["users"], flagged=review["flag"].ne("none"))
     grouped = review.groupby(["provider", "provider_name"], sort=False)
-    table = pd.DataFrame({
-        "services": grouped.size(),
-        "users": grouped["users"].sum(),
-        "satisfaction": grouped["rated"].sum() / grouped["users"].sum().where(lambda u: u > 0),
-        "cost_recovery": grouped["cost_recovery"].mean(),
-        "flagged": grouped["flagged"].sum(),
-    }).reset_index()
+    table = pd.DataFrame(
+        {
+            "services": grouped.size(),
+            "users": grouped["users"].sum(),
+            "satisfaction": grouped["rated"].sum() / grouped["users"].sum().where(lambda u: u > 0),
+            "cost_recovery": grouped["cost_recovery"].mean(),
+            "flagged": grouped["flagged"].sum(),
+        }
+    ).reset_index()
     table.insert(2, "type", table["provider"].map(actors.set_index("actor_id")["type"]))
     table = table.sort_values(["users", "provider"], ascending=[False, True])
-    return table.astype({"services": "int64", "users": "int64", "flagged": "int64",
-                         "satisfaction": "float64", "cost_recovery": "float64"}).reset_index(drop=True)
+    return table.astype(
+        {
+            "services": "int64",
+            "users": "int64",
+            "flagged": "int64",
+            "satisfaction": "float64",
+            "cost_recovery": "float64",
+        }
+    ).reset_index(drop=True)
 
 
 def services_summary(services: pd.DataFrame) -> dict:
@@ -357,8 +421,9 @@ def services_summary(services: pd.DataFrame) -> dict:
 COOPERATIVE = ("joint_action", "information")
 
 
-def social_capital(enterprises: pd.DataFrame, actors: pd.DataFrame | None = None,
-                   relations: pd.DataFrame | None = None) -> pd.DataFrame:
+def social_capital(
+    enterprises: pd.DataFrame, actors: pd.DataFrame | None = None, relations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The four social-capital indicators, each with its numerator (``count``) and base.
 
     - ``association_share``: surveyed firms that belong to the association, over those that answered;
@@ -376,13 +441,18 @@ def social_capital(enterprises: pd.DataFrame, actors: pd.DataFrame | None = None
         joint = relations[relations["relation_type"] == "joint_action"]
         in_joint = firms & (set(joint["source"]) | set(joint["target"]))
         formal = relations["formal"].dropna()
-        cooperative = relations[relations["relation_type"].isin(COOPERATIVE)
-                                & relations["source"].isin(firms) & relations["target"].isin(firms)
-                                & (relations["source"] != relations["target"])]
+        cooperative = relations[
+            relations["relation_type"].isin(COOPERATIVE)
+            & relations["source"].isin(firms)
+            & relations["target"].isin(firms)
+            & (relations["source"] != relations["target"])
+        ]
         pairs = {frozenset(p) for p in zip(cooperative["source"], cooperative["target"])}
-        rows += [("joint_action_share", len(in_joint), len(firms)),
-                 ("formal_relation_share", int(formal.sum()), len(formal)),
-                 ("cooperation_density", len(pairs), len(firms) * (len(firms) - 1) // 2)]
+        rows += [
+            ("joint_action_share", len(in_joint), len(firms)),
+            ("formal_relation_share", int(formal.sum()), len(formal)),
+            ("cooperation_density", len(pairs), len(firms) * (len(firms) - 1) // 2),
+        ]
     else:
         rows += [(key, 0, 0) for key in ("joint_action_share", "formal_relation_share", "cooperation_density")]
     frame = pd.DataFrame(rows, columns=["indicator", "count", "base"]).astype("float64", errors="ignore")
@@ -397,11 +467,18 @@ def relation_profile(relations: pd.DataFrame) -> pd.DataFrame:
 
     def row(group: pd.DataFrame) -> dict:
         known = group["formal_known"].sum()
-        return {"relations": len(group), "mean_intensity": group["intensity"].astype("float64").mean(),
-                "formal_share": group["formal_yes"].sum() / known if known else float("nan")}
+        return {
+            "relations": len(group),
+            "mean_intensity": group["intensity"].astype("float64").mean(),
+            "formal_share": group["formal_yes"].sum() / known if known else float("nan"),
+        }
 
-    rows = [{"relation_type": kind, **row(group)} for kind in ENUMS["relation_type"]
-            if len(group := frame[frame["relation_type"] == kind])]
+    rows = [
+        {"relation_type": kind, **row(group)}
+        for kind in ENUMS["relation_type"]
+        if len(group := frame[frame["relation_type"] == kind])
+    ]
     rows.append({"relation_type": "total", **row(frame)})
     return pd.DataFrame(rows, columns=["relation_type", "relations", "mean_intensity", "formal_share"]).astype(
-        {"relations": "int64", "mean_intensity": "float64", "formal_share": "float64"})
+        {"relations": "int64", "mean_intensity": "float64", "formal_share": "float64"}
+    )

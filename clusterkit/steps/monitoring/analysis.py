@@ -11,6 +11,7 @@ the development objective (l. 3878-4069).
 Pure: typed DataFrames in, DataFrames out, canonical keys and enumeration values
 (``progress_status`` takes the values of :data:`STATUSES`) and message keys.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -45,11 +46,16 @@ DIAGNOSTIC_ORIGIN = "diagnostic baseline"
 # Default thresholds of the schedule status: the share of the expected progress reached.
 AT_RISK_BELOW = 0.9
 OFF_TRACK_BELOW = 0.6
-STATUS_COLOURS = {"achieved": "7DCEA0", "on_track": "D5F5E3", "at_risk": "F9E79F", "off_track": "F1948A",
-                  "no_baseline": "E5E7E9", "target_is_baseline": "E5E7E9", "no_data": "E5E7E9"}
+STATUS_COLOURS = {
+    "achieved": "7DCEA0",
+    "on_track": "D5F5E3",
+    "at_risk": "F9E79F",
+    "off_track": "F1948A",
+    "no_baseline": "E5E7E9",
+    "target_is_baseline": "E5E7E9",
+    "no_data": "E5E7E9",
+}
 ENUM_OF = {"level": "indicator_level", "dimension": "dimension", "battery": "battery"}
-
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +68,11 @@ def workbook_baseline(workbook) -> pd.DataFrame | None:
 
     if not workbook.has("enterprises"):
         return None
-    dates = workbook["indicators"]["baseline_date"].dropna() if workbook.has("indicators") else pd.Series([], dtype="datetime64[ns]")
+    dates = (
+        workbook["indicators"]["baseline_date"].dropna()
+        if workbook.has("indicators")
+        else pd.Series([], dtype="datetime64[ns]")
+    )
     date = workbook.cluster.get("start_date") or (dates.min() if len(dates) else pd.Timestamp.today().normalize())
     return baseline_table(workbook, pd.Timestamp(date))
 
@@ -90,8 +100,7 @@ def fill_baselines(indicators: pd.DataFrame, baseline: pd.DataFrame | None = Non
         out.loc[fill, "baseline"] = value[fill]
         dated = fill & out["baseline_date"].isna()
         out.loc[dated, "baseline_date"] = date[dated]
-        origin[fill] = [f"{DIAGNOSTIC_ORIGIN} {d:%Y-%m-%d}" if pd.notna(d) else DIAGNOSTIC_ORIGIN
-                        for d in date[fill]]
+        origin[fill] = [f"{DIAGNOSTIC_ORIGIN} {d:%Y-%m-%d}" if pd.notna(d) else DIAGNOSTIC_ORIGIN for d in date[fill]]
     out["baseline_origin"] = origin
     return out
 
@@ -102,7 +111,7 @@ def origin_label(origin, lang: str) -> str:
         return t("monitoring.origin.missing", lang)
     if origin == WORKBOOK_ORIGIN:
         return t("monitoring.origin.workbook", lang)
-    date = origin[len(DIAGNOSTIC_ORIGIN):].strip()
+    date = origin[len(DIAGNOSTIC_ORIGIN) :].strip()
     return t("monitoring.origin.diagnostic", lang, date=i18n.date(pd.Timestamp(date), lang) if date else "–")
 
 
@@ -117,7 +126,8 @@ def current_values(measurements: pd.DataFrame, as_of=None) -> pd.DataFrame:
         totals = totals[totals["date"] <= pd.Timestamp(as_of)]
     latest = totals.sort_values(["indicator_id", "date"], kind="stable").groupby("indicator_id").tail(1)
     return latest.rename(columns={"value": "current_value", "date": "measured_on"})[
-        ["indicator_id", "current_value", "measured_on"]].reset_index(drop=True)
+        ["indicator_id", "current_value", "measured_on"]
+    ].reset_index(drop=True)
 
 
 def expected_progress(baseline_date: pd.Series, target_date: pd.Series, at: pd.Series) -> pd.Series:
@@ -129,8 +139,13 @@ def expected_progress(baseline_date: pd.Series, target_date: pd.Series, at: pd.S
     return expected.where(span.notna() & elapsed.notna()).clip(0, 1)
 
 
-def progress_table(indicators: pd.DataFrame, measurements: pd.DataFrame, as_of=None,
-                   at_risk_below: float = AT_RISK_BELOW, off_track_below: float = OFF_TRACK_BELOW) -> pd.DataFrame:
+def progress_table(
+    indicators: pd.DataFrame,
+    measurements: pd.DataFrame,
+    as_of=None,
+    at_risk_below: float = AT_RISK_BELOW,
+    off_track_below: float = OFF_TRACK_BELOW,
+) -> pd.DataFrame:
     """One row per indicator: its latest value, its progress and its schedule status.
 
     ``progress = (current - baseline) / (target - baseline)``, so it also reads right when the
@@ -143,11 +158,30 @@ def progress_table(indicators: pd.DataFrame, measurements: pd.DataFrame, as_of=N
     ``target_is_baseline``, no measurement ``no_data``.
     """
     if not 0 <= off_track_below <= at_risk_below <= 1:
-        raise ValueError(f"thresholds must satisfy 0 <= off_track_below <= at_risk_below <= 1, "
-                         f"got {off_track_below} and {at_risk_below}")
-    keep = [c for c in indicators.columns if c in (
-        "indicator_id", "name", "level", "dimension", "battery", "unit", "baseline", "baseline_date", "target",
-        "target_date", "action_id", "catalogue_key", "baseline_origin")]
+        raise ValueError(
+            f"thresholds must satisfy 0 <= off_track_below <= at_risk_below <= 1, "
+            f"got {off_track_below} and {at_risk_below}"
+        )
+    keep = [
+        c
+        for c in indicators.columns
+        if c
+        in (
+            "indicator_id",
+            "name",
+            "level",
+            "dimension",
+            "battery",
+            "unit",
+            "baseline",
+            "baseline_date",
+            "target",
+            "target_date",
+            "action_id",
+            "catalogue_key",
+            "baseline_origin",
+        )
+    ]
     table = indicators[keep].merge(current_values(measurements, as_of), on="indicator_id", how="left")
     change = table["target"] - table["baseline"]
     table["progress"] = (table["current_value"] - table["baseline"]) / change.where(change != 0)
@@ -163,8 +197,11 @@ def progress_table(indicators: pd.DataFrame, measurements: pd.DataFrame, as_of=N
         progress >= off_track_below * expected,
     ]
     choices = ["no_baseline", "target_is_baseline", "no_data", "achieved", "no_baseline", "on_track", "at_risk"]
-    table["progress_status"] = pd.Series(np.select([c.to_numpy(dtype=bool) for c in conditions], choices,
-                                                   default="off_track"), index=table.index, dtype="str")
+    table["progress_status"] = pd.Series(
+        np.select([c.to_numpy(dtype=bool) for c in conditions], choices, default="off_track"),
+        index=table.index,
+        dtype="str",
+    )
     return table
 
 
@@ -173,15 +210,16 @@ def progress_by(table: pd.DataFrame, by: str) -> pd.DataFrame:
     the median progress and the median expected progress of those with a progress, and the number
     of indicators in each status (``count_<status>``; ``count_not_assessed`` joins the last three)."""
     order = [v for v in ENUMS[ENUM_OF[by]] if v in set(table[by])]
-    counts = pd.crosstab(table[by], table["progress_status"]).reindex(index=order, columns=list(STATUSES),
-                                                                        fill_value=0)
+    counts = pd.crosstab(table[by], table["progress_status"]).reindex(index=order, columns=list(STATUSES), fill_value=0)
     measured = table[table["progress"].notna()]
     grouped = measured.groupby(by)
-    result = pd.DataFrame({
-        "indicator_count": table.groupby(by).size().reindex(order),
-        "median_progress": grouped["progress"].median().reindex(order),
-        "median_expected": grouped["expected_progress"].median().reindex(order),
-    })
+    result = pd.DataFrame(
+        {
+            "indicator_count": table.groupby(by).size().reindex(order),
+            "median_progress": grouped["progress"].median().reindex(order),
+            "median_expected": grouped["expected_progress"].median().reindex(order),
+        }
+    )
     for status in ASSESSED:
         result[f"count_{status}"] = counts[status]
     result["count_not_assessed"] = counts[list(STATUSES[4:])].sum(axis=1)
@@ -201,12 +239,16 @@ def disaggregation(measurements: pd.DataFrame, as_of=None) -> pd.DataFrame:
         groups = groups[groups["date"] <= pd.Timestamp(as_of)]
     latest = groups[groups["date"] == groups.groupby("indicator_id")["date"].transform("max")]
     wholes = measurements[measurements["group"].isna()].drop_duplicates(["indicator_id", "date"], keep="last")
-    table = latest.merge(wholes[["indicator_id", "date", "value"]].rename(columns={"value": "total"}),
-                         on=["indicator_id", "date"], how="left")
+    table = latest.merge(
+        wholes[["indicator_id", "date", "value"]].rename(columns={"value": "total"}),
+        on=["indicator_id", "date"],
+        how="left",
+    )
     table["total"] = table["total"].fillna(table.groupby(["indicator_id", "date"])["value"].transform("sum"))
     table["group_share"] = table["value"] / table["total"].where(table["total"] != 0)
     return table.rename(columns={"date": "measured_on"})[
-        ["indicator_id", "measured_on", "group", "value", "total", "group_share"]].reset_index(drop=True)
+        ["indicator_id", "measured_on", "group", "value", "total", "group_share"]
+    ].reset_index(drop=True)
 
 
 def women_share(disaggregated: pd.DataFrame) -> pd.DataFrame:
@@ -214,7 +256,8 @@ def women_share(disaggregated: pd.DataFrame) -> pd.DataFrame:
     ``indicator_id``, ``measured_on``, ``women``, ``total``, ``women_share``."""
     women = disaggregated[disaggregated["group"].map(is_women_group).astype(bool)]  # a boolean mask even when empty
     table = women.groupby(["indicator_id", "measured_on"], as_index=False).agg(
-        women=("value", "sum"), total=("total", "first"))
+        women=("value", "sum"), total=("total", "first")
+    )
     table["women_share"] = table["women"] / table["total"].where(table["total"] != 0)
     return table
 
@@ -239,16 +282,28 @@ def results_chain(table: pd.DataFrame, actions: pd.DataFrame | None = None) -> t
     nodes = []
 
     def indicator_node(row, group=None) -> dict:
-        return {"node": row.indicator_id, "stage": LEVEL_STAGE[row.level], "kind": "indicator",
-                "label": f"{row.indicator_id} {row.name}", "progress_status": row.progress_status,
-                "group": group or row.indicator_id}
+        return {
+            "node": row.indicator_id,
+            "stage": LEVEL_STAGE[row.level],
+            "kind": "indicator",
+            "label": f"{row.indicator_id} {row.name}",
+            "progress_status": row.progress_status,
+            "group": group or row.indicator_id,
+        }
 
     activity = table[table["level"] == "activity"]
     for action in sorted(table["action_id"].dropna().unique()):
         title = titles.get(action)
-        nodes.append({"node": action, "stage": "activities", "kind": "action",
-                      "label": f"{action} {title}" if isinstance(title, str) else action, "progress_status": None,
-                      "group": action})
+        nodes.append(
+            {
+                "node": action,
+                "stage": "activities",
+                "kind": "action",
+                "label": f"{action} {title}" if isinstance(title, str) else action,
+                "progress_status": None,
+                "group": action,
+            }
+        )
         nodes += [indicator_node(r, action) for r in activity[activity["action_id"] == action].itertuples()]
     nodes += [indicator_node(r) for r in activity[activity["action_id"].isna()].itertuples()]
     for level in ("output", "outcome", "impact"):
@@ -291,8 +346,14 @@ class Assessment:
     summary: pd.DataFrame = field(default=None)
 
 
-def assess(workbook, baseline: pd.DataFrame | None = None, as_of=None, at_risk_below: float = AT_RISK_BELOW,
-           off_track_below: float = OFF_TRACK_BELOW, community: dict | None = None) -> Assessment:
+def assess(
+    workbook,
+    baseline: pd.DataFrame | None = None,
+    as_of=None,
+    at_risk_below: float = AT_RISK_BELOW,
+    off_track_below: float = OFF_TRACK_BELOW,
+    community: dict | None = None,
+) -> Assessment:
     """Run every computation of the step on a read :class:`~clusterkit.workbook.Workbook`.
 
     ``baseline`` is the diagnostic's baseline table (:func:`read_baseline`); ``as_of`` (a date or
@@ -314,16 +375,28 @@ def assess(workbook, baseline: pd.DataFrame | None = None, as_of=None, at_risk_b
     sizes = community_size(sheet("enterprises"), sheet("actors"), baseline, community)
     nodes, edges = results_chain(table, actions)
     result = Assessment(
-        indicators=indicators, measurements=measurements, actions=actions, table=table,
-        as_of=as_of or measurements["date"].max(), orientation=orientation,
+        indicators=indicators,
+        measurements=measurements,
+        actions=actions,
+        table=table,
+        as_of=as_of or measurements["date"].max(),
+        orientation=orientation,
         currency=workbook.cluster.get("currency") or "",
         batteries=default_batteries(orientation) if orientation else (),
-        by_level=effectiveness(table), by_dimension=progress_by(table, "dimension"),
-        by_battery=progress_by(table, "battery"), disaggregated=disaggregated, women=women_share(disaggregated),
-        community=sizes, extension=extension(table, sizes), notes=extension_notes(indicators, measurements),
-        efficiency=efficiency(table, actions), spending=spending(table, actions),
+        by_level=effectiveness(table),
+        by_dimension=progress_by(table, "dimension"),
+        by_battery=progress_by(table, "battery"),
+        disaggregated=disaggregated,
+        women=women_share(disaggregated),
+        community=sizes,
+        extension=extension(table, sizes),
+        notes=extension_notes(indicators, measurements),
+        efficiency=efficiency(table, actions),
+        spending=spending(table, actions),
         relations=relations_by_round(sheet("relations"), sheet("actors"), sheet("enterprises")),
-        local_share=local_contribution(actions), chain_nodes=nodes, chain_edges=edges,
+        local_share=local_contribution(actions),
+        chain_nodes=nodes,
+        chain_edges=edges,
     )
     result.summary = evaluation_summary(result)
     return result
@@ -346,12 +419,21 @@ def evaluation_summary(m: Assessment) -> pd.DataFrame:
         found.append((section, f"monitoring.eval.{section}.{key}", values))
 
     # Improve performance: what to correct in the plan.
-    behind = table[status.isin(["off_track", "at_risk"])].assign(
-        order=status.map({"off_track": 0, "at_risk": 1})).sort_values(["order", "progress"])
+    behind = (
+        table[status.isin(["off_track", "at_risk"])]
+        .assign(order=status.map({"off_track": 0, "at_risk": 1}))
+        .sort_values(["order", "progress"])
+    )
     if len(behind):
-        add("performance", "behind", off_track=int((status == "off_track").sum()),
-            at_risk=int((status == "at_risk").sum()), date=m.as_of, behind_ids=_ids(behind, 10),
-            actions=sorted(behind["action_id"].dropna().unique()))
+        add(
+            "performance",
+            "behind",
+            off_track=int((status == "off_track").sum()),
+            at_risk=int((status == "at_risk").sum()),
+            date=m.as_of,
+            behind_ids=_ids(behind, 10),
+            actions=sorted(behind["action_id"].dropna().unique()),
+        )
     else:
         add("performance", "on_course", assessed=int(status.isin(ASSESSED).sum()))
     unassessed = table[~status.isin(ASSESSED)]
@@ -359,62 +441,112 @@ def evaluation_summary(m: Assessment) -> pd.DataFrame:
         add("performance", "unassessed", count=len(unassessed), unassessed_ids=_ids(unassessed, 10))
     # Transparency: use of funds and results, for donors, government and beneficiaries.
     if m.spending["actions"]:
-        add("transparency", "spending", actions=m.spending["actions"], spent=m.spending["spent"], currency=m.currency,
-            budget=m.spending["budget"], spent_share=m.spending["spent"] / m.spending["budget"]
-            if m.spending["budget"] else np.nan)
-    add("transparency", "results", achieved=int((status == "achieved").sum()),
-        on_track=int((status == "on_track").sum()), total=len(table))
+        add(
+            "transparency",
+            "spending",
+            actions=m.spending["actions"],
+            spent=m.spending["spent"],
+            currency=m.currency,
+            budget=m.spending["budget"],
+            spent_share=m.spending["spent"] / m.spending["budget"] if m.spending["budget"] else np.nan,
+        )
+    add(
+        "transparency",
+        "results",
+        achieved=int((status == "achieved").sum()),
+        on_track=int((status == "on_track").sum()),
+        total=len(table),
+    )
     # Lessons: what ran ahead of the straight line and what lagged, and the field notes.
     gap = (table["progress"] - table["expected_progress"]).dropna()
     if len(gap):
         ordered = table.loc[gap.sort_values(ascending=False).index]
-        add("lessons", "ahead_behind", ahead_ids=_ids(ordered[gap[ordered.index] > 0], 3),
-            lagging_ids=_ids(ordered[gap[ordered.index] < 0].iloc[::-1], 3))
+        add(
+            "lessons",
+            "ahead_behind",
+            ahead_ids=_ids(ordered[gap[ordered.index] > 0], 3),
+            lagging_ids=_ids(ordered[gap[ordered.index] < 0].iloc[::-1], 3),
+        )
     notes = m.measurements.dropna(subset=["note"])
     if len(notes):
         add("lessons", "notes", count=len(notes), noted_ids=sorted(notes["indicator_id"].unique()))
     # Trust among beneficiaries: governance and joint action, and cooperation between rounds.
     trust = table[table["battery"].isin(["governance", "joint_action"])]
     if len(trust):
-        add("trust", "governance", total=len(trust),
-            good=int(trust["progress_status"].isin(["achieved", "on_track"]).sum()))
+        add(
+            "trust",
+            "governance",
+            total=len(trust),
+            good=int(trust["progress_status"].isin(["achieved", "on_track"]).sum()),
+        )
     if len(m.relations) >= 2:
         first, last = m.relations.iloc[0], m.relations.iloc[-1]
-        add("trust", "cooperation", first_share=first["joint_action_share"], last_share=last["joint_action_share"],
-            first_round=int(first["survey_round"]), last_round=int(last["survey_round"]))
+        add(
+            "trust",
+            "cooperation",
+            first_share=first["joint_action_share"],
+            last_share=last["joint_action_share"],
+            first_round=int(first["survey_round"]),
+            last_round=int(last["survey_round"]),
+        )
     add("trust", "participation")
     # Extension: reach against the target community, and qualitative notes.
     if len(m.extension):
         best = m.extension.sort_values("reach_share", ascending=False).drop_duplicates("reach_kind")
         for row in best.sort_values("reach_kind", key=lambda s: s.map(REACH_KINDS.index)).itertuples():
-            add("extension", row.reach_kind, indicator_ids=[row.indicator_id], value=row.current_value,
-                size=row.community_size, reach_share=row.reach_share)
+            add(
+                "extension",
+                row.reach_kind,
+                indicator_ids=[row.indicator_id],
+                value=row.current_value,
+                size=row.community_size,
+                reach_share=row.reach_share,
+            )
     else:
         add("extension", "none")
     add("extension", "notes", count=len(m.notes))
     # Efficiency: cost per result.
     costs = m.efficiency.dropna(subset=["cost_per_result"]).sort_values("cost_per_result")
     if len(costs):
-        add("efficiency", "range", count=len(costs), lowest_ids=[costs.iloc[0]["indicator_id"]],
-            lowest=costs.iloc[0]["cost_per_result"], highest_ids=[costs.iloc[-1]["indicator_id"]],
-            highest=costs.iloc[-1]["cost_per_result"], currency=m.currency)
+        add(
+            "efficiency",
+            "range",
+            count=len(costs),
+            lowest_ids=[costs.iloc[0]["indicator_id"]],
+            lowest=costs.iloc[0]["cost_per_result"],
+            highest_ids=[costs.iloc[-1]["indicator_id"]],
+            highest=costs.iloc[-1]["cost_per_result"],
+            currency=m.currency,
+        )
     else:
         add("efficiency", "none")
     # Effectiveness: progress along the results chain.
     medians = m.by_level.set_index("level")["median_progress"]
-    add("effectiveness", "chain", **{f"{level}_progress": float(medians.get(level, np.nan))
-                                     for level in ENUMS["indicator_level"]})
+    add(
+        "effectiveness",
+        "chain",
+        **{f"{level}_progress": float(medians.get(level, np.nan)) for level in ENUMS["indicator_level"]},
+    )
     # Sustainability: local contribution, lasting relations, sustainability indicators.
     if pd.notna(m.local_share):
         add("sustainability", "local", local_share=m.local_share)
     if len(m.relations) >= 2:
-        add("sustainability", "formal", first_share=m.relations.iloc[0]["formal_relation_share"],
+        add(
+            "sustainability",
+            "formal",
+            first_share=m.relations.iloc[0]["formal_relation_share"],
             last_share=m.relations.iloc[-1]["formal_relation_share"],
-            first_density=m.relations.iloc[0]["network_density"], last_density=m.relations.iloc[-1]["network_density"])
+            first_density=m.relations.iloc[0]["network_density"],
+            last_density=m.relations.iloc[-1]["network_density"],
+        )
     lasting = table[table["dimension"] == "sustainability"]
     if len(lasting):
-        add("sustainability", "indicators", total=len(lasting),
-            good=int(lasting["progress_status"].isin(["achieved", "on_track"]).sum()))
+        add(
+            "sustainability",
+            "indicators",
+            total=len(lasting),
+            good=int(lasting["progress_status"].isin(["achieved", "on_track"]).sum()),
+        )
     order = {s: i for i, s in enumerate((*OBJECTIVES, *DIMENSIONS))}
     frame = pd.DataFrame(found, columns=["section", "key", "values"])
     return frame.sort_values("section", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
@@ -430,25 +562,32 @@ def labels(prefix: str, values, lang: str) -> dict[str, str]:
 
 def baseline_origins(indicators: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
     """Each indicator's baseline, its date and where it came from, for the reader."""
-    return pd.DataFrame({
-        "indicator_id": indicators["indicator_id"], "name": indicators["indicator_id"].map(names),
-        "baseline": indicators["baseline"], "baseline_date": indicators["baseline_date"].dt.date,
-        "baseline_origin": indicators["baseline_origin"].map(lambda o: origin_label(o, lang)),
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": indicators["indicator_id"],
+            "name": indicators["indicator_id"].map(names),
+            "baseline": indicators["baseline"],
+            "baseline_date": indicators["baseline_date"].dt.date,
+            "baseline_origin": indicators["baseline_origin"].map(lambda o: origin_label(o, lang)),
+        }
+    )
 
 
 def origin_counts(indicators: pd.DataFrame) -> dict[str, int]:
     """How many baselines come from the workbook, from the diagnostic, and how many are missing."""
     origin = indicators["baseline_origin"]
-    return {"workbook": int((origin == WORKBOOK_ORIGIN).sum()),
-            "diagnostic": int(origin.str.startswith(DIAGNOSTIC_ORIGIN).fillna(False).sum()),
-            "missing": int(origin.isna().sum())}
+    return {
+        "workbook": int((origin == WORKBOOK_ORIGIN).sum()),
+        "diagnostic": int(origin.str.startswith(DIAGNOSTIC_ORIGIN).fillna(False).sum()),
+        "missing": int(origin.isna().sum()),
+    }
 
 
 def progress_view(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The progress table as the dashboard shows it."""
-    view = table[["indicator_id", "level", "battery", "measured_on", "progress", "expected_progress",
-                  "progress_status"]].copy()
+    view = table[
+        ["indicator_id", "level", "battery", "measured_on", "progress", "expected_progress", "progress_status"]
+    ].copy()
     view.insert(1, "name", view["indicator_id"].map(names))
     view["measured_on"] = view["measured_on"].dt.date
     return view

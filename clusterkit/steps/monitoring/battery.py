@@ -1,6 +1,7 @@
 """``clusterkit indicators add``: a catalogue battery appended to the team workbook's
 ``indicators`` sheet, through the workbook editor (one header location, one backup, one
 formula-injection guard)."""
+
 from __future__ import annotations
 
 from ... import i18n
@@ -25,7 +26,9 @@ def add_battery(workbook_path, battery: str, lang: str | None = None) -> tuple[l
     message_lang = i18n.check_lang(lang)
     edit = WorkbookEditor(workbook_path, message_lang, allow=frozenset({"value_required"}))
     sheet = edit.sheet("indicators", message_lang)
-    known = {cell_text(v) for key in ("indicator_id", "catalogue_key") for v in sheet.values(key) if v not in (None, "")}
+    known = {
+        cell_text(v) for key in ("indicator_id", "catalogue_key") for v in sheet.values(key) if v not in (None, "")
+    }
     rows = battery_rows(battery, i18n.check_lang(lang or sheet.lang))
     present = rows["catalogue_key"].isin(known) | rows["indicator_id"].isin(known)
     kept, new = list(rows.loc[present, "catalogue_key"]), rows[~present]
@@ -41,5 +44,9 @@ def add_battery_message(added: list[str], kept: list[str], workbook_path, lang: 
     """What ``clusterkit indicators add`` tells the user after :func:`add_battery`."""
     if not added:
         return t("monitoring.add.nothing", lang, kept=len(kept))
-    return "\n".join([t("monitoring.add.done", lang, added=len(added), kept=len(kept),
-                         backup=backup_path(workbook_path)), t("monitoring.add.next", lang)])
+    return "\n".join(
+        [
+            t("monitoring.add.done", lang, added=len(added), kept=len(kept), backup=backup_path(workbook_path)),
+            t("monitoring.add.next", lang),
+        ]
+    )

@@ -4,6 +4,7 @@
 Document 000, §3.3 (G. Ceglie, l. 3709-4185) gives the lists; the code reads the YAML, and the
 book renders its tables from it, so each list is written once.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -36,8 +37,21 @@ def _catalogue_file() -> dict:
 def _catalogue_frame() -> pd.DataFrame:
     rows = []
     for entry in _catalogue_file()["indicators"]:
-        row = {k: entry.get(k) for k in ("key", "list", "level", "dimension", "battery", "unit_kind",
-                                          "frequency", "disaggregation", "baseline_key", "reach")}
+        row = {
+            k: entry.get(k)
+            for k in (
+                "key",
+                "list",
+                "level",
+                "dimension",
+                "battery",
+                "unit_kind",
+                "frequency",
+                "disaggregation",
+                "baseline_key",
+                "reach",
+            )
+        }
         for name in ("name", "unit", "definition", "data_source"):
             for lang in i18n.LANGUAGES:
                 row[f"{name}_{lang}"] = entry[name][lang]
@@ -61,11 +75,18 @@ def catalogue() -> pd.DataFrame:
 
 def catalogue_lists() -> pd.DataFrame:
     """The indicator lists of the source: ``list``, ``name_fr``, ``name_en``, ``document``, ``lines``."""
-    return pd.DataFrame([
-        {"list": key, "name_fr": item["name"]["fr"], "name_en": item["name"]["en"],
-         "document": item["source"]["document"], "lines": str(item["source"]["lines"])}
-        for key, item in _catalogue_file()["lists"].items()
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "list": key,
+                "name_fr": item["name"]["fr"],
+                "name_en": item["name"]["en"],
+                "document": item["source"]["document"],
+                "lines": str(item["source"]["lines"]),
+            }
+            for key, item in _catalogue_file()["lists"].items()
+        ]
+    )
 
 
 def default_batteries(orientation: str) -> tuple[str, ...]:
@@ -85,19 +106,32 @@ def battery_rows(battery: str, lang: str = "fr") -> pd.DataFrame:
     """
     lang = i18n.check_lang(lang)
     if battery not in ENUMS["battery"]:
-        raise InputError(t("monitoring.add.unknown_battery", lang, battery=battery,
-                           batteries=", ".join(ENUMS["battery"])))
+        raise InputError(
+            t("monitoring.add.unknown_battery", lang, battery=battery, batteries=", ".join(ENUMS["battery"]))
+        )
     entries = _catalogue_frame()
     entries = entries[entries["battery"] == battery].reset_index(drop=True)
     empty_text = pd.Series(pd.NA, index=entries.index, dtype="str")
-    frame = pd.DataFrame({
-        "indicator_id": entries["key"], "name": entries[f"name_{lang}"], "level": entries["level"],
-        "dimension": entries["dimension"], "battery": entries["battery"], "unit": entries[f"unit_{lang}"],
-        "baseline": np.nan, "baseline_date": pd.NaT, "target": np.nan, "target_date": pd.NaT,
-        "source": entries[f"data_source_{lang}"], "frequency": entries["frequency"],
-        "responsible": empty_text, "disaggregation": entries["disaggregation"], "action_id": empty_text,
-        "catalogue_key": entries["key"],
-    })
+    frame = pd.DataFrame(
+        {
+            "indicator_id": entries["key"],
+            "name": entries[f"name_{lang}"],
+            "level": entries["level"],
+            "dimension": entries["dimension"],
+            "battery": entries["battery"],
+            "unit": entries[f"unit_{lang}"],
+            "baseline": np.nan,
+            "baseline_date": pd.NaT,
+            "target": np.nan,
+            "target_date": pd.NaT,
+            "source": entries[f"data_source_{lang}"],
+            "frequency": entries["frequency"],
+            "responsible": empty_text,
+            "disaggregation": entries["disaggregation"],
+            "action_id": empty_text,
+            "catalogue_key": entries["key"],
+        }
+    )
     frame[["baseline_date", "target_date"]] = frame[["baseline_date", "target_date"]].astype("datetime64[ns]")
     return frame[[c.key for c in SHEETS["indicators"].columns]]
 
@@ -109,12 +143,17 @@ def catalogue_table(lang: str, followed: set[str] = frozenset()) -> pd.DataFrame
     lang = i18n.check_lang(lang)
     entries = _catalogue_frame()
     lists = catalogue_lists().set_index("list")[f"name_{lang}"]
-    return pd.DataFrame({
-        "name": entries[f"name_{lang}"],
-        "indicator_list": entries["list"].map(lists), "level": entries["level"],
-        "dimension": entries["dimension"], "battery": entries["battery"], "unit": entries[f"unit_{lang}"],
-        "followed": entries["key"].isin(followed).map({True: "true", False: "false"}).astype("str"),
-    })
+    return pd.DataFrame(
+        {
+            "name": entries[f"name_{lang}"],
+            "indicator_list": entries["list"].map(lists),
+            "level": entries["level"],
+            "dimension": entries["dimension"],
+            "battery": entries["battery"],
+            "unit": entries[f"unit_{lang}"],
+            "followed": entries["key"].isin(followed).map({True: "true", False: "false"}).astype("str"),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the local contribution, the relations between rounds); effectiveness follows the
 
 Pure: typed DataFrames in, DataFrames and plain values out.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,12 @@ import pandas as pd
 from .catalogue import REACH_KINDS, catalogue_entries, reach_kind, unit_kind
 
 
-def community_size(enterprises: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
-                   baseline: pd.DataFrame | None = None, overrides: dict | None = None) -> dict[str, float]:
+def community_size(
+    enterprises: pd.DataFrame | None = None,
+    actors: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
+    overrides: dict | None = None,
+) -> dict[str, float]:
     """The size of the target community for each reach kind (firms, people, institutions,
     leaders): counted from the diagnostic sheets, then from the baseline table (``firms_surveyed``,
     ``employees``), then set by ``overrides``; missing when unknown."""
@@ -46,11 +51,16 @@ def extension(table: pd.DataFrame, community: dict[str, float]) -> pd.DataFrame:
     kind = kind.fillna(rows["unit"].map(reach_kind)).astype("str")
     rows = rows.assign(reach_kind=kind)[kind.notna()]
     size = rows["reach_kind"].map(community).astype("float64")
-    return pd.DataFrame({
-        "indicator_id": rows["indicator_id"], "name": rows["name"], "reach_kind": rows["reach_kind"],
-        "current_value": rows["current_value"], "community_size": size,
-        "reach_share": rows["current_value"] / size.where(size > 0),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator_id": rows["indicator_id"],
+            "name": rows["name"],
+            "reach_kind": rows["reach_kind"],
+            "current_value": rows["current_value"],
+            "community_size": size,
+            "reach_share": rows["current_value"] / size.where(size > 0),
+        }
+    ).reset_index(drop=True)
 
 
 def extension_notes(indicators: pd.DataFrame, measurements: pd.DataFrame) -> pd.DataFrame:
@@ -69,15 +79,25 @@ def efficiency(table: pd.DataFrame, actions: pd.DataFrame | None) -> pd.DataFram
     columns = ["indicator_id", "name", "action_id", "spent", "result_achieved", "unit", "cost_per_result"]
     if actions is None or not len(actions):
         return pd.DataFrame(columns=columns)
-    rows = table[table["action_id"].notna() & table["level"].isin(["activity", "output"])
-                 & (table["unit"].map(unit_kind) == "count") & (table["target"] > table["baseline"])]
+    rows = table[
+        table["action_id"].notna()
+        & table["level"].isin(["activity", "output"])
+        & (table["unit"].map(unit_kind) == "count")
+        & (table["target"] > table["baseline"])
+    ]
     spent = rows["action_id"].map(actions.set_index("action_id")["spent"]).astype("float64")
     result = rows["current_value"] - rows["baseline"]
-    return pd.DataFrame({
-        "indicator_id": rows["indicator_id"], "name": rows["name"], "action_id": rows["action_id"],
-        "spent": spent, "result_achieved": result, "unit": rows["unit"],
-        "cost_per_result": spent / result.where(result > 0),
-    })[columns].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator_id": rows["indicator_id"],
+            "name": rows["name"],
+            "action_id": rows["action_id"],
+            "spent": spent,
+            "result_achieved": result,
+            "unit": rows["unit"],
+            "cost_per_result": spent / result.where(result > 0),
+        }
+    )[columns].reset_index(drop=True)
 
 
 def spending(table: pd.DataFrame, actions: pd.DataFrame | None) -> dict[str, float]:
@@ -85,20 +105,30 @@ def spending(table: pd.DataFrame, actions: pd.DataFrame | None) -> dict[str, flo
     if actions is None or not len(actions):
         return {"actions": 0, "budget": np.nan, "spent": np.nan}
     linked = actions[actions["action_id"].isin(table["action_id"].dropna())]
-    return {"actions": int(len(linked)), "budget": float(linked["budget"].sum()),
-            "spent": float(linked["spent"].sum(min_count=1))}
+    return {
+        "actions": int(len(linked)),
+        "budget": float(linked["budget"].sum()),
+        "spent": float(linked["spent"].sum(min_count=1)),
+    }
 
 
-def relations_by_round(relations: pd.DataFrame | None, actors: pd.DataFrame | None,
-                       enterprises: pd.DataFrame | None) -> pd.DataFrame:
+def relations_by_round(
+    relations: pd.DataFrame | None, actors: pd.DataFrame | None, enterprises: pd.DataFrame | None
+) -> pd.DataFrame:
     """Intensity and breadth of network relations in each survey round (l. 4155-4165), measured
     as the diagnostic measures its baseline (:func:`clusterkit.steps.diagnostic.social_capital`,
     :func:`clusterkit.steps.network.summary`): ties, density of the map, share of firms in a joint
     action, share of formal relations, density of cooperative ties among firms."""
     from .. import diagnostic, network
 
-    columns = ["survey_round", "ties", "network_density", "joint_action_share", "formal_relation_share",
-               "cooperation_density"]
+    columns = [
+        "survey_round",
+        "ties",
+        "network_density",
+        "joint_action_share",
+        "formal_relation_share",
+        "cooperation_density",
+    ]
     if any(frame is None or not len(frame) for frame in (relations, actors, enterprises)):
         return pd.DataFrame(columns=columns)
     rows = []
@@ -106,9 +136,14 @@ def relations_by_round(relations: pd.DataFrame | None, actors: pd.DataFrame | No
         observed = network.in_round(relations, survey_round)
         graph = network.round_graph(actors, enterprises, relations, survey_round)  # no centralities: not shown here
         capital = diagnostic.social_capital(enterprises, actors, observed).set_index("indicator")["value"]
-        rows.append({"survey_round": survey_round, "ties": network.tie_count(graph),
-                     "network_density": network.density(graph),
-                     **{key: capital[key] for key in columns[3:]}})
+        rows.append(
+            {
+                "survey_round": survey_round,
+                "ties": network.tie_count(graph),
+                "network_density": network.density(graph),
+                **{key: capital[key] for key in columns[3:]},
+            }
+        )
     return pd.DataFrame(rows, columns=columns).astype({"survey_round": "int64", "ties": "int64"})
 
 
@@ -121,5 +156,3 @@ def local_contribution(actions: pd.DataFrame | None) -> float:
     if known["spent"].sum() <= 0:
         return np.nan
     return float((known["spent"] * (1 - known["cofinancing_rate"])).sum() / known["spent"].sum())
-
-

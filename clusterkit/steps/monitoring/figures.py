@@ -1,6 +1,7 @@
 """Step 5's figures: the results chain, progress by dimension and battery, and the trends of
 each indicator. Labels come already localised; each function returns matplotlib Figures drawn in
 the house style (:mod:`clusterkit.documents.figures`), sized for the printed A4 page."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class _Box:
 @dataclass
 class _Band:
     """One action and what it feeds, stage by stage (or, without an action, the indicators no action feeds)."""
+
     action: str | None
     columns: list[list[_Box]] = field(default_factory=lambda: [[] for _ in STAGES])
 
@@ -70,6 +72,7 @@ class _Band:
 def _chain_bands(nodes: pd.DataFrame, edges: pd.DataFrame, names: dict[str, str] | None) -> list[_Band]:
     """One band per action (its own activity indicators below it, then the indicators it feeds in
     their stages), then one band of the indicators no action feeds."""
+
     def box(node, indent: float = 0.0) -> _Box:
         text = f"{node.node} {names[node.node]}" if names and node.node in names else node.label
         colour = ACTION_COLOUR if node.kind == "action" else STATUS_COLOURS.get(node.progress_status, "FFFFFF")
@@ -117,9 +120,15 @@ def _chain_pages(bands: list[_Band], room: float) -> list[list[_Band]]:
 
 
 @house_figure
-def results_chain_figures(nodes: pd.DataFrame, edges: pd.DataFrame, stage_titles: dict[str, str],
-                          status_labels: dict[str, str], action_label: str, unlinked_label: str,
-                          names: dict[str, str] | None = None) -> tuple[list, pd.DataFrame]:
+def results_chain_figures(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    stage_titles: dict[str, str],
+    status_labels: dict[str, str],
+    action_label: str,
+    unlinked_label: str,
+    names: dict[str, str] | None = None,
+) -> tuple[list, pd.DataFrame]:
     """The results chain (:func:`results_chain`) as bands under four stage titles, activities to
     development objective: each band starts with one plan action (its activity indicators below
     it) and an arrow leads from it to each indicator it feeds, in that indicator's stage; the
@@ -142,27 +151,64 @@ def results_chain_figures(nodes: pd.DataFrame, edges: pd.DataFrame, stage_titles
         ax.axis("off")
         for column, stage in enumerate(STAGES):
             title = "\n".join(wrapped(line, _COLUMN + _GUTTER, _TEXT * 1.2) for line in stage_titles[stage].split("\n"))
-            ax.text(_column_x(column) + _COLUMN / 2, _HEADER / 2, title, ha="center", va="center",
-                    fontsize=_TEXT, fontweight="bold", linespacing=1.1)
+            ax.text(
+                _column_x(column) + _COLUMN / 2,
+                _HEADER / 2,
+                title,
+                ha="center",
+                va="center",
+                fontsize=_TEXT,
+                fontweight="bold",
+                linespacing=1.1,
+            )
             if column:
-                ax.annotate("", xy=(_column_x(column) - 0.02, _HEADER / 2), xytext=(_column_x(column) - _GUTTER + 0.02,
-                            _HEADER / 2), arrowprops=dict(arrowstyle="simple", color=PALETTE[0]))
+                ax.annotate(
+                    "",
+                    xy=(_column_x(column) - 0.02, _HEADER / 2),
+                    xytext=(_column_x(column) - _GUTTER + 0.02, _HEADER / 2),
+                    arrowprops=dict(arrowstyle="simple", color=PALETTE[0]),
+                )
         top = _HEADER
         for number, band in enumerate(page):
-            ax.add_patch(plt.Rectangle((_MARGIN, top), PRINT_WIDTH - 2 * _MARGIN, band.height,
-                                       facecolor="#f4f6f7" if number % 2 == 0 else "white", edgecolor="none"))
+            ax.add_patch(
+                plt.Rectangle(
+                    (_MARGIN, top),
+                    PRINT_WIDTH - 2 * _MARGIN,
+                    band.height,
+                    facecolor="#f4f6f7" if number % 2 == 0 else "white",
+                    edgecolor="none",
+                )
+            )
             if band.action is None:
-                ax.text(_column_x(0), top + _LANE / 2, unlinked_label, ha="left", va="center", fontsize=_TEXT,
-                        style="italic", color="#444444")
+                ax.text(
+                    _column_x(0),
+                    top + _LANE / 2,
+                    unlinked_label,
+                    ha="left",
+                    va="center",
+                    fontsize=_TEXT,
+                    style="italic",
+                    color="#444444",
+                )
             centres = []
             for column, boxes in enumerate(band.columns):
                 y = top + _LANE
                 for box in boxes:
                     x = _column_x(column) + box.indent
-                    ax.add_patch(FancyBboxPatch((x, y), _COLUMN - box.indent, box.height, boxstyle="round,pad=0,rounding_size=0.03",
-                                                facecolor=f"#{box.colour}", edgecolor="#555555", lw=0.5))
-                    ax.text(x + 0.05, y + box.height / 2, box.text, ha="left", va="center", fontsize=_TEXT,
-                            linespacing=1.15)
+                    ax.add_patch(
+                        FancyBboxPatch(
+                            (x, y),
+                            _COLUMN - box.indent,
+                            box.height,
+                            boxstyle="round,pad=0,rounding_size=0.03",
+                            facecolor=f"#{box.colour}",
+                            edgecolor="#555555",
+                            lw=0.5,
+                        )
+                    )
+                    ax.text(
+                        x + 0.05, y + box.height / 2, box.text, ha="left", va="center", fontsize=_TEXT, linespacing=1.15
+                    )
                     if column and band.action is not None:
                         centres.append((column, y + box.height / 2, box.node))
                     y += box.height + _GAP
@@ -170,12 +216,24 @@ def results_chain_figures(nodes: pd.DataFrame, edges: pd.DataFrame, stage_titles
                 _draw_links(ax, top, band, centres)
                 drawn += [(band.action, node) for _, _, node in centres]
             top += band.height
-        present = [s for s in STATUSES if any(b.colour == STATUS_COLOURS[s] for band in page for col in band.columns
-                                              for b in col if b.node != band.action)]
+        present = [
+            s
+            for s in STATUSES
+            if any(
+                b.colour == STATUS_COLOURS[s]
+                for band in page
+                for col in band.columns
+                for b in col
+                if b.node != band.action
+            )
+        ]
         handles = [Patch(facecolor=f"#{ACTION_COLOUR}", edgecolor="#555555", label=action_label)]
-        handles += [Patch(facecolor=f"#{STATUS_COLOURS[s]}", edgecolor="#555555", label=status_labels[s]) for s in present]
-        fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=_TEXT,
-                   bbox_to_anchor=(0.5, 0.0))
+        handles += [
+            Patch(facecolor=f"#{STATUS_COLOURS[s]}", edgecolor="#555555", label=status_labels[s]) for s in present
+        ]
+        fig.legend(
+            handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=_TEXT, bbox_to_anchor=(0.5, 0.0)
+        )
         figures.append(fig)
     links = pd.DataFrame(drawn, columns=["source", "target"]).drop_duplicates(ignore_index=True)
     return figures, links
@@ -195,14 +253,23 @@ def _draw_links(ax, top: float, band: _Band, centres: list[tuple[int, float, str
         lowest = max(y for c, y, _ in centres if c == column)
         ax.plot([lane, lane], [rail, lowest], **style)
     for column, y, _ in centres:
-        ax.annotate("", xy=(_column_x(column), y), xytext=(_column_x(column) - _GUTTER / 2, y),
-                    arrowprops=dict(arrowstyle="-|>", color="#333333", lw=0.8, shrinkA=0, shrinkB=0,
-                                    mutation_scale=8))
+        ax.annotate(
+            "",
+            xy=(_column_x(column), y),
+            xytext=(_column_x(column) - _GUTTER / 2, y),
+            arrowprops=dict(arrowstyle="-|>", color="#333333", lw=0.8, shrinkA=0, shrinkB=0, mutation_scale=8),
+        )
 
 
 @house_figure
-def progress_figure(by_dimension: pd.DataFrame, by_battery: pd.DataFrame, dimension_labels: dict[str, str],
-                    battery_labels: dict[str, str], titles: dict[str, str], percent):
+def progress_figure(
+    by_dimension: pd.DataFrame,
+    by_battery: pd.DataFrame,
+    dimension_labels: dict[str, str],
+    battery_labels: dict[str, str],
+    titles: dict[str, str],
+    percent,
+):
     """Median progress (bars) and median expected progress (black marks) by dimension and by
     battery, with the target at 100 %, one panel above the other. ``titles`` holds the panel titles
     (``dimension``, ``battery``) and legend labels (``progress``, ``expected``); ``percent``
@@ -211,15 +278,26 @@ def progress_figure(by_dimension: pd.DataFrame, by_battery: pd.DataFrame, dimens
     from matplotlib.ticker import FuncFormatter
 
     rows = [max(len(by_dimension), 1), max(len(by_battery), 1)]
-    fig, axes = plt.subplots(2, 1, figsize=(PRINT_WIDTH, 0.28 * sum(rows) + 2.2), height_ratios=rows,
-                             layout="constrained")
-    for ax, frame, key, labels in ((axes[0], by_dimension, "dimension", dimension_labels),
-                                   (axes[1], by_battery, "battery", battery_labels)):
+    fig, axes = plt.subplots(
+        2, 1, figsize=(PRINT_WIDTH, 0.28 * sum(rows) + 2.2), height_ratios=rows, layout="constrained"
+    )
+    for ax, frame, key, labels in (
+        (axes[0], by_dimension, "dimension", dimension_labels),
+        (axes[1], by_battery, "battery", battery_labels),
+    ):
         names = [wrapped(f"{labels[v]} ({n})", 2.4) for v, n in zip(frame[key], frame["indicator_count"])]
         ax.barh(names, frame["median_progress"].fillna(0), color=PALETTE[0], height=0.6, label=titles["progress"])
         known = frame["median_expected"].notna().to_numpy()  # a missing mark cannot sit on a named row
-        ax.scatter(frame["median_expected"][known], [n for n, k in zip(names, known) if k], marker="|", s=160,
-                   linewidths=2, color="black", zorder=3, label=titles["expected"])
+        ax.scatter(
+            frame["median_expected"][known],
+            [n for n, k in zip(names, known) if k],
+            marker="|",
+            s=160,
+            linewidths=2,
+            color="black",
+            zorder=3,
+            label=titles["expected"],
+        )
         ax.axvline(1, color=PALETTE[4], lw=1, ls="--")
         ax.invert_yaxis()
         ax.yaxis.grid(False)
@@ -253,8 +331,9 @@ def trend_approximations(table: pd.DataFrame) -> list[tuple[str, dict]]:
 
 
 @house_figure
-def trend_figures(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[str, str],
-                  labels: dict[str, str], tick_format=None) -> list:
+def trend_figures(
+    table: pd.DataFrame, measurements: pd.DataFrame, names: dict[str, str], labels: dict[str, str], tick_format=None
+) -> list:
     """One small chart per indicator, :data:`TREND_PANELS` to a figure: its whole measurements
     over time, the baseline, the target (dashed) and the straight path from baseline to target
     (dotted), under the indicator's full name and its unit. ``labels`` holds the legend labels ``measured``,
@@ -265,8 +344,10 @@ def trend_figures(table: pd.DataFrame, measurements: pd.DataFrame, names: dict[s
     table = trend_indicators(table)
     totals = measurements[measurements["group"].isna()].sort_values("date")
     by_indicator = dict(tuple(totals.groupby("indicator_id", sort=False)))
-    return [_trend_page(table.iloc[start:start + TREND_PANELS], by_indicator, totals.iloc[:0], names, labels,
-                        tick_format) for start in range(0, max(1, len(table)), TREND_PANELS)]
+    return [
+        _trend_page(table.iloc[start : start + TREND_PANELS], by_indicator, totals.iloc[:0], names, labels, tick_format)
+        for start in range(0, max(1, len(table)), TREND_PANELS)
+    ]
 
 
 def _trend_page(table, by_indicator, nothing, names, labels, tick_format):
@@ -277,24 +358,40 @@ def _trend_page(table, by_indicator, nothing, names, labels, tick_format):
     columns = min(3, count)
     grid_rows = -(-count // columns)
     panel_width = PRINT_WIDTH / columns
-    titles = [wrapped(f"{row.indicator_id} {names.get(row.indicator_id, row.name)}{_unit(row)}", panel_width - 0.3)
-              for row in table.itertuples()]
+    titles = [
+        wrapped(f"{row.indicator_id} {names.get(row.indicator_id, row.name)}{_unit(row)}", panel_width - 0.3)
+        for row in table.itertuples()
+    ]
     title_lines = max([t.count("\n") + 1 for t in titles] or [1])
     chart, gap = 1.0, 0.3 + 0.16 * title_lines  # inches: a chart's height; below it, ticks, then the next title
     height = grid_rows * (chart + gap) + 0.45
     fig, axes = plt.subplots(grid_rows, columns, figsize=(PRINT_WIDTH, height), squeeze=False)
     # fixed margins: tight_layout measures every one of the small charts and is slow
-    fig.subplots_adjust(left=0.08, right=0.99, top=1 - (gap - 0.2) / height, bottom=0.65 / height,
-                        hspace=gap / chart, wspace=0.4)
+    fig.subplots_adjust(
+        left=0.08, right=0.99, top=1 - (gap - 0.2) / height, bottom=0.65 / height, hspace=gap / chart, wspace=0.4
+    )
     for ax, row, title in zip(axes.flat, table.itertuples(), titles):
         series = by_indicator.get(row.indicator_id, nothing)
         line = [(row.baseline_date, row.baseline)] if pd.notna(row.baseline) and pd.notna(row.baseline_date) else []
-        ax.plot([d for d, _ in line] + list(series["date"]), [v for _, v in line] + list(series["value"]),
-                marker="o", ms=2.5, lw=1.2, color=PALETTE[0], label=labels["measured"])
+        ax.plot(
+            [d for d, _ in line] + list(series["date"]),
+            [v for _, v in line] + list(series["value"]),
+            marker="o",
+            ms=2.5,
+            lw=1.2,
+            color=PALETTE[0],
+            label=labels["measured"],
+        )
         ax.axhline(row.target, color=PALETTE[4], lw=0.9, ls="--", label=labels["target"])
         if line:
-            ax.plot([row.baseline_date, row.target_date], [row.baseline, row.target], color="#777777", lw=0.9,
-                    ls=":", label=labels["expected"])
+            ax.plot(
+                [row.baseline_date, row.target_date],
+                [row.baseline, row.target],
+                color="#777777",
+                lw=0.9,
+                ls=":",
+                label=labels["expected"],
+            )
         ax.set_title(title, fontsize=8, fontweight="normal", loc="left")
         ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, _years(ax) // 3)))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))

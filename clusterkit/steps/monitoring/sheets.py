@@ -1,6 +1,7 @@
 """Step 5's indicator reference sheets as tables: one sheet per indicator, its fields (canonical
 keys, raw values) and its measurements, and each field's text in the reader's language. The
 documents layer renders them as HTML and XLSX."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,18 +15,49 @@ from .catalogue import catalogue_entries, unit_kind
 
 # The fields of a reference sheet, in order, and how each value is shown.
 SHEET_FIELDS = (
-    ("definition", "text"), ("level", "enum"), ("dimension", "enum"),
-    ("battery", "enum"), ("unit", "text"), ("baseline", "value"), ("baseline_date", "date"),
-    ("baseline_origin", "origin"), ("target", "value"), ("target_date", "date"), ("source", "text"),
-    ("frequency", "enum"), ("responsible", "text"), ("disaggregation", "enum"), ("action_id", "text"),
-    ("current_value", "value"), ("measured_on", "date"), ("progress", "percent"),
-    ("expected_progress", "percent"), ("progress_status", "enum"),
+    ("definition", "text"),
+    ("level", "enum"),
+    ("dimension", "enum"),
+    ("battery", "enum"),
+    ("unit", "text"),
+    ("baseline", "value"),
+    ("baseline_date", "date"),
+    ("baseline_origin", "origin"),
+    ("target", "value"),
+    ("target_date", "date"),
+    ("source", "text"),
+    ("frequency", "enum"),
+    ("responsible", "text"),
+    ("disaggregation", "enum"),
+    ("action_id", "text"),
+    ("current_value", "value"),
+    ("measured_on", "date"),
+    ("progress", "percent"),
+    ("expected_progress", "percent"),
+    ("progress_status", "enum"),
 )
 # frequency and disaggregation are free text: the usual words are translated, others shown as written
-FIELD_ENUMS = {**ENUM_OF, "progress_status": "monitoring_status", "frequency": "frequency",
-               "disaggregation": "disaggregation"}
-SUMMARY_COLUMNS = ("indicator_id", "name", "level", "dimension", "battery", "unit", "baseline", "target",
-                   "current_value", "measured_on", "progress", "expected_progress", "progress_status")
+FIELD_ENUMS = {
+    **ENUM_OF,
+    "progress_status": "monitoring_status",
+    "frequency": "frequency",
+    "disaggregation": "disaggregation",
+}
+SUMMARY_COLUMNS = (
+    "indicator_id",
+    "name",
+    "level",
+    "dimension",
+    "battery",
+    "unit",
+    "baseline",
+    "target",
+    "current_value",
+    "measured_on",
+    "progress",
+    "expected_progress",
+    "progress_status",
+)
 MEASUREMENT_COLUMNS = ("date", "group", "value", "note")
 
 
@@ -60,9 +92,15 @@ def indicator_sheets(m: Assessment, lang: str, names: dict[str, str] | None = No
         same_kind = isinstance(key, str) and kinds.get(key) == unit_kind(row["unit"])
         values["definition"] = definitions[key] if same_kind else None
         rows = measured.get(ident, ordered.iloc[:0])
-        sheets.append(IndicatorSheet(
-            ident, (names or {}).get(ident, row["name"]), {k: values.get(k) for k, _ in SHEET_FIELDS},
-            unit_kind(row["unit"]) == "share", rows[list(MEASUREMENT_COLUMNS)].reset_index(drop=True)))
+        sheets.append(
+            IndicatorSheet(
+                ident,
+                (names or {}).get(ident, row["name"]),
+                {k: values.get(k) for k, _ in SHEET_FIELDS},
+                unit_kind(row["unit"]) == "share",
+                rows[list(MEASUREMENT_COLUMNS)].reset_index(drop=True),
+            )
+        )
     return sheets
 
 
