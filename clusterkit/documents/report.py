@@ -91,7 +91,9 @@ class Report:
         body = KEY_JOINT.sub(
             "_<wbr>", html_table(spec, self.lang)
         )  # a key (firms_reached) may wrap after its underscores
-        display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
+        # a table wider than the page scrolls in its frame, which the keyboard reaches and names
+        frame = f'<div class="ck-table-wrap" tabindex="0" role="region" aria-label="{html.escape(title)}">'
+        display(HTML(f'{frame}<p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
 
     def keep(
         self,
