@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
-from .documents.tables import NUMBER_KINDS, cell_text, missing
+from .documents.tables import NUMBER_KINDS, TableSpec, cell_text, missing
 from .documents.xlsx import write_tables
 from .i18n import t
 from .running.batch import workbooks_in
@@ -309,12 +309,21 @@ def page_html(
     return "".join(parts)
 
 
-def _xlsx_tables(clusters, profiles, totals, unread, lang) -> dict[str, pd.DataFrame]:
-    """The same tables for the spreadsheet, full precision, headers in ``lang``."""
+def _xlsx_tables(clusters, profiles, totals, unread, lang) -> dict[str, TableSpec | pd.DataFrame]:
+    """The same tables for the spreadsheet, full precision, headers in ``lang``; shares as
+    percentages and amounts in the currency when every cluster with an amount uses the same one."""
     named = clusters.assign(step=clusters["step"].map(lambda s: t(f"step.{s}.title", lang)))
+    currencies = set(clusters.loc[clusters["budget"].notna(), "currency"].dropna())
+
+    def spec(name: str, frame: pd.DataFrame, decimals: int = 0) -> TableSpec:
+        shares = tuple(c for c in frame.columns if KINDS.get(c) == "share")
+        headers = {c: _header(c, lang) for c in frame.columns}
+        one = next(iter(currencies)) if len(currencies) == 1 else ""
+        return TableSpec(name, frame, percent=shares, decimals=decimals, currency=one, headers=headers)
+
     tables = {
-        t("portfolio.section.clusters", lang): named.rename(columns=lambda c: _header(c, lang)),
-        t("portfolio.section.competency", lang): profiles.rename(columns=lambda c: _header(c, lang)),
+        t("portfolio.section.clusters", lang): spec("portfolio_clusters", named),
+        t("portfolio.section.competency", lang): spec("portfolio_competency", profiles, decimals=1),
         t("portfolio.section.programme", lang): totals.assign(
             figure=totals["figure"].map(lambda c: _header(c, lang))
         ).rename(columns=lambda c: _header(c, lang)),

@@ -172,3 +172,15 @@ def test_the_pdf_copy_carries_the_same_figures(programme):
     text = " ".join(page.extract_text() for page in PdfReader(programme["out"] / "portfolio.pdf").pages)
     assert t("portfolio.title", "en") in text and "Kelbia" in text
     assert t("portfolio.section.programme", "en") in text
+
+
+def test_the_spreadsheet_writes_shares_as_percentages_and_amounts_in_the_one_currency(programme):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(programme["out"] / "portfolio.xlsx")[t("portfolio.section.clusters", "en")[:31]]
+    header = {cell.value: cell.column for cell in sheet[1]}
+    share = sheet.cell(2, header[col("spent_share")]).number_format
+    budget = sheet.cell(2, header[col("budget")]).number_format
+    currencies = set(programme["tables"][t("portfolio.section.clusters", "en")[:31]][col("currency")].dropna())
+    assert share.endswith("%") and "#,##0" in budget, (share, budget)
+    assert budget.endswith(f'"{next(iter(currencies))}"' if len(currencies) == 1 else "#,##0"), (budget, currencies)

@@ -58,7 +58,8 @@ class TableSpec:
     """A table: catalogue name (``table.<name>``), data, and how to show its columns.
 
     ``percent`` lists columns of shares the names do not tell; ``decimals`` is the precision of
-    numeric columns of no known kind; ``currency`` the workbook's, written after every amount.
+    numeric columns of no known kind; ``currency`` the workbook's, written after every amount;
+    ``headers`` the reader-facing names of columns the catalogue's labels do not name.
     """
 
     name: str
@@ -67,6 +68,7 @@ class TableSpec:
     percent: tuple = ()
     decimals: int = 0
     currency: str = ""
+    headers: dict = field(default_factory=dict)
 
 
 # The kind of quantity of each column whose name says it, whatever the table. Columns not named
@@ -208,7 +210,7 @@ def localised(spec: TableSpec, lang: str) -> pd.DataFrame:
             frame[column] = frame[column].map(lambda v: v if missing(v) else value_label("bool", bool(v), lang))
     for column, enum in spec.enums.items():
         frame[column] = frame[column].map(lambda v, e=enum: v if missing(v) else value_label(e, v, lang))
-    return frame.rename(columns={c: label(c, lang) for c in spec.frame.columns})
+    return frame.rename(columns={c: spec.headers.get(c) or label(c, lang) for c in spec.frame.columns})
 
 
 def displayed(spec: TableSpec, lang: str) -> pd.DataFrame:
