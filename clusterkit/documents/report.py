@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -80,18 +81,31 @@ class Report:
         percent: tuple[str, ...] = (),
         decimals: int = 1,
         caption: str | None = None,
+        by: str | None = None,
     ) -> None:
         """Show ``frame`` with localised headers and values, and keep it for the tables workbook.
 
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
         columns holding shares. The kept table is written with localised headers and full-precision values.
+        With ``by``, a column of already readable group names, the rows are shown group by group, each
+        under its name, without that column (a long reference list no longer repeats it on every row);
+        the tables workbook keeps the one table.
         """
         spec = self.keep(name, frame, enums, percent, decimals)
-        title = caption or self.t(f"table.{name}")
-        body = KEY_JOINT.sub(
-            "_<wbr>", html_table(spec, self.lang)
-        )  # a key (firms_reached) may wrap after its underscores
-        display(HTML(f'<div class="ck-table-wrap"><p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
+        title = html.escape(caption or self.t(f"table.{name}"))
+        if by is None:
+            display(
+                HTML(
+                    f'<div class="ck-table-wrap"><p class="ck-caption">{title}</p>{_table_html(spec, self.lang)}</div>'
+                )
+            )
+            return
+        groups = "".join(
+            f'<div class="ck-table-wrap ck-group"><p class="ck-group-name">{html.escape(str(group))}</p>'
+            f"{_table_html(replace(spec, frame=rows.drop(columns=by)), self.lang)}</div>"
+            for group, rows in frame.groupby(by, sort=False)
+        )
+        display(HTML(f'<div class="ck-grouped"><p class="ck-caption">{title}</p>{groups}</div>'))
 
     def keep(
         self,
@@ -133,6 +147,11 @@ class Report:
                 self.lang,
                 self.workbook.cluster.get("currency"),
             )
+
+
+def _table_html(spec: TableSpec, lang: str) -> str:
+    """The table's HTML, a key (firms_reached) free to wrap after its underscores."""
+    return KEY_JOINT.sub("_<wbr>", html_table(spec, lang))
 
 
 def _escaped(values: dict) -> dict:

@@ -15,11 +15,14 @@ from .catalogue import unit_kind
 
 ACTION_COLOUR = "D6EAF8"
 CHAIN_PAGE_HEIGHT = 8.6  # inches of boxes in one results chain figure: the A4 text height, less the captions
+# the first figure shares its page with the section's heading and lead-in paragraph (about 1.4 in)
+CHAIN_FIRST_PAGE_HEIGHT = 7.2
 _TEXT = 8  # points: the boxes' text, printed at its own size
-_LINE = _TEXT * 1.3 / 72  # inches per line of box text
+_LINE = _TEXT * 1.2 / 72  # inches per line of box text (drawn with a line spacing of 1.15)
 _MARGIN, _GUTTER = 0.04, 0.26  # inches: page margin; lane left of each column for the links
 _COLUMN = (PRINT_WIDTH - 2 * _MARGIN - len(STAGES) * _GUTTER) / len(STAGES)
 _GAP, _LANE, _HEADER, _FOOTER = 0.06, 0.16, 0.55, 0.5  # inches: between boxes, above a band, titles, legend
+_SMALLEST_PIECE = 2.0  # inches: the least of a band worth starting at the foot of a figure
 
 
 def _column_x(column: int) -> float:
@@ -101,14 +104,18 @@ def _chain_bands(nodes: pd.DataFrame, edges: pd.DataFrame, names: dict[str, str]
     return bands
 
 
-def _chain_pages(bands: list[_Band], room: float) -> list[list[_Band]]:
+def _chain_pages(bands: list[_Band]) -> list[list[_Band]]:
+    """The bands in figures of at most :data:`CHAIN_FIRST_PAGE_HEIGHT` inches of boxes for the first,
+    :data:`CHAIN_PAGE_HEIGHT` for the others. A band that does not fit goes on over the next figure,
+    unless less than :data:`_SMALLEST_PIECE` is left on this one: pages are filled, not left half empty."""
     pages, page, used = [], [], 0.0
     queue = list(bands)
     while queue:
         band = queue.pop(0)
-        if page and used + band.height > room:
+        room = CHAIN_PAGE_HEIGHT if pages else CHAIN_FIRST_PAGE_HEIGHT
+        if page and used + band.height > room and room - used < _SMALLEST_PIECE:
             pages.append(page)
-            page, used = [], 0.0
+            page, used, room = [], 0.0, CHAIN_PAGE_HEIGHT
         head, rest = band.split(room - used)
         page.append(head)
         used += head.height
@@ -134,15 +141,15 @@ def results_chain_figures(
     it) and an arrow leads from it to each indicator it feeds, in that indicator's stage; the
     indicators no action feeds come last, under ``unlinked_label``. An indicator fed by several
     actions appears in each of their bands. Indicator boxes are coloured by schedule status and
-    named from ``names`` when given, in full. Bands fill figures of at most
-    :data:`CHAIN_PAGE_HEIGHT` inches of boxes, a long band going on over the next figure.
+    named from ``names`` when given, in full. Bands fill figures that each fit a printed page (the
+    first under the section's heading: :func:`_chain_pages`), a long band going on over the next figure.
 
     Returns the figures and the links drawn (``source``, ``target``; once each)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch, Patch
 
     figures, drawn = [], []
-    for page in _chain_pages(_chain_bands(nodes, edges, names), CHAIN_PAGE_HEIGHT):
+    for page in _chain_pages(_chain_bands(nodes, edges, names)):
         height = _HEADER + sum(band.height for band in page) + _FOOTER
         fig = plt.figure(figsize=(PRINT_WIDTH, height))
         ax = fig.add_axes((0, 0, 1, 1))
