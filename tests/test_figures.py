@@ -264,10 +264,10 @@ def trend_inputs(count: int):
     return table, measurements
 
 
-def test_small_multiples_come_nine_to_a_figure_with_ticks_at_8_points():
+def test_small_multiples_come_six_to_a_figure_with_ticks_at_8_points():
     table, measurements = trend_inputs(24)
     pages = monitoring.trend_figures(table, measurements, {}, {"measured": "m", "target": "t", "expected": "e"})
-    assert [sum(ax.has_data() for ax in fig.axes) for fig in pages] == [9, 9, 6]
+    assert [sum(ax.has_data() for ax in fig.axes) for fig in pages] == [6, 6, 6, 6]
     for fig in pages:
         ticks = [(t.get_text(), size) for t, size in zip(*_ticks(fig))]
         assert ticks and min(size for _, size in ticks) >= figures.SMALLEST_TEXT

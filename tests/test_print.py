@@ -107,6 +107,31 @@ def test_monitoring_sheets_share_pages_and_lose_nothing(packs, lang):
         assert t(key, lang) in text
 
 
+def printed_images(path: Path) -> list[tuple[int, int, float]]:
+    """Each image of a PDF as (page, width in pixels, pixels per inch as printed), from poppler's listing."""
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    return [(int(row[0]), int(row[3]), float(row[12])) for row in rows if row[2] == "image"]
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("step", STEPS)
+def test_every_figure_prints_at_its_drawn_size(packs, lang, step):
+    """A figure's text is drawn at the size it must print at (8 pt and more): printed smaller than
+    drawn, it would be unreadable. Before, a cap on the printed height halved the results chain's pages."""
+    from PIL import Image
+
+    drawn = sorted(packs[lang].glob(f"{step}-figure-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    printed = printed_images(packs[lang] / f"{step}.pdf")
+    assert len(printed) == len(drawn) > 0  # every figure is in the PDF
+    for path, (page, width, ppi) in zip(drawn, printed):
+        with Image.open(path) as image:
+            assert image.width == width, (path.name, page)
+            dpi = image.info["dpi"][0]
+        assert dpi / ppi >= 0.95, (path.name, page, round(dpi / ppi, 2))  # printed width / drawn width
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_plan_first_page_holds_the_matrix_not_white_space(packs, lang):
     """Before, the prioritisation matrix went to page 2 and left page 1 about 60 % blank."""

@@ -16,7 +16,7 @@ from .catalogue import unit_kind
 ACTION_COLOUR = "D6EAF8"
 CHAIN_PAGE_HEIGHT = 8.6  # inches of boxes in one results chain figure: the A4 text height, less the captions
 # the first figure shares its page with the section's heading and lead-in paragraph (about 1.4 in)
-CHAIN_FIRST_PAGE_HEIGHT = 7.2
+CHAIN_FIRST_PAGE_HEIGHT = 3.3
 _TEXT = 8  # points: the boxes' text, printed at its own size
 _LINE = _TEXT * 1.2 / 72  # inches per line of box text (drawn with a line spacing of 1.15)
 _MARGIN, _GUTTER = 0.04, 0.26  # inches: page margin; lane left of each column for the links
@@ -318,7 +318,7 @@ def progress_figure(
 
 
 TREND_PANEL_LIMIT = 24  # small charts in the trend figures; a larger set shows those most behind
-TREND_PANELS = 9  # small charts per figure, three by three: each is a third of the text width
+TREND_PANELS = 6  # small charts per figure, two rows of three (each a third of the text width): a figure fits under a page's other content
 
 
 def trend_indicators(table: pd.DataFrame, limit: int = TREND_PANEL_LIMIT) -> pd.DataFrame:
