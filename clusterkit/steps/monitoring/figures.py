@@ -286,7 +286,7 @@ def progress_figure(
 
     rows = [max(len(by_dimension), 1), max(len(by_battery), 1)]
     fig, axes = plt.subplots(
-        2, 1, figsize=(PRINT_WIDTH, 0.28 * sum(rows) + 2.2), height_ratios=rows, layout="constrained"
+        2, 1, figsize=(PRINT_WIDTH, 0.22 * sum(rows) + 1.65), height_ratios=rows, layout="constrained"
     )
     for ax, frame, key, labels in (
         (axes[0], by_dimension, "dimension", dimension_labels),
