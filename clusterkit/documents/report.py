@@ -87,25 +87,20 @@ class Report:
 
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
         columns holding shares. The kept table is written with localised headers and full-precision values.
-        With ``by``, a column of already readable group names, the rows are shown group by group, each
-        under its name, without that column (a long reference list no longer repeats it on every row);
-        the tables workbook keeps the one table.
+        With ``by``, a column of already readable group names (rows of a group together), each group's
+        rows come under a row naming it, without that column (a long reference list no longer repeats
+        it on every row); the tables workbook keeps the column.
         """
         spec = self.keep(name, frame, enums, percent, decimals)
         title = html.escape(caption or self.t(f"table.{name}"))
-        if by is None:
-            display(
-                HTML(
-                    f'<div class="ck-table-wrap"><p class="ck-caption">{title}</p>{_table_html(spec, self.lang)}</div>'
-                )
-            )
-            return
-        groups = "".join(
-            f'<div class="ck-table-wrap ck-group"><p class="ck-group-name">{html.escape(str(group))}</p>'
-            f"{_table_html(replace(spec, frame=rows.drop(columns=by)), self.lang)}</div>"
-            for group, rows in frame.groupby(by, sort=False)
-        )
-        display(HTML(f'<div class="ck-grouped"><p class="ck-caption">{title}</p>{groups}</div>'))
+        groups, grouped = None, ""
+        if by is not None:
+            spec = replace(spec, frame=frame.drop(columns=by))
+            groups, grouped = list(frame[by]), " ck-grouped"
+        body = KEY_JOINT.sub(
+            "_<wbr>", html_table(spec, self.lang, groups)
+        )  # a key (firms_reached) may wrap after its underscores
+        display(HTML(f'<div class="ck-table-wrap{grouped}"><p class="ck-caption">{title}</p>{body}</div>'))
 
     def keep(
         self,
@@ -147,11 +142,6 @@ class Report:
                 self.lang,
                 self.workbook.cluster.get("currency"),
             )
-
-
-def _table_html(spec: TableSpec, lang: str) -> str:
-    """The table's HTML, a key (firms_reached) free to wrap after its underscores."""
-    return KEY_JOINT.sub("_<wbr>", html_table(spec, lang))
 
 
 def _escaped(values: dict) -> dict:
