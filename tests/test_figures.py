@@ -85,8 +85,9 @@ def printed_texts(fig) -> list[tuple[str, float]]:
 
 
 def test_every_figure_of_the_example_prints_its_text_at_8_points_or_more(example_figures):
-    # monitoring: progress, the 24 trends nine to a figure, the results chain over two figures
-    assert [step for step, _ in example_figures].count("monitoring") == 6
+    # monitoring: progress, the 24 trends six to a figure, the results chain over three figures (the first
+    # short, under its heading)
+    assert [step for step, _ in example_figures].count("monitoring") == 8
     assert {step for step, _ in example_figures} == set(STEPS)
     for step, fig in example_figures:
         texts = printed_texts(fig)
@@ -100,7 +101,7 @@ def test_every_figure_of_the_example_prints_its_text_at_8_points_or_more(example
 
 def test_results_chain_box_texts_stay_inside_their_boxes(example_figures):
     chains = [fig for step, fig in example_figures if step == "monitoring" and len(fig.axes) == 1]
-    assert len(chains) == 2
+    assert len(chains) == 3
     for fig in chains:
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
