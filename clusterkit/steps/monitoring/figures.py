@@ -15,7 +15,8 @@ from .catalogue import unit_kind
 
 ACTION_COLOUR = "D6EAF8"
 CHAIN_PAGE_HEIGHT = 8.6  # inches of boxes in one results chain figure: the A4 text height, less the captions
-# the first figure shares its page with the section's heading and lead-in paragraph (about 1.4 in)
+# the first figure goes with the section's heading and lead-in paragraph (about 1.4 in): short, it starts in
+# the space the sections before leave on their last page (about half a page) instead of leaving it blank
 CHAIN_FIRST_PAGE_HEIGHT = 3.3
 _TEXT = 8  # points: the boxes' text, printed at its own size
 _LINE = _TEXT * 1.2 / 72  # inches per line of box text (drawn with a line spacing of 1.15)
