@@ -24,7 +24,7 @@ LANGS = ("fr", "en")
 STEPS = ("plan", "monitoring")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "print"
 SMALLEST_PT = 8
-MONITORING_PAGES = 18  # the example's 24 indicator sheets, three to a page (38 pages before)
+MONITORING_PAGES = 18  # the example's 24 indicator sheets, four or five to a page (38 pages before)
 A4_HEIGHT = 842
 
 

@@ -101,7 +101,7 @@ STATUS_STYLE = "<style>{}</style>".format(
 def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
     """The reference sheets as HTML, one ``ck-sheet`` section per indicator: its fields as a list of
     label and value, then its measurements (side by side in print, where a sheet is never split and
-    three share a page). User text is escaped."""
+    four or five share a page). User text is escaped."""
     lang = i18n.check_lang(lang)
     parts = [STATUS_STYLE]
     for sheet in sheets:
