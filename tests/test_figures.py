@@ -85,8 +85,9 @@ def printed_texts(fig) -> list[tuple[str, float]]:
 
 
 def test_every_figure_of_the_example_prints_its_text_at_8_points_or_more(example_figures):
-    # monitoring: progress, the 24 trends nine to a figure, the results chain over two figures
-    assert [step for step, _ in example_figures].count("monitoring") == 6
+    # monitoring: progress, the 24 trends six to a figure, the results chain over three figures (the first
+    # short, under its heading)
+    assert [step for step, _ in example_figures].count("monitoring") == 8
     assert {step for step, _ in example_figures} == set(STEPS)
     for step, fig in example_figures:
         texts = printed_texts(fig)
@@ -100,7 +101,7 @@ def test_every_figure_of_the_example_prints_its_text_at_8_points_or_more(example
 
 def test_results_chain_box_texts_stay_inside_their_boxes(example_figures):
     chains = [fig for step, fig in example_figures if step == "monitoring" and len(fig.axes) == 1]
-    assert len(chains) == 2
+    assert len(chains) == 3
     for fig in chains:
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
@@ -264,10 +265,10 @@ def trend_inputs(count: int):
     return table, measurements
 
 
-def test_small_multiples_come_nine_to_a_figure_with_ticks_at_8_points():
+def test_small_multiples_come_six_to_a_figure_with_ticks_at_8_points():
     table, measurements = trend_inputs(24)
     pages = monitoring.trend_figures(table, measurements, {}, {"measured": "m", "target": "t", "expected": "e"})
-    assert [sum(ax.has_data() for ax in fig.axes) for fig in pages] == [9, 9, 6]
+    assert [sum(ax.has_data() for ax in fig.axes) for fig in pages] == [6, 6, 6, 6]
     for fig in pages:
         ticks = [(t.get_text(), size) for t, size in zip(*_ticks(fig))]
         assert ticks and min(size for _, size in ticks) >= figures.SMALLEST_TEXT

@@ -61,7 +61,7 @@ def test_template_declares_its_parameters():
 def test_french_run_writes_report_sheets_tables_and_figures(french):
     out = french.html.parent
     assert sorted(p.name for p in out.iterdir()) == [
-        *(f"monitoring-figure-{n}.png" for n in range(1, 7)),  # progress, three of trends, two of the chain
+        *(f"monitoring-figure-{n}.png" for n in range(1, 9)),  # progress, four of trends, three of the chain
         "monitoring-indicators.xlsx",
         "monitoring-tables.xlsx",
         "monitoring.html",

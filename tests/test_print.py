@@ -24,7 +24,7 @@ LANGS = ("fr", "en")
 STEPS = ("plan", "monitoring")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "print"
 SMALLEST_PT = 8
-MONITORING_PAGES = 18  # the example's 24 indicator sheets, three to a page (38 pages before)
+MONITORING_PAGES = 18  # the example's 24 indicator sheets, four or five to a page (38 pages before)
 A4_HEIGHT = 842
 
 
@@ -105,6 +105,33 @@ def test_monitoring_sheets_share_pages_and_lose_nothing(packs, lang):
     assert len(pages_with_sheets) <= 10  # 24 sheets: at least two or three to a page
     for key in ("monitoring.sheets.title", "monitoring.catalogue.title"):
         assert t(key, lang) in text
+
+
+def printed_images(path: Path) -> list[tuple[int, tuple[int, int], float]]:
+    """Each image of a PDF as (page, (width, height) in pixels, pixels per inch as printed), from poppler."""
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    return [(int(row[0]), (int(row[3]), int(row[4])), float(row[12])) for row in rows if row[2] == "image"]
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("step", STEPS)
+def test_every_figure_prints_at_its_drawn_size(packs, lang, step):
+    """A figure's text is drawn at the size it must print at (8 pt and more): printed smaller than
+    drawn, it would be unreadable. Before, a cap on the printed height halved the results chain's pages."""
+    from PIL import Image
+
+    from clusterkit.documents.figures import FIGURE_DPI
+
+    drawn = {}
+    for path in packs[lang].glob(f"{step}-figure-*.png"):
+        with Image.open(path) as image:
+            drawn[image.size] = image.info["dpi"][0]
+    printed = printed_images(packs[lang] / f"{step}.pdf")
+    assert drawn and set(drawn) <= {size for _, size, _ in printed}  # every figure is in the PDF
+    for page, size, ppi in printed:  # an image the pack does not keep as a file is drawn at the house dpi
+        assert drawn.get(size, FIGURE_DPI) / ppi >= 0.95, (page, size, ppi)  # printed width / drawn width
 
 
 @pytest.mark.parametrize("lang", LANGS)

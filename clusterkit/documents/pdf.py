@@ -34,17 +34,15 @@ html, body { background: #fff !important; }
 th, td { white-space: normal !important; }
 img { max-width: 100% !important; height: auto !important; }
 """
-FIGURE_MAX_HEIGHT_MM = 110  # a figure leaves room on its page for its heading and the text before it
-# Figures at their drawn size (pixels / dpi), no wider than the page nor taller than FIGURE_MAX_HEIGHT_MM;
-# a table still wider than the page gets a slightly smaller font (never under 8 pt), then may break its
-# long tokens (keys, names in one piece) anywhere.
-FIT = r"""([dpi, lang, tallest]) => {
+# Figures at their drawn size (pixels / dpi), no wider than the page: their text is drawn at the size it
+# must print at (clusterkit.documents.figures.SMALLEST_TEXT), so a figure is never shrunk to fit a page's
+# height; a figure taller than a page is paginated by the code that draws it. A table still wider than the
+# page gets a slightly smaller font (never under 8 pt), then may break its long tokens (keys, names in one
+# piece) anywhere.
+FIT = r"""([dpi, lang]) => {
   document.documentElement.lang = lang;
   for (const img of document.images) {
-    if (img.naturalWidth) {
-      const ratio = img.naturalWidth / img.naturalHeight;
-      img.style.width = `min(100%, ${img.naturalWidth / dpi}in, ${tallest * ratio}mm)`;
-    }
+    if (img.naturalWidth) img.style.width = `min(100%, ${img.naturalWidth / dpi}in)`;
   }
   const width = document.documentElement.clientWidth;
   for (const table of document.querySelectorAll('table')) {
@@ -135,7 +133,7 @@ def html_to_pdf(pairs: list[tuple[Path, Path]], cluster: str, lang: str, day: dt
                     page.goto(Path(source).resolve().as_uri(), wait_until="load")
                     page.evaluate("() => window.MathJax?.startup?.promise?.then(() => true)")  # the book's formulas
                     page.add_style_tag(content=house_style() + PRINT_CSS)
-                    page.evaluate(FIT, [FIGURE_DPI, lang, FIGURE_MAX_HEIGHT_MM])
+                    page.evaluate(FIT, [FIGURE_DPI, lang])
                     page.pdf(
                         path=str(target),
                         format="A4",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -80,20 +81,28 @@ class Report:
         percent: tuple[str, ...] = (),
         decimals: int = 1,
         caption: str | None = None,
+        by: str | None = None,
     ) -> None:
         """Show ``frame`` with localised headers and values, and keep it for the tables workbook.
 
         ``enums`` maps columns holding enumeration keys to their enumeration; ``percent`` lists
         columns holding shares. The kept table is written with localised headers and full-precision values.
+        With ``by``, a column of already readable group names (rows of a group together), each group's
+        rows come under a row naming it, without that column (a long reference list no longer repeats
+        it on every row); the tables workbook keeps the column.
         """
         spec = self.keep(name, frame, enums, percent, decimals)
-        title = caption or self.t(f"table.{name}")
+        title = html.escape(caption or self.t(f"table.{name}"))
+        groups, grouped = None, ""
+        if by is not None:
+            spec = replace(spec, frame=frame.drop(columns=by))
+            groups, grouped = list(frame[by]), " ck-grouped"
         body = KEY_JOINT.sub(
-            "_<wbr>", html_table(spec, self.lang)
+            "_<wbr>", html_table(spec, self.lang, groups)
         )  # a key (firms_reached) may wrap after its underscores
         # a table wider than the page scrolls in its frame, which the keyboard reaches and names
-        frame = f'<div class="ck-table-wrap" tabindex="0" role="region" aria-label="{html.escape(title)}">'
-        display(HTML(f'{frame}<p class="ck-caption">{html.escape(title)}</p>{body}</div>'))
+        frame = f'<div class="ck-table-wrap{grouped}" tabindex="0" role="region" aria-label="{title}">'
+        display(HTML(f'{frame}<p class="ck-caption">{title}</p>{body}</div>'))
 
     def keep(
         self,

@@ -225,13 +225,22 @@ def displayed(spec: TableSpec, lang: str) -> pd.DataFrame:
     return frame
 
 
-def html_table(spec: TableSpec, lang: str) -> str:
-    """The table as HTML for a report: every cell escaped, numbers ``ck-num`` and text ``ck-text``."""
+def html_table(spec: TableSpec, lang: str, groups: list[str] | None = None) -> str:
+    """The table as HTML for a report: every cell escaped, numbers ``ck-num`` and text ``ck-text``.
+    With ``groups`` (a readable group name per row), a ``ck-group-row`` names each group before its rows."""
     frame = displayed(spec, lang)
     classes = ["ck-num" if column_kind(spec, c) in NUMBER_KINDS else "ck-text" for c in spec.frame.columns]
     head = "".join(f'<th class="{c}">{html.escape(h)}</th>' for c, h in zip(classes, frame.columns))
+    names = list(groups) if groups is not None else [None] * len(frame)
     body = "".join(
-        "<tr>" + "".join(f'<td class="{c}">{html.escape(v)}</td>' for c, v in zip(classes, row)) + "</tr>\n"
-        for row in frame.itertuples(index=False)
+        (
+            f'<tr class="ck-group-row"><th colspan="{len(classes)}" class="ck-text">{html.escape(str(name))}</th></tr>\n'
+            if name is not None and (index == 0 or names[index - 1] != name)
+            else ""
+        )
+        + "<tr>"
+        + "".join(f'<td class="{c}">{html.escape(v)}</td>' for c, v in zip(classes, row))
+        + "</tr>\n"
+        for index, (name, row) in enumerate(zip(names, frame.itertuples(index=False)))
     )
     return f'<table class="ck-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>'

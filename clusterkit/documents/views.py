@@ -101,10 +101,9 @@ STATUS_STYLE = "<style>{}</style>".format(
 def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
     """The reference sheets as HTML, one ``ck-sheet`` section per indicator: its fields as a list of
     label and value, then its measurements (side by side in print, where a sheet is never split and
-    three share a page). User text is escaped."""
+    four or five share a page). User text is escaped."""
     lang = i18n.check_lang(lang)
     parts = [STATUS_STYLE]
-    heads = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in MEASUREMENT_COLUMNS)
     for sheet in sheets:
         fields = []
         for key, kind in SHEET_FIELDS:
@@ -113,19 +112,27 @@ def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
                 f'<div class="ck-field-{key}"><dt>{html.escape(label(key, lang))}</dt>'
                 f"<dd{status}>{html.escape(field_text(key, kind, sheet.fields[key], sheet, lang))}</dd></div>"
             )
+        # a column no measurement fills (no group, no note) is left out: the fields get its width
+        rows = sheet.measurements
+        shown = [c for c in MEASUREMENT_COLUMNS if c not in ("group", "note") or rows[c].map(_filled).any()]
+        heads = "".join(f"<th>{html.escape(label(c, lang))}</th>" for c in shown)
         measures = "".join(
             "<tr>"
             + "".join(
                 f"<td>{html.escape(text)}</td>"
-                for text in (
-                    i18n.date(r.date, lang),
-                    value_label("measurement_group", r.group, lang) if isinstance(r.group, str) else "–",
-                    field_text("value", "value", r.value, sheet, lang),
-                    r.note if isinstance(r.note, str) else "",
+                for column, text in zip(
+                    MEASUREMENT_COLUMNS,
+                    (
+                        i18n.date(r.date, lang),
+                        value_label("measurement_group", r.group, lang) if _filled(r.group) else "–",
+                        field_text("value", "value", r.value, sheet, lang),
+                        r.note if _filled(r.note) else "",
+                    ),
                 )
+                if column in shown
             )
             + "</tr>"
-            for r in sheet.measurements.itertuples()
+            for r in rows.itertuples()
         )
         parts.append(
             f'<section class="ck-sheet" id="sheet-{html.escape(sheet.indicator_id)}">'
@@ -136,6 +143,10 @@ def sheets_html(sheets: list[IndicatorSheet], lang: str) -> str:
             f"<thead><tr>{heads}</tr></thead><tbody>{measures}</tbody></table></div></section>"
         )
     return "\n".join(parts)
+
+
+def _filled(text) -> bool:
+    return isinstance(text, str) and bool(text.strip())
 
 
 def show_indicator_sheets(report, sheets: list[IndicatorSheet]) -> None:

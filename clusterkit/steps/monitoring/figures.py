@@ -15,11 +15,15 @@ from .catalogue import unit_kind
 
 ACTION_COLOUR = "D6EAF8"
 CHAIN_PAGE_HEIGHT = 8.6  # inches of boxes in one results chain figure: the A4 text height, less the captions
+# the first figure goes with the section's heading and lead-in paragraph (about 1.4 in): short, it starts in
+# the space the sections before leave on their last page (about half a page) instead of leaving it blank
+CHAIN_FIRST_PAGE_HEIGHT = 3.3
 _TEXT = 8  # points: the boxes' text, printed at its own size
-_LINE = _TEXT * 1.3 / 72  # inches per line of box text
+_LINE = _TEXT * 1.2 / 72  # inches per line of box text (drawn with a line spacing of 1.15)
 _MARGIN, _GUTTER = 0.04, 0.26  # inches: page margin; lane left of each column for the links
 _COLUMN = (PRINT_WIDTH - 2 * _MARGIN - len(STAGES) * _GUTTER) / len(STAGES)
 _GAP, _LANE, _HEADER, _FOOTER = 0.06, 0.16, 0.55, 0.5  # inches: between boxes, above a band, titles, legend
+_SMALLEST_PIECE = 2.0  # inches: the least of a band worth starting at the foot of a figure
 
 
 def _column_x(column: int) -> float:
@@ -101,14 +105,18 @@ def _chain_bands(nodes: pd.DataFrame, edges: pd.DataFrame, names: dict[str, str]
     return bands
 
 
-def _chain_pages(bands: list[_Band], room: float) -> list[list[_Band]]:
+def _chain_pages(bands: list[_Band]) -> list[list[_Band]]:
+    """The bands in figures of at most :data:`CHAIN_FIRST_PAGE_HEIGHT` inches of boxes for the first,
+    :data:`CHAIN_PAGE_HEIGHT` for the others. A band that does not fit goes on over the next figure,
+    unless less than :data:`_SMALLEST_PIECE` is left on this one: pages are filled, not left half empty."""
     pages, page, used = [], [], 0.0
     queue = list(bands)
     while queue:
         band = queue.pop(0)
-        if page and used + band.height > room:
+        room = CHAIN_PAGE_HEIGHT if pages else CHAIN_FIRST_PAGE_HEIGHT
+        if page and used + band.height > room and room - used < _SMALLEST_PIECE:
             pages.append(page)
-            page, used = [], 0.0
+            page, used, room = [], 0.0, CHAIN_PAGE_HEIGHT
         head, rest = band.split(room - used)
         page.append(head)
         used += head.height
@@ -134,15 +142,15 @@ def results_chain_figures(
     it) and an arrow leads from it to each indicator it feeds, in that indicator's stage; the
     indicators no action feeds come last, under ``unlinked_label``. An indicator fed by several
     actions appears in each of their bands. Indicator boxes are coloured by schedule status and
-    named from ``names`` when given, in full. Bands fill figures of at most
-    :data:`CHAIN_PAGE_HEIGHT` inches of boxes, a long band going on over the next figure.
+    named from ``names`` when given, in full. Bands fill figures that each fit a printed page (the
+    first under the section's heading: :func:`_chain_pages`), a long band going on over the next figure.
 
     Returns the figures and the links drawn (``source``, ``target``; once each)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch, Patch
 
     figures, drawn = [], []
-    for page in _chain_pages(_chain_bands(nodes, edges, names), CHAIN_PAGE_HEIGHT):
+    for page in _chain_pages(_chain_bands(nodes, edges, names)):
         height = _HEADER + sum(band.height for band in page) + _FOOTER
         fig = plt.figure(figsize=(PRINT_WIDTH, height))
         ax = fig.add_axes((0, 0, 1, 1))
@@ -279,7 +287,7 @@ def progress_figure(
 
     rows = [max(len(by_dimension), 1), max(len(by_battery), 1)]
     fig, axes = plt.subplots(
-        2, 1, figsize=(PRINT_WIDTH, 0.28 * sum(rows) + 2.2), height_ratios=rows, layout="constrained"
+        2, 1, figsize=(PRINT_WIDTH, 0.22 * sum(rows) + 1.65), height_ratios=rows, layout="constrained"
     )
     for ax, frame, key, labels in (
         (axes[0], by_dimension, "dimension", dimension_labels),
@@ -311,7 +319,7 @@ def progress_figure(
 
 
 TREND_PANEL_LIMIT = 24  # small charts in the trend figures; a larger set shows those most behind
-TREND_PANELS = 9  # small charts per figure, three by three: each is a third of the text width
+TREND_PANELS = 6  # small charts per figure, two rows of three (each a third of the text width): a figure fits under a page's other content
 
 
 def trend_indicators(table: pd.DataFrame, limit: int = TREND_PANEL_LIMIT) -> pd.DataFrame:
