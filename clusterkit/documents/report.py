@@ -101,8 +101,8 @@ class Report:
             "_<wbr>", html_table(spec, self.lang, groups)
         )  # a key (firms_reached) may wrap after its underscores
         # a table wider than the page scrolls in its frame, which the keyboard reaches and names
-        frame = f'<div class="ck-table-wrap{grouped}" tabindex="0" role="region" aria-label="{title}">'
-        display(HTML(f'{frame}<p class="ck-caption">{title}</p>{body}</div>'))
+        wrap = f'<div class="ck-table-wrap{grouped}" tabindex="0" role="region" aria-label="{title}">'
+        display(HTML(f'{wrap}<p class="ck-caption">{title}</p>{body}</div>'))
 
     def keep(
         self,
