@@ -25,6 +25,21 @@ EPUB_CSS = ("epub.css", "pygments.css", "report.css", "clusterkit.css")
 _USED = re.compile(r'(?:href|src)="(?:\.\./)*(_static/[^"#?]+)|url\((?:["\']?)([^"\')]+)')
 
 
+def _without_print_rules(css: str) -> str:
+    """``css`` without its ``@media print { ... }`` blocks (braces counted, so nested rules go too)."""
+    kept, start = [], 0
+    for found in re.finditer(r"@media\s+print\s*\{", css):
+        if found.start() < start:
+            continue
+        depth, end = 1, found.end()
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        kept.append(css[start : found.start()])
+        start = end
+    return "".join(kept) + css[start:]
+
+
 class EditionEpub(Epub3Builder):
     """Sphinx's EPUB 3 builder, keeping in the e-book only the files its pages use: the web
     edition's scripts, MathJax and theme assets stay out (a reader has its own)."""
@@ -56,6 +71,9 @@ class EditionEpub(Epub3Builder):
         for path in (outdir / "_static").rglob("*"):
             if path.is_file() and path.relative_to(outdir).as_posix() not in used:
                 path.unlink()
+        report_css = outdir / "_static" / "report.css"
+        if report_css.exists():  # an e-book is not printed, and EPUBCheck cannot parse the print rules' :has()
+            report_css.write_text(_without_print_rules(report_css.read_text(encoding="utf-8")), encoding="utf-8")
         for redirect in outdir.glob("*.html"):  # the web build's redirect to the first page
             redirect.unlink()
         super().handle_finish()
