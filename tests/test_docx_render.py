@@ -294,6 +294,7 @@ def test_amounts_in_the_hundreds_of_millions_stay_on_one_line(written):
     document = Document(long["plan"])
     actions = document.tables[1]
     budget = actions.rows[1].cells[9].text
-    assert len(budget.replace("\u202f", " ").replace(",", " ").split()) == 3  # e.g. 432 000 000
+    number, currency = budget.split("\xa0")  # e.g. 432 000 000 FCFA, the currency held to its amount
+    assert len(number.replace("\u202f", " ").replace(",", " ").split()) == 3 and currency == "FCFA"
     text = pdf_text(to_pdf(long["plan"]))
     assert budget.replace("\u202f", " ").replace("\xa0", " ") in text.replace("\u202f", " ").replace("\xa0", " ")

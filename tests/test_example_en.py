@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 
 import clusterkit
+import clusterkit.workbook
 from clusterkit import questionnaire
 from clusterkit.cli import main
 from clusterkit.documents.report import Report
 from clusterkit.examples import build_example
 from clusterkit.exercises import plan_prioritisation_widget, swot_sorting_widget
-from clusterkit.running import edge as runner_module
 from clusterkit.running import pack as pack_module
-from clusterkit.workbook import example_path, read_workbook, write_workbook
+from clusterkit.workbook import WorkbookError, example_path, read_workbook, write_workbook
 
 # The columns a team types its own words in, by sheet; every other column is a number, a date, an
 # identifier or an enumeration value, and must not change with the language.
@@ -205,7 +205,7 @@ def test_report_without_a_workbook_reads_the_example_in_its_language():
 def test_neither_packaged_example_is_written_to(lang):
     before = example_path(lang).read_bytes()
     rows = questionnaire.assessment_rows("Ann", "self", pd.Timestamp("2026-01-15"), {"coaching": 2})
-    with pytest.raises(ValueError, match="the example workbook shipped with clusterkit is not modified"):
+    with pytest.raises(WorkbookError, match="the example workbook shipped with clusterkit is not modified"):
         questionnaire.append_assessment(example_path(lang), rows, "en")
     assert example_path(lang).read_bytes() == before
 
@@ -231,8 +231,7 @@ def test_run_and_pack_without_a_workbook_take_the_example_in_the_run_language(mo
         read.append(path)
         raise _Spy
 
-    for module in (runner_module, pack_module):  # wherever the edge reads the workbook
-        monkeypatch.setattr(module, "read_workbook", spy, raising=False)
+    monkeypatch.setattr(clusterkit.workbook, "read_workbook", spy, raising=False)  # where the edge takes it from
     with pytest.raises(_Spy):
         clusterkit.run("plan", out_dir=tmp_path / "run", lang=lang)
     with pytest.raises(_Spy):

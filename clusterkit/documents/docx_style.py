@@ -12,6 +12,7 @@ in two, and the rest of the width goes to the columns with the most text.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,10 @@ def text_width(text: str, size: float, bold: bool = False) -> int:
     return round(thousandths * size * 20 / 1000)
 
 
+# where a line may break: not at the no-break spaces inside an amount (987\u202f654\xa0FCFA)
+BREAKS = re.compile(r"[ \t\n]+")
+
+
 @dataclass(frozen=True)
 class ColumnNeed:
     """What a column asks for, in twips: ``least`` holds its longest word, ``short`` its longest
@@ -84,7 +89,7 @@ def column_needs(header: list[str], rows: list[list[str]], size: float = TABLE_S
     needs = []
     for index, title in enumerate(header):
         cells = [(title, True)] + [(row[index], False) for row in rows]
-        words = [text_width(word, size, bold) for text, bold in cells for word in text.split()] or [0]
+        words = [text_width(word, size, bold) for text, bold in cells for word in BREAKS.split(text) if word] or [0]
         lines = [text_width(line, size, bold) for text, bold in cells for line in text.splitlines() or [""]]
         empty = any(not text.strip() for text, _ in cells[1:])
         wanted = max(max(lines), ROOM_TO_WRITE if empty else 0)
