@@ -58,6 +58,7 @@ FIT = r"""([dpi, lang]) => {
   }
 }"""
 _PDF_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}")
+_NODE_IDS = re.compile(rb"node\d{8}")  # ids of tagged-structure nodes, as Chromium writes them
 
 
 class PdfError(InputError):
@@ -100,10 +101,15 @@ def _templates(cluster: str, lang: str, day: dt.date) -> tuple[str, str]:
 
 
 def stable_pdf(path: Path, day: dt.date) -> Path:
-    """Chromium stamps the time of printing; the pack's day (same length) keeps the bytes stable."""
+    """Chromium stamps the time of printing and numbers the tagged structure's nodes (table headers)
+    from a counter that changes between prints; the pack's day and the nodes renumbered in the order
+    they appear (both the same length, so every offset holds) keep the bytes stable."""
     data = path.read_bytes()
     stamp = day.strftime("%Y%m%d000000").encode()
-    path.write_bytes(_PDF_DATES.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp, data))
+    data = _PDF_DATES.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp, data)
+    order: dict[bytes, bytes] = {}
+    data = _NODE_IDS.sub(lambda m: order.setdefault(m.group(0), b"node%08d" % len(order)), data)
+    path.write_bytes(data)
     return path
 
 
