@@ -5,6 +5,7 @@ kernels, each owned by one thread, runs independent steps at the same time."""
 from __future__ import annotations
 
 import ast
+import json
 import queue
 import tempfile
 import threading
@@ -29,22 +30,33 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file
 @cache
 def template_imports(steps: tuple[str, ...] = STEPS) -> str:
     """The import statements of the templates of ``steps`` (default: every template), run in a
-    kernel before a step needs them."""
-    import nbformat
-
+    kernel before a step needs them. The notebooks are read as the JSON they are: the kernel is
+    launched with these lines, so reading them must not wait for the notebook stack to load."""
     lines = []
     for step in steps:
         if not available_template(step):
             continue
-        for cell in nbformat.read(template_path(step), as_version=4).cells:
-            if cell.cell_type != "code":
+        for cell in json.loads(template_path(step).read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
                 continue
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
             try:
-                tree = ast.parse(cell.source)
+                tree = ast.parse(source)
             except SyntaxError:
                 continue
             lines += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     return "\n".join(dict.fromkeys(lines))
+
+
+def warming(steps: tuple[str, ...]) -> list[str]:
+    """The kernel's launch arguments that import what the templates of ``steps`` import while the
+    kernel starts, before it answers its client: no round trip waits on the parent process. They
+    run in a namespace of their own (the kernel's stays as new, its first notebook needs no reset);
+    a template whose imports fail says so when its step runs."""
+    if not steps:
+        return []
+    code = f"try:\n    exec({template_imports(tuple(steps))!r}, {{}})\nexcept Exception:\n    pass"
+    return [f"--IPKernelApp.exec_lines={json.dumps([code])}"]
 
 
 async def _call(client, code: str, timeout: float) -> dict:
@@ -66,12 +78,8 @@ class Kernel:
 
     def __init__(self, warm: tuple[str, ...] = ()):
         self.client = None
+        self._arguments = KERNEL_ARGUMENTS + warming(tuple(warm))  # a replacement kernel is warmed alike
         self._start()
-        if warm:  # the imports of the templates of these steps, before any of them is ready
-            try:  # in a namespace of their own: the kernel's stays as new, its first notebook needs no reset
-                self._call(f"exec({template_imports(tuple(warm))!r}, {{}})", STARTUP_TIMEOUT * 5)
-            except ExecutionError:
-                pass  # a template whose imports fail says so when its step runs
 
     def _start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -81,7 +89,7 @@ class Kernel:
         for attempt in (1, 2):
             km, client = AsyncKernelManager(kernel_name=KERNEL), None
             try:
-                run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=tempfile.gettempdir())
+                run_sync(km.start_kernel)(extra_arguments=list(self._arguments), cwd=tempfile.gettempdir())
                 import nbformat  # the notebook stack (about 0.3 s) loads while the kernel starts
                 from nbclient import NotebookClient
 
@@ -90,7 +98,7 @@ class Kernel:
                     km=km,
                     kernel_name=KERNEL,
                     record_timing=False,
-                    startup_timeout=STARTUP_TIMEOUT,
+                    startup_timeout=STARTUP_TIMEOUT * 5,  # the templates' imports come first
                 )
                 client.start_new_kernel_client()
                 self.client = client
