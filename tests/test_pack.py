@@ -18,7 +18,7 @@ from clusterkit.errors import ExecutionError, InputError
 from clusterkit.running import kernels as packing
 from clusterkit.running.batch import BatchRow, batch, summary_table
 from clusterkit.running.outputs import file_label, safe_name, stable_zip
-from clusterkit.running.pack import pack, steps_present
+from clusterkit.running.pack import HEAVIEST_FIRST, make_pack, pack, steps_present
 from clusterkit.running.templates import available_template, template_path
 from clusterkit.schema import STEPS
 from clusterkit.workbook import example_path, read_workbook
@@ -213,21 +213,48 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch):
 
 
 def test_each_notebook_finds_a_new_kernel_s_namespace(tmp_path):
-    """The templates' imports warm a kernel without leaving names behind, and a notebook sees
-    nothing the previous one defined; the cells are numbered from 1 every time."""
+    """The templates' imports warm a kernel as it starts, without leaving names behind, and a
+    notebook sees nothing the previous one defined; the cells are numbered from 1 every time."""
     names = "print(sorted(n for n in globals() if not n.startswith('_')))"
+    warmed = "import sys\nprint(sorted(m for m in ('clusterkit.steps.network', 'docx') if m in sys.modules))"
     kernel = packing.Kernel(warm=("diagnostic",))
     try:
         seen = []
-        for cells in ([names, "from clusterkit.documents.report import Report\nleft = 1"], [names]):
+        for cells in ([names, warmed, "from clusterkit.documents.report import Report\nleft = 1"], [names]):
             notebook = kernel.execute(
                 nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), tmp_path, 60
             )
             seen.append(notebook.cells[0].outputs[0]["text"])
+            if len(cells) == 3:  # before any notebook asked: the diagnostic's modules, not Word's (the plan's)
+                assert notebook.cells[1].outputs[0]["text"] == "['clusterkit.steps.network']\n"
             assert [c.execution_count for c in notebook.cells] == list(range(1, len(cells) + 1))
     finally:
         kernel.shutdown()
     assert seen[0] == seen[1] == "['In', 'Out', 'exit', 'get_ipython', 'open', 'quit']\n"
+
+
+def test_a_pack_gives_out_its_longest_steps_first_and_lists_them_in_the_method_s_order(tmp_path):
+    """Two kernels finish sooner when the longest steps start first; the reports, the index and
+    the manifest keep the method's order."""
+    taken = []
+
+    class Unexecuted:  # a kernel that only notes which step it was given
+        def execute(self, notebook, cwd, timeout, lent=None):
+            taken.append(cwd.name.lstrip("."))
+            return notebook
+
+    class OneAfterAnother:
+        def run_all(self, jobs, meanwhile=None):
+            return [job(Unexecuted()) for job in jobs]
+
+    result = make_pack(example_path("en"), tmp_path / "pack", "en", None, False, {}, 60, OneAfterAnother())
+    assert taken == ["monitoring", "diagnostic", "plan", "selection", "implementation", "competency"]
+    assert sorted(HEAVIEST_FIRST) == sorted(STEPS)
+    assert result.steps == STEPS
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    assert manifest["parameters"]["steps"] == list(STEPS)
+    index = result.index.read_text(encoding="utf-8")
+    assert [index.index(f"{step}.html") for step in STEPS] == sorted(index.index(f"{step}.html") for step in STEPS)
 
 
 def test_batch_makes_one_pack_per_workbook_and_a_bad_one_stops_nothing(tmp_path):
