@@ -212,6 +212,19 @@ def test_a_kernel_that_fails_to_start_is_retried_once(monkeypatch):
         packing.Kernel()
 
 
+def test_a_pool_returns_once_its_kernels_run_and_leaves_no_process_behind():
+    """The pool's creator goes on once the kernels' processes are started; closing the pool
+    stops and reaps them."""
+    processes = []
+    pool = packing.KernelPool(2, steps=())
+    try:
+        processes = pool.run_all([lambda k: k.client.km.provisioner.process] * 2)
+        assert all(p.poll() is None for p in processes)
+    finally:
+        pool.close()
+    assert processes and all(p.poll() is not None for p in processes)
+
+
 def test_each_notebook_finds_a_new_kernel_s_namespace(tmp_path):
     """The templates' imports warm a kernel as it starts, without leaving names behind, and a
     notebook sees nothing the previous one defined; the cells are numbered from 1 every time."""

@@ -76,12 +76,13 @@ class Kernel:
     It belongs to the thread that created it: its sockets live on that thread's event loop.
     """
 
-    def __init__(self, warm: tuple[str, ...] = ()):
+    def __init__(self, warm: tuple[str, ...] = (), launched: threading.Event | None = None):
+        """``launched`` is set as soon as the kernel's process is started."""
         self.client = None
         self._arguments = KERNEL_ARGUMENTS + warming(tuple(warm))  # a replacement kernel is warmed alike
-        self._start()
+        self._start(launched)
 
-    def _start(self) -> None:
+    def _start(self, launched: threading.Event | None = None) -> None:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -90,6 +91,8 @@ class Kernel:
             km, client = AsyncKernelManager(kernel_name=KERNEL), None
             try:
                 run_sync(km.start_kernel)(extra_arguments=list(self._arguments), cwd=tempfile.gettempdir())
+                if launched is not None:
+                    launched.set()
                 import nbformat  # the notebook stack (about 0.3 s) loads while the kernel starts
                 from nbclient import NotebookClient
 
@@ -166,6 +169,10 @@ def _stop(client) -> None:
     try:
         if client.kc is not None:
             client.kc.stop_channels()
+        process = getattr(client.km.provisioner, "process", None)
+        if process is not None and process.poll() is None:  # a local kernel: killed and reaped at
+            run_sync(client.km.provisioner.kill)()  # once, not polled every 0.1 s as shutdown_kernel does
+            process.wait(STARTUP_TIMEOUT)
         if run_sync(client.km.is_alive)():
             run_sync(client.km.shutdown_kernel)(now=True)
         run_sync(client.km.cleanup_resources)()
@@ -185,18 +192,26 @@ class KernelPool:
         self._steps = tuple(steps)
         self._jobs: queue.Queue = queue.Queue()
         self._closed = threading.Event()
+        launched = [threading.Event() for _ in range(max(1, size))]
         self._threads = [
-            threading.Thread(target=self._serve, name=f"clusterkit-kernel-{i}") for i in range(max(1, size))
+            threading.Thread(target=self._serve, args=(event,), name=f"clusterkit-kernel-{i}")
+            for i, event in enumerate(launched)
         ]
         for thread in self._threads:
             thread.start()
+        # The caller goes on once the kernels' processes run: its own work (reading the workbook
+        # imports pandas) would otherwise hold the interpreter while the threads prepare the launch.
+        for event in launched:
+            event.wait(STARTUP_TIMEOUT)
 
-    def _serve(self) -> None:
+    def _serve(self, launched: threading.Event) -> None:
         kernel, failure = None, None
         try:
-            kernel = Kernel(warm=() if self._closed.is_set() else self._steps)
+            kernel = Kernel(warm=() if self._closed.is_set() else self._steps, launched=launched)
         except Exception as error:  # every job this thread takes reports it
             failure = error
+        finally:
+            launched.set()  # also when no kernel started: the pool's creator waits for it
         try:
             while (job := self._jobs.get()) is not None:
                 function, future = job
