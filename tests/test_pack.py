@@ -229,7 +229,10 @@ def test_each_notebook_finds_a_new_kernel_s_namespace(tmp_path):
     """The templates' imports warm a kernel as it starts, without leaving names behind, and a
     notebook sees nothing the previous one defined; the cells are numbered from 1 every time."""
     names = "print(sorted(n for n in globals() if not n.startswith('_')))"
-    warmed = "import sys\nprint(sorted(m for m in ('clusterkit.steps.network', 'docx') if m in sys.modules))"
+    warmed = (
+        "import gc, sys\n"
+        "print(sorted(m for m in ('clusterkit.steps.network', 'docx') if m in sys.modules), gc.get_freeze_count() > 0)"
+    )
     kernel = packing.Kernel(warm=("diagnostic",))
     try:
         seen = []
@@ -239,7 +242,7 @@ def test_each_notebook_finds_a_new_kernel_s_namespace(tmp_path):
             )
             seen.append(notebook.cells[0].outputs[0]["text"])
             if len(cells) == 3:  # before any notebook asked: the diagnostic's modules, not Word's (the plan's)
-                assert notebook.cells[1].outputs[0]["text"] == "['clusterkit.steps.network']\n"
+                assert notebook.cells[1].outputs[0]["text"] == "['clusterkit.steps.network'] True\n"  # and frozen
             assert [c.execution_count for c in notebook.cells] == list(range(1, len(cells) + 1))
     finally:
         kernel.shutdown()
