@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..i18n import t
 from ..schema import STEPS
 from ..static import house_style
+from .parameters import check_domains
 
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 600  # seconds per cell
@@ -48,7 +49,8 @@ def template_parameters(step: str) -> dict[str, dict]:
 
 
 def check_parameters(step: str, parameters: dict, lang: str) -> None:
-    """Unknown names are an error, and values must be JSON values (paths as strings)."""
+    """Unknown names are an error, values must be JSON values (paths as strings) of the kind of
+    the parameter's default, and inside its domain (:mod:`clusterkit.running.parameters`)."""
     declared = template_parameters(step)
     unknown = sorted(set(parameters) - (set(declared) - set(RESERVED_PARAMETERS)))  # reserved: set by the runner
     if unknown:
@@ -78,6 +80,8 @@ def check_parameters(step: str, parameters: dict, lang: str) -> None:
                     value=json.dumps(value, ensure_ascii=False),
                 )
             )
+    values = {name: json.loads(spec["default"]) for name, spec in declared.items()} | parameters
+    check_domains(step, values, parameters, lang)
 
 
 def _json_kind(value) -> str:
