@@ -12,7 +12,7 @@ from clusterkit.running.parameters import DOMAINS, expected
 from clusterkit.running.templates import check_parameters, template_parameters
 from clusterkit.steps import mapping, selection
 from clusterkit.steps.monitoring import REACH_KINDS
-from clusterkit.workbook import example_path
+from clusterkit.workbook import example_path, read_workbook
 
 
 def defaults(step: str) -> dict:
@@ -124,3 +124,39 @@ def test_the_command_refuses_a_parameter_outside_its_domain(capsys, tmp_path, co
     team = example_path(lang)
     out = tmp_path / "reports"
     refused(capsys, [*command, "--workbook", team, "--out", out], lang, says, untouched=[team], not_written=[out])
+
+
+@pytest.fixture(scope="module")
+def example_en():
+    return read_workbook(example_path("en"))
+
+
+def test_weight_overrides_name_the_workbook_s_criteria(example_en):
+    criteria = (
+        "employment, employment_growth, export_share, women_share, micro_firm_share, association_strength, "
+        "environmental_pressure"
+    )
+    with pytest.raises(InputError) as refusal:
+        check_parameters("selection", {"weights": {"jobs": 2, "export_share": 1}}, "en", example_en)
+    assert str(refusal.value) == (
+        "The parameter 'weights' of the step selection names criteria that are not in the criteria sheet: jobs. "
+        f"The workbook's criteria: {criteria}."
+    )
+    every = {name: 0 for name in criteria.split(", ")}
+    with pytest.raises(InputError, match="aucun critère ne pèse plus rien"):
+        check_parameters("selection", {"weights": every}, "fr", example_en)
+    check_parameters("selection", {"weights": every | {"women_share": 1}}, "fr", example_en)  # one left: fine
+    check_parameters("selection", {"weights": {"jobs": 2}}, "fr")  # without the workbook: its domain only
+
+
+def test_the_command_refuses_weights_for_criteria_the_workbook_lacks(capsys, tmp_path):
+    team = example_path("fr")
+    out = tmp_path / "reports"
+    refused(
+        capsys,
+        ["run", "selection", "-p", 'weights={"jobs": 2}', "--workbook", team, "--out", out],
+        "fr",
+        ["« weights »", "absents de la feuille des critères : jobs."],
+        untouched=[team],
+        not_written=[out],
+    )

@@ -315,7 +315,7 @@ def make_pack(
     if unknown:
         raise InputError(t("pack.parameters_step", lang, steps=", ".join(unknown), run=", ".join(steps) or "—"))
     for step in steps:
-        check_parameters(step, parameters.get(step, {}), lang)
+        check_parameters(step, parameters.get(step, {}), lang, wb)
     if pdf:
         from ..documents.pdf import require
 

@@ -113,6 +113,20 @@ def check_domains(step: str, values: dict, given: dict, lang: str) -> None:
                 )
 
 
+def check_against_workbook(step: str, given: dict, workbook, lang: str) -> None:
+    """The parameters whose domain is the workbook's own: the selection's weight overrides name
+    criteria of its criteria sheet and leave at least one criterion weighing something."""
+    weights = given.get("weights") if step == "selection" else None
+    if not weights or not workbook.has("criteria"):
+        return
+    sheet = dict(zip(workbook["criteria"]["criterion"], workbook["criteria"]["weight"]))
+    unknown = [name for name in weights if name not in sheet]
+    if unknown:
+        raise InputError(t("run.weights.unknown", lang, names=", ".join(unknown), criteria=", ".join(map(str, sheet))))
+    if not any(weight > 0 for weight in (sheet | weights).values()):
+        raise InputError(t("run.weights.all_zero", lang))
+
+
 def _inside(value, domain: Domain) -> bool:
     if domain.choices:
         return value in domain.choices

@@ -80,7 +80,7 @@ def run_opened(
     ``pool`` (:func:`step_kernel`; one of its own when None)."""
     parameters = dict(parameters or {})
     template_path(step)
-    check_parameters(step, parameters, lang)
+    check_parameters(step, parameters, lang, wb)
     parameters = resolve_files(parameters)
     created = not Path(out_dir).exists()
     out = output_folder(out_dir, lang)

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..i18n import t
 from ..schema import STEPS
 from ..static import house_style
-from .parameters import check_domains
+from .parameters import check_against_workbook, check_domains
 
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 600  # seconds per cell
@@ -48,9 +48,10 @@ def template_parameters(step: str) -> dict[str, dict]:
     return papermill.inspect_notebook(str(template_path(step)))
 
 
-def check_parameters(step: str, parameters: dict, lang: str) -> None:
+def check_parameters(step: str, parameters: dict, lang: str, workbook=None) -> None:
     """Unknown names are an error, values must be JSON values (paths as strings) of the kind of
-    the parameter's default, and inside its domain (:mod:`clusterkit.running.parameters`)."""
+    the parameter's default, and inside its domain (:mod:`clusterkit.running.parameters`), which
+    for some parameters is the ``workbook``'s content."""
     declared = template_parameters(step)
     unknown = sorted(set(parameters) - (set(declared) - set(RESERVED_PARAMETERS)))  # reserved: set by the runner
     if unknown:
@@ -82,6 +83,8 @@ def check_parameters(step: str, parameters: dict, lang: str) -> None:
             )
     values = {name: json.loads(spec["default"]) for name, spec in declared.items()} | parameters
     check_domains(step, values, parameters, lang)
+    if workbook is not None:
+        check_against_workbook(step, parameters, workbook, lang)
 
 
 def _json_kind(value) -> str:
