@@ -8,7 +8,7 @@ import pytest
 from workbooks import run_in_process, write
 
 import clusterkit
-from clusterkit.errors import ExecutionError, InputError, StepInputError
+from clusterkit.errors import InputError, StepInputError
 from clusterkit.steps import mapping, selection
 from clusterkit.workbook import example_path, read_workbook
 
@@ -231,9 +231,11 @@ def test_unknown_parameter_names_fail_before_any_run(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unknown_normalisation_fails_with_the_expected_choices(tmp_path):
-    with pytest.raises(ExecutionError, match=r"unknown normalisation 'median' \(expected minmax, zscore, rank\)"):
+def test_unknown_normalisation_is_refused_with_the_expected_choices(tmp_path):
+    """Bad input, refused before the template runs (it once failed inside it, exit 3)."""
+    with pytest.raises(InputError, match=r"'normalisation' .* takes one of 'minmax', 'zscore', 'rank', not \"median\""):
         clusterkit.run("selection", out_dir=tmp_path, lang="en", parameters={"normalisation": "median"})
+    assert list(tmp_path.iterdir()) == []
 
 
 # Two regions, two sectors, two years, small enough to check by hand.
