@@ -174,11 +174,10 @@ def portfolio(folder, out_dir, lang: str = "fr", pdf: bool = False) -> Portfolio
     """Compare the clusters of ``folder`` and write ``portfolio.html`` and ``portfolio.xlsx``
     (and ``portfolio.pdf``) into ``out_dir``."""
     from .errors import InputError
+    from .running.edge import workbooks_folder
 
     lang = i18n.check_lang(lang)
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(t("portfolio.no_folder", lang, path=folder))
+    folder = workbooks_folder(folder, lang)
     workbooks, unread = read_portfolio(folder, lang)
     if not workbooks:
         raise InputError(t("portfolio.empty", lang, path=folder))

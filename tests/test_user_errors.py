@@ -385,6 +385,19 @@ def test_a_batch_of_a_missing_folder(capsys, tmp_path, lang, says):
 @pytest.mark.parametrize(
     "lang, says",
     [
+        ("fr", ["team.xlsx est un fichier, pas un dossier", "clusterkit pack --workbook "]),
+        ("en", ["team.xlsx is a file, not a folder", "clusterkit pack --workbook "]),
+    ],
+)
+@pytest.mark.parametrize("command", ["batch", "portfolio"])
+def test_one_workbook_given_where_a_folder_of_them_is_expected(capsys, tmp_path, team, lang, says, command):
+    out = tmp_path / "out"
+    refused(capsys, [command, team, "--out", out], lang, says, untouched=[team], not_written=[out])
+
+
+@pytest.mark.parametrize(
+    "lang, says",
+    [
         ("fr", ["est un dossier : donnez le nom du fichier .xlsx à écrire"]),
         ("en", ["is a folder: give the name of the .xlsx file to write"]),
     ],

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import i18n
-from ..errors import ClusterkitError, InputError
+from ..errors import ClusterkitError
 from ..i18n import t
 from ..workbook import SPREADSHEET_SUFFIXES
-from .edge import output_folder
+from .edge import output_folder, workbooks_folder
 from .kernels import Kernel, KernelPool
 from .language import resolve_lang, user_lang
 from .outputs import safe_name
@@ -66,8 +66,7 @@ def batch(
     from tqdm import tqdm
 
     lang = user_lang(lang)  # else each pack speaks its workbook's language
-    if not Path(folder).is_dir():
-        raise InputError(t("portfolio.no_folder", resolve_lang(lang), path=folder))
+    workbooks_folder(folder, resolve_lang(lang))
     out = output_folder(out_dir, resolve_lang(lang))
     books = workbooks_in(Path(folder))
     if not books:

@@ -31,6 +31,17 @@ def output_folder(path: str | Path, lang: str) -> Path:
     return path
 
 
+def workbooks_folder(path: str | Path, lang: str) -> Path:
+    """``path`` as the folder of several teams' workbooks (a batch, a portfolio); else
+    :class:`InputError`: missing, or one workbook given where a folder of them is expected."""
+    path = Path(path)
+    if path.is_file():
+        raise InputError(t("portfolio.is_file", lang, path=path))
+    if not path.is_dir():
+        raise InputError(t("portfolio.no_folder", lang, path=path))
+    return path
+
+
 def open_workbook(
     workbook: str | Path | None, lang: str | None = None, step: str | None = None
 ) -> tuple[Path, Workbook, str]:
