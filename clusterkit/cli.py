@@ -185,6 +185,8 @@ def _new_file(path, force: bool, lang: str, write) -> Path:
     path = Path(path)
     if path.is_dir():
         raise InputError(t("cli.workbook.is_folder", lang, path=path))
+    if path.suffix.lower() != ".xlsx":  # what is written is an .xlsx file: its name says so
+        raise InputError(t("cli.workbook.not_xlsx", lang, path=path, name=path.with_suffix(".xlsx").name))
     if path.exists() and not force:
         raise InputError(t("cli.workbook.exists", lang, path=path))
     try:

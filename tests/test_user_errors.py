@@ -398,6 +398,21 @@ def test_one_workbook_given_where_a_folder_of_them_is_expected(capsys, tmp_path,
 @pytest.mark.parametrize(
     "lang, says",
     [
+        ("fr", ["form.csv : le fichier écrit est un classeur .xlsx", "par exemple form.xlsx."]),
+        ("en", ["form.csv: the file written is an .xlsx workbook", "for example form.xlsx."]),
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [["survey", "xlsform", "--out"], ["survey", "competency-xlsform", "--out"], ["workbook", "new"]]
+)
+def test_a_workbook_or_form_named_as_another_kind_of_file(capsys, tmp_path, lang, says, command):
+    refused(capsys, [*command, tmp_path / "form.csv"], lang, says, not_written=[tmp_path / "form.csv"])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "lang, says",
+    [
         ("fr", ["est un dossier : donnez le nom du fichier .xlsx à écrire"]),
         ("en", ["is a folder: give the name of the .xlsx file to write"]),
     ],
