@@ -337,7 +337,8 @@ def make_pack(
         taken = pool.run_all(
             [lambda k, s=s: _attempt(k, job, s, parameters.get(s, {})) for s in order], meanwhile=prepare_html
         )
-        outcomes = [dict(zip(order, taken))[s] for s in steps]  # back in the method's order
+        by_step = dict(zip(order, taken))
+        outcomes = [by_step[s] for s in steps]  # back in the method's order
         if job.lent is not None:
             job.lent.unlink()  # not part of the pack
         failures = tuple(o for o in outcomes if isinstance(o, StepFailure))

@@ -137,21 +137,24 @@ def _inside(value, domain: Domain) -> bool:
     if isinstance(value, list):
         if domain.size is not None and len(value) != domain.size and not (domain.or_empty and not value):
             return False
-        if domain.increasing and any(not _is_number(v) for v in value):
+        if not all(_number_inside(v, domain) for v in value):
             return False
-        if domain.increasing and any(b <= a for a, b in zip(value, value[1:])):
-            return False
-        return all(_number_inside(v, domain) for v in value)
+        return not domain.increasing or all(a < b for a, b in zip(value, value[1:]))
     return _number_inside(value, domain)
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def json_kind(value) -> str:
+    """text, number (whole or not), bool, list, object or null."""
+    if isinstance(value, bool) or value is None:
+        return "bool" if value is not None else "null"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "text", list: "list", dict: "object"}[type(value)]
 
 
 def _number_inside(value, domain: Domain) -> bool:
     return (
-        _is_number(value)
+        json_kind(value) == "number"
         and (domain.low is None or value >= domain.low)
         and (domain.high is None or value <= domain.high)
         and (not domain.whole or float(value).is_integer())

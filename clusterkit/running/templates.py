@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..i18n import t
 from ..schema import STEPS
 from ..static import house_style
-from .parameters import check_against_workbook, check_domains
+from .parameters import check_against_workbook, check_domains, json_kind
 
 KERNEL = "python3"
 DEFAULT_TIMEOUT = 600  # seconds per cell
@@ -68,8 +68,8 @@ def check_parameters(step: str, parameters: dict, lang: str, workbook=None) -> N
         if not _is_json_value(value):
             raise InputError(t("run.parameter_not_json", lang, name=name, kind=type(value).__name__))
         default = declared[name]["default"]  # a JSON literal: the parameters cell holds JSON values only
-        expected = _json_kind(json.loads(default))
-        if _json_kind(value) != expected:  # caught here, not as a failure deep in the template
+        expected = json_kind(json.loads(default))
+        if json_kind(value) != expected:  # caught here, not as a failure deep in the template
             raise InputError(
                 t(
                     "run.parameter_kind",
@@ -85,15 +85,6 @@ def check_parameters(step: str, parameters: dict, lang: str, workbook=None) -> N
     check_domains(step, values, parameters, lang)
     if workbook is not None:
         check_against_workbook(step, parameters, workbook, lang)
-
-
-def _json_kind(value) -> str:
-    """text, number (whole or not), bool, list, object or null."""
-    if isinstance(value, bool) or value is None:
-        return "bool" if value is not None else "null"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {str: "text", list: "list", dict: "object"}[type(value)]
 
 
 def resolve_files(parameters: dict) -> dict:
