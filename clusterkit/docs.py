@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import nbformat
@@ -89,7 +90,33 @@ def cli_reference(lang: str = "fr") -> str:
     parser = build_parser(lang)
     lines = [f"# {t('docs.cli.title', lang)}", "", t("docs.cli.intro", lang), ""]
     lines += _parser_section(parser, "clusterkit", 2, lang)
+    lines += _template_parameters(lang)
     return "\n".join(lines)
+
+
+def _template_parameters(lang: str) -> list[str]:
+    """Each template's parameters (``-p NAME=VALUE``), their defaults and what they accept, from the
+    templates and the domains the runner checks (:mod:`clusterkit.running.parameters`)."""
+    from .running.parameters import DOMAINS, expected, json_kind
+    from .running.templates import RESERVED_PARAMETERS, available_template, template_parameters
+
+    lines = [f"## {t('docs.cli.parameters_title', lang)}", "", t("docs.cli.parameters_intro", lang), ""]
+    for step in (s for s in STEPS if available_template(s)):
+        lines += [
+            f"### `{step}`",
+            "",
+            f"| {t('docs.cli.parameter', lang)} | {t('docs.cli.default', lang)} | {t('docs.cli.accepts', lang)} |",
+            "|---|---|---|",
+        ]
+        for name, spec in template_parameters(step).items():
+            if name in RESERVED_PARAMETERS:
+                continue
+            default = json.loads(spec["default"])
+            domain = DOMAINS.get(step, {}).get(name)
+            accepts = expected(domain, lang, default) if domain else t(f"run.kind.{json_kind(default)}", lang)
+            lines.append(f"| `{name}` | `{spec['default']}` | {_cell(accepts)} |")
+        lines.append("")
+    return lines
 
 
 def _parser_section(parser: argparse.ArgumentParser, name: str, level: int, lang: str) -> list[str]:

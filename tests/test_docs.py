@@ -4,7 +4,8 @@ import argparse
 
 from clusterkit import docs
 from clusterkit.cli import build_parser
-from clusterkit.schema import ENUMS, SHEETS
+from clusterkit.running.templates import RESERVED_PARAMETERS, template_parameters
+from clusterkit.schema import ENUMS, SHEETS, STEPS
 
 
 def test_data_dictionary_lists_every_sheet_column_and_enumeration_value():
@@ -36,6 +37,22 @@ def test_cli_reference_covers_every_command_and_option():
             for option in action.option_strings:
                 assert option in text
     assert "écrire un classeur vierge" in text
+
+
+def test_cli_reference_lists_every_template_parameter_with_what_it_accepts():
+    for lang in ("fr", "en"):
+        text = docs.cli_reference(lang)
+        for step in STEPS:
+            for name in template_parameters(step):
+                if name not in RESERVED_PARAMETERS:
+                    assert f"| `{name}` |" in text[text.index(f"### `{step}`") :], (lang, step, name)
+    assert (
+        '| `normalisation` | `"minmax"` | l\'une des valeurs « minmax », « zscore », « rank » |'
+        in docs.cli_reference("fr")
+    )
+    assert "| `off_track_below` | `0.6` | a number from 0 to 1 and at most 'at_risk_below' |" in docs.cli_reference(
+        "en"
+    )
 
 
 def test_example_notebook_is_titled_parameterised_and_stable():

@@ -168,6 +168,8 @@ def expected(domain: Domain, lang: str, value=None) -> str:
         key = "run.domain.choices_or_empty" if "" in domain.choices else "run.domain.choices"
         return t(key, lang, choices=", ".join(shown))
     each = _number_words(domain, lang)
+    if domain.at_most:
+        each += t("run.domain.at_most", lang, other=domain.at_most)
     if isinstance(value, dict):
         if domain.keys:
             return t("run.domain.object_keys", lang, keys=", ".join(domain.keys), each=each)
